@@ -8,6 +8,8 @@ CREATE TABLE chat.import_runs (
   origin             text NOT NULL CHECK (origin IN ('cli', 'upload', 'queue', 'bench', 'demo')),
   conflict_mode      text NOT NULL CHECK (conflict_mode IN ('skip', 'update')),
   status             text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'succeeded', 'failed')),
+  -- a run whose process died stops beating; the next import marks it interrupted
+  heartbeat_at       timestamptz NOT NULL DEFAULT now(),
   job_id             uuid REFERENCES ops.jobs (id) ON DELETE SET NULL,
   bytes_total        bigint,
   lines              bigint NOT NULL DEFAULT 0,

@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import amqplib from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
+import type { z } from 'zod';
+import { DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, envelopeSchema, type Envelope } from '@doitcrm/types';
+import { ValidationError } from './errors.ts';
+import { requestContext, type Logger } from './logger.ts';
+import type { ServiceMetrics } from './metrics.ts';
+
+export interface ConsumerSpec<T> {
+  /** Logical queue name (`etl.import`, `dashboard.chat-ingested`); the broker adds the namespace. */
+  queue: string;
+  /** For event subscribers: the queue is bound to these routing keys of `doitcrm.events`. */
+  events?: string[];
+  /** How many unacknowledged messages this consumer holds at most. */
+  prefetch?: number;
+  /** Attempts before a failing message goes to the dead-letter queue. */
+  maxAttempts?: number;
+  schema: z.ZodType<T>;
+  handle: (payload: T, envelope: Envelope<T>) => Promise<void>;
+}
+
+export interface BrokerOptions {
+  url: string;
+  namespace: string;
+  logger: Logger;
+  metrics?: ServiceMetrics;
+  publishTimeoutMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * RabbitMQ as the suite uses it: a connection that recovers from broker restarts (amqplib's opt-in recovery,
+ * topology and consumers re-declared after every reconnect), publishing with confirms, consuming with manual
+ * ack and bounded prefetch, poison messages dead-lettered instead of requeued forever.
+ */
+export class Broker {
+  private connection: RecoveringChannelModel | undefined;
+  private publishChannel: ConfirmChannel | undefined;
+  private readonly consumers: Array<ConsumerSpec<unknown>> = [];
+  private readonly consumerChannels = new Map<string, { channel: Channel; tag: string }>();
+  private readonly declaredQueues = new Set<string>();
+  private inFlight = 0;
+  private closing = false;
+  private connected = false;
+
+  private constructor(private readonly options: BrokerOptions) {}
+
+  static async connect(options: BrokerOptions & { initialRetries?: number }): Promise<Broker> {
+    const broker = new Broker(options);
+    const connection = await amqplib.connect(options.url, {
+      recovery: {
+        initialDelay: 200,
+        maxDelay: 5_000,
+        maxRetries: Infinity,
+        initialMaxRetries: options.initialRetries ?? 3,
+        setup: async (model: ChannelModel) => broker.setup(model),
+      },
+    });
+    connection.on('disconnect', (error: Error) => {
+      broker.connected = false;
+      if (!broker.closing) options.logger.warn({ err: error }, 'RabbitMQ connection lost; reconnecting');
+    });
+    connection.on('connect', () => options.logger.info('RabbitMQ connected'));
+    connection.on('error', (error: Error) => options.logger.warn({ err: error }, 'RabbitMQ connection error'));
+    broker.connection = connection;
+    return broker;
+  }
+
+  /** Names carry the namespace so installations and test runs can share one broker. */
+  name(logical: string): string {
+    return `${this.options.namespace}${logical}`;
+  }
+
+  get isConnected(): boolean {
+    return this.connected && !this.closing;
+  }
+
+  private async setup(model: ChannelModel): Promise<void> {
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (error: Error) => this.options.logger.warn({ err: error }, 'RabbitMQ publish channel error'));
+    await channel.assertExchange(this.name(EVENTS_EXCHANGE), 'topic', { durable: true });
+    await channel.assertExchange(this.name(DEAD_LETTER_EXCHANGE), 'topic', { durable: true });
+    for (const queue of this.declaredQueues) await this.assertWorkQueue(channel, queue);
+    this.publishChannel = channel;
+    this.consumerChannels.clear();
+    for (const spec of this.consumers) await this.startConsumer(model, spec);
+    this.connected = true;
+  }
+
+  /** Quorum queue with its own dead-letter queue `<name>.dead`. */
+  private async assertWorkQueue(channel: Channel, logical: string): Promise<void> {
+    const queue = this.name(logical);
+    const deadQueue = `${queue}.dead`;
+    await channel.assertQueue(deadQueue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await channel.bindQueue(deadQueue, this.name(DEAD_LETTER_EXCHANGE), queue);
+    await channel.assertQueue(queue, {
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-dead-letter-exchange': this.name(DEAD_LETTER_EXCHANGE),
+        'x-dead-letter-routing-key': queue,
+      },
+    });
+  }
+
+  /** Declares a job queue (also after reconnects) so publishing to it never drops into the void. */
+  async declareQueue(logical: string): Promise<void> {
+    if (this.declaredQueues.has(logical)) return;
+    this.declaredQueues.add(logical);
+    const channel = await this.waitForPublishChannel();
+    await this.assertWorkQueue(channel, logical);
+  }
+
+  private async waitForPublishChannel(): Promise<ConfirmChannel> {
+    const deadline = Date.now() + (this.options.publishTimeoutMs ?? 10_000);
+    while (!this.publishChannel || !this.connected) {
+      if (this.closing) throw new Error('broker is closing');
+      if (Date.now() > deadline) throw new Error('RabbitMQ is not reachable (publish timed out waiting for a connection)');
+      await sleep(100);
+    }
+    return this.publishChannel;
+  }
+
+  createEnvelope<T>(type: string, payload: T): Envelope<T> {
+    const context = requestContext.getStore();
+    return { id: randomUUID(), type, occurredAt: new Date().toISOString(), traceId: context?.traceId ?? randomUUID(), payload };
+  }
+
+  /** Publishes and resolves once the broker has confirmed it; rejects on nack or timeout (never hangs). */
+  async publishEnvelope(exchange: string, routingKey: string, envelope: Envelope): Promise<void> {
+    const channel = await this.waitForPublishChannel();
+    const body = Buffer.from(JSON.stringify(envelope));
+    const timeoutMs = this.options.publishTimeoutMs ?? 10_000;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`RabbitMQ did not confirm ${envelope.type} within ${timeoutMs} ms`)), timeoutMs);
+      channel.publish(exchange, routingKey, body, {
+        persistent: true,
+        contentType: 'application/json',
+        messageId: envelope.id,
+        type: envelope.type,
+        headers: { traceId: envelope.traceId },
+      }, (error: unknown) => {
+        clearTimeout(timer);
+        if (error) reject(error instanceof Error ? error : new Error('RabbitMQ rejected the message'));
+        else resolve();
+      });
+    });
+    this.options.metrics?.queueMessages.inc({ queue: routingKey, outcome: 'published' });
+  }
+
+  async publishEvent<T>(type: string, payload: T): Promise<Envelope<T>> {
+    const envelope = this.createEnvelope(type, payload);
+    await this.publishEnvelope(this.name(EVENTS_EXCHANGE), type, envelope);
+    return envelope;
+  }
+
+  /** Sends a job to its queue (declared on first use) through the default exchange. */
+  async sendJob<T>(queue: string, payload: T): Promise<Envelope<T>> {
+    await this.declareQueue(queue);
+    const envelope = this.createEnvelope(queue, payload);
+    await this.publishEnvelope('', this.name(queue), envelope);
+    return envelope;
+  }
+
+  async consume<T>(spec: ConsumerSpec<T>): Promise<void> {
+    this.consumers.push(spec as ConsumerSpec<unknown>);
+    this.declaredQueues.add(spec.queue);
+    if (this.connected && this.connection) {
+      await this.startConsumer(this.connection, spec as ConsumerSpec<unknown>);
+    }
+  }
+
+  private async startConsumer(model: Pick<ChannelModel, 'createChannel'>, spec: ConsumerSpec<unknown>): Promise<void> {
+    const channel = await model.createChannel();
+    channel.on('error', (error: Error) => this.options.logger.warn({ err: error, queue: spec.queue }, 'RabbitMQ consumer channel error'));
+    await this.assertWorkQueue(channel, spec.queue);
+    for (const event of spec.events ?? []) await channel.bindQueue(this.name(spec.queue), this.name(EVENTS_EXCHANGE), event);
+    await channel.prefetch(spec.prefetch ?? 10);
+    const { consumerTag } = await channel.consume(this.name(spec.queue), (message) => {
+      if (message) void this.handleDelivery(channel, spec, message);
+    }, { noAck: false });
+    this.consumerChannels.set(spec.queue, { channel, tag: consumerTag });
+  }
+
+  private async handleDelivery(channel: Channel, spec: ConsumerSpec<unknown>, message: ConsumeMessage): Promise<void> {
+    this.inFlight += 1;
+    const metrics = this.options.metrics;
+    const stopTimer = metrics?.queueHandleSeconds.startTimer({ queue: spec.queue });
+    let envelope: Envelope<unknown> | undefined;
+    try {
+      envelope = this.parse(spec, message);
+      const parsedEnvelope = envelope;
+      await requestContext.run({ requestId: parsedEnvelope.id, traceId: parsedEnvelope.traceId }, () =>
+        spec.handle(parsedEnvelope.payload, parsedEnvelope));
+      safely(() => channel.ack(message));
+      metrics?.queueMessages.inc({ queue: spec.queue, outcome: 'acked' });
+    } catch (error) {
+      const attempts = Number(message.properties.headers?.['x-delivery-count'] ?? 0) + 1;
+      const permanent = error instanceof ValidationError || attempts >= (spec.maxAttempts ?? 5);
+      this.options.logger.error({ err: error, queue: spec.queue, messageId: envelope?.id, attempts, deadLettered: permanent },
+        permanent ? 'message failed; sent to the dead-letter queue' : 'message failed; will be retried');
+      if (permanent) {
+        safely(() => channel.nack(message, false, false));
+        metrics?.queueMessages.inc({ queue: spec.queue, outcome: 'dead-lettered' });
+      } else {
+        // back off before handing it back, so a passing outage is not burnt through in milliseconds
+        await sleep(Math.min(500 * 2 ** attempts, 15_000));
+        safely(() => channel.nack(message, false, true));
+        metrics?.queueMessages.inc({ queue: spec.queue, outcome: 'retried' });
+      }
+    } finally {
+      stopTimer?.();
+      this.inFlight -= 1;
+    }
+  }
+
+  private parse(spec: ConsumerSpec<unknown>, message: ConsumeMessage): Envelope<unknown> {
+    let json: unknown;
+    try {
+      json = JSON.parse(message.content.toString('utf8'));
+    } catch {
+      throw new ValidationError(`message on ${spec.queue} is not JSON`);
+    }
+    const envelope = envelopeSchema.safeParse(json);
+    if (!envelope.success) throw new ValidationError(`message on ${spec.queue} is not an envelope: ${envelope.error.message}`);
+    const payload = spec.schema.safeParse(envelope.data.payload);
+    if (!payload.success) {
+      throw new ValidationError(`payload of ${envelope.data.type} does not match its schema`,
+        payload.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message })));
+    }
+    return { ...envelope.data, payload: payload.data };
+  }
+
+  /** Stops taking new messages, lets the ones in hand finish (up to the timeout), then closes. */
+  async close(timeoutMs = 15_000): Promise<void> {
+    this.closing = true;
+    for (const { channel, tag } of this.consumerChannels.values()) await channel.cancel(tag).catch(() => {});
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight > 0 && Date.now() < deadline) await sleep(50);
+    await this.connection?.close().catch(() => {});
+  }
+
+  /** For tests: removes the queues and exchanges this broker declared under its namespace. */
+  async deleteTopology(): Promise<void> {
+    if (!this.options.namespace) throw new Error('refusing to delete an un-namespaced topology');
+    const channel = await this.waitForPublishChannel();
+    for (const { channel: consumerChannel, tag } of this.consumerChannels.values()) await consumerChannel.cancel(tag).catch(() => {});
+    for (const queue of this.declaredQueues) {
+      await channel.deleteQueue(this.name(queue)).catch(() => {});
+      await channel.deleteQueue(`${this.name(queue)}.dead`).catch(() => {});
+    }
+    await channel.deleteExchange(this.name(EVENTS_EXCHANGE)).catch(() => {});
+    await channel.deleteExchange(this.name(DEAD_LETTER_EXCHANGE)).catch(() => {});
+  }
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // the channel died under us; the broker redelivers the message and handlers are idempotent
+  }
+}

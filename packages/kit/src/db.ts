@@ -1,0 +1,47 @@
+import pg from 'pg';
+import type { Logger } from './logger.ts';
+
+// bigint (count(*), bigserial) arrives as a JS number: our counts stay far below 2^53
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+export function createPool(options: { databaseUrl: string; logger?: Logger; max?: number; applicationName?: string }): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.max ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+    application_name: options.applicationName,
+  });
+  // an idle client losing its connection (PostgreSQL restart) must not crash the process
+  pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL client lost its connection'));
+  return pool;
+}
+
+/** Runs fn in one transaction on one client: commit when it resolves, roll back when it throws. */
+export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export async function pingDatabase(pool: pg.Pool): Promise<void> {
+  await pool.query('SELECT 1');
+}
+
+/** ISO 8601 with offset for APIs; null stays null. */
+export function toIso(value: Date | null | undefined): string | null {
+  return value ? value.toISOString() : null;
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import helmet from 'helmet';
+import type { Logger } from '../logger.ts';
+import type { ServiceMetrics } from '../metrics.ts';
+import { createErrorHandler, notFoundHandler } from './error-handler.ts';
+import { httpMetricsMiddleware, metricsHandler } from './metrics-routes.ts';
+import { requestContextMiddleware } from './request-context.ts';
+import { docsRouter } from './docs.ts';
+
+/** What the app needs of the auth module: its login routes and the session check. */
+export interface AuthGate {
+  router: Router;
+  requireUser: RequestHandler;
+}
+
+export type ReadinessCheck = { name: string; check: () => Promise<void> };
+
+export interface AppOptions {
+  service: string;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  auth: AuthGate;
+  readiness: ReadinessCheck[];
+  /** The service's routes, mounted under /api behind the login check. */
+  api: Router;
+  /** Built page (index.html and assets) served at `/`. */
+  webDir?: string;
+  openApiFile?: string;
+  metricsToken?: string;
+  jsonLimit?: string;
+}
+
+/** Builds the Express app without listening, so tests drive it directly. */
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestContextMiddleware);
+  app.use(helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Element Plus positions popovers with inline styles
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: false,
+  }));
+  app.use(httpMetricsMiddleware(options.metrics));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', service: options.service });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(options.readiness.map(async ({ name, check }) => {
+      try {
+        await withTimeout(check(), 3_000);
+        return { name, ok: true as const };
+      } catch (error) {
+        return { name, ok: false as const, error: error instanceof Error ? error.message : String(error) };
+      }
+    }));
+    const ready = results.every((result) => result.ok);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', service: options.service, checks: results });
+  });
+  app.get('/metrics', metricsHandler(options.metrics, options.metricsToken));
+
+  if (options.openApiFile) app.use('/docs', redirectToLoginWhenSignedOut(options.auth.requireUser), docsRouter(options.openApiFile));
+
+  app.use('/api', express.json({ limit: options.jsonLimit ?? '1mb' }));
+  app.use('/api/auth', options.auth.router);
+  app.use('/api', options.auth.requireUser, options.api);
+  app.use('/api', notFoundHandler);
+
+  if (options.webDir && fs.existsSync(path.join(options.webDir, 'index.html'))) {
+    app.use(express.static(options.webDir, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForHtml }));
+  } else {
+    app.get('/', (_req, res) => {
+      res.status(503).type('text/plain; charset=utf-8').send('页面尚未构建：请运行 npm run build (page not built yet)\n');
+    });
+  }
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(options.logger));
+  return app;
+}
+
+/** Pages (not APIs) send a signed-out visitor to the service's page, which shows the login form. */
+function redirectToLoginWhenSignedOut(requireUser: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    void requireUser(req, res, (error?: unknown) => {
+      if (error) res.redirect(302, '/');
+      else next();
+    });
+  };
+}
+
+function noCacheForHtml(res: express.Response, filePath: string): void {
+  // the page must pick up a new build at once; hashed assets may be cached
+  if (filePath.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then((value) => { clearTimeout(timer); resolve(value); }, (error: unknown) => { clearTimeout(timer); reject(error); });
+  });
+}

@@ -1,0 +1,3 @@
+export * from './job-repository.ts';
+export * from './job-progress.ts';
+export * from './job-routes.ts';

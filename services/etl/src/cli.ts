@@ -1,0 +1,130 @@
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { Broker, ConfigError, OutboxRelay, baseConfigShape, createLogger, createPool, loadConfig } from '@doitcrm/kit';
+import { importArchive, ImportFileError, type ImportProgress } from './domain/import-archive.ts';
+
+const USAGE = `用法 (usage):
+  npm run etl -- import FILE [--conflict skip|update] [--json]
+
+  FILE            decrypted WeCom archive, one JSON record per line (.jsonl, or gzip-compressed)
+  --conflict      skip (default): only new msgids are inserted
+                  update: rows whose content changed are rewritten too
+  --json          print the summary as one JSON line on stdout (last line)
+Environment: DATABASE_URL, AMQP_URL (to announce chat.ingested), LOG_LEVEL`;
+
+function usage(problem: string): never {
+  console.error(`${problem}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function parseCommandLine() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: process.argv.slice(2),
+      allowPositionals: true,
+      options: { conflict: { type: 'string', default: 'skip' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const [command, file, ...extra] = parsed.positionals;
+  if (command !== 'import') usage(command ? `unknown command "${command}"` : 'missing command "import"');
+  if (!file) usage('missing FILE');
+  if (extra.length > 0) usage(`unexpected argument "${extra[0]}"`);
+  const conflict = parsed.values.conflict;
+  if (conflict !== 'skip' && conflict !== 'update') usage(`--conflict must be skip or update (got "${conflict}")`);
+  return { file, conflict: conflict as 'skip' | 'update', json: parsed.values.json ?? false };
+}
+
+function progressReporter(enabled: boolean) {
+  if (!enabled) return { update: (_progress: ImportProgress) => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar({
+    format: '导入 {bar} {percentage}% | {lines} 行 | 新增 {inserted} 更新 {updated} 未变 {unchanged} 隔离 {quarantined} | {rate} 行/秒',
+    hideCursor: true,
+    stream: process.stderr,
+  }, cliProgress.Presets.shades_classic);
+  const started = Date.now();
+  let begun = false;
+  return {
+    update(progress: ImportProgress) {
+      const payload = { ...progress.counts, rate: Math.round(progress.lines / Math.max((Date.now() - started) / 1000, 0.001)) };
+      if (!begun) {
+        bar.start(progress.bytesTotal, progress.bytesRead, payload);
+        begun = true;
+      } else bar.update(progress.bytesRead, payload);
+    },
+    stop: () => { if (begun) bar.stop(); },
+  };
+}
+
+async function main(): Promise<number> {
+  const args = parseCommandLine();
+  let config;
+  try {
+    config = loadConfig(baseConfigShape);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  const logger = createLogger({ service: 'etl-cli', level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
+  const pool = createPool({ databaseUrl: config.DATABASE_URL, logger, max: 3, applicationName: 'doitcrm-etl-cli' });
+  const progress = progressReporter(process.stderr.isTTY === true && !args.json);
+  try {
+    await pool.query('SELECT 1').catch((error: Error) => {
+      throw new ImportFileError(`无法连接数据库 (cannot reach PostgreSQL at DATABASE_URL): ${error.message}`);
+    });
+    const summary = await importArchive({ filePath: args.file, conflict: args.conflict, origin: 'cli', sourceName: args.file }, { pool, logger }, progress.update);
+    progress.stop();
+    const announced = await announce(config, pool, logger);
+    const result = {
+      runId: summary.runId,
+      lines: summary.lines,
+      inserted: summary.inserted,
+      updated: summary.updated,
+      unchanged: summary.unchanged,
+      quarantined: summary.quarantined,
+      duplicatesInFile: summary.duplicatesInFile,
+      durationMs: summary.durationMs,
+    };
+    if (args.json) {
+      console.log(JSON.stringify(result));
+    } else {
+      console.log(`导入完成 (run ${summary.runId}): ${summary.lines} 行, 新增 ${summary.inserted}, 更新 ${summary.updated}, 未变 ${summary.unchanged}, 隔离 ${summary.quarantined}, 文件内重复 ${summary.duplicatesInFile}, 用时 ${(summary.durationMs / 1000).toFixed(1)} 秒`);
+      if (summary.quarantined > 0) console.log(`有 ${summary.quarantined} 行无法导入，已隔离：在导入页面查看，或 SELECT line_no, reason FROM chat.quarantine WHERE run_id = ${summary.runId}`);
+      if (!announced) console.log('RabbitMQ 暂不可达：chat.ingested 事件已存入 outbox，ETL 服务运行时会发出。');
+    }
+    return 0;
+  } catch (error) {
+    progress.stop();
+    console.error(`导入失败 (import failed): ${error instanceof Error ? error.message : String(error)}`);
+    if (!(error instanceof ImportFileError)) logger.error({ err: error }, 'import failed');
+    return 1;
+  } finally {
+    await pool.end().catch(() => {});
+  }
+}
+
+/** Publishes the outbox now when the broker answers; otherwise the ETL service's relay does it later. */
+async function announce(config: ReturnType<typeof loadConfig<typeof baseConfigShape>>, pool: ReturnType<typeof createPool>, logger: ReturnType<typeof createLogger>): Promise<boolean> {
+  let broker: Broker | undefined;
+  try {
+    broker = await Broker.connect({ url: config.AMQP_URL, namespace: config.AMQP_NAMESPACE, logger, initialRetries: 1, publishTimeoutMs: 5_000 });
+    await new OutboxRelay({ pool, broker, logger }).flush();
+    const { rows } = await pool.query<{ pending: number }>('SELECT count(*) AS pending FROM ops.outbox WHERE published_at IS NULL');
+    return rows[0]!.pending === 0;
+  } catch {
+    return false;
+  } finally {
+    await broker?.close(1_000).catch(() => {});
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,128 @@
+import { toIso, type Queryable } from '@doitcrm/kit';
+
+export type RunOrigin = 'cli' | 'upload' | 'queue' | 'bench' | 'demo';
+
+export interface ImportRun {
+  id: number;
+  source: string;
+  origin: RunOrigin;
+  conflictMode: 'skip' | 'update';
+  status: 'running' | 'succeeded' | 'failed';
+  lines: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  quarantined: number;
+  duplicatesInFile: number;
+  minMsgtime: string | null;
+  maxMsgtime: string | null;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  jobId: string | null;
+  startedBy: number | null;
+  bytesTotal: number | null;
+}
+
+interface RunRow {
+  id: number;
+  source: string;
+  origin: RunOrigin;
+  conflict_mode: 'skip' | 'update';
+  status: ImportRun['status'];
+  lines: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  quarantined: number;
+  duplicates_in_file: number;
+  min_msgtime: Date | null;
+  max_msgtime: Date | null;
+  error: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  job_id: string | null;
+  started_by: number | null;
+  bytes_total: number | null;
+}
+
+function toRun(row: RunRow): ImportRun {
+  return {
+    id: row.id,
+    source: row.source,
+    origin: row.origin,
+    conflictMode: row.conflict_mode,
+    status: row.status,
+    lines: row.lines,
+    inserted: row.inserted,
+    updated: row.updated,
+    unchanged: row.unchanged,
+    quarantined: row.quarantined,
+    duplicatesInFile: row.duplicates_in_file,
+    minMsgtime: toIso(row.min_msgtime),
+    maxMsgtime: toIso(row.max_msgtime),
+    error: row.error,
+    startedAt: row.started_at.toISOString(),
+    finishedAt: toIso(row.finished_at),
+    durationMs: row.duration_ms,
+    jobId: row.job_id,
+    startedBy: row.started_by,
+    bytesTotal: row.bytes_total,
+  };
+}
+
+/** A run whose process died (kill -9, host crash) stops beating; say so instead of showing it running forever. */
+export async function markInterruptedRuns(db: Queryable, staleAfterSeconds = 300): Promise<number> {
+  const result = await db.query(
+    `UPDATE chat.import_runs SET status = 'failed', finished_at = heartbeat_at,
+       error = '中断：导入进程停止（已提交的部分保留，重新导入即可补齐） interrupted; committed chunks are kept, run the import again'
+     WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)`,
+    [staleAfterSeconds],
+  );
+  return result.rowCount ?? 0;
+}
+
+export async function createRun(db: Queryable, run: { source: string; origin: RunOrigin; conflictMode: 'skip' | 'update'; jobId?: string | null; startedBy?: number | null; bytesTotal?: number | null }): Promise<ImportRun> {
+  const { rows } = await db.query<RunRow>(
+    `INSERT INTO chat.import_runs (source, origin, conflict_mode, job_id, started_by, bytes_total) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+    [run.source, run.origin, run.conflictMode, run.jobId ?? null, run.startedBy ?? null, run.bytesTotal ?? null],
+  );
+  return toRun(rows[0]!);
+}
+
+export async function finishRun(db: Queryable, id: number, outcome: { status: 'succeeded' | 'failed'; error?: string | null }): Promise<ImportRun> {
+  const { rows } = await db.query<RunRow>(
+    `UPDATE chat.import_runs SET status = $2, error = $3, finished_at = now(),
+       duration_ms = (extract(epoch FROM now() - started_at) * 1000)::bigint, heartbeat_at = now()
+     WHERE id = $1 RETURNING *`,
+    [id, outcome.status, outcome.error ?? null],
+  );
+  return toRun(rows[0]!);
+}
+
+export async function findRun(db: Queryable, id: number): Promise<ImportRun | null> {
+  const { rows } = await db.query<RunRow>('SELECT * FROM chat.import_runs WHERE id = $1', [id]);
+  return rows[0] ? toRun(rows[0]) : null;
+}
+
+/** Newest first, keyset on id. */
+export async function listRuns(db: Queryable, page: { limit: number; before?: number }): Promise<{ items: ImportRun[]; nextCursor: number | null }> {
+  const { rows } = await db.query<RunRow>(
+    'SELECT * FROM chat.import_runs WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2',
+    [page.before ?? null, page.limit + 1],
+  );
+  const items = rows.slice(0, page.limit).map(toRun);
+  return { items, nextCursor: rows.length > page.limit ? items[items.length - 1]!.id : null };
+}
+
+export async function listQuarantine(db: Queryable, runId: number, page: { limit: number; afterLine?: number }): Promise<{ items: Array<{ lineNo: number; reason: string; rawText: string }>; nextCursor: number | null }> {
+  const { rows } = await db.query<{ line_no: number; reason: string; raw_text: string }>(
+    `SELECT line_no, reason, raw_text FROM chat.quarantine WHERE run_id = $1 AND ($2::bigint IS NULL OR line_no > $2)
+     ORDER BY line_no LIMIT $3`,
+    [runId, page.afterLine ?? null, page.limit + 1],
+  );
+  const items = rows.slice(0, page.limit).map((row) => ({ lineNo: row.line_no, reason: row.reason, rawText: row.raw_text }));
+  return { items, nextCursor: rows.length > page.limit ? items[items.length - 1]!.lineNo : null };
+}

@@ -1,0 +1,169 @@
+import { extractBody } from './body-keys.ts';
+
+/** One archive line, ready for the database. */
+export interface MessageRow {
+  lineNo: number;
+  msgid: string;
+  seq: number | null;
+  action: string;
+  msgtype: string;
+  msgtimeMs: number;
+  fromId: string | null;
+  roomId: string | null;
+  toIds: string[];
+  payloadJson: string | null;
+  rawJson: string;
+}
+
+export type LineOutcome =
+  | { kind: 'row'; row: MessageRow }
+  | { kind: 'quarantine'; reason: string }
+  | { kind: 'blank' };
+
+// archive times are epoch milliseconds; a value in this range of seconds is the same instant written in seconds
+const MIN_MS = Date.UTC(2000, 0, 1);
+const MAX_MS = Date.UTC(2100, 0, 1);
+const CONTROL_CHARS = /[\u0000-\u001f]/g;
+const NEEDS_STRING_REPAIR = /\\u0000|\\u[dD][89a-fA-F]/;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The decrypted archive may carry raw control characters inside strings (external-apis §1.9), which strict JSON
+ * forbids. They are escaped rather than stripped, so the text keeps them.
+ */
+function parseLenient(line: string): { value: unknown; repaired: boolean } | { error: string } {
+  try {
+    return { value: JSON.parse(line), repaired: false };
+  } catch (error) {
+    if (!CONTROL_CHARS.test(line)) return { error: (error as Error).message };
+    CONTROL_CHARS.lastIndex = 0;
+    const escaped = line.replace(CONTROL_CHARS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    try {
+      return { value: JSON.parse(escaped), repaired: true };
+    } catch {
+      return { error: (error as Error).message };
+    }
+  }
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold NUL or unpaired surrogates; replace them (U+FFFD) instead of losing
+ * the whole message.
+ */
+function repairStrings(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\uFFFD').toWellFormed();
+  if (Array.isArray(value)) return value.map(repairStrings);
+  if (isObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) out[repairStrings(key) as string] = repairStrings(inner);
+    return out;
+  }
+  return value;
+}
+
+export function parseEpochMs(value: unknown): number | null {
+  let number: number;
+  if (typeof value === 'number') number = value;
+  else if (typeof value === 'string' && /^\s*\d{9,16}\s*$/.test(value)) number = Number(value);
+  else return null;
+  if (!Number.isFinite(number)) return null;
+  if (number >= MIN_MS && number < MAX_MS) return Math.trunc(number);
+  if (number >= MIN_MS / 1000 && number < MAX_MS / 1000) return Math.trunc(number * 1000);
+  return null;
+}
+
+function parseSeq(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return Number(value);
+  return null;
+}
+
+/** `tolist` arrives as an array, or from some exporters as a string (JSON array text or comma separated). */
+export function parseToList(value: unknown): string[] | null {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.filter((id): id is string => typeof id === 'string' && id !== '');
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (text.startsWith('[')) {
+      try {
+        return parseToList(JSON.parse(text));
+      } catch {
+        return null;
+      }
+    }
+    return text.split(/[,;\s]+/).filter((id) => id !== '');
+  }
+  return null;
+}
+
+function optionalId(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+/** Turns one line of a decrypted archive into a row, or says exactly why it cannot be loaded. */
+export function normaliseLine(line: string, lineNo: number): LineOutcome {
+  if (line.trim() === '') return { kind: 'blank' };
+  const parsed = parseLenient(line);
+  if ('error' in parsed) return { kind: 'quarantine', reason: `not valid JSON: ${parsed.error}` };
+  let record = parsed.value;
+  if (!isObject(record)) return { kind: 'quarantine', reason: 'not a JSON object' };
+  let repaired = parsed.repaired;
+  if (NEEDS_STRING_REPAIR.test(line)) {
+    record = repairStrings(record) as Record<string, unknown>;
+    repaired = true;
+  }
+  const rec = record as Record<string, unknown>;
+
+  const msgid = typeof rec.msgid === 'string' ? rec.msgid.trim() : '';
+  if (!msgid) return { kind: 'quarantine', reason: 'field msgid: missing or not a string' };
+  const rawJson = repaired ? JSON.stringify(rec) : line;
+  const seq = parseSeq(rec.seq);
+
+  if (rec.action === 'switch') {
+    // a switch record marks a member switching corp; it has its own time and user fields and no body
+    const msgtimeMs = parseEpochMs(rec.time);
+    if (msgtimeMs === null) return { kind: 'quarantine', reason: `field time: not a usable epoch time (${JSON.stringify(rec.time)})` };
+    const user = optionalId(rec.user);
+    return {
+      kind: 'row',
+      row: { lineNo, msgid, seq, action: 'switch', msgtype: 'switch', msgtimeMs, fromId: user, roomId: null, toIds: [],
+        payloadJson: JSON.stringify({ user, time: msgtimeMs }), rawJson },
+    };
+  }
+
+  const msgtype = typeof rec.msgtype === 'string' ? rec.msgtype.trim() : '';
+  if (!msgtype) return { kind: 'quarantine', reason: 'field msgtype: missing or not a string' };
+  const msgtimeMs = parseEpochMs(rec.msgtime);
+  if (msgtimeMs === null) return { kind: 'quarantine', reason: `field msgtime: not a usable epoch time (${JSON.stringify(rec.msgtime ?? null)})` };
+  const toIds = parseToList(rec.tolist);
+  if (toIds === null) return { kind: 'quarantine', reason: 'field tolist: neither an array nor a list of ids' };
+  const action = typeof rec.action === 'string' && rec.action.trim() ? rec.action.trim() : msgtype === 'revoke' ? 'recall' : 'send';
+  const body = extractBody(rec, msgtype);
+
+  return {
+    kind: 'row',
+    row: {
+      lineNo,
+      msgid,
+      seq,
+      action,
+      msgtype,
+      msgtimeMs,
+      fromId: optionalId(rec.from),
+      // 1:1 chats: one rule everywhere, NULL (the archive writes "")
+      roomId: optionalId(rec.roomid),
+      toIds,
+      payloadJson: body === null ? null : JSON.stringify(body),
+      rawJson,
+    },
+  };
+}
+
+/** Fast path for re-imports: the msgid of a line that starts with it, without parsing the rest. */
+const LEADING_MSGID = /^\s*\{\s*"msgid"\s*:\s*"([^"\\]{1,256})"/;
+export function leadingMsgid(line: string): string | null {
+  return LEADING_MSGID.exec(line)?.[1] ?? null;
+}

@@ -1,0 +1,56 @@
+import { normaliseLine, leadingMsgid, type MessageRow } from './archive-record.ts';
+import type { Chunk, ConflictMode, QuarantinedLine } from '../data-access/message-writer.ts';
+
+/**
+ * Turns a batch of lines into what the writer needs. Lines whose msgid is known to exist are not parsed at all in
+ * skip mode (that is what makes re-imports fast). A msgid repeated inside the chunk keeps one row, the first in
+ * skip mode and the last in update mode — the same rule the database applies across chunks.
+ */
+export function buildChunk(lines: string[], firstLineNo: number, conflict: ConflictMode, knownMsgids: ReadonlySet<string>): Chunk {
+  const byMsgid = new Map<string, MessageRow>();
+  const quarantined: QuarantinedLine[] = [];
+  let duplicatesInFile = 0;
+  let knownUnchanged = 0;
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i]!;
+    const lineNo = firstLineNo + i;
+    if (knownMsgids.size > 0) {
+      const msgid = leadingMsgid(line);
+      if (msgid !== null && knownMsgids.has(msgid)) {
+        knownUnchanged += 1;
+        continue;
+      }
+    }
+    const outcome = normaliseLine(line, lineNo);
+    if (outcome.kind === 'blank') continue;
+    if (outcome.kind === 'quarantine') {
+      quarantined.push({ lineNo, reason: outcome.reason, rawText: line });
+      continue;
+    }
+    const existing = byMsgid.get(outcome.row.msgid);
+    if (existing) {
+      duplicatesInFile += 1;
+      if (conflict === 'skip') continue;
+      byMsgid.delete(outcome.row.msgid);
+    }
+    byMsgid.set(outcome.row.msgid, outcome.row);
+  }
+  const blank = lines.length - knownUnchanged - quarantined.length - duplicatesInFile - byMsgid.size;
+  return {
+    rows: [...byMsgid.values()],
+    quarantined,
+    // blank lines are not counted as lines of the archive
+    lines: lines.length - blank,
+    duplicatesInFile,
+    knownUnchanged,
+  };
+}
+
+export function leadingMsgids(lines: string[]): string[] {
+  const ids: string[] = [];
+  for (const line of lines) {
+    const id = leadingMsgid(line);
+    if (id !== null) ids.push(id);
+  }
+  return ids;
+}

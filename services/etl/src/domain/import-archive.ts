@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { enqueueEvent, withTransaction, type Logger, type Pool } from '@doitcrm/kit';
+import { MessageWriter, type ChunkCounts, type ConflictMode } from '../data-access/message-writer.ts';
+import { createRun, finishRun, markInterruptedRuns, type ImportRun, type RunOrigin } from '../data-access/import-run-repository.ts';
+import { findExistingMsgids } from '../data-access/message-lookup.ts';
+import { buildChunk, leadingMsgids } from './chunk-builder.ts';
+import { readLineBatches, type LineBatch } from './line-source.ts';
+
+export interface ImportRequest {
+  filePath: string;
+  /** What the run is called in the history (the uploaded file's own name, or the CLI path). */
+  sourceName?: string;
+  conflict: ConflictMode;
+  origin: RunOrigin;
+  jobId?: string | null;
+  startedBy?: number | null;
+  batchSize?: number;
+}
+
+export interface ImportProgress {
+  lines: number;
+  bytesRead: number;
+  bytesTotal: number;
+  counts: ImportCounts;
+}
+
+export interface ImportCounts {
+  lines: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  quarantined: number;
+  duplicatesInFile: number;
+}
+
+export interface ImportSummary extends ImportCounts {
+  runId: number;
+  durationMs: number;
+  run: ImportRun;
+}
+
+export class ImportFileError extends Error {}
+
+const RETRYABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
+function isRetryable(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return (code !== undefined && RETRYABLE_CODES.has(code)) || /Connection terminated|connection lost|Client has encountered a connection error/i.test(message ?? '');
+}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Loads a decrypted archive file: streamed in chunks, each chunk committed on its own (a crash loses at most the
+ * chunk in flight, and the same command run again completes the load), bad lines quarantined with their line
+ * numbers, counts kept on the run, and `chat.ingested` recorded in the outbox with the run's end.
+ */
+export async function importArchive(request: ImportRequest, deps: { pool: Pool; logger: Logger }, onProgress?: (progress: ImportProgress) => void | Promise<void>): Promise<ImportSummary> {
+  const stat = await fs.promises.stat(request.filePath).catch(() => null);
+  if (!stat) throw new ImportFileError(`文件不存在 (file not found): ${request.filePath}`);
+  if (!stat.isFile()) throw new ImportFileError(`不是文件 (not a regular file): ${request.filePath}`);
+  const sourceName = request.sourceName ?? path.basename(request.filePath);
+
+  await markInterruptedRuns(deps.pool);
+  const run = await createRun(deps.pool, {
+    source: sourceName, origin: request.origin, conflictMode: request.conflict, jobId: request.jobId, startedBy: request.startedBy, bytesTotal: stat.size,
+  });
+  const started = Date.now();
+  const writer = new MessageWriter(deps.pool, run.id, sourceName, request.conflict);
+  const totals: ImportCounts & { minMsgtime: Date | null; maxMsgtime: Date | null } = {
+    lines: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, duplicatesInFile: 0, minMsgtime: null, maxMsgtime: null,
+  };
+  // while the file's lines are mostly already loaded (a re-import), look their msgids up before parsing them
+  let probeExisting = request.conflict === 'skip';
+
+  try {
+    const batches = readLineBatches(request.filePath, request.batchSize ?? 5_000);
+    let next = batches.next();
+    for (;;) {
+      const result = await next;
+      if (result.done) break;
+      const batch: LineBatch = result.value;
+      // start reading (and decompressing) the next batch while this one is written
+      next = batches.next();
+      let known: ReadonlySet<string> = new Set();
+      if (probeExisting) {
+        known = await findExistingMsgids(deps.pool, leadingMsgids(batch.lines));
+        probeExisting = known.size * 2 >= batch.lines.length;
+      }
+      const chunk = buildChunk(batch.lines, batch.firstLineNo, request.conflict, known);
+      const counts = await writeWithRetry(writer, chunk, deps.logger);
+      accumulate(totals, counts);
+      await onProgress?.({ lines: totals.lines, bytesRead: batch.bytesRead, bytesTotal: stat.size, counts: { ...totals } });
+    }
+  } catch (error) {
+    writer.close();
+    await finishRun(deps.pool, run.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) }).catch(() => {});
+    throw error;
+  }
+  writer.close();
+
+  const finished = await withTransaction(deps.pool, async (client) => {
+    const done = await finishRun(client, run.id, { status: 'succeeded' });
+    await enqueueEvent(client, 'chat.ingested', {
+      runId: run.id,
+      inserted: totals.inserted,
+      updated: totals.updated,
+      minMsgtime: totals.minMsgtime?.toISOString() ?? null,
+      maxMsgtime: totals.maxMsgtime?.toISOString() ?? null,
+    });
+    return done;
+  });
+  return {
+    runId: run.id,
+    lines: totals.lines,
+    inserted: totals.inserted,
+    updated: totals.updated,
+    unchanged: totals.unchanged,
+    quarantined: totals.quarantined,
+    duplicatesInFile: totals.duplicatesInFile,
+    durationMs: Date.now() - started,
+    run: finished,
+  };
+}
+
+async function writeWithRetry(writer: MessageWriter, chunk: Parameters<MessageWriter['writeChunk']>[0], logger: Logger): Promise<ChunkCounts> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await writer.writeChunk(chunk);
+    } catch (error) {
+      // PostgreSQL restarting: the chunk was rolled back as a whole, so writing it again is safe
+      if (!isRetryable(error) || attempt >= 6) throw error;
+      logger.warn({ err: error, attempt }, 'database connection lost during import; retrying the chunk');
+      await sleep(Math.min(500 * 2 ** attempt, 10_000));
+    }
+  }
+}
+
+function accumulate(totals: ImportCounts & { minMsgtime: Date | null; maxMsgtime: Date | null }, counts: ChunkCounts): void {
+  totals.lines += counts.lines;
+  totals.inserted += counts.inserted;
+  totals.updated += counts.updated;
+  totals.unchanged += counts.unchanged;
+  totals.quarantined += counts.quarantined;
+  totals.duplicatesInFile += counts.duplicatesInFile;
+  if (counts.minMsgtime && (!totals.minMsgtime || counts.minMsgtime < totals.minMsgtime)) totals.minMsgtime = counts.minMsgtime;
+  if (counts.maxMsgtime && (!totals.maxMsgtime || counts.maxMsgtime > totals.maxMsgtime)) totals.maxMsgtime = counts.maxMsgtime;
+}
