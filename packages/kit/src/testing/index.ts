@@ -1,2 +1,3 @@
 export * from './test-database.ts';
 export { uniqueSuffix, uniqueName } from './unique.ts';
+export * from './service-harness.ts';

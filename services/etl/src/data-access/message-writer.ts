@@ -104,6 +104,9 @@ export class MessageWriter {
   private async session(): Promise<PoolClient> {
     if (!this.client) {
       const client = await this.pool.connect();
+      // a connection dropped between statements errors on the client itself; the next statement then fails and
+      // the chunk is retried, so the event only needs a listener (an unhandled one would crash the process)
+      client.on('error', () => {});
       try {
         await client.query(STAGING_DDL);
         // the merge is big and sequential; keep it from spilling small sorts to disk

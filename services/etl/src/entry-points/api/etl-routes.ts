@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  NotFoundError, UnavailableError, ValidationError, auditFromRequest, insertJob, finishJob, parseParams, parseQuery, recordAudit, requireRole,
+  type ServiceContext,
+} from '@doitcrm/kit';
+import { readArchiveStats } from '../../data-access/archive-stats-repository.ts';
+import { findRun, listQuarantine, listRuns } from '../../data-access/import-run-repository.ts';
+import type { EtlConfig } from '../../config.ts';
+import { receiveUpload } from './upload.ts';
+
+const ACCEPTED_EXTENSIONS = ['.jsonl', '.json', '.txt', '.gz', '.jsonl.gz'];
+const runIdParams = z.object({ id: z.coerce.number().int().positive() });
+const runsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), before: z.coerce.number().int().positive().optional() });
+const quarantineQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), afterLine: z.coerce.number().int().min(0).optional() });
+const conflictField = z.enum(['skip', 'update']);
+
+export function createEtlRoutes(context: ServiceContext<EtlConfig>): Router {
+  const router = Router();
+  const { pool, config } = context;
+  const maxUploadBytes = config.MAX_UPLOAD_MB * 1024 * 1024;
+
+  router.get('/config', (_req, res) => {
+    res.json({ maxUploadBytes, acceptedExtensions: ACCEPTED_EXTENSIONS });
+  });
+
+  router.get('/stats', async (_req, res) => {
+    const [stats, runs] = await Promise.all([readArchiveStats(pool), listRuns(pool, { limit: 1 })]);
+    res.json({ ...stats, lastRun: runs.items[0] ?? null });
+  });
+
+  router.get('/runs', async (req, res) => {
+    const query = parseQuery(runsQuery, req);
+    res.json(await listRuns(pool, { limit: query.limit, before: query.before }));
+  });
+
+  router.get('/runs/:id', async (req, res) => {
+    const { id } = parseParams(runIdParams, req);
+    const run = await findRun(pool, id);
+    if (!run) throw new NotFoundError(`没有导入记录 ${id}`);
+    res.json(run);
+  });
+
+  router.get('/runs/:id/quarantine', async (req, res) => {
+    const { id } = parseParams(runIdParams, req);
+    const query = parseQuery(quarantineQuery, req);
+    if (!(await findRun(pool, id))) throw new NotFoundError(`没有导入记录 ${id}`);
+    res.json(await listQuarantine(pool, id, { limit: query.limit, afterLine: query.afterLine }));
+  });
+
+  // the quarantined lines as they were, one per line, so an operator can fix them and import the file again
+  router.get('/runs/:id/quarantine.jsonl', async (req, res) => {
+    const { id } = parseParams(runIdParams, req);
+    if (!(await findRun(pool, id))) throw new NotFoundError(`没有导入记录 ${id}`);
+    res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="quarantine-run-${id}.jsonl"`);
+    let afterLine: number | undefined;
+    for (;;) {
+      const page = await listQuarantine(pool, id, { limit: 1_000, afterLine });
+      for (const item of page.items) res.write(`${item.rawText.replace(/\r?\n/g, ' ')}\n`);
+      if (page.nextCursor === null) break;
+      afterLine = page.nextCursor;
+    }
+    res.end();
+  });
+
+  router.post('/imports', requireRole('staff'), async (req, res) => {
+    const upload = await receiveUpload(req, { uploadDir: config.UPLOAD_DIR, maxBytes: maxUploadBytes });
+    const conflict = conflictField.safeParse(upload.fields.conflict ?? 'skip');
+    if (!conflict.success) {
+      await fs.promises.rm(upload.filePath, { force: true });
+      throw new ValidationError('conflict 只能是 skip 或 update', [{ field: 'conflict', message: 'must be skip or update' }]);
+    }
+    const job = await insertJob(pool, {
+      type: 'etl.import',
+      params: { originalName: upload.originalName, size: upload.size, conflict: conflict.data },
+      createdBy: req.user?.id ?? null,
+    });
+    await recordAudit(pool, auditFromRequest(req, {
+      service: 'etl', action: 'etl.import.upload', targetType: 'job', targetId: job.id,
+      details: { file: upload.originalName, size: upload.size, conflict: conflict.data },
+    }));
+    try {
+      await context.broker.sendJob('etl.import', {
+        jobId: job.id, filePath: upload.filePath, originalName: upload.originalName, conflict: conflict.data, userId: req.user?.id ?? null,
+      });
+    } catch (error) {
+      await finishJob(pool, job.id, { status: 'failed', error: '无法提交到任务队列 (RabbitMQ unreachable)' });
+      await fs.promises.rm(upload.filePath, { force: true });
+      throw new UnavailableError('任务队列暂不可用，请稍后重试 (RabbitMQ unreachable)', error);
+    }
+    res.status(202).json({ jobId: job.id });
+  });
+
+  router.use(context.jobRoutes.router);
+  return router;
+}

@@ -1,0 +1,80 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@doitcrm/kit/testing';
+import { manyTextRecords, writeArchive } from './archive-factory.ts';
+import { lastJsonLine, runEtlCli } from './run-cli.ts';
+
+const RECORDS = 120_000;
+let database: TestDatabase;
+let client: pg.Client;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  env = { DATABASE_URL: database.url, AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' };
+});
+afterAll(async () => {
+  await client.end();
+  await database.drop();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
+
+async function countMessages(msgids: string[]): Promise<number> {
+  const { rows } = await client.query('SELECT count(*)::int AS n FROM chat.messages WHERE msgid = ANY($1)', [msgids]);
+  return rows[0].n;
+}
+
+describe('etl import under failure', () => {
+  it('when the CLI is killed with SIGKILL mid-import, then committed chunks stay whole and the same command completes the load', async () => {
+    const records = manyTextRecords(RECORDS, 1);
+    const msgids = records.map((record) => record.msgid as string);
+    const file = writeArchive(records);
+    const running = runEtlCli(['import', file, '--json'], env);
+    await waitFor(async () => (await countMessages(msgids.slice(0, 5_000))) > 0, 60_000);
+
+    running.kill('SIGKILL');
+    await running;
+    const afterCrash = await countMessages(msgids);
+    const { rows: [run] } = await client.query("SELECT inserted FROM chat.import_runs WHERE status = 'running' ORDER BY id DESC LIMIT 1");
+    const rerun = await runEtlCli(['import', file, '--json'], env);
+
+    expect(afterCrash).toBeLessThan(RECORDS);
+    // rows and the run's counters commit together: what is visible is exactly what the run says it wrote
+    expect(Number(run.inserted)).toBe(afterCrash);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const summary = lastJsonLine(rerun.stdout);
+    expect(summary.inserted).toBe(RECORDS - afterCrash);
+    expect(summary.unchanged).toBe(afterCrash);
+    expect(await countMessages(msgids)).toBe(RECORDS);
+  });
+
+  it('when PostgreSQL drops the import connection mid-run, then the chunk in flight is retried and the run completes', async () => {
+    const records = manyTextRecords(60_000);
+    const msgids = records.map((record) => record.msgid as string);
+    const file = writeArchive(records);
+    const running = runEtlCli(['import', file, '--json'], env);
+    await waitFor(async () => (await countMessages(msgids.slice(0, 5_000))) > 0, 60_000);
+
+    const { rows: killed } = await client.query(
+      "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = $1 AND application_name = 'doitcrm-etl-cli'",
+      [database.name],
+    );
+    const result = await running;
+
+    expect(killed.length).toBeGreaterThan(0);
+    expect(result.code, result.stderr).toBe(0);
+    expect(lastJsonLine(result.stdout).inserted).toBe(60_000);
+    expect(await countMessages(msgids)).toBe(60_000);
+  });
+});

@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import amqplib from 'amqplib';
+import type { Express } from 'express';
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_EXCHANGE } from '@doitcrm/types';
+import { createTestService, createTestUser, loginCookie, type TestService } from '@doitcrm/kit/testing';
+import { createEtlApp } from '../src/app.ts';
+import { etlConfigShape, type EtlConfig } from '../src/config.ts';
+import { startImportConsumer } from '../src/entry-points/queue/import-consumer.ts';
+import { buildTextRecord, manyTextRecords, toJsonl } from './archive-factory.ts';
+
+let service: TestService<EtlConfig>;
+let app: Express;
+let staffCookie: string;
+let viewerCookie: string;
+let events: { received: Array<Record<string, unknown>>; close: () => Promise<void> };
+
+async function listenForEvents(namespace: string, routingKey: string) {
+  const connection = await amqplib.connect(process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
+  const channel = await connection.createChannel();
+  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+  await channel.bindQueue(queue, `${namespace}${EVENTS_EXCHANGE}`, routingKey);
+  const received: Array<Record<string, unknown>> = [];
+  await channel.consume(queue, (message) => {
+    if (message) received.push(JSON.parse(message.content.toString()) as Record<string, unknown>);
+  }, { noAck: true });
+  return { received, close: () => connection.close() };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitForJob(jobId: string): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 300; i += 1) {
+    const response = await supertest(app).get(`/api/jobs/${jobId}`).set('Cookie', staffCookie);
+    if (['succeeded', 'failed'].includes(response.body.status)) return response.body;
+    await sleep(100);
+  }
+  throw new Error(`job ${jobId} did not finish`);
+}
+
+beforeAll(async () => {
+  const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'doitcrm-etl-uploads-'));
+  service = await createTestService('etl', etlConfigShape, { MAX_UPLOAD_MB: '1', UPLOAD_DIR: uploadDir });
+  await startImportConsumer(service.context);
+  app = createEtlApp(service.context);
+  events = await listenForEvents(service.context.config.AMQP_NAMESPACE, 'chat.ingested');
+  staffCookie = await loginCookie(app, (await createTestUser(service.context, 'staff')).username);
+  viewerCookie = await loginCookie(app, (await createTestUser(service.context, 'viewer')).username);
+});
+afterAll(async () => {
+  await events?.close();
+  await service?.cleanup();
+});
+
+describe('etl HTTP API', () => {
+  it.each([
+    ['get', '/api/stats'], ['get', '/api/runs'], ['get', '/api/runs/1'], ['get', '/api/runs/1/quarantine'],
+    ['get', '/api/runs/1/quarantine.jsonl'], ['get', '/api/config'], ['post', '/api/imports'],
+    ['get', '/api/jobs/00000000-0000-4000-8000-000000000000'], ['get', '/api/auth/me'],
+  ] as const)('when %s %s is called without a session, then it answers 401', async (method, url) => {
+    const response = await supertest(app)[method](url);
+
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ name: 'UnauthorizedError', message: expect.any(String), id: expect.any(String) });
+  });
+
+  it('when health and readiness are asked without a session, then they answer (the broker, database and Redis are up)', async () => {
+    const health = await supertest(app).get('/healthz');
+    const ready = await supertest(app).get('/readyz');
+
+    expect(health.status).toBe(200);
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks.map((check: { name: string }) => check.name)).toEqual(['postgres', 'redis', 'rabbitmq']);
+  });
+
+  it('when a staff user uploads an archive, then the job imports it with progress, the run and its quarantine are listed, and chat.ingested is published', async () => {
+    const records = manyTextRecords(30);
+    const body = toJsonl([...records.slice(0, 10), '{broken json', ...records.slice(10)]);
+
+    const upload = await supertest(app).post('/api/imports').set('Cookie', staffCookie)
+      .field('conflict', 'skip').attach('file', Buffer.from(body), '班级群导出.jsonl');
+    const job = await waitForJob(upload.body.jobId);
+    const runs = await supertest(app).get('/api/runs?limit=5').set('Cookie', staffCookie);
+    const run = runs.body.items.find((item: { jobId: string }) => item.jobId === upload.body.jobId);
+    const quarantine = await supertest(app).get(`/api/runs/${run.id}/quarantine`).set('Cookie', staffCookie);
+    const download = await supertest(app).get(`/api/runs/${run.id}/quarantine.jsonl`).set('Cookie', staffCookie);
+    await sleep(300);
+
+    expect(upload.status).toBe(202);
+    expect(job).toMatchObject({ status: 'succeeded', result: { lines: 31, inserted: 30, quarantined: 1 } });
+    expect(run).toMatchObject({ source: '班级群导出.jsonl', origin: 'upload', status: 'succeeded', inserted: 30, quarantined: 1 });
+    expect(quarantine.body.items).toEqual([{ lineNo: 11, reason: expect.stringMatching(/not valid JSON/), rawText: '{broken json' }]);
+    expect(download.headers['content-disposition']).toContain('attachment');
+    expect(download.text).toBe('{broken json\n');
+    expect(events.received.find((event) => (event.payload as { runId: number }).runId === run.id)).toMatchObject({
+      type: 'chat.ingested', payload: { runId: run.id, inserted: 30, updated: 0 },
+    });
+    const { rows } = await service.context.pool.query("SELECT count(*)::int AS n FROM auth.audit_log WHERE action = 'etl.import.upload' AND target_id = $1", [upload.body.jobId]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('when a finished job\'s event stream is opened, then it sends the final snapshot and ends', async () => {
+    const upload = await supertest(app).post('/api/imports').set('Cookie', staffCookie).attach('file', Buffer.from(toJsonl([buildTextRecord()])), 'one.jsonl');
+    await waitForJob(upload.body.jobId);
+
+    const stream = await supertest(app).get(`/api/jobs/${upload.body.jobId}/events`).set('Cookie', staffCookie);
+
+    expect(stream.headers['content-type']).toContain('text/event-stream');
+    expect(stream.text).toContain('event: job');
+    expect(JSON.parse(stream.text.split('data: ')[1]!.split('\n')[0]!)).toMatchObject({ status: 'succeeded', result: { inserted: 1 } });
+  });
+
+  it('when records carry seq with a hole, then stats show the high-water mark and the missing range', async () => {
+    const file = toJsonl([...manyTextRecords(10, 1_000_001), ...manyTextRecords(6, 1_000_015)]);
+    const upload = await supertest(app).post('/api/imports').set('Cookie', staffCookie).attach('file', Buffer.from(file), 'seq.jsonl');
+    await waitForJob(upload.body.jobId);
+
+    const stats = await supertest(app).get('/api/stats').set('Cookie', staffCookie);
+
+    expect(stats.body.seq).toMatchObject({ max: 1_000_020, gapCount: 1, missingTotal: 4, gaps: [{ from: 1_000_011, to: 1_000_014, missing: 4 }] });
+    expect(stats.body.totalMessages).toBeGreaterThanOrEqual(16);
+    expect(stats.body.lastRun).toMatchObject({ source: 'seq.jsonl' });
+  });
+
+  it('when the file is larger than the limit, then 413 says the limit and nothing is queued', async () => {
+    const big = Buffer.alloc(1024 * 1024 + 10, 'x');
+
+    const response = await supertest(app).post('/api/imports').set('Cookie', staffCookie).attach('file', big, 'big.jsonl');
+
+    expect(response.status).toBe(413);
+    expect(response.body.message).toContain('1 MB');
+  });
+
+  it('when the file is not JSONL, then 400 names the file and line', async () => {
+    const response = await supertest(app).post('/api/imports').set('Cookie', staffCookie).attach('file', Buffer.from('学员姓名,班级\n张三,小熊1班\n'), 'roster.csv');
+
+    expect(response.status).toBe(400);
+    expect(response.body.details[0]).toMatchObject({ field: 'file', file: 'roster.csv', line: 1 });
+  });
+
+  it('when the conflict field is not skip or update, then 400 names the field', async () => {
+    const response = await supertest(app).post('/api/imports').set('Cookie', staffCookie)
+      .field('conflict', 'merge').attach('file', Buffer.from(toJsonl([buildTextRecord()])), 'a.jsonl');
+
+    expect(response.status).toBe(400);
+    expect(response.body.details[0].field).toBe('conflict');
+  });
+
+  it('when a viewer uploads, then 403', async () => {
+    const response = await supertest(app).post('/api/imports').set('Cookie', viewerCookie).attach('file', Buffer.from(toJsonl([buildTextRecord()])), 'a.jsonl');
+
+    expect(response.status).toBe(403);
+  });
+
+  it('when a query parameter is malformed, then 400 names it', async () => {
+    const response = await supertest(app).get('/api/runs?limit=lots').set('Cookie', viewerCookie);
+
+    expect(response.status).toBe(400);
+    expect(response.body.details).toEqual([expect.objectContaining({ field: 'limit' })]);
+  });
+
+  it('when metrics are scraped, then HTTP latency per route and queue outcomes are there', async () => {
+    const response = await supertest(app).get('/metrics');
+
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('http_request_duration_seconds_bucket');
+    expect(response.text).toMatch(/queue_messages_total\{[^}]*queue="etl.import"[^}]*outcome="acked"/);
+  });
+});
