@@ -23,7 +23,7 @@ describe('migrate', () => {
   });
 
   it('when the database does not exist, then it is created and seeded with 3 段 and 7 阶', async () => {
-    const name = `doitcrm_test_fresh_${Date.now()}`;
+    const name = `doitcrm_test_${Math.floor(Date.now() / 1000)}_0f0f0f0f`;
     const url = `postgres://postgres@127.0.0.1:5432/${name}`;
     databases.push({ drop: async () => {
       const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });

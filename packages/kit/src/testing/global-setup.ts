@@ -1,6 +1,10 @@
-import { dropStaleTestDatabases, prepareTemplateDatabase } from './test-database.ts';
+import { dropDatabase, dropStaleTestDatabases, prepareTemplateDatabase } from './test-database.ts';
 
-export default async function setup(): Promise<void> {
+/** Once per vitest run: a migrated template for this run only; dropped again at the end. */
+export default async function setup(): Promise<() => Promise<void>> {
   await dropStaleTestDatabases();
-  await prepareTemplateDatabase();
+  const template = await prepareTemplateDatabase();
+  return async () => {
+    await dropDatabase(template);
+  };
 }

@@ -23,6 +23,7 @@ export type LineOutcome =
 // archive times are epoch milliseconds; a value in this range of seconds is the same instant written in seconds
 const MIN_MS = Date.UTC(2000, 0, 1);
 const MAX_MS = Date.UTC(2100, 0, 1);
+// eslint-disable-next-line no-control-regex -- finding raw control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f]/g;
 const NEEDS_STRING_REPAIR = /\\u0000|\\u[dD][89a-fA-F]/;
 

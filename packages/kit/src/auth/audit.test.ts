@@ -1,0 +1,107 @@
+import express from 'express';
+import pg from 'pg';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { createLogger } from '../logger.ts';
+import { createTestDatabase, uniqueSuffix, type TestDatabase } from '../testing/index.ts';
+import { auditFromRequest, recordAudit, recordAuditOrLog, type AuditEntry } from './audit.ts';
+import { buildTestUser } from './auth-test-helpers.ts';
+
+let database: TestDatabase;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: database.url, max: 2 });
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await database?.drop();
+});
+
+async function auditRowsFor(targetId: string) {
+  const { rows } = await pool.query('SELECT service, action, target_type, target_id, details, user_id::int AS user_id, username, ip, user_agent FROM auth.audit_log WHERE target_id = $1', [targetId]);
+  return rows;
+}
+
+describe('audit log', () => {
+  test('when an entry is recorded, then one row holds every field, the target id as text and details as JSON', async () => {
+    // Arrange
+    const user = await buildTestUser(pool);
+    const targetId = `wm-${uniqueSuffix()}`;
+
+    // Act
+    await recordAudit(pool, {
+      service: 'messages',
+      action: 'messages.conversation.view',
+      targetType: 'person',
+      targetId,
+      details: { from: '2024-01-01', count: 3 },
+      userId: user.id,
+      username: user.username,
+      ip: '10.1.2.3',
+      userAgent: 'x'.repeat(2000),
+    });
+
+    // Assert
+    expect(await auditRowsFor(targetId)).toEqual([
+      {
+        service: 'messages',
+        action: 'messages.conversation.view',
+        target_type: 'person',
+        target_id: targetId,
+        details: { from: '2024-01-01', count: 3 },
+        user_id: user.id,
+        username: user.username,
+        ip: '10.1.2.3',
+        user_agent: 'x'.repeat(512),
+      },
+    ]);
+  });
+
+  test('when the database refuses the row, then recordAudit throws and recordAuditOrLog logs and answers false', async () => {
+    // Arrange: a user id that does not exist violates the foreign key
+    const entry: AuditEntry = { service: 'roster', action: 'roster.student.update', targetId: `s-${uniqueSuffix()}`, userId: 999_999_999 };
+    const logger = createLogger({ service: 'audit-test', level: 'silent' });
+    const logged = vi.spyOn(logger, 'error');
+
+    // Act
+    const thrown = await recordAudit(pool, entry).then(() => null, (error: unknown) => error);
+    const answered = await recordAuditOrLog(pool, logger, entry);
+
+    // Assert
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).message).toMatch(/foreign key/);
+    expect(answered).toBe(false);
+    expect(logged).toHaveBeenCalledWith(expect.objectContaining({ audit: entry }), 'audit row could not be written');
+  });
+
+  test('when an entry is built from a request, then user, IP and user agent come from the request and explicit fields win', async () => {
+    // Arrange
+    const targetId = String(Math.floor(Math.random() * 1e9));
+    const app = express();
+    app.post('/edit', async (req, res) => {
+      req.user = { id: 42, username: 'zhang', displayName: '张老师', role: 'staff' };
+      const entry = auditFromRequest(req, { service: 'roster', action: 'roster.student.update', targetType: 'student', targetId });
+      const overridden = auditFromRequest(req, { service: 'roster', action: 'x', ip: '192.0.2.9' });
+      res.json({ entry, overriddenIp: overridden.ip });
+    });
+
+    // Act
+    const response = await request(app).post('/edit').set('User-Agent', 'teacher-browser');
+
+    // Assert
+    expect(response.body.entry).toEqual({
+      service: 'roster',
+      action: 'roster.student.update',
+      targetType: 'student',
+      targetId,
+      userId: 42,
+      username: 'zhang',
+      ip: expect.stringContaining('127.0.0.1'),
+      userAgent: 'teacher-browser',
+    });
+    expect(response.body.overriddenIp).toBe('192.0.2.9');
+  });
+});

@@ -1,0 +1,76 @@
+import type { Request } from 'express';
+import type { Logger } from '../logger.ts';
+import type { Queryable } from '../db.ts';
+
+/** One row of auth.audit_log: who did what to which record, from where. */
+export interface AuditEntry {
+  /** the service writing the row, e.g. 'messages' */
+  service: string;
+  /** dotted verb, e.g. 'auth.login', 'roster.student.update', 'messages.conversation.view' */
+  action: string;
+  targetType?: string | null;
+  targetId?: string | number | null;
+  details?: Record<string, unknown>;
+  userId?: number | null;
+  username?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+// User-Agent and usernames tried at login are attacker-chosen; bound what they can put into the table.
+const MAX_TEXT = 512;
+
+function bounded(value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  return value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) : value;
+}
+
+/**
+ * Inserts one audit row and throws when it cannot: a write whose audit row is lost must fail too, so pass the
+ * transaction's client to make both commit or neither. For reads, see recordAuditOrLog.
+ */
+export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<void> {
+  await db.query(
+    `INSERT INTO auth.audit_log (service, action, target_type, target_id, details, user_id, username, ip, user_agent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      entry.service,
+      entry.action,
+      entry.targetType ?? null,
+      entry.targetId === undefined || entry.targetId === null ? null : String(entry.targetId),
+      JSON.stringify(entry.details ?? {}),
+      entry.userId ?? null,
+      bounded(entry.username),
+      bounded(entry.ip),
+      bounded(entry.userAgent),
+    ],
+  );
+}
+
+/**
+ * For callers that decided an audit failure must not fail their request: logs the failure (with the entry, so
+ * the row can be reconstructed from the logs) and returns false instead of throwing.
+ */
+export async function recordAuditOrLog(db: Queryable, logger: Logger, entry: AuditEntry): Promise<boolean> {
+  try {
+    await recordAudit(db, entry);
+    return true;
+  } catch (error) {
+    logger.error({ err: error, audit: entry }, 'audit row could not be written');
+    return false;
+  }
+}
+
+export type RequestAuditEntry = Omit<AuditEntry, 'userId' | 'username' | 'ip' | 'userAgent'> &
+  Partial<Pick<AuditEntry, 'userId' | 'username' | 'ip' | 'userAgent'>>;
+
+/** Fills user, IP and user agent from the request (req.user is set by requireUser); explicit fields win. */
+export function auditFromRequest(req: Request, entry: RequestAuditEntry): AuditEntry {
+  return {
+    ...entry,
+    userId: entry.userId !== undefined ? entry.userId : (req.user?.id ?? null),
+    username: entry.username !== undefined ? entry.username : (req.user?.username ?? null),
+    ip: entry.ip !== undefined ? entry.ip : (req.ip ?? null),
+    userAgent: entry.userAgent !== undefined ? entry.userAgent : (req.get('user-agent') ?? null),
+  };
+}

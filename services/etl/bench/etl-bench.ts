@@ -1,0 +1,130 @@
+// npm run bench:etl -- --messages 300000 [--sample 20000] [--keep]
+// Imports a generated archive into an empty chat.messages, then loads the same final rows with a raw COPY into a
+// table created LIKE chat.messages INCLUDING ALL, in the same run, and prints both rates and their ratio; also the
+// re-import speed-up and the original's row-by-row pattern on a sample. Ratios, not absolute times, are the goal.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { migrate, redactUrl } from '@doitcrm/db';
+import { writeArchiveFile } from '@doitcrm/demo-data';
+import { rowByRowImport } from './row-by-row.ts';
+
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '300000' },
+    sample: { type: 'string', default: '20000' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const messages = Number(values.messages);
+const sample = Number(values.sample);
+if (!Number.isInteger(messages) || messages < 1000) throw new Error(`--messages must be a whole number ≥ 1000 (got ${values.messages})`);
+if (!Number.isInteger(sample) || sample < 100) throw new Error(`--sample must be a whole number ≥ 100 (got ${values.sample})`);
+
+const cliPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.ts');
+const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/doitcrm');
+const benchDb = `doitcrm_bench_${Date.now()}`;
+const benchUrl = new URL(serverUrl);
+benchUrl.pathname = `/${benchDb}`;
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'doitcrm-etl-bench-'));
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000));
+const line = (label: string, text: string) => console.log(`${label.padEnd(52)} ${text}`);
+
+interface CliRun { summary: { lines: number; inserted: number; unchanged: number; durationMs: number }; peakRssMb: number }
+
+/** The CLI as operators run it, its peak RSS read from /proc while it runs. */
+function runCli(file: string, conflict: 'skip' | 'update'): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cliPath, 'import', file, '--json', '--conflict', conflict], {
+      env: { ...process.env, DATABASE_URL: benchUrl.toString(), AMQP_URL: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', AMQP_NAMESPACE: 'bench.' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    let peakKb = 0;
+    const sampler = setInterval(() => {
+      try {
+        const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+        peakKb = Math.max(peakKb, rss);
+      } catch {
+        // the process has just exited
+      }
+    }, 50);
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.on('close', (code) => {
+      clearInterval(sampler);
+      if (code !== 0) return reject(new Error(`etl CLI exited ${code}`));
+      const last = stdout.trim().split('\n').pop()!;
+      resolve({ summary: JSON.parse(last), peakRssMb: Math.round(peakKb / 1024) });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  console.log(`ETL benchmark: ${messages} messages, database ${redactUrl(benchUrl.toString())}, ${os.cpus().length} cores`);
+  await migrate({ databaseUrl: benchUrl.toString() });
+  const client = new pg.Client({ connectionString: benchUrl.toString() });
+  await client.connect();
+  try {
+    const archive = path.join(workDir, 'archive.jsonl');
+    const generated = await writeArchiveFile(archive, { messages });
+    line('archive generated (demo school, not timed)', `${generated.lines} lines, ${(generated.bytes / 1024 / 1024).toFixed(0)} MB`);
+
+    await client.query('CHECKPOINT');
+    const first = await runCli(archive, 'skip');
+    const rows = first.summary.inserted;
+    line('ETL import: JSONL → chat.messages (CLI)', `${seconds(first.summary.durationMs)} s  ${rate(first.summary.lines, first.summary.durationMs)} rows/s  peak RSS ${first.peakRssMb} MB`);
+
+    const tsv = path.join(workDir, 'rows.tsv');
+    await pipeline(client.query(copyTo('COPY chat.messages TO STDOUT')), fs.createWriteStream(tsv));
+    await client.query('CREATE TABLE public.bench_copy (LIKE chat.messages INCLUDING ALL)');
+    await client.query('CHECKPOINT');
+    const copyStarted = performance.now();
+    await pipeline(fs.createReadStream(tsv, { highWaterMark: 1 << 20 }), client.query(copyFrom('COPY public.bench_copy FROM STDIN')));
+    const copyMs = performance.now() - copyStarted;
+    line('raw COPY of the same rows (LIKE … INCLUDING ALL)', `${seconds(copyMs)} s  ${rate(rows, copyMs)} rows/s`);
+
+    await client.query('CHECKPOINT');
+    const again = await runCli(archive, 'skip');
+    line('re-import of the same file (skip)', `${seconds(again.summary.durationMs)} s  inserted ${again.summary.inserted}, unchanged ${again.summary.unchanged}`);
+    const update = await runCli(archive, 'update');
+    line('re-import of the same file (update, nothing changed)', `${seconds(update.summary.durationMs)} s`);
+
+    const sampleFile = path.join(workDir, 'sample.jsonl');
+    await writeArchiveFile(sampleFile, { messages: sample, seed: 7 });
+    await client.query('CREATE TABLE public.bench_row_by_row (LIKE chat.messages INCLUDING ALL)');
+    await client.query('CHECKPOINT');
+    const slow = await rowByRowImport(client, sampleFile, 'public.bench_row_by_row');
+    line(`original pattern: one INSERT per line, one tx (${slow.rows} rows)`, `${seconds(slow.ms)} s  ${rate(slow.rows, slow.ms)} rows/s`);
+
+    const etlRate = first.summary.lines / first.summary.durationMs;
+    const copyRate = rows / copyMs;
+    const ratio = etlRate / copyRate;
+    const reimport = first.summary.durationMs / again.summary.durationMs;
+    const vsOriginal = etlRate / (slow.rows / slow.ms);
+    console.log('\nResults (targets from the issue):');
+    line('ETL / raw COPY', `${ratio.toFixed(2)}×   (target ≥ 0.70) ${ratio >= 0.7 ? 'PASS' : 'MISS'}`);
+    line('first import / re-import time', `${reimport.toFixed(1)}×   (target ≥ 3, and 0 inserted) ${reimport >= 3 && again.summary.inserted === 0 ? 'PASS' : 'MISS'}`);
+    line('ETL / original row-by-row', `${vsOriginal.toFixed(1)}×   (target ≥ 8) ${vsOriginal >= 8 ? 'PASS' : 'MISS'}`);
+    line('peak RSS of the import', `${first.peakRssMb} MB (target < 300 MB at 1M lines)`);
+  } finally {
+    await client.end();
+    fs.rmSync(workDir, { recursive: true, force: true });
+    if (!values.keep) {
+      const admin = new pg.Client({ connectionString: new URL('/postgres', serverUrl).toString() });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`);
+      await admin.end();
+    } else console.log(`kept database ${benchDb}`);
+  }
+}
+
+await main();
