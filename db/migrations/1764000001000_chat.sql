@@ -63,11 +63,14 @@ CREATE TABLE chat.quarantine (
   run_id     bigint NOT NULL REFERENCES chat.import_runs (id) ON DELETE CASCADE,
   source     text NOT NULL,
   line_no    bigint NOT NULL,
+  -- the line's seq when it could be read: a quarantined line is not a hole in the export
+  seq        bigint,
   reason     text NOT NULL,
   raw_text   text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX quarantine_run_idx ON chat.quarantine (run_id, line_no);
+CREATE INDEX quarantine_seq_idx ON chat.quarantine (seq) WHERE seq IS NOT NULL;
 
 -- Down Migration
 DROP SCHEMA chat CASCADE;

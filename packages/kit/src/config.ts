@@ -15,6 +15,8 @@ export const baseConfigShape = {
     .describe('RabbitMQ connection URL'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379').describe('Redis connection URL (sessions, rate limits, job progress)'),
   AMQP_NAMESPACE: z.string().regex(/^[a-z0-9_.-]*$/).default('')
+    // names read `<namespace>.etl.import` whether or not the operator wrote the dot
+    .transform((namespace) => (namespace && !namespace.endsWith('.') ? `${namespace}.` : namespace))
     .describe('prefix for every exchange and queue name, so several installations (or test runs) share one broker'),
   REDIS_PREFIX: z.string().default('doitcrm:').describe('prefix of every Redis key'),
   HOST: z.string().default('0.0.0.0').describe('interface the HTTP server listens on'),
@@ -56,7 +58,9 @@ export function loadConfig<Shape extends z.ZodRawShape>(shape: Shape, env: NodeJ
 }
 
 function redact(key: string, value: string | undefined): string | undefined {
-  return /SECRET|TOKEN|PASSWORD|KEY/.test(key) ? '***' : value;
+  if (/SECRET|TOKEN|PASSWORD|KEY/.test(key)) return '***';
+  // a URL that failed validation may still carry a password (`postgres://app:s3cret@db host/x`): never echo it
+  return value?.replace(/(\/\/[^/@\s:]*:)[^@\s]*@/g, '$1***@');
 }
 
 /** The port a service listens on: PORT overrides the service's own default. */

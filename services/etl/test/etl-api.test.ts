@@ -91,7 +91,7 @@ describe('etl HTTP API', () => {
 
     expect(upload.status).toBe(202);
     expect(job).toMatchObject({ status: 'succeeded', result: { lines: 31, inserted: 30, quarantined: 1 } });
-    expect(run).toMatchObject({ source: '班级群导出.jsonl', origin: 'upload', status: 'succeeded', inserted: 30, quarantined: 1 });
+    expect(run).toMatchObject({ source: '班级群导出.jsonl', origin: 'upload', status: 'succeeded', inserted: 30, quarantined: 1, startedByName: '测试staff' });
     expect(quarantine.body.items).toEqual([{ lineNo: 11, reason: expect.stringMatching(/not valid JSON/), rawText: '{broken json' }]);
     expect(download.headers['content-disposition']).toContain('attachment');
     expect(download.text).toBe('{broken json\n');
@@ -113,14 +113,15 @@ describe('etl HTTP API', () => {
     expect(JSON.parse(stream.text.split('data: ')[1]!.split('\n')[0]!)).toMatchObject({ status: 'succeeded', result: { inserted: 1 } });
   });
 
-  it('when records carry seq with a hole, then stats show the high-water mark and the missing range', async () => {
-    const file = toJsonl([...manyTextRecords(10, 1_000_001), ...manyTextRecords(6, 1_000_015)]);
+  it('when records carry seq with a hole, then stats show the high-water mark and the missing range, not the quarantined line', async () => {
+    const quarantinedButPresent = JSON.stringify({ msgid: 'no-type', seq: 1_000_011, action: 'send', msgtime: 1704100000000 });
+    const file = toJsonl([...manyTextRecords(10, 1_000_001), quarantinedButPresent, ...manyTextRecords(6, 1_000_015)]);
     const upload = await supertest(app).post('/api/imports').set('Cookie', staffCookie).attach('file', Buffer.from(file), 'seq.jsonl');
     await waitForJob(upload.body.jobId);
 
     const stats = await supertest(app).get('/api/stats').set('Cookie', staffCookie);
 
-    expect(stats.body.seq).toMatchObject({ max: 1_000_020, gapCount: 1, missingTotal: 4, gaps: [{ from: 1_000_011, to: 1_000_014, missing: 4 }] });
+    expect(stats.body.seq).toMatchObject({ max: 1_000_020, gapCount: 1, missingTotal: 3, gaps: [{ from: 1_000_012, to: 1_000_014, missing: 3 }] });
     expect(stats.body.totalMessages).toBeGreaterThanOrEqual(16);
     expect(stats.body.lastRun).toMatchObject({ source: 'seq.jsonl' });
   });

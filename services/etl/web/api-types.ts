@@ -24,7 +24,12 @@ export interface Run {
   finishedAt: string | null;
   durationMs: number | null;
   jobId: string | null;
-  startedBy: string | null;
+  /** The id of the user who started it (null for CLI and bench runs). */
+  startedBy: number | null;
+  /** display name (or username) of who started it; null for the CLI */
+  startedByName: string | null;
+  /** Size of the file read, when known. */
+  bytesTotal?: number | null;
 }
 
 export interface Page<T> {
@@ -68,18 +73,21 @@ export interface QuarantinedLine {
 
 /** The `result` of a finished import job. */
 export interface ImportResult {
+  /** The run the job wrote (its history row and quarantine). */
+  runId?: number;
   lines: number;
   inserted: number;
   updated: number;
   unchanged: number;
   quarantined: number;
+  duplicatesInFile?: number;
   durationMs: number;
 }
 
-/** `POST /api/imports` answers 202 with the job to follow and the run it writes. */
+/** `POST /api/imports` answers 202 with the job to follow (the run is created when the worker starts it). */
 export interface ImportAccepted {
   jobId: string;
-  runId: number;
+  runId?: number;
 }
 
 /** What the quarantine drawer needs to know about the run it shows. */

@@ -30,3 +30,9 @@ export function baseName(source: string): string {
   const parts = source.split(/[\\/]/);
   return parts[parts.length - 1] || source;
 }
+
+/** Runs record the starting user's id; the CLI and benchmarks have none. */
+export function starterLabel(run: { startedBy: number | null; startedByName: string | null }): string {
+  if (run.startedByName) return run.startedByName;
+  return run.startedBy === null ? '命令行' : `用户 #${run.startedBy}`;
+}

@@ -30,10 +30,14 @@ export async function readArchiveStats(db: Queryable, maxGapsListed = 50): Promi
   };
   if (totals!.max_seq === null || totals!.min_seq === null) return stats;
 
-  // the archive's seq has no holes: a hole means the export skipped a range
+  // the archive's seq has no holes: a hole means the export skipped a range. Lines that reached us but were
+  // quarantined are not holes in the export, so their seqs count as present here.
   const { rows: gaps } = await db.query<{ from: number; to: number }>(
-    `SELECT seq + 1 AS from, next_seq - 1 AS to
-     FROM (SELECT seq, lead(seq) OVER (ORDER BY seq) AS next_seq FROM chat.messages WHERE seq IS NOT NULL) ordered
+    `WITH present AS (
+       SELECT seq FROM chat.messages WHERE seq IS NOT NULL
+       UNION SELECT seq FROM chat.quarantine WHERE seq IS NOT NULL)
+     SELECT seq + 1 AS from, next_seq - 1 AS to
+     FROM (SELECT seq, lead(seq) OVER (ORDER BY seq) AS next_seq FROM present) ordered
      WHERE next_seq > seq + 1
      ORDER BY seq`,
   );

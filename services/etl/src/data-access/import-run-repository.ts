@@ -22,6 +22,7 @@ export interface ImportRun {
   durationMs: number | null;
   jobId: string | null;
   startedBy: number | null;
+  startedByName: string | null;
   bytesTotal: number | null;
 }
 
@@ -45,6 +46,7 @@ interface RunRow {
   duration_ms: number | null;
   job_id: string | null;
   started_by: number | null;
+  started_by_name?: string | null;
   bytes_total: number | null;
 }
 
@@ -69,6 +71,7 @@ function toRun(row: RunRow): ImportRun {
     durationMs: row.duration_ms,
     jobId: row.job_id,
     startedBy: row.started_by,
+    startedByName: row.started_by_name ?? null,
     bytesTotal: row.bytes_total,
   };
 }
@@ -102,15 +105,20 @@ export async function finishRun(db: Queryable, id: number, outcome: { status: 's
   return toRun(rows[0]!);
 }
 
+// who started a run is shown by name, not by user id
+const SELECT_RUNS = `SELECT r.*, u.coalesce_name AS started_by_name
+  FROM chat.import_runs r
+  LEFT JOIN LATERAL (SELECT coalesce(display_name, username) AS coalesce_name FROM auth.users WHERE id = r.started_by) u ON true`;
+
 export async function findRun(db: Queryable, id: number): Promise<ImportRun | null> {
-  const { rows } = await db.query<RunRow>('SELECT * FROM chat.import_runs WHERE id = $1', [id]);
+  const { rows } = await db.query<RunRow>(`${SELECT_RUNS} WHERE r.id = $1`, [id]);
   return rows[0] ? toRun(rows[0]) : null;
 }
 
 /** Newest first, keyset on id. */
 export async function listRuns(db: Queryable, page: { limit: number; before?: number }): Promise<{ items: ImportRun[]; nextCursor: number | null }> {
   const { rows } = await db.query<RunRow>(
-    'SELECT * FROM chat.import_runs WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2',
+    `${SELECT_RUNS} WHERE ($1::bigint IS NULL OR r.id < $1) ORDER BY r.id DESC LIMIT $2`,
     [page.before ?? null, page.limit + 1],
   );
   const items = rows.slice(0, page.limit).map(toRun);

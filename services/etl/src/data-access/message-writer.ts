@@ -9,6 +9,7 @@ export type ConflictMode = 'skip' | 'update';
 
 export interface QuarantinedLine {
   lineNo: number;
+  seq?: number | null;
   reason: string;
   rawText: string;
 }
@@ -166,7 +167,7 @@ export class MessageWriter {
       await client.query('ROLLBACK TO SAVEPOINT rows');
       if (rows.length === 1) {
         const row = rows[0]!;
-        refused.push({ lineNo: row.lineNo, reason: `refused by the database: ${(error as Error).message}`, rawText: row.rawJson });
+        refused.push({ lineNo: row.lineNo, seq: row.seq, reason: `数据库拒绝了这一行 (refused by the database: ${(error as Error).message})`, rawText: row.rawJson });
         return empty;
       }
       const middle = Math.ceil(rows.length / 2);
@@ -184,9 +185,11 @@ export class MessageWriter {
   private async insertQuarantine(client: PoolClient, lines: QuarantinedLine[]): Promise<void> {
     if (lines.length === 0) return;
     await client.query(
-      `INSERT INTO chat.quarantine (run_id, source, line_no, reason, raw_text)
-       SELECT $1, $2, line_no, reason, raw_text FROM unnest($3::bigint[], $4::text[], $5::text[]) AS q (line_no, reason, raw_text)`,
-      [this.runId, this.source, lines.map((line) => line.lineNo), lines.map((line) => line.reason), lines.map((line) => quarantineText(line.rawText))],
+      `INSERT INTO chat.quarantine (run_id, source, line_no, seq, reason, raw_text)
+       SELECT $1, $2, line_no, seq, reason, raw_text
+       FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[]) AS q (line_no, seq, reason, raw_text)`,
+      [this.runId, this.source, lines.map((line) => line.lineNo), lines.map((line) => line.seq ?? null), lines.map((line) => line.reason),
+        lines.map((line) => quarantineText(line.rawText))],
     );
   }
 

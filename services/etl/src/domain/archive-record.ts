@@ -17,7 +17,7 @@ export interface MessageRow {
 
 export type LineOutcome =
   | { kind: 'row'; row: MessageRow }
-  | { kind: 'quarantine'; reason: string }
+  | { kind: 'quarantine'; reason: string; seq?: number | null }
   | { kind: 'blank' };
 
 // archive times are epoch milliseconds; a value in this range of seconds is the same instant written in seconds
@@ -108,9 +108,9 @@ function optionalId(value: unknown): string | null {
 export function normaliseLine(line: string, lineNo: number): LineOutcome {
   if (line.trim() === '') return { kind: 'blank' };
   const parsed = parseLenient(line);
-  if ('error' in parsed) return { kind: 'quarantine', reason: `not valid JSON: ${parsed.error}` };
+  if ('error' in parsed) return { kind: 'quarantine', reason: `不是有效的 JSON (not valid JSON: ${parsed.error})` };
   let record = parsed.value;
-  if (!isObject(record)) return { kind: 'quarantine', reason: 'not a JSON object' };
+  if (!isObject(record)) return { kind: 'quarantine', reason: '不是 JSON 对象 (not a JSON object)' };
   let repaired = parsed.repaired;
   if (NEEDS_STRING_REPAIR.test(line)) {
     record = repairStrings(record) as Record<string, unknown>;
@@ -118,15 +118,15 @@ export function normaliseLine(line: string, lineNo: number): LineOutcome {
   }
   const rec = record as Record<string, unknown>;
 
-  const msgid = typeof rec.msgid === 'string' ? rec.msgid.trim() : '';
-  if (!msgid) return { kind: 'quarantine', reason: 'field msgid: missing or not a string' };
-  const rawJson = repaired ? JSON.stringify(rec) : line;
   const seq = parseSeq(rec.seq);
+  const msgid = typeof rec.msgid === 'string' ? rec.msgid.trim() : '';
+  if (!msgid) return { kind: 'quarantine', reason: '缺少 msgid (field msgid: missing or not a string)', seq };
+  const rawJson = repaired ? JSON.stringify(rec) : line;
 
   if (rec.action === 'switch') {
     // a switch record marks a member switching corp; it has its own time and user fields and no body
     const msgtimeMs = parseEpochMs(rec.time);
-    if (msgtimeMs === null) return { kind: 'quarantine', reason: `field time: not a usable epoch time (${JSON.stringify(rec.time)})` };
+    if (msgtimeMs === null) return { kind: 'quarantine', reason: `switch 记录的时间无法识别 (field time: not a usable epoch time, got ${JSON.stringify(rec.time ?? null)})`, seq };
     const user = optionalId(rec.user);
     return {
       kind: 'row',
@@ -136,11 +136,11 @@ export function normaliseLine(line: string, lineNo: number): LineOutcome {
   }
 
   const msgtype = typeof rec.msgtype === 'string' ? rec.msgtype.trim() : '';
-  if (!msgtype) return { kind: 'quarantine', reason: 'field msgtype: missing or not a string' };
+  if (!msgtype) return { kind: 'quarantine', reason: '缺少 msgtype (field msgtype: missing or not a string)', seq };
   const msgtimeMs = parseEpochMs(rec.msgtime);
-  if (msgtimeMs === null) return { kind: 'quarantine', reason: `field msgtime: not a usable epoch time (${JSON.stringify(rec.msgtime ?? null)})` };
+  if (msgtimeMs === null) return { kind: 'quarantine', reason: `消息时间无法识别 (field msgtime: not a usable epoch time, got ${JSON.stringify(rec.msgtime ?? null)})`, seq };
   const toIds = parseToList(rec.tolist);
-  if (toIds === null) return { kind: 'quarantine', reason: 'field tolist: neither an array nor a list of ids' };
+  if (toIds === null) return { kind: 'quarantine', reason: '接收人列表无法识别 (field tolist: neither an array nor a list of ids)', seq };
   const action = typeof rec.action === 'string' && rec.action.trim() ? rec.action.trim() : msgtype === 'revoke' ? 'recall' : 'send';
   const body = extractBody(rec, msgtype);
 

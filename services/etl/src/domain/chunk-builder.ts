@@ -24,7 +24,7 @@ export function buildChunk(lines: string[], firstLineNo: number, conflict: Confl
     const outcome = normaliseLine(line, lineNo);
     if (outcome.kind === 'blank') continue;
     if (outcome.kind === 'quarantine') {
-      quarantined.push({ lineNo, reason: outcome.reason, rawText: line });
+      quarantined.push({ lineNo, seq: outcome.seq ?? null, reason: outcome.reason, rawText: line });
       continue;
     }
     const existing = byMsgid.get(outcome.row.msgid);

@@ -1,0 +1,93 @@
+import vue from '@vitejs/plugin-vue';
+import type { PluginOption, UserConfig } from 'vite';
+
+export interface ServicePageOptions {
+  /** Folder holding the page's index.html (the Vite root). */
+  webDir: string;
+  /** Where the built page goes; the service serves this folder at `/`. */
+  outDir: string;
+  /** For `vite` dev mode: the running service (e.g. `http://127.0.0.1:5002`) that `/api` calls are proxied to. */
+  devApiTarget?: string;
+}
+
+interface ChunkGroup {
+  name: string;
+  test: (id: string) => boolean;
+}
+
+const EP_DATA_COMPONENTS =
+  /[\\/]components[\\/](table|table-v2|tree|tree-v2|tree-select|date-picker|date-picker-panel|time-picker|time-select|calendar|cascader|cascader-panel|transfer|select-v2|virtual-list)[\\/]/;
+
+function isElementPlus(id: string): boolean {
+  return /[\\/]node_modules[\\/]element-plus[\\/]/.test(id);
+}
+
+/**
+ * Third-party code goes into a few long-lived chunks: the page's own code changes often, the libraries rarely, so
+ * browsers keep the library chunks cached across deploys, and Element Plus is not one megabyte-sized file.
+ * Checked in order; the first match wins.
+ */
+const VENDOR_CHUNKS: ChunkGroup[] = [
+  { name: 'vue', test: (id) => /[\\/]node_modules[\\/](vue|@vue)[\\/]/.test(id) },
+  { name: 'ep-icons', test: (id) => /[\\/]node_modules[\\/]@element-plus[\\/]icons-vue[\\/]/.test(id) },
+  // the helpers Element Plus builds on (dayjs, lodash, floating-ui, vueuse) before Element Plus itself, so its
+  // chunks do not swallow them along with its own code
+  { name: 'vendor', test: (id) => id.includes('node_modules') && !isElementPlus(id) },
+  { name: 'element-plus', test: isElementPlus },
+];
+
+/**
+ * Rolldown (Vite 8) only: a group also takes the modules its members import, unless an earlier group has them, so the
+ * big data components (tables, trees, pickers and what they use) can leave the rest of Element Plus without the two
+ * chunks importing each other. Rollup (Vite 7) splits by module only, which here would make a circular pair.
+ */
+const ROLLDOWN_CHUNKS: ChunkGroup[] = [
+  ...VENDOR_CHUNKS.slice(0, -1),
+  { name: 'ep-data', test: (id) => isElementPlus(id) && EP_DATA_COMPONENTS.test(id) },
+  ...VENDOR_CHUNKS.slice(-1),
+];
+
+function vendorChunk(id: string): string | undefined {
+  return VENDOR_CHUNKS.find((chunk) => chunk.test(id))?.name;
+}
+
+/**
+ * The shared contract package (`@doitcrm/types`) only declares constants and zod schemas. Telling the bundler so lets
+ * a page that imports one constant (the service list) drop the schemas, and with them zod (~80 kB).
+ */
+function hasSideEffects(id: string): boolean {
+  return !/[\\/]packages[\\/]types[\\/]src[\\/]/.test(id);
+}
+
+/** The one Vite configuration every service page is built with (`services/<name>/web/vite.config.ts`). */
+export function servicePageConfig(options: ServicePageOptions): UserConfig {
+  const build: UserConfig['build'] & { rolldownOptions?: unknown } = {
+    outDir: options.outDir,
+    emptyOutDir: true,
+    target: 'es2020',
+    // Vite 7 bundles with Rollup and reads these
+    rollupOptions: {
+      treeshake: { moduleSideEffects: hasSideEffects },
+      output: { manualChunks: vendorChunk },
+    },
+    // Vite 8 bundles with Rolldown and reads these (the first group that matches a module wins)
+    rolldownOptions: {
+      treeshake: { moduleSideEffects: hasSideEffects },
+      output: {
+        codeSplitting: {
+          groups: ROLLDOWN_CHUNKS.map((chunk, index) => ({ ...chunk, priority: ROLLDOWN_CHUNKS.length - index })),
+        },
+      },
+    },
+  };
+  return {
+    root: options.webDir,
+    // relative asset URLs: the page keeps working behind a reverse proxy that mounts the service under a prefix
+    base: './',
+    // the cast bridges two installed Vite majors (this package's 7, the workspace root's 8 that plugin-vue sees);
+    // the plugin supports both, only their type declarations differ
+    plugins: [vue() as unknown as PluginOption],
+    server: options.devApiTarget ? { proxy: { '/api': { target: options.devApiTarget } } } : {},
+    build,
+  };
+}

@@ -1,0 +1,64 @@
+// Part of `npm start`: a demo admin login and, in an empty database, the synthetic demo school and its archive.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { addUser } from '@doitcrm/kit';
+import { generateSchool, loadSchool, writeArchiveFile } from '@doitcrm/demo-data';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const loginFile = path.join(root, 'var', 'demo-login.json');
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/doitcrm';
+const demoMessages = Number(process.env.DEMO_MESSAGES ?? 50_000);
+
+interface DemoLogin { username: string; password: string; note: string }
+
+async function ensureLogin(pool: pg.Pool): Promise<DemoLogin | null> {
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM auth.users');
+  if (rows[0]!.n === 0) {
+    const password = process.env.DEMO_ADMIN_PASSWORD || randomBytes(12).toString('base64url');
+    await addUser({ db: pool, service: 'demo' }, { username: 'admin', password, role: 'admin', displayName: '演示管理员' });
+    fs.mkdirSync(path.dirname(loginFile), { recursive: true });
+    fs.writeFileSync(loginFile, JSON.stringify({ username: 'admin', password }), { mode: 0o600 });
+    console.log('created the demo admin login');
+    return { username: 'admin', password, note: 'created now; also kept in var/demo-login.json' };
+  }
+  if (fs.existsSync(loginFile)) {
+    const saved = JSON.parse(fs.readFileSync(loginFile, 'utf8')) as { username: string; password: string };
+    return { ...saved, note: 'from var/demo-login.json; change it with npm run user -- passwd' };
+  }
+  console.log('logins exist already: use yours, or add one with  npm run user -- add --username U --password P --role admin');
+  return null;
+}
+
+async function ensureSchool(pool: pg.Pool): Promise<void> {
+  const school = generateSchool();
+  const { loaded } = await loadSchool(pool, school);
+  console.log(loaded ? 'loaded the demo school (classes, staff, students, parents)' : 'a school is already in the database');
+
+  const { rows } = await pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM chat.messages) AS any');
+  if (rows[0]!.any) {
+    console.log('the chat archive already holds messages');
+    return;
+  }
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'doitcrm-demo-')), '演示归档.jsonl');
+  await writeArchiveFile(file, { messages: demoMessages, school, endAt: new Date(), faults: 0.0005 });
+  console.log(`generated a demo archive of ${demoMessages} messages; importing it`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'services/etl/src/cli.ts'), 'import', file], {
+    cwd: root, env: process.env, stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  if (result.status !== 0) throw new Error('the demo archive import failed');
+}
+
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+try {
+  const login = await ensureLogin(pool);
+  await ensureSchool(pool);
+  console.log(`LOGIN ${JSON.stringify(login)}`);
+} finally {
+  await pool.end();
+}
