@@ -1,3 +1,4 @@
 export * from './test-database.ts';
 export { uniqueSuffix, uniqueName } from './unique.ts';
 export * from './service-harness.ts';
+export * from './browser.ts';
