@@ -1,0 +1,200 @@
+/**
+ * Chat text templates per speaker and place. `{slot}`s are filled by text.ts: word categories from
+ * vocabulary.ts ({thing}, {illness}, {en} …) and context ({child} = the speaker's or a pupil's call name,
+ * {teacher}, {class}, {weekday}, {time} = class start, {time2} = any time, {date} = a day soon after the
+ * message, {unit}, {page}, {n}, {emoji}, {wemoji}, {kid} = another pupil of the class).
+ * Within each list, earlier templates are used more often.
+ */
+
+export type TextContext =
+  | 'teacherGroup' | 'headGroup' | 'parentGroup' | 'parentDirect' | 'staffDirect' | 'internal' | 'bot' | 'customerGroup';
+
+export interface TemplateSet {
+  /** share of messages that are quick replies */
+  shortShare: number;
+  short: readonly string[];
+  long: readonly string[];
+}
+
+export const TEMPLATES: Readonly<Record<TextContext, TemplateSet>> = {
+  teacherGroup: {
+    shortShare: 0.15,
+    short: ['Good morning everyone!{emoji}', '大家晚安🌙', '收到作业的我都批改啦{emoji}', '👍👍👍', 'Great job!', '辛苦家长们配合{wemoji}',
+      '今天的课堂照片📷', '上课啦～', 'Well done, {child}!', '已下课，孩子们都很棒{emoji}'],
+    long: [
+      '【今日作业】1. 跟读{unit}课文3遍 2. 背诵单词：{en}、{en}、{en} 3. 完成练习册第{page}页，请在群里打卡提交～',
+      '今天我们学习了{unit}，主要内容是{topic}，重点单词 {en}、{en}、{en}，句型「{enPhrase}」，回家请多和孩子练习{emoji}',
+      '表扬今天表现特别棒的小朋友：{child}、{kid}、{kid}，{praise}又{praise}！{emoji}',
+      '{child}今天{en}这个单词读得特别标准，进步很大{emoji}',
+      '各位家长好，本{weekday}{time}正常上课，请提前10分钟到教室，记得带好{thing}哦～',
+      '课堂照片来啦📷 今天玩了{en} game，孩子们{feeling}得不得了{emoji}',
+      '@{child}妈妈 孩子本周的作业还没有提交哦，记得今晚打卡{wemoji}',
+      '明天上课我们会准备{event}，请孩子带上{thing}和{thing}',
+      '{child}的{topic}练习我听了，整体不错，{en}和{en}再多读几遍就更好了',
+      '本周单词听写成绩已发，请家长关注。满分的同学有：{child}、{kid}、{kid}👏',
+      '下周{weekday}我们有{event}，欢迎家长来参加，具体时间另行通知',
+      '今天课上我们用{animal}和{food}的卡片做了单词游戏，回家可以让孩子用英语说一说 {en}、{en}',
+      '提醒一下：下次课要检查{unit}的单词默写，请家长督促孩子复习{emoji}',
+      '今天的课堂小结：1.复习了{topic} 2.新学了{en}、{en} 3.唱了{song}，孩子们都很{praise}',
+      'Dear parents, 本周作业是完成{unit}的配音，截止{date}，做得好的会在课上播放哦{emoji}',
+      '{child}今天有点{feeling}，课上不太愿意开口，家长回家多鼓励一下哈',
+      '最近很多孩子{topic}掌握得不太牢，我整理了一份练习，发在群文件里了',
+      '下课前我们玩了{en}接龙，{child}和{kid}一组赢了🎉',
+      '今天{weather}，有几位小朋友没来，请假的记得联系班主任预约补课',
+      '给孩子们布置一个小任务：用英语介绍自己最喜欢的{toy}，录一段视频发到群里{emoji}',
+    ],
+  },
+  headGroup: {
+    shortShare: 0.12,
+    short: ['收到的家长请回复{wemoji}', '请大家相互转告，谢谢🙏', '已统计完毕，谢谢配合', '家长们晚上好{emoji}', '@所有人 请查看群公告',
+      '好的，已登记', '辛苦大家了{wemoji}'],
+    long: [
+      '温馨提示：{timeword}{weather}，请家长注意给孩子增减衣物，路上注意安全{wemoji}',
+      '各位家长，{date}因{event}停课一次，课程顺延一周，请相互转告',
+      '本学期剩余课时不多了，需要续费的家长可以私信我，{date}前续费有优惠哦{emoji}',
+      '请还没有填写{event}报名表的家长尽快填写，谢谢配合🙏',
+      '{class}的家长们晚上好，{event}的报名截止到{date}，有意向的请接龙',
+      '已收到作业的同学：{child}、{kid}、{kid}、{kid}……还没交的抓紧哦',
+      '家长会定于{date}晚上{time2}召开，请准时参加，地点在{place}',
+      '停车提醒：{place}附近正在施工，送孩子的家长请绕行或者提前出门',
+      '请假的同学记得预约补课，本周补课时间：{weekday}{time2}，名额有限',
+      '{class}本周上课时间不变：{weekday}{time}，请准时到达',
+      '提醒：下周开始进入{topic}专项练习，每天在家跟读15分钟效果会更好',
+      '失物招领：教室里有一个{color}的{thing}，是哪位小朋友的？请到前台领取',
+      '本月{event}的照片已上传到相册，家长们可以下载{emoji}',
+      '关于退费和转班：请私信班主任说明情况，不在群里讨论哈，谢谢理解',
+      '{date}是{child}的生日🎂，我们课上给他准备了小惊喜，祝{child}生日快乐！',
+    ],
+  },
+  parentGroup: {
+    shortShare: 0.55,
+    short: ['收到', '收到，谢谢老师', '好的老师', '收到👌', '收到{wemoji}', '谢谢{teacher}', '老师辛苦了[玫瑰]', '{child}已打卡',
+      '好的', '谢谢老师{emoji}', '👍', '[强][强]', '赞👍', '孩子们太可爱了{emoji}', 'OK', 'ok收到', '好的谢谢', '1', '+1',
+      '收到啦', 'Thank you{emoji}', '辛苦老师', '{emoji}{emoji}', '哈哈哈哈', '好棒{emoji}', '已交', '收到收到'],
+    long: [
+      '打卡：{child} {unit} 跟读完成✅',
+      '{child}请假一次，{reason}，谢谢老师',
+      '老师，{child}{timeword}{illness}，这周的课请假一次{wemoji}',
+      '请问{weekday}几点上课？',
+      '老师，练习册第{page}页是全部都要做吗？',
+      '{child}回家一直在唱{song}，太可爱了😂',
+      '请问有人知道{place}附近哪里停车方便吗',
+      '孩子的{thing}好像落在教室了，麻烦老师帮忙收一下🙏',
+      '请问{event}家长需要准备什么？',
+      '谢谢老师，{child}说今天的{en}游戏特别好玩{emoji}',
+      '{child} {unit}作业已完成，请老师检查',
+      '今天{weather}，{child}有点{feeling}，晚点到，不好意思',
+      '{child}回家说今天学了{en}和{en}，还教我们念{emoji}',
+      '请问下次课要带{thing}吗？',
+      '老师我们今天堵车，可能晚到十分钟😭',
+      '接龙：{n}. {child} {relative}接送',
+      '{child}说想和{kid}一组，哈哈',
+      '请问补课可以约{weekday}吗？',
+      '我家{child}最近爱上了{activity}，每天回家都要玩一会儿',
+      '谁家孩子的{color}{thing}拿错了？我家{child}背回来一个不是他的',
+    ],
+  },
+  parentDirect: {
+    shortShare: 0.32,
+    short: ['好的，谢谢老师', '收到', '嗯嗯', '明白了', '好的{wemoji}', '谢谢{emoji}', '麻烦老师了🙏', '在的', '好', '可以的',
+      '那我们{weekday}见', '好的好的', '收到，辛苦了', '嗯', '行'],
+    long: [
+      '{teacher}您好，{child}{timeword}{illness}，这周{weekday}的课想请个假，可以补课吗？',
+      '老师好，{child}要{reason}，{date}的课来不了，麻烦帮忙安排补课',
+      '{child}最近{topic}好像有点跟不上，在家怎么帮他练习比较好？',
+      '老师，{child}在课上表现怎么样？回家问他什么都说忘了😂',
+      '能不能帮{child}调到{weekday}{time2}的班？周末要上{subject}课',
+      '续费是在哪里交？可以分期吗',
+      '谢谢老师这段时间的照顾，{child}进步很大{emoji}',
+      '老师，{child}说课上有同学总是抢他的{toy}，麻烦您关注一下',
+      '老师，{child}的{thing}是不是落在教室了？',
+      '孩子{sport}比赛和上课冲突了，这次能不能请假',
+      '我们搬家到{place}那边了，以后过来有点远，有没有线上课？',
+      '{child}这周{feeling}，说不想上英语课了，老师有什么办法吗😢',
+      '老师，作业里的{en}这个单词怎么读？我发音不准不敢教孩子',
+      '请问暑假有没有{event}？{child}想参加',
+      '老师我们考虑退费，孩子学了一年感觉效果一般，想聊一下',
+      '{child}{subject}作业太多了，英语作业能不能少一点😂',
+      '请问下学期还是{teacher}带吗？孩子很喜欢{teacher}',
+      '发票可以开吗？单位可以报销一部分',
+      '老师，想咨询一下退费的事情，孩子{reason}之后课程冲突，剩下的课时能退吗？',
+      '请问退费大概需要多久到账？',
+      '请问退费要扣手续费吗？我们{date}之后就不上了',
+      '老师，上次说的{topic}练习资料可以发我一份吗',
+    ],
+  },
+  staffDirect: {
+    shortShare: 0.3,
+    short: ['好的，已登记', '收到', '好的没问题', '不客气，应该的😊', '稍等，我查一下', '好的，我跟{teacher}说一下', '在的，您说',
+      '可以的', '已帮您安排', '不好意思刚才在上课', '好的，{weekday}见{emoji}', '收到，谢谢家长配合{wemoji}'],
+    long: [
+      '{child}妈妈您好，{child}今天上课很{praise}，{en}读得很好👍',
+      '好的，已经帮您登记请假，补课时间是{weekday}{time2}，可以吗？',
+      '{child}这周的作业还没有提交，辛苦家长提醒一下哦',
+      '家长您好，{class}下学期续费通知：{date}前续费赠送{n}节课{emoji}',
+      '您好，{event}的报名表发您了，看一下哈，有问题随时问我',
+      '{child}现在在{class}，主要在练{topic}，整体进度正常，不用太担心',
+      '最近{weather}，{child}身体好些了吗？这周的课可以先补一下视频',
+      '不好意思刚才在上课，现在才看到消息。{child}的情况我了解了，我跟{teacher}沟通一下',
+      '您好，{child}最近上课有点走神，是不是晚上睡得比较晚？',
+      '家长您好，我们这学期的{event}定在{date}，欢迎带孩子来参加',
+      '调班可以的，{weekday}{time2}的班还有{n}个名额，我帮您留一个？',
+      '您好，{child}的阶段测评成绩出来了，{topic}部分非常好，{topic}还需要加强',
+      '谢谢您的反馈，我们会在课上多关注{child}，有情况及时跟您沟通{wemoji}',
+      '发票可以开，麻烦把抬头和税号发我一下',
+      '您好，退费需要先填写申请表，财务会在7个工作日内处理，剩余课时按原价折算',
+    ],
+  },
+  internal: {
+    shortShare: 0.4,
+    short: ['收到', '好的', '我来', 'OK', '+1', '好的，马上', '在路上了', '辛苦了', '👌', '已处理', '稍等'],
+    long: [
+      '明天的教研会改到{time2}，大家把{topic}的课件准备一下',
+      '{class}的{child}家长想退费，谁跟进一下？',
+      '这周{weekday}的{class}我需要请假，谁能帮我代一下课？',
+      '{event}的物料已经到了，在前台，大家有空去领一下',
+      '本月续费率统计已发群文件，请各位班主任查看',
+      '打印机又卡纸了，谁会修😂',
+      '家长反馈{class}上课拖堂，大家注意准时下课',
+      '{date}全体开会，讨论{event}的安排，请准时参加',
+      '{class}有{n}个孩子这周请假，需要安排补课',
+      '新来的体验课家长在{place}等，{teacher}可以过去接一下吗',
+      '下学期排课表已更新，有冲突的尽快找我调整',
+      '提醒：家长群里不要讨论费用，统一私聊处理',
+    ],
+  },
+  bot: {
+    shortShare: 0,
+    short: [],
+    long: [
+      '【打卡提醒】今天是坚持打卡的第{nn}天，请同学们完成今日跟读任务',
+      '【课表通知】{class}{weekday}{time}上课，请准时到达',
+      '【作业提醒】还有{n}位同学未提交本周作业，请家长督促',
+      '【活动预告】{event}将于{date}举行，点击群公告报名',
+      '【每日一词】{en} —— 今天和孩子一起用它造个句子吧',
+    ],
+  },
+  customerGroup: {
+    shortShare: 0.45,
+    short: ['收到', '谢谢', '已报名', '好的', '+1', '{emoji}', '感谢分享{wemoji}', '请问还有名额吗'],
+    long: [
+      '{event}报名接龙：{n}. {child} {relative}陪同',
+      '请问{event}在哪里集合？{place}吗？',
+      '今日阅读打卡：{child} 读完了{animal}的故事，{feeling}得不肯睡觉😂',
+      '各位家长好，{event}还剩{n}个名额，需要的抓紧报名{emoji}',
+      '体验课时间：{weekday}{time2}，地点在{place}旁边，欢迎带孩子来试听',
+      '有没有家长一起拼车去{place}？',
+    ],
+  },
+};
+
+/** Festival greetings, sent on and around the day. */
+export const GREETINGS: Readonly<Record<string, readonly string[]>> = {
+  spring: ['新年快乐！祝老师们新春大吉，阖家幸福{emoji}', '祝大家春节快乐，龙马精神{wemoji}', '过年好！{child}给老师拜年啦🧧'],
+  teachers: ['祝{teacher}教师节快乐！辛苦了[玫瑰][玫瑰]', '教师节快乐{emoji}，感谢老师的付出', 'Happy Teachers\' Day!{emoji}'],
+  midautumn: ['中秋快乐，月圆人团圆🥮', '祝老师和家长们中秋节快乐{emoji}'],
+  national: ['国庆快乐🇨🇳', '祝大家国庆假期愉快，注意出行安全'],
+  children: ['祝小朋友们六一儿童节快乐🎈', 'Happy Children\'s Day! 今天课上有小礼物哦{emoji}'],
+  newyear: ['元旦快乐！新的一年继续加油{emoji}', 'Happy New Year!{emoji}'],
+  christmas: ['Merry Christmas!🎄', '圣诞快乐{emoji}，今天课上孩子们做了圣诞卡片'],
+};
