@@ -26,6 +26,13 @@ export interface BrokerOptions {
   logger: Logger;
   metrics?: ServiceMetrics;
   publishTimeoutMs?: number;
+  /** Names the connection in the management UI and `rabbitmqctl list_connections` (client property `connection_name`). */
+  connectionName?: string;
+  /**
+   * Back-off before a failed message is handed back for another attempt: this base doubled per attempt
+   * (default 500 ms: 1 s, 2 s, 4 s …), at most 15 s.
+   */
+  retryBackoffMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,6 +48,8 @@ export class Broker {
   private readonly consumers: Array<ConsumerSpec<unknown>> = [];
   private readonly consumerChannels = new Map<string, { channel: Channel; tag: string }>();
   private readonly declaredQueues = new Set<string>();
+  /** Why the server closed a publish channel, to tell publishers more than amqplib's "channel closed". */
+  private readonly channelErrors = new WeakMap<Channel, Error>();
   private inFlight = 0;
   private closing = false;
   private connected = false;
@@ -50,6 +59,7 @@ export class Broker {
   static async connect(options: BrokerOptions & { initialRetries?: number }): Promise<Broker> {
     const broker = new Broker(options);
     const connection = await amqplib.connect(options.url, {
+      ...(options.connectionName ? { clientProperties: { connection_name: options.connectionName } } : {}),
       recovery: {
         initialDelay: 200,
         maxDelay: 5_000,
@@ -57,6 +67,10 @@ export class Broker {
         initialMaxRetries: options.initialRetries ?? 3,
         setup: async (model: ChannelModel) => broker.setup(model),
       },
+    }).catch((error: unknown) => {
+      // amqplib says only "connect ECONNREFUSED 127.0.0.1:1"; say what could not be reached (without the password)
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`could not connect to RabbitMQ at ${redactUrl(options.url)}: ${reason}`, { cause: error });
     });
     connection.on('disconnect', (error: Error) => {
       broker.connected = false;
@@ -78,8 +92,7 @@ export class Broker {
   }
 
   private async setup(model: ChannelModel): Promise<void> {
-    const channel = await model.createConfirmChannel();
-    channel.on('error', (error: Error) => this.options.logger.warn({ err: error }, 'RabbitMQ publish channel error'));
+    const channel = await this.openPublishChannel(model);
     await channel.assertExchange(this.name(EVENTS_EXCHANGE), 'topic', { durable: true });
     await channel.assertExchange(this.name(DEAD_LETTER_EXCHANGE), 'topic', { durable: true });
     for (const queue of this.declaredQueues) await this.assertWorkQueue(channel, queue);
@@ -87,6 +100,29 @@ export class Broker {
     this.consumerChannels.clear();
     for (const spec of this.consumers) await this.startConsumer(model, spec);
     this.connected = true;
+  }
+
+  /**
+   * A channel error (a publish to a missing exchange, say) closes that channel but not the connection, so
+   * connection recovery never runs: open a new publish channel on the same connection, or every later publish fails.
+   */
+  private async openPublishChannel(model: ChannelModel): Promise<ConfirmChannel> {
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (error: Error) => {
+      this.channelErrors.set(channel, error);
+      this.options.logger.warn({ err: error }, 'RabbitMQ publish channel error');
+    });
+    channel.on('close', () => {
+      if (this.publishChannel !== channel) return;
+      this.publishChannel = undefined;
+      if (this.closing) return;
+      this.openPublishChannel(model).then(
+        (next) => { this.publishChannel = next; },
+        // the connection itself is gone: recovery reconnects and runs setup
+        () => {},
+      );
+    });
+    return channel;
   }
 
   /** Quorum queue with its own dead-letter queue `<name>.dead`. */
@@ -135,17 +171,25 @@ export class Broker {
     const timeoutMs = this.options.publishTimeoutMs ?? 10_000;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`RabbitMQ did not confirm ${envelope.type} within ${timeoutMs} ms`)), timeoutMs);
-      channel.publish(exchange, routingKey, body, {
-        persistent: true,
-        contentType: 'application/json',
-        messageId: envelope.id,
-        type: envelope.type,
-        headers: { traceId: envelope.traceId },
-      }, (error: unknown) => {
+      try {
+        channel.publish(exchange, routingKey, body, {
+          persistent: true,
+          contentType: 'application/json',
+          messageId: envelope.id,
+          type: envelope.type,
+          headers: { traceId: envelope.traceId },
+        }, (error: unknown) => {
+          clearTimeout(timer);
+          const closedBecause = this.channelErrors.get(channel);
+          if (error && closedBecause) reject(new Error(`RabbitMQ did not take ${envelope.type}: ${closedBecause.message}`, { cause: error }));
+          else if (error) reject(error instanceof Error ? error : new Error('RabbitMQ rejected the message'));
+          else resolve();
+        });
+      } catch (error) {
+        // the channel closed under us (amqplib throws at once): fail now, and leave no timer holding the process
         clearTimeout(timer);
-        if (error) reject(error instanceof Error ? error : new Error('RabbitMQ rejected the message'));
-        else resolve();
-      });
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
     this.options.metrics?.queueMessages.inc({ queue: routingKey, outcome: 'published' });
   }
@@ -199,14 +243,16 @@ export class Broker {
     } catch (error) {
       const attempts = Number(message.properties.headers?.['x-delivery-count'] ?? 0) + 1;
       const permanent = error instanceof ValidationError || attempts >= (spec.maxAttempts ?? 5);
-      this.options.logger.error({ err: error, queue: spec.queue, messageId: envelope?.id, attempts, deadLettered: permanent },
+      // a message that is not even an envelope is still named by the message id it was published with
+      const messageId = envelope?.id ?? message.properties.messageId;
+      this.options.logger.error({ err: error, queue: spec.queue, messageId, attempts, deadLettered: permanent },
         permanent ? 'message failed; sent to the dead-letter queue' : 'message failed; will be retried');
       if (permanent) {
         safely(() => channel.nack(message, false, false));
         metrics?.queueMessages.inc({ queue: spec.queue, outcome: 'dead-lettered' });
       } else {
         // back off before handing it back, so a passing outage is not burnt through in milliseconds
-        await sleep(Math.min(500 * 2 ** attempts, 15_000));
+        await sleep(Math.min((this.options.retryBackoffMs ?? 500) * 2 ** attempts, 15_000));
         safely(() => channel.nack(message, false, true));
         metrics?.queueMessages.inc({ queue: spec.queue, outcome: 'retried' });
       }
@@ -253,6 +299,16 @@ export class Broker {
     }
     await channel.deleteExchange(this.name(EVENTS_EXCHANGE)).catch(() => {});
     await channel.deleteExchange(this.name(DEAD_LETTER_EXCHANGE)).catch(() => {});
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable URL)';
   }
 }
 

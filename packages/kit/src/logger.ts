@@ -12,7 +12,8 @@ export interface RequestContext {
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 
-export function createLogger(options: { service: string; level?: string }): Logger {
+/** JSON lines to stdout; `destination` exists for tests that read what was logged. */
+export function createLogger(options: { service: string; level?: string; destination?: pino.DestinationStream }): Logger {
   return pino({
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     base: { service: options.service },
@@ -25,5 +26,5 @@ export function createLogger(options: { service: string; level?: string }): Logg
       paths: ['password', '*.password', 'req.headers.cookie', 'req.headers.authorization', '*.token', '*.secret'],
       censor: '[redacted]',
     },
-  });
+  }, options.destination);
 }

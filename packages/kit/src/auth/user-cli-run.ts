@@ -4,7 +4,7 @@ import { AppError, NotFoundError, ValidationError } from '../errors.ts';
 import { createSessionStore } from './session-store.ts';
 import type { User } from './types.ts';
 import { addUser, changeActive, changePassword, changeRole, type FieldNames, type UserAdminDeps } from './user-admin.ts';
-import { USAGE, UsageError, parseUserCliArgs, type UserCliCommand } from './user-cli-args.ts';
+import { USAGE, parseUserCliArgs, type UserCliCommand } from './user-cli-args.ts';
 import { findUserByUsername, listUsers } from './user-repository.ts';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/doitcrm';

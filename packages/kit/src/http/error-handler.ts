@@ -46,5 +46,6 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new NotFoundError(`没有这个接口: ${req.method} ${req.path}`));
+  // req.path is relative to the mount point (`/api`); name the path the client asked for
+  next(new NotFoundError(`没有这个接口: ${req.method} ${req.baseUrl}${req.path}`));
 };

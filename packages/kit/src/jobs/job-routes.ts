@@ -109,6 +109,9 @@ export function createJobRoutes(deps: JobRoutesDeps): { router: Router; close: (
       send(job);
       if (TERMINAL_JOB_STATUSES.has(job.status)) void finish();
     };
+    // the page may go away at any moment, also while the subscription below is being set up: listen before awaiting
+    res.on('close', () => void finish());
+    if (res.destroyed || req.socket.destroyed) void finish();
     const refresh = () => findJob(deps.pool, snapshot.id).then((job) => {
       if (job && job.updatedAt !== snapshot.updatedAt) onUpdate(job);
     }).catch(() => {});
@@ -121,7 +124,10 @@ export function createJobRoutes(deps: JobRoutesDeps): { router: Router; close: (
         onUpdate(parsed as JobSnapshot);
       }
     });
-    if (closed) await stopListening();
+    if (closed) {
+      await stopListening();
+      return;
+    }
     // the job may have moved on between the first read and the subscription
     await refresh();
     if (closed) return;
@@ -129,7 +135,6 @@ export function createJobRoutes(deps: JobRoutesDeps): { router: Router; close: (
     heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     // pub/sub is fire-and-forget: a slow poll catches anything lost while Redis restarted
     poll = setInterval(() => void refresh(), 5_000);
-    req.on('close', () => void finish());
   });
 
   return { router, close: () => hub.close() };

@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { Broker } from './broker.ts';
+import { AMQP_URL, captureLogger, uniqueNamespace, waitFor } from './kit-test-helpers.ts';
+import { uniqueSuffix } from './testing/unique.ts';
+
+// `rabbitmqctl` of the local node; RABBITMQCTL may name another command line (e.g. `docker exec rabbit rabbitmqctl`)
+const [rabbitmqctlCommand, ...rabbitmqctlPrefix] = (process.env.RABBITMQCTL ?? 'rabbitmqctl').split(' ');
+
+async function rabbitmqctl(args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(rabbitmqctlCommand!, [...rabbitmqctlPrefix, ...args], { timeout: 30_000 });
+  return stdout;
+}
+
+/**
+ * Server pids of the connections that carry exactly this connection name. The table output is used because the
+ * JSON formatter prints pids as `#PID<…>`, which `close_connection` does not accept.
+ */
+async function connectionPids(connectionName: string): Promise<string[]> {
+  const table = await rabbitmqctl(['list_connections', '-q', '--no-table-headers', 'pid', 'client_properties']);
+  return table.split('\n')
+    .filter((line) => line.includes(`{"connection_name","${connectionName}"}`))
+    .map((line) => line.split('\t')[0]!);
+}
+
+let broker: Broker | undefined;
+
+afterEach(async () => {
+  await broker?.deleteTopology();
+  await broker?.close(1_000);
+  broker = undefined;
+});
+
+describe('Broker connection recovery', () => {
+  test('when RabbitMQ force-closes the connection, then the broker reconnects by itself and publishing and consuming work again', async () => {
+    // Arrange
+    const connectionName = `test.kit.recovery.${uniqueSuffix()}`;
+    const { logger, lines } = captureLogger();
+    broker = await Broker.connect({ url: AMQP_URL, namespace: uniqueNamespace(), logger, connectionName, retryBackoffMs: 10 });
+    const received: number[] = [];
+    await broker.consume({ queue: 'survivor', schema: z.object({ n: z.number() }), handle: async ({ n }) => { received.push(n); } });
+    await broker.sendJob('survivor', { n: 1 });
+    await waitFor('the delivery before the drop', () => received.length === 1);
+    const before = await connectionPids(connectionName);
+    expect(before).toHaveLength(1);
+
+    // Act: close this one connection (no other), the way a network cut or a broker-side kill would
+    await rabbitmqctl(['close_connection', before[0]!, 'test: simulated connection loss']);
+    await waitFor('the broker to notice the drop', () => !broker!.isConnected);
+    // published while disconnected: waits for the reconnection instead of failing or hanging
+    await broker.sendJob('survivor', { n: 2 });
+    await waitFor('the delivery after the reconnection', () => received.includes(2));
+
+    // Assert
+    expect(received).toEqual([1, 2]);
+    expect(broker.isConnected).toBe(true);
+    const after = await connectionPids(connectionName);
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before[0]);
+    expect(lines.map((line) => line.msg)).toContain('RabbitMQ connection lost; reconnecting');
+  });
+});
