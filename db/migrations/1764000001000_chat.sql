@@ -52,10 +52,15 @@ CREATE INDEX messages_room_time_idx ON chat.messages (room_id, msgtime DESC) WHE
 CREATE INDEX messages_from_time_idx ON chat.messages (from_id, msgtime DESC);
 CREATE INDEX messages_to_ids_idx ON chat.messages USING gin (to_ids);
 CREATE INDEX messages_time_idx ON chat.messages (msgtime DESC);
--- recall linking in either arrival order looks a revoke up by the message it recalls
-CREATE INDEX messages_recall_target_idx ON chat.messages ((payload ->> 'pre_msgid')) WHERE msgtype = 'revoke';
 -- the archive's own cursor: high-water mark and gap detection
 CREATE INDEX messages_seq_idx ON chat.messages (seq) WHERE seq IS NOT NULL;
+
+-- A revoke that arrived before the message it recalls waits here until that message is loaded.
+CREATE TABLE chat.pending_recalls (
+  target_msgid text PRIMARY KEY,
+  revoke_msgid text NOT NULL,
+  created_at   timestamptz NOT NULL DEFAULT now()
+);
 
 -- Lines that could not be loaded, with enough to find and fix them; good lines of the same file still load.
 CREATE TABLE chat.quarantine (

@@ -81,7 +81,7 @@ async function main(): Promise<number> {
     await pool.query('SELECT 1').catch((error: Error) => {
       throw new ImportFileError(`无法连接数据库 (cannot reach PostgreSQL at DATABASE_URL): ${error.message}`);
     });
-    const summary = await importArchive({ filePath: args.file, conflict: args.conflict, origin: 'cli', sourceName: args.file }, { pool, logger }, progress.update);
+    const summary = await importArchive({ filePath: args.file, conflict: args.conflict, origin: 'cli', sourceName: args.file, databaseUrl: config.DATABASE_URL }, { pool, logger }, progress.update);
     progress.stop();
     const announced = await announce(config, pool, logger);
     const result = {

@@ -2,17 +2,10 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Pool, PoolClient } from '@doitcrm/kit';
-import type { MessageRow } from '../domain/archive-record.ts';
-import { arrayLiteral, copyField } from './copy-text.ts';
-
-export type ConflictMode = 'skip' | 'update';
-
-export interface QuarantinedLine {
-  lineNo: number;
-  seq?: number | null;
-  reason: string;
-  rawText: string;
-}
+import { COPY_COLUMNS, rawOfCopyLine, splitCopyLines, type EncodedChunk } from '../domain/chunk-encoder.ts';
+import type { ConflictMode } from '../domain/chunk-builder.ts';
+import type { QuarantinedLine } from '../domain/quarantined-line.ts';
+import { linkRecalls } from './recall-linker.ts';
 
 export interface ChunkCounts {
   lines: number;
@@ -25,41 +18,31 @@ export interface ChunkCounts {
   maxMsgtime: Date | null;
 }
 
-export interface Chunk {
-  rows: MessageRow[];
-  quarantined: QuarantinedLine[];
-  /** lines that needed no write: blank lines, in-chunk duplicates, msgids known to exist already (skip mode) */
-  lines: number;
-  duplicatesInFile: number;
-  knownUnchanged: number;
+interface Merged {
+  inserted: number;
+  updated: number;
+  minMsgtime: Date | null;
+  maxMsgtime: Date | null;
 }
 
+const COLUMN_LIST = COPY_COLUMNS.join(', ');
+
 const STAGING_DDL = `CREATE TEMP TABLE IF NOT EXISTS etl_staging (
-  line_no bigint, msgid text, seq bigint, action text, msgtype text, msgtime_ms bigint,
-  from_id text, room_id text, to_ids text[], payload text, raw text
+  line_no bigint, msgid text, seq bigint, action text, msgtype text, msgtime timestamptz,
+  from_id text, room_id text, to_ids text[], payload text, raw text, import_run_id bigint
 ) ON COMMIT DELETE ROWS`;
 
-const COLUMNS = 'msgid, seq, action, msgtype, msgtime, from_id, room_id, to_ids, payload, raw, recalled_by, import_run_id';
-
-// a revoke may arrive before the message it recalls: new rows pick up such a revoke when they are inserted
-const SELECT_STAGED = `SELECT s.msgid, s.seq, s.action, s.msgtype, to_timestamp(s.msgtime_ms / 1000.0), s.from_id, s.room_id, s.to_ids,
-    s.payload::jsonb, s.raw::jsonb, r.msgid, $1::bigint
-  FROM etl_staging s
-  LEFT JOIN LATERAL (
-    SELECT revoke.msgid FROM chat.messages revoke
-    WHERE revoke.msgtype = 'revoke' AND revoke.payload ->> 'pre_msgid' = s.msgid
-    ORDER BY revoke.msgtime LIMIT 1
-  ) r ON true`;
+const SELECT_STAGED = `SELECT ${COLUMN_LIST.replace('payload, raw', 'payload::jsonb, raw::jsonb')} FROM etl_staging`;
 
 const MERGE_SQL: Record<ConflictMode, string> = {
   skip: `WITH written AS (
-      INSERT INTO chat.messages (${COLUMNS}) ${SELECT_STAGED}
+      INSERT INTO chat.messages (${COLUMN_LIST}) ${SELECT_STAGED}
       ON CONFLICT (msgid) DO NOTHING
-      RETURNING true AS inserted, msgtime)
+      RETURNING msgtime)
     SELECT count(*)::int AS inserted, 0 AS updated, min(msgtime) AS min_msgtime, max(msgtime) AS max_msgtime FROM written`,
-  // rows whose content did not change are left alone (no new tuple, no WAL) and counted as unchanged
+  // rows whose record did not change are left alone (no new tuple, no WAL) and counted as unchanged
   update: `WITH written AS (
-      INSERT INTO chat.messages (${COLUMNS}) ${SELECT_STAGED}
+      INSERT INTO chat.messages (${COLUMN_LIST}) ${SELECT_STAGED}
       ON CONFLICT (msgid) DO UPDATE SET
         seq = EXCLUDED.seq, action = EXCLUDED.action, msgtype = EXCLUDED.msgtype, msgtime = EXCLUDED.msgtime,
         from_id = EXCLUDED.from_id, room_id = EXCLUDED.room_id, to_ids = EXCLUDED.to_ids, payload = EXCLUDED.payload,
@@ -70,21 +53,12 @@ const MERGE_SQL: Record<ConflictMode, string> = {
       min(msgtime) AS min_msgtime, max(msgtime) AS max_msgtime FROM written`,
 };
 
-// revokes of this chunk mark the messages they recall, whether those came earlier or in this very chunk
-const LINK_RECALLS_SQL = `UPDATE chat.messages m SET recalled_by = s.msgid
-  FROM etl_staging s
-  WHERE s.msgtype = 'revoke' AND m.msgid = (s.payload::jsonb ->> 'pre_msgid') AND m.recalled_by IS NULL`;
-
-function toCopyLine(row: MessageRow): string {
-  return `${row.lineNo}\t${copyField(row.msgid)}\t${copyField(row.seq)}\t${copyField(row.action)}\t${copyField(row.msgtype)}\t${row.msgtimeMs}\t${
-    copyField(row.fromId)}\t${copyField(row.roomId)}\t${copyField(arrayLiteral(row.toIds))}\t${copyField(row.payloadJson)}\t${copyField(row.rawJson)}\n`;
-}
-
-/** Errors that say the row's data is unacceptable (as opposed to the connection or the server failing). */
+/** Errors that say the rows' data is unacceptable (as opposed to the connection or the server failing). */
 function isDataError(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
   return code.startsWith('22') || code === '23514' || code === '23502' || code === '54000';
 }
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 
 const MAX_QUARANTINE_TEXT = 1 << 20;
 function quarantineText(text: string): string {
@@ -92,13 +66,18 @@ function quarantineText(text: string): string {
   return clean.length > MAX_QUARANTINE_TEXT ? `${clean.slice(0, MAX_QUARANTINE_TEXT)}…(truncated)` : clean;
 }
 
+const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
+
 /**
- * Writes one chunk of an import in one transaction: COPY into an unindexed temp table, one set-based merge into
- * chat.messages, recall links, quarantined lines and the run's counters. Either all of it is visible or none.
- * A row PostgreSQL refuses is found by halving the chunk and goes to quarantine; the rest still loads.
+ * Writes one chunk of an import in one transaction: the rows, recall links, quarantined lines and the run's
+ * counters — all of it visible, or none. New rows are COPYed straight into chat.messages, as fast as a raw COPY;
+ * when some already exist (or in update mode) the chunk goes through a temp table and one set-based merge. A row
+ * PostgreSQL refuses is found by halving and quarantined; the rest still loads.
  */
 export class MessageWriter {
   private client: PoolClient | undefined;
+  /** chunks to send through the merge before trying the direct COPY again, after one found existing rows */
+  private mergeStreak = 0;
 
   constructor(private readonly pool: Pool, private readonly runId: number, private readonly source: string, private readonly conflict: ConflictMode) {}
 
@@ -110,8 +89,6 @@ export class MessageWriter {
       client.on('error', () => {});
       try {
         await client.query(STAGING_DDL);
-        // the merge is big and sequential; keep it from spilling small sorts to disk
-        await client.query("SET work_mem = '64MB'");
       } catch (error) {
         client.release(true);
         throw error;
@@ -121,19 +98,20 @@ export class MessageWriter {
     return this.client;
   }
 
-  async writeChunk(chunk: Chunk): Promise<ChunkCounts> {
+  async writeChunk(chunk: EncodedChunk): Promise<ChunkCounts> {
     const client = await this.session();
     try {
       await client.query('BEGIN');
       const refused: QuarantinedLine[] = [];
-      const merged = await this.mergeRows(client, chunk.rows, refused);
+      const merged = await this.writeRows(client, chunk, refused);
+      await linkRecalls(client, chunk);
       const quarantined = [...chunk.quarantined, ...refused];
       await this.insertQuarantine(client, quarantined);
       const counts: ChunkCounts = {
         lines: chunk.lines,
         inserted: merged.inserted,
         updated: merged.updated,
-        unchanged: chunk.knownUnchanged + (chunk.rows.length - refused.length - merged.inserted - merged.updated),
+        unchanged: chunk.knownUnchanged + (chunk.msgids.length - refused.length - merged.inserted - merged.updated),
         quarantined: quarantined.length,
         duplicatesInFile: chunk.duplicatesInFile,
         minMsgtime: merged.minMsgtime,
@@ -151,33 +129,58 @@ export class MessageWriter {
     }
   }
 
-  private async mergeRows(client: PoolClient, rows: MessageRow[], refused: QuarantinedLine[]): Promise<{ inserted: number; updated: number; minMsgtime: Date | null; maxMsgtime: Date | null }> {
+  private async writeRows(client: PoolClient, chunk: EncodedChunk, refused: QuarantinedLine[]): Promise<Merged> {
+    if (chunk.msgids.length === 0) return { inserted: 0, updated: 0, minMsgtime: null, maxMsgtime: null };
+    if (this.conflict === 'skip' && this.mergeStreak === 0) {
+      await client.query('SAVEPOINT direct');
+      try {
+        await pipeline(Readable.from([chunk.copyText]), client.query(copyFrom(`COPY chat.messages (${COLUMN_LIST}) FROM STDIN`)));
+        await client.query('RELEASE SAVEPOINT direct');
+        return { inserted: chunk.msgids.length, updated: 0, minMsgtime: toDate(chunk.minMsgtimeMs), maxMsgtime: toDate(chunk.maxMsgtimeMs) };
+      } catch (error) {
+        if (!isUniqueViolation(error) && !isDataError(error)) throw error;
+        await client.query('ROLLBACK TO SAVEPOINT direct');
+        if (isUniqueViolation(error)) this.mergeStreak = 4;
+      }
+    } else if (this.mergeStreak > 0) {
+      this.mergeStreak -= 1;
+    }
+    const lines = splitCopyLines(chunk);
+    return this.mergeLines(client, lines.map((line, index) => `${chunk.lineNos[index]}\t${line}`), refused);
+  }
+
+  private async mergeLines(client: PoolClient, lines: string[], refused: QuarantinedLine[]): Promise<Merged> {
     const empty = { inserted: 0, updated: 0, minMsgtime: null, maxMsgtime: null };
-    if (rows.length === 0) return empty;
+    if (lines.length === 0) return empty;
     await client.query('SAVEPOINT rows');
     try {
       await client.query('TRUNCATE etl_staging');
-      await pipeline(Readable.from(copyLines(rows)), client.query(copyFrom('COPY etl_staging FROM STDIN')));
-      const { rows: [result] } = await client.query<{ inserted: number; updated: number; min_msgtime: Date | null; max_msgtime: Date | null }>(MERGE_SQL[this.conflict], [this.runId]);
-      await client.query(LINK_RECALLS_SQL);
+      await pipeline(Readable.from([`${lines.join('\n')}\n`]), client.query(copyFrom('COPY etl_staging FROM STDIN')));
+      const { rows: [result] } = await client.query<{ inserted: number; updated: number; min_msgtime: Date | null; max_msgtime: Date | null }>(MERGE_SQL[this.conflict]);
       await client.query('RELEASE SAVEPOINT rows');
       return { inserted: result!.inserted, updated: result!.updated, minMsgtime: result!.min_msgtime, maxMsgtime: result!.max_msgtime };
     } catch (error) {
       if (!isDataError(error)) throw error;
       await client.query('ROLLBACK TO SAVEPOINT rows');
-      if (rows.length === 1) {
-        const row = rows[0]!;
-        refused.push({ lineNo: row.lineNo, seq: row.seq, reason: `数据库拒绝了这一行 (refused by the database: ${(error as Error).message})`, rawText: row.rawJson });
+      if (lines.length === 1) {
+        const line = lines[0]!;
+        const fields = line.split('\t');
+        refused.push({
+          lineNo: Number(fields[0]),
+          seq: fields[2] === '\\N' ? null : Number(fields[2]),
+          reason: `数据库拒绝了这一行 (refused by the database: ${(error as Error).message})`,
+          rawText: rawOfCopyLine(line),
+        });
         return empty;
       }
-      const middle = Math.ceil(rows.length / 2);
-      const left = await this.mergeRows(client, rows.slice(0, middle), refused);
-      const right = await this.mergeRows(client, rows.slice(middle), refused);
+      const middle = Math.ceil(lines.length / 2);
+      const left = await this.mergeLines(client, lines.slice(0, middle), refused);
+      const right = await this.mergeLines(client, lines.slice(middle), refused);
       return {
         inserted: left.inserted + right.inserted,
         updated: left.updated + right.updated,
-        minMsgtime: minDate(left.minMsgtime, right.minMsgtime),
-        maxMsgtime: maxDate(left.maxMsgtime, right.maxMsgtime),
+        minMsgtime: earliest(left.minMsgtime, right.minMsgtime),
+        maxMsgtime: latest(left.maxMsgtime, right.maxMsgtime),
       };
     }
   }
@@ -210,25 +213,12 @@ export class MessageWriter {
   }
 }
 
-function* copyLines(rows: MessageRow[]): Generator<string> {
-  // a few hundred rows per write keeps syscalls few without building one huge string
-  let buffer = '';
-  for (let i = 0; i < rows.length; i += 1) {
-    buffer += toCopyLine(rows[i]!);
-    if (buffer.length > 256 * 1024) {
-      yield buffer;
-      buffer = '';
-    }
-  }
-  if (buffer) yield buffer;
-}
-
-function minDate(a: Date | null, b: Date | null): Date | null {
+function earliest(a: Date | null, b: Date | null): Date | null {
   if (!a) return b;
   if (!b) return a;
   return a < b ? a : b;
 }
-function maxDate(a: Date | null, b: Date | null): Date | null {
+function latest(a: Date | null, b: Date | null): Date | null {
   if (!a) return b;
   if (!b) return a;
   return a > b ? a : b;

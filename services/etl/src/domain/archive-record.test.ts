@@ -121,6 +121,8 @@ describe('helpers', () => {
 
   it('when the line starts with its msgid, then the fast path reads it without parsing; otherwise it gives up', () => {
     expect(leadingMsgid('{"msgid":"abc=","action":"send"}')).toBe('abc=');
+    expect(leadingMsgid('{"seq":17,"msgid":"def","action":"send"}')).toBe('def');
     expect(leadingMsgid('{"action":"send","msgid":"abc"}')).toBeNull();
+    expect(leadingMsgid('{"chatrecord":{"msgid":"nested"},"msgid":"abc"}')).toBeNull();
   });
 });

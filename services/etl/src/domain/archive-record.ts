@@ -13,6 +13,8 @@ export interface MessageRow {
   toIds: string[];
   payloadJson: string | null;
   rawJson: string;
+  /** for revokes: the msgid of the message it recalls */
+  preMsgid?: string;
 }
 
 export type LineOutcome =
@@ -143,6 +145,7 @@ export function normaliseLine(line: string, lineNo: number): LineOutcome {
   if (toIds === null) return { kind: 'quarantine', reason: '接收人列表无法识别 (field tolist: neither an array nor a list of ids)', seq };
   const action = typeof rec.action === 'string' && rec.action.trim() ? rec.action.trim() : msgtype === 'revoke' ? 'recall' : 'send';
   const body = extractBody(rec, msgtype);
+  const preMsgid = msgtype === 'revoke' && typeof body?.pre_msgid === 'string' && body.pre_msgid ? body.pre_msgid : undefined;
 
   return {
     kind: 'row',
@@ -159,12 +162,16 @@ export function normaliseLine(line: string, lineNo: number): LineOutcome {
       toIds,
       payloadJson: body === null ? null : JSON.stringify(body),
       rawJson,
+      ...(preMsgid ? { preMsgid } : {}),
     },
   };
 }
 
-/** Fast path for re-imports: the msgid of a line that starts with it, without parsing the rest. */
-const LEADING_MSGID = /^\s*\{\s*"msgid"\s*:\s*"([^"\\]{1,256})"/;
+/**
+ * Fast path for re-imports: the msgid of a line that starts with it (exporters write seq and msgid first), read
+ * without parsing the rest. Only the object's first keys are looked at, so a nested "msgid" can never match.
+ */
+const LEADING_MSGID = /^\s*\{\s*(?:"seq"\s*:\s*"?\d{1,20}"?\s*,\s*)?"msgid"\s*:\s*"([^"\\]{1,256})"/;
 export function leadingMsgid(line: string): string | null {
   return LEADING_MSGID.exec(line)?.[1] ?? null;
 }

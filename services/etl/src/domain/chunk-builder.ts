@@ -1,5 +1,17 @@
 import { normaliseLine, leadingMsgid, type MessageRow } from './archive-record.ts';
-import type { Chunk, ConflictMode, QuarantinedLine } from '../data-access/message-writer.ts';
+import type { QuarantinedLine } from './quarantined-line.ts';
+
+export type ConflictMode = 'skip' | 'update';
+
+export interface Chunk {
+  rows: MessageRow[];
+  quarantined: QuarantinedLine[];
+  /** lines of the archive in this chunk (blank lines are not counted) */
+  lines: number;
+  duplicatesInFile: number;
+  /** lines whose msgid is known to be stored already (skip mode): counted unchanged, never parsed */
+  knownUnchanged: number;
+}
 
 /**
  * Turns a batch of lines into what the writer needs. Lines whose msgid is known to exist are not parsed at all in

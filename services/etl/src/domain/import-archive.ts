@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { enqueueEvent, withTransaction, type Logger, type Pool } from '@doitcrm/kit';
-import { MessageWriter, type ChunkCounts, type ConflictMode } from '../data-access/message-writer.ts';
+import { MessageWriter, type ChunkCounts } from '../data-access/message-writer.ts';
+import type { ConflictMode } from './chunk-builder.ts';
 import { createRun, finishRun, markInterruptedRuns, type ImportRun, type RunOrigin } from '../data-access/import-run-repository.ts';
-import { findExistingMsgids } from '../data-access/message-lookup.ts';
-import { buildChunk, leadingMsgids } from './chunk-builder.ts';
-import { readLineBatches, type LineBatch } from './line-source.ts';
+import type { EncodedChunk } from './chunk-encoder.ts';
+import { parsedChunks } from './chunk-source.ts';
 
 export interface ImportRequest {
+  /** the database the parse worker probes for msgids stored already (the pool's own URL) */
+  databaseUrl: string;
   filePath: string;
   /** What the run is called in the history (the uploaded file's own name, or the CLI path). */
   sourceName?: string;
@@ -69,27 +71,15 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
   const totals: ImportCounts & { minMsgtime: Date | null; maxMsgtime: Date | null } = {
     lines: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, duplicatesInFile: 0, minMsgtime: null, maxMsgtime: null,
   };
-  // while the file's lines are mostly already loaded (a re-import), look their msgids up before parsing them
-  let probeExisting = request.conflict === 'skip';
-
   try {
-    const batches = readLineBatches(request.filePath, request.batchSize ?? 5_000);
-    let next = batches.next();
-    for (;;) {
-      const result = await next;
-      if (result.done) break;
-      const batch: LineBatch = result.value;
-      // start reading (and decompressing) the next batch while this one is written
-      next = batches.next();
-      let known: ReadonlySet<string> = new Set();
-      if (probeExisting) {
-        known = await findExistingMsgids(deps.pool, leadingMsgids(batch.lines));
-        probeExisting = known.size * 2 >= batch.lines.length;
-      }
-      const chunk = buildChunk(batch.lines, batch.firstLineNo, request.conflict, known);
+    const chunks = parsedChunks({
+      filePath: request.filePath, conflict: request.conflict, batchSize: request.batchSize ?? 5_000,
+      databaseUrl: request.databaseUrl, runId: run.id, window: 2,
+    });
+    for await (const chunk of chunks) {
       const counts = await writeWithRetry(writer, chunk, deps.logger);
       accumulate(totals, counts);
-      await onProgress?.({ lines: totals.lines, bytesRead: batch.bytesRead, bytesTotal: stat.size, counts: { ...totals } });
+      await onProgress?.({ lines: totals.lines, bytesRead: chunk.bytesRead, bytesTotal: stat.size, counts: { ...totals } });
     }
   } catch (error) {
     writer.close();
@@ -122,7 +112,7 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
   };
 }
 
-async function writeWithRetry(writer: MessageWriter, chunk: Parameters<MessageWriter['writeChunk']>[0], logger: Logger): Promise<ChunkCounts> {
+async function writeWithRetry(writer: MessageWriter, chunk: EncodedChunk, logger: Logger): Promise<ChunkCounts> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await writer.writeChunk(chunk);

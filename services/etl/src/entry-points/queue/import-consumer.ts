@@ -23,7 +23,8 @@ export async function startImportConsumer(context: ServiceContext<EtlConfig>): P
       if (!running) return;
       try {
         const summary = await importArchive(
-          { filePath: job.filePath, sourceName: job.originalName, conflict: job.conflict, origin: 'upload', jobId: job.jobId, startedBy: job.userId },
+          { filePath: job.filePath, sourceName: job.originalName, conflict: job.conflict, origin: 'upload', jobId: job.jobId, startedBy: job.userId,
+            databaseUrl: context.config.DATABASE_URL },
           context,
           (progress) => reporter.progress(progress.bytesRead, progress.bytesTotal,
             `已处理 ${progress.lines} 行：新增 ${progress.counts.inserted}，更新 ${progress.counts.updated}，未变 ${progress.counts.unchanged}，隔离 ${progress.counts.quarantined}`),

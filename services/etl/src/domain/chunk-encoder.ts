@@ -1,0 +1,74 @@
+import { arrayLiteral, copyField } from '../data-access/copy-text.ts';
+import type { Chunk } from './chunk-builder.ts';
+import type { QuarantinedLine } from './quarantined-line.ts';
+
+/** Columns of chat.messages a chunk's COPY text fills, in order. */
+export const COPY_COLUMNS = ['msgid', 'seq', 'action', 'msgtype', 'msgtime', 'from_id', 'room_id', 'to_ids', 'payload', 'raw', 'import_run_id'] as const;
+
+/**
+ * A chunk ready for PostgreSQL, made in the parse worker: the rows as COPY text (one line per row, in the order of
+ * `lineNos` and `msgids`), and what the writer needs besides. Plain data, so it crosses threads cheaply.
+ */
+export interface EncodedChunk {
+  copyText: Uint8Array;
+  lineNos: number[];
+  msgids: string[];
+  /** revokes of this chunk: the message each recalls */
+  recalls: Array<{ revoke: string; target: string }>;
+  minMsgtimeMs: number | null;
+  maxMsgtimeMs: number | null;
+  quarantined: QuarantinedLine[];
+  lines: number;
+  duplicatesInFile: number;
+  knownUnchanged: number;
+  bytesRead: number;
+}
+
+const encoder = new TextEncoder();
+
+export function encodeChunk(chunk: Chunk, bytesRead: number, runId: number): EncodedChunk {
+  const lineNos: number[] = [];
+  const msgids: string[] = [];
+  const recalls: EncodedChunk['recalls'] = [];
+  let minMs: number | null = null;
+  let maxMs: number | null = null;
+  let text = '';
+  for (const row of chunk.rows) {
+    lineNos.push(row.lineNo);
+    msgids.push(row.msgid);
+    if (row.msgtype === 'revoke' && row.preMsgid) recalls.push({ revoke: row.msgid, target: row.preMsgid });
+    if (minMs === null || row.msgtimeMs < minMs) minMs = row.msgtimeMs;
+    if (maxMs === null || row.msgtimeMs > maxMs) maxMs = row.msgtimeMs;
+    text += `${copyField(row.msgid)}\t${copyField(row.seq)}\t${copyField(row.action)}\t${copyField(row.msgtype)}\t${
+      new Date(row.msgtimeMs).toISOString()}\t${copyField(row.fromId)}\t${copyField(row.roomId)}\t${copyField(arrayLiteral(row.toIds))}\t${
+      copyField(row.payloadJson)}\t${copyField(row.rawJson)}\t${runId}\n`;
+  }
+  return {
+    copyText: encoder.encode(text),
+    lineNos,
+    msgids,
+    recalls,
+    minMsgtimeMs: minMs,
+    maxMsgtimeMs: maxMs,
+    quarantined: chunk.quarantined,
+    lines: chunk.lines,
+    duplicatesInFile: chunk.duplicatesInFile,
+    knownUnchanged: chunk.knownUnchanged,
+    bytesRead,
+  };
+}
+
+/** The COPY lines of a chunk, one per row (for the slow path that must look at rows one by one). */
+export function splitCopyLines(chunk: EncodedChunk): string[] {
+  const text = new TextDecoder().decode(chunk.copyText);
+  const lines = text.split('\n');
+  lines.pop();
+  return lines;
+}
+
+/** The original record of a COPY line (the field before the run id), for quarantine. */
+export function rawOfCopyLine(line: string): string {
+  const withoutRunId = line.slice(0, line.lastIndexOf('\t'));
+  const raw = withoutRunId.slice(withoutRunId.lastIndexOf('\t') + 1);
+  return raw.replace(/\\(.)/g, (_match, char: string) => (char === 't' ? '\t' : char === 'n' ? '\n' : char === 'r' ? '\r' : char));
+}

@@ -1,0 +1,6 @@
+export interface QuarantinedLine {
+  lineNo: number;
+  seq?: number | null;
+  reason: string;
+  rawText: string;
+}
