@@ -32,6 +32,8 @@ export function encodeChunk(chunk: Chunk, bytesRead: number, runId: number): Enc
   const recalls: EncodedChunk['recalls'] = [];
   let minMs: number | null = null;
   let maxMs: number | null = null;
+  // encoded in pieces: one flat UTF-16 string of the whole chunk would be twice its UTF-8 size in memory
+  const pieces: Uint8Array[] = [];
   let text = '';
   for (const row of chunk.rows) {
     lineNos.push(row.lineNo);
@@ -42,9 +44,14 @@ export function encodeChunk(chunk: Chunk, bytesRead: number, runId: number): Enc
     text += `${copyField(row.msgid)}\t${copyField(row.seq)}\t${copyField(row.action)}\t${copyField(row.msgtype)}\t${
       new Date(row.msgtimeMs).toISOString()}\t${copyField(row.fromId)}\t${copyField(row.roomId)}\t${copyField(arrayLiteral(row.toIds))}\t${
       copyField(row.payloadJson)}\t${copyField(row.rawJson)}\t${runId}\n`;
+    if (text.length >= 64 * 1024) {
+      pieces.push(encoder.encode(text));
+      text = '';
+    }
   }
+  if (text) pieces.push(encoder.encode(text));
   return {
-    copyText: encoder.encode(text),
+    copyText: concatBytes(pieces),
     lineNos,
     msgids,
     recalls,
@@ -56,6 +63,16 @@ export function encodeChunk(chunk: Chunk, bytesRead: number, runId: number): Enc
     knownUnchanged: chunk.knownUnchanged,
     bytesRead,
   };
+}
+
+function concatBytes(pieces: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
+  let offset = 0;
+  for (const piece of pieces) {
+    out.set(piece, offset);
+    offset += piece.length;
+  }
+  return out;
 }
 
 /** The COPY lines of a chunk, one per row (for the slow path that must look at rows one by one). */
