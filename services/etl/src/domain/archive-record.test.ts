@@ -102,6 +102,12 @@ describe('normaliseLine: quarantine reasons name the problem', () => {
     expect(outcome.kind === 'quarantine' && outcome.reason).toMatch(reason);
   });
 
+  it('when a broken line starts with its seq, then the quarantine keeps that seq', () => {
+    const outcome = normaliseLine('{"seq":4711,"msgid":"x","text":{"content":"unterminated', 9);
+
+    expect(outcome).toMatchObject({ kind: 'quarantine', seq: 4711 });
+  });
+
   it('when the line is blank, then it is neither a row nor quarantined', () => {
     expect(normaliseLine('   ', 1).kind).toBe('blank');
   });

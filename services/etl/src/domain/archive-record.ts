@@ -110,7 +110,11 @@ function optionalId(value: unknown): string | null {
 export function normaliseLine(line: string, lineNo: number): LineOutcome {
   if (line.trim() === '') return { kind: 'blank' };
   const parsed = parseLenient(line);
-  if ('error' in parsed) return { kind: 'quarantine', reason: `不是有效的 JSON (not valid JSON: ${parsed.error})` };
+  if ('error' in parsed) {
+    // a broken line still came from the export: its seq, when readable, keeps it from looking like a hole
+    const leadingSeq = /^\s*\{\s*"seq"\s*:\s*(\d{1,15})\s*,/.exec(line)?.[1];
+    return { kind: 'quarantine', reason: `不是有效的 JSON (not valid JSON: ${parsed.error})`, seq: leadingSeq ? Number(leadingSeq) : null };
+  }
   let record = parsed.value;
   if (!isObject(record)) return { kind: 'quarantine', reason: '不是 JSON 对象 (not a JSON object)' };
   let repaired = parsed.repaired;

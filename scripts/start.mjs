@@ -1,0 +1,174 @@
+// `npm start`: from a fresh clone to a running suite. Plain Node with no dependencies, because it runs before
+// `npm install` has.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const env = {
+  ...process.env,
+  DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/doitcrm',
+  AMQP_URL: process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672',
+  REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
+};
+const step = (text) => console.log(`\n▶ ${text}`);
+const fail = (text) => {
+  console.error(`\n✖ ${text}`);
+  process.exit(1);
+};
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit', ...options });
+  if (result.status !== 0) fail(`${command} ${args.join(' ')} failed (exit ${result.status})`);
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) fail(`Node.js 20.19 or newer is needed (this is ${process.versions.node}).`);
+}
+
+function needsInstall() {
+  const marker = path.join(root, 'node_modules', '.package-lock.json');
+  if (!fs.existsSync(marker)) return true;
+  return fs.statSync(path.join(root, 'package-lock.json')).mtimeMs > fs.statSync(marker).mtimeMs;
+}
+
+function reachable(url, defaultPort) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname || '127.0.0.1', port: Number(port || defaultPort), timeout: 2000 });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+const HOW_TO_START = {
+  PostgreSQL: [
+    'Debian/Ubuntu:  sudo pg_ctlcluster 15 main start   (or: sudo systemctl start postgresql)',
+    'Docker:         docker compose up -d postgres',
+  ],
+  RabbitMQ: ['Debian/Ubuntu:  sudo rabbitmq-server -detached   (or: sudo systemctl start rabbitmq-server)', 'Docker:         docker compose up -d rabbitmq'],
+  Redis: ['Debian/Ubuntu:  redis-server --daemonize yes   (or: sudo systemctl start redis-server)', 'Docker:         docker compose up -d redis'],
+};
+
+async function checkServers() {
+  const servers = [
+    ['PostgreSQL', env.DATABASE_URL, 5432, 'DATABASE_URL'],
+    ['RabbitMQ', env.AMQP_URL, 5672, 'AMQP_URL'],
+    ['Redis', env.REDIS_URL, 6379, 'REDIS_URL'],
+  ];
+  const down = [];
+  for (const [name, url, port, variable] of servers) {
+    if (!(await reachable(url, port))) down.push([name, url, variable]);
+  }
+  if (down.length === 0) return;
+  const lines = down.map(([name, url, variable]) => {
+    const redacted = url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+    return `${name} is not reachable at ${redacted} (${variable}). Start it:\n    ${HOW_TO_START[name].join('\n    ')}`;
+  });
+  fail(`${lines.join('\n\n')}\n\nor point ${down.map(([, , variable]) => variable).join(' / ')} at a running server, then run npm start again.`);
+}
+
+function serviceNames() {
+  return fs.readdirSync(path.join(root, 'services')).filter((name) => fs.existsSync(path.join(root, 'services', name, 'src', 'start.ts'))).sort();
+}
+
+async function waitForHealth(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (response.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  return false;
+}
+
+/** Children's JSON logs become one readable line each; warnings and errors stand out. */
+function relay(name, stream, sink) {
+  let buffer = '';
+  stream.on('data', (chunk) => {
+    buffer += chunk.toString();
+    let newline;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      let text = line;
+      try {
+        const entry = JSON.parse(line);
+        const level = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' }[entry.level] ?? entry.level;
+        text = `${level} ${entry.msg ?? ''}${entry.err ? ` — ${entry.err.message ?? ''}` : ''}`;
+      } catch {
+        // not JSON: pass it on as it is
+      }
+      sink.write(`[${name.padEnd(13)}] ${text}\n`);
+    }
+  });
+}
+
+async function main() {
+  checkNode();
+  if (needsInstall()) {
+    step('Installing dependencies (npm ci)');
+    run('npm', ['ci', '--no-audit', '--no-fund']);
+  }
+  step('Checking PostgreSQL, RabbitMQ and Redis');
+  await checkServers();
+  step('Building the pages');
+  run('npm', ['run', 'build', '--silent']);
+  step('Migrating the database');
+  run(process.execPath, ['--import', 'tsx', 'db/src/cli.ts']);
+  step('Demo school and login');
+  const demo = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/demo-setup.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (demo.status !== 0) fail('demo set-up failed (see above)');
+  const demoOutput = demo.stdout.toString();
+  process.stdout.write(demoOutput.split('\n').filter((line) => !line.startsWith('LOGIN ')).join('\n'));
+  const login = JSON.parse(demoOutput.split('\n').find((line) => line.startsWith('LOGIN '))?.slice(6) ?? 'null');
+
+  const catalogue = JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('@doitcrm/types').then(t => console.log(JSON.stringify(t.SERVICES)))"], { cwd: root, env }).stdout.toString());
+  const services = Object.fromEntries(catalogue.map((service) => [service.key, service]));
+  const portOf = (name) => Number(process.env[`${name.toUpperCase().replace(/-/g, '_')}_PORT`] || services[name]?.port);
+
+  const children = [];
+  for (const name of serviceNames()) {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('services', name, 'src', 'start.ts')], {
+      cwd: root, env: { ...env, PORT: String(portOf(name)) }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    relay(name, child.stdout, process.stdout);
+    relay(name, child.stderr, process.stderr);
+    child.on('exit', (code, signal) => {
+      if (!stopping) console.error(`[${name}] exited (${signal ?? code}); the others keep running`);
+    });
+    children.push({ name, child });
+  }
+  let stopping = false;
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping every service…`);
+    for (const { child } of children) child.kill('SIGTERM');
+    Promise.all(children.map(({ child }) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve))))).then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  step('Waiting for the services');
+  const rows = [];
+  for (const { name } of children) {
+    const info = services[name];
+    const port = portOf(name);
+    const healthy = await waitForHealth(port, 60_000);
+    rows.push(`  ${healthy ? '✔' : '✖'} ${(info?.title ?? name).padEnd(10)} http://localhost:${port}/   (API docs /docs)`);
+  }
+  console.log(`\nDoitCRM-TS is running:\n${rows.join('\n')}`);
+  if (login) console.log(`\nDemo login: ${login.username} / ${login.password}   (${login.note})`);
+  console.log('\nCtrl-C stops everything.');
+}
+
+main().catch((error) => fail(error?.stack ?? String(error)));
