@@ -115,8 +115,8 @@ function relay(name, stream, sink) {
 async function main() {
   checkNode();
   if (needsInstall()) {
-    step('Installing dependencies (npm ci)');
-    run('npm', ['ci', '--no-audit', '--no-fund']);
+    step('Installing dependencies');
+    run('npm', ['install', '--no-audit', '--no-fund']);
   }
   step('Checking PostgreSQL, RabbitMQ and Redis');
   await checkServers();
