@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
 import type { z } from 'zod';
+import { redactUrl } from '@doitcrm/db';
 import { DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, envelopeSchema, type Envelope } from '@doitcrm/types';
 import { ValidationError } from './errors.ts';
 import { requestContext, type Logger } from './logger.ts';
@@ -299,16 +300,6 @@ export class Broker {
     }
     await channel.deleteExchange(this.name(EVENTS_EXCHANGE)).catch(() => {});
     await channel.deleteExchange(this.name(DEAD_LETTER_EXCHANGE)).catch(() => {});
-  }
-}
-
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable URL)';
   }
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { afterAll } from 'vitest';
 import { uniqueSuffix } from '@doitcrm/kit/testing';
 
 let counter = 0;
@@ -33,9 +34,16 @@ export function toJsonl(records: Array<Record<string, unknown> | string>): strin
   return `${records.map((record) => (typeof record === 'string' ? record : JSON.stringify(record))).join('\n')}\n`;
 }
 
+const writtenDirs: string[] = [];
+// files written by a test file are removed when it ends
+afterAll(() => {
+  for (const dir of writtenDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** Writes an archive file into a fresh temp folder; .gz names are gzip-compressed. */
 export function writeArchive(records: Array<Record<string, unknown> | string>, name = 'archive.jsonl'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doitcrm-etl-test-'));
+  writtenDirs.push(dir);
   const filePath = path.join(dir, name);
   const text = toJsonl(records);
   fs.writeFileSync(filePath, name.endsWith('.gz') ? gzipSync(text) : text);

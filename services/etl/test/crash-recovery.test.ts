@@ -1,24 +1,9 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@doitcrm/kit/testing';
+import { describe, expect, it } from 'vitest';
 import { manyTextRecords, writeArchive } from './archive-factory.ts';
-import { lastJsonLine, runEtlCli } from './run-cli.ts';
+import { lastJsonLine, runEtlCli, useCliDatabase } from './run-cli.ts';
 
 const RECORDS = 120_000;
-let database: TestDatabase;
-let client: pg.Client;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  env = { DATABASE_URL: database.url, AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' };
-});
-afterAll(async () => {
-  await client.end();
-  await database.drop();
-});
+const cli = useCliDatabase();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -31,7 +16,7 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Pr
 }
 
 async function countMessages(msgids: string[]): Promise<number> {
-  const { rows } = await client.query('SELECT count(*)::int AS n FROM chat.messages WHERE msgid = ANY($1)', [msgids]);
+  const { rows } = await cli.client.query('SELECT count(*)::int AS n FROM chat.messages WHERE msgid = ANY($1)', [msgids]);
   return rows[0].n;
 }
 
@@ -40,14 +25,14 @@ describe('etl import under failure', () => {
     const records = manyTextRecords(RECORDS, 1);
     const msgids = records.map((record) => record.msgid as string);
     const file = writeArchive(records);
-    const running = runEtlCli(['import', file, '--json'], env);
+    const running = runEtlCli(['import', file, '--json'], cli.env);
     await waitFor(async () => (await countMessages(msgids.slice(0, 5_000))) > 0, 60_000);
 
     running.kill('SIGKILL');
     await running;
     const afterCrash = await countMessages(msgids);
-    const { rows: [run] } = await client.query("SELECT inserted FROM chat.import_runs WHERE status = 'running' ORDER BY id DESC LIMIT 1");
-    const rerun = await runEtlCli(['import', file, '--json'], env);
+    const { rows: [run] } = await cli.client.query("SELECT inserted FROM chat.import_runs WHERE status = 'running' ORDER BY id DESC LIMIT 1");
+    const rerun = await runEtlCli(['import', file, '--json'], cli.env);
 
     expect(afterCrash).toBeLessThan(RECORDS);
     // rows and the run's counters commit together: what is visible is exactly what the run says it wrote
@@ -63,12 +48,12 @@ describe('etl import under failure', () => {
     const records = manyTextRecords(60_000);
     const msgids = records.map((record) => record.msgid as string);
     const file = writeArchive(records);
-    const running = runEtlCli(['import', file, '--json'], env);
+    const running = runEtlCli(['import', file, '--json'], cli.env);
     await waitFor(async () => (await countMessages(msgids.slice(0, 5_000))) > 0, 60_000);
 
-    const { rows: killed } = await client.query(
+    const { rows: killed } = await cli.client.query(
       "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = $1 AND application_name = 'doitcrm-etl-cli'",
-      [database.name],
+      [cli.database.name],
     );
     const result = await running;
 

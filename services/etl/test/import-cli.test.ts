@@ -1,27 +1,11 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@doitcrm/kit/testing';
+import { describe, expect, it } from 'vitest';
 import { buildMsgid, buildTextRecord, manyTextRecords, writeArchive } from './archive-factory.ts';
-import { lastJsonLine, runEtlCli } from './run-cli.ts';
+import { lastJsonLine, runEtlCli, useCliDatabase } from './run-cli.ts';
 
-let database: TestDatabase;
-let client: pg.Client;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  // no broker for the CLI here: the event must wait in the outbox instead of failing the import
-  env = { DATABASE_URL: database.url, AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' };
-});
-afterAll(async () => {
-  await client.end();
-  await database.drop();
-});
+const cli = useCliDatabase();
 
 async function importFile(filePath: string, ...flags: string[]) {
-  const result = await runEtlCli(['import', filePath, '--json', ...flags], env);
+  const result = await runEtlCli(['import', filePath, '--json', ...flags], cli.env);
   expect(result.code, result.stderr).toBe(0);
   return lastJsonLine(result.stdout);
 }
@@ -34,12 +18,12 @@ describe('etl import CLI', () => {
     const summary = await importFile(file);
 
     expect(summary).toMatchObject({ lines: 5, inserted: 3, quarantined: 2, unchanged: 0 });
-    const { rows: quarantined } = await client.query('SELECT line_no, reason, raw_text FROM chat.quarantine WHERE run_id = $1 ORDER BY line_no', [summary.runId]);
+    const { rows: quarantined } = await cli.client.query('SELECT line_no, reason, raw_text FROM chat.quarantine WHERE run_id = $1 ORDER BY line_no', [summary.runId]);
     expect(quarantined.map((row) => Number(row.line_no))).toEqual([2, 4]);
     expect(quarantined[0].reason).toMatch(/not valid JSON/);
     expect(quarantined[0].raw_text).toBe('this is not json');
     expect(quarantined[1].reason).toMatch(/msgid/);
-    const { rows } = await client.query('SELECT count(*)::int AS n FROM chat.messages WHERE msgid = ANY($1)', [good.map((record) => record.msgid)]);
+    const { rows } = await cli.client.query('SELECT count(*)::int AS n FROM chat.messages WHERE msgid = ANY($1)', [good.map((record) => record.msgid)]);
     expect(rows[0].n).toBe(3);
   });
 
@@ -64,7 +48,7 @@ describe('etl import CLI', () => {
 
     expect(skipped).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
     expect(updated).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
-    const { rows } = await client.query("SELECT payload->>'content' AS content FROM chat.messages WHERE msgid = $1", [changed.msgid]);
+    const { rows } = await cli.client.query("SELECT payload->>'content' AS content FROM chat.messages WHERE msgid = $1", [changed.msgid]);
     expect(rows[0].content).toBe('更正后的内容');
   });
 
@@ -75,7 +59,7 @@ describe('etl import CLI', () => {
     await importFile(writeArchive([original]));
     await importFile(writeArchive([revoke]));
 
-    const { rows } = await client.query('SELECT recalled_by FROM chat.messages WHERE msgid = $1', [original.msgid]);
+    const { rows } = await cli.client.query('SELECT recalled_by FROM chat.messages WHERE msgid = $1', [original.msgid]);
     expect(rows[0].recalled_by).toBe(revoke.msgid);
   });
 
@@ -88,7 +72,7 @@ describe('etl import CLI', () => {
     await importFile(writeArchive([laterFileRevoke, sameFileRevoke, sameFile]));
     await importFile(writeArchive([laterFile]));
 
-    const { rows } = await client.query('SELECT msgid, recalled_by FROM chat.messages WHERE msgid = ANY($1)', [[laterFile.msgid, sameFile.msgid]]);
+    const { rows } = await cli.client.query('SELECT msgid, recalled_by FROM chat.messages WHERE msgid = ANY($1)', [[laterFile.msgid, sameFile.msgid]]);
     const recalledBy = Object.fromEntries(rows.map((row) => [row.msgid, row.recalled_by]));
     expect(recalledBy).toEqual({ [laterFile.msgid as string]: laterFileRevoke.msgid, [sameFile.msgid as string]: sameFileRevoke.msgid });
   });
@@ -100,7 +84,7 @@ describe('etl import CLI', () => {
     const summary = await importFile(writeArchive([first, repeat, first]));
 
     expect(summary).toMatchObject({ lines: 3, inserted: 1, duplicatesInFile: 2 });
-    const { rows } = await client.query("SELECT payload->>'content' AS content FROM chat.messages WHERE msgid = $1", [first.msgid]);
+    const { rows } = await cli.client.query("SELECT payload->>'content' AS content FROM chat.messages WHERE msgid = $1", [first.msgid]);
     expect(rows[0].content).toBe((first.text as { content: string }).content);
   });
 
@@ -112,7 +96,7 @@ describe('etl import CLI', () => {
     const summary = await importFile(writeArchive([switchRecord, stringTime, controlChars]));
 
     expect(summary).toMatchObject({ lines: 3, inserted: 3, quarantined: 0 });
-    const { rows } = await client.query('SELECT msgtype, room_id, to_ids, msgtime FROM chat.messages WHERE msgid = ANY($1) ORDER BY msgtype', [[switchRecord.msgid, stringTime.msgid]]);
+    const { rows } = await cli.client.query('SELECT msgtype, room_id, to_ids, msgtime FROM chat.messages WHERE msgid = ANY($1) ORDER BY msgtype', [[switchRecord.msgid, stringTime.msgid]]);
     expect(rows[0]).toMatchObject({ msgtype: 'switch', room_id: null, to_ids: [] });
     expect(rows[1]).toMatchObject({ msgtype: 'text', room_id: null, to_ids: ['wmA', 'wmB'] });
     expect((rows[1].msgtime as Date).getTime()).toBe(1704100000000);
@@ -127,14 +111,14 @@ describe('etl import CLI', () => {
   it('when the broker is unreachable, then the import still succeeds and chat.ingested waits in the outbox', async () => {
     const summary = await importFile(writeArchive(manyTextRecords(2)));
 
-    const { rows } = await client.query("SELECT envelope FROM ops.outbox WHERE published_at IS NULL AND envelope->'payload'->>'runId' = $1", [String(summary.runId)]);
+    const { rows } = await cli.client.query("SELECT envelope FROM ops.outbox WHERE published_at IS NULL AND envelope->'payload'->>'runId' = $1", [String(summary.runId)]);
     expect(rows).toHaveLength(1);
     expect(rows[0].envelope).toMatchObject({ type: 'chat.ingested', payload: { runId: summary.runId, inserted: 2, updated: 0 } });
   });
 
   it('when the file does not exist, then it exits 1 naming the file; a bad flag exits 2 naming the flag', async () => {
-    const missing = await runEtlCli(['import', '/nonexistent/archive.jsonl'], env);
-    const badFlag = await runEtlCli(['import', 'x.jsonl', '--conflict', 'merge'], env);
+    const missing = await runEtlCli(['import', '/nonexistent/archive.jsonl'], cli.env);
+    const badFlag = await runEtlCli(['import', 'x.jsonl', '--conflict', 'merge'], cli.env);
 
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('/nonexistent/archive.jsonl');

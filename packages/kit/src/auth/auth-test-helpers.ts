@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { createErrorHandler } from '../http/error-handler.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import { uniqueSuffix } from '../testing/index.ts';
+import { deleteRedisKeys, uniqueSuffix } from '../testing/index.ts';
 import { createAuth, type Auth, type AuthDeps } from './create-auth.ts';
 import type { User } from './types.ts';
 import { addUser } from './user-admin.ts';
@@ -27,17 +27,9 @@ export function createTestRedis(name: string): TestRedis {
     redis,
     keyPrefix,
     async cleanup() {
-      // SCAN patterns are not prefixed by ioredis, and DEL would prefix twice: use a plain client for this
-      const plain = new Redis(TEST_REDIS_URL);
       try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await plain.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
-          if (keys.length > 0) await plain.del(...keys);
-          cursor = next;
-        } while (cursor !== '0');
+        await deleteRedisKeys(TEST_REDIS_URL, keyPrefix);
       } finally {
-        plain.disconnect();
         redis.disconnect();
       }
     },

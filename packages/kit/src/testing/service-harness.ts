@@ -49,7 +49,8 @@ export async function createTestService<Shape extends z.ZodRawShape>(
   };
 }
 
-async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+/** Deletes every key under a prefix (and nothing else); SCAN patterns ignore ioredis key prefixes, hence a plain client. */
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
   const plain = new Redis(redisUrl);
   try {
     let cursor = '0';

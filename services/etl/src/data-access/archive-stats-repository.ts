@@ -1,17 +1,5 @@
 import { toIso, type Queryable } from '@doitcrm/kit';
-
-export interface SeqGap {
-  from: number;
-  to: number;
-  missing: number;
-}
-
-export interface ArchiveStats {
-  totalMessages: number;
-  oldestMsgtime: string | null;
-  newestMsgtime: string | null;
-  seq: null | { min: number; max: number; gapCount: number; missingTotal: number; gaps: SeqGap[] };
-}
+import type { ArchiveStats } from '../contract.ts';
 
 /** Totals for the page. The count is exact (operators compare it with the export) and uses the PK index. */
 export async function readArchiveStats(db: Queryable, maxGapsListed = 50): Promise<ArchiveStats> {

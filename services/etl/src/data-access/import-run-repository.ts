@@ -1,30 +1,7 @@
 import { toIso, type Queryable } from '@doitcrm/kit';
+import type { ImportRun, Page, QuarantineItem, RunOrigin } from '../contract.ts';
 
-export type RunOrigin = 'cli' | 'upload' | 'queue' | 'bench' | 'demo';
-
-export interface ImportRun {
-  id: number;
-  source: string;
-  origin: RunOrigin;
-  conflictMode: 'skip' | 'update';
-  status: 'running' | 'succeeded' | 'failed';
-  lines: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  quarantined: number;
-  duplicatesInFile: number;
-  minMsgtime: string | null;
-  maxMsgtime: string | null;
-  error: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  jobId: string | null;
-  startedBy: number | null;
-  startedByName: string | null;
-  bytesTotal: number | null;
-}
+export type { ImportRun, RunOrigin };
 
 interface RunRow {
   id: number;
@@ -116,7 +93,7 @@ export async function findRun(db: Queryable, id: number): Promise<ImportRun | nu
 }
 
 /** Newest first, keyset on id. */
-export async function listRuns(db: Queryable, page: { limit: number; before?: number }): Promise<{ items: ImportRun[]; nextCursor: number | null }> {
+export async function listRuns(db: Queryable, page: { limit: number; before?: number }): Promise<Page<ImportRun>> {
   const { rows } = await db.query<RunRow>(
     `${SELECT_RUNS} WHERE ($1::bigint IS NULL OR r.id < $1) ORDER BY r.id DESC LIMIT $2`,
     [page.before ?? null, page.limit + 1],
@@ -125,7 +102,7 @@ export async function listRuns(db: Queryable, page: { limit: number; before?: nu
   return { items, nextCursor: rows.length > page.limit ? items[items.length - 1]!.id : null };
 }
 
-export async function listQuarantine(db: Queryable, runId: number, page: { limit: number; afterLine?: number }): Promise<{ items: Array<{ lineNo: number; reason: string; rawText: string }>; nextCursor: number | null }> {
+export async function listQuarantine(db: Queryable, runId: number, page: { limit: number; afterLine?: number }): Promise<Page<QuarantineItem>> {
   const { rows } = await db.query<{ line_no: number; reason: string; raw_text: string }>(
     `SELECT line_no, reason, raw_text FROM chat.quarantine WHERE run_id = $1 AND ($2::bigint IS NULL OR line_no > $2)
      ORDER BY line_no LIMIT $3`,

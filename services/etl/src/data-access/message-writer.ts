@@ -3,17 +3,11 @@ import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Pool, PoolClient } from '@doitcrm/kit';
 import { COPY_COLUMNS, rawOfCopyLine, splitCopyLines, type EncodedChunk } from '../domain/chunk-encoder.ts';
-import type { ConflictMode } from '../domain/chunk-builder.ts';
+import type { ConflictMode, ImportCounts } from '../contract.ts';
 import type { QuarantinedLine } from '../domain/quarantined-line.ts';
 import { linkRecalls } from './recall-linker.ts';
 
-export interface ChunkCounts {
-  lines: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  quarantined: number;
-  duplicatesInFile: number;
+export interface ChunkCounts extends ImportCounts {
   minMsgtime: Date | null;
   maxMsgtime: Date | null;
 }

@@ -1,7 +1,8 @@
 import { normaliseLine, leadingMsgid, type MessageRow } from './archive-record.ts';
 import type { QuarantinedLine } from './quarantined-line.ts';
+import type { ConflictMode } from '../contract.ts';
 
-export type ConflictMode = 'skip' | 'update';
+export type { ConflictMode } from '../contract.ts';
 
 export interface Chunk {
   rows: MessageRow[];

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { enqueueEvent, withTransaction, type Logger, type Pool } from '@doitcrm/kit';
 import { MessageWriter, type ChunkCounts } from '../data-access/message-writer.ts';
-import type { ConflictMode } from './chunk-builder.ts';
+import type { ConflictMode, ImportCounts, ImportResult } from '../contract.ts';
 import { createRun, finishRun, markInterruptedRuns, type ImportRun, type RunOrigin } from '../data-access/import-run-repository.ts';
 import type { EncodedChunk } from './chunk-encoder.ts';
 import { parsedChunks } from './chunk-source.ts';
@@ -27,18 +27,7 @@ export interface ImportProgress {
   counts: ImportCounts;
 }
 
-export interface ImportCounts {
-  lines: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  quarantined: number;
-  duplicatesInFile: number;
-}
-
-export interface ImportSummary extends ImportCounts {
-  runId: number;
-  durationMs: number;
+export interface ImportSummary extends ImportResult {
   run: ImportRun;
 }
 
@@ -68,7 +57,7 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
   });
   const started = Date.now();
   const writer = new MessageWriter(deps.pool, run.id, sourceName, request.conflict);
-  const totals: ImportCounts & { minMsgtime: Date | null; maxMsgtime: Date | null } = {
+  const totals: ChunkCounts = {
     lines: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, duplicatesInFile: 0, minMsgtime: null, maxMsgtime: null,
   };
   try {
@@ -125,7 +114,7 @@ async function writeWithRetry(writer: MessageWriter, chunk: EncodedChunk, logger
   }
 }
 
-function accumulate(totals: ImportCounts & { minMsgtime: Date | null; maxMsgtime: Date | null }, counts: ChunkCounts): void {
+function accumulate(totals: ChunkCounts, counts: ChunkCounts): void {
   totals.lines += counts.lines;
   totals.inserted += counts.inserted;
   totals.updated += counts.updated;
