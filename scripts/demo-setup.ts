@@ -47,7 +47,7 @@ async function ensureSchool(pool: pg.Pool): Promise<void> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'doitcrm-demo-')), '演示归档.jsonl');
   await writeArchiveFile(file, { messages: demoMessages, school, endAt: new Date(), faults: 0.0005 });
   console.log(`generated a demo archive of ${demoMessages} messages; importing it`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'services/etl/src/cli.ts'), 'import', file], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'services/etl/src/cli.ts'), 'import', file, '--label', '演示归档 (demo archive)'], {
     cwd: root, env: process.env, stdio: ['ignore', 'inherit', 'inherit'],
   });
   fs.rmSync(path.dirname(file), { recursive: true, force: true });

@@ -4,12 +4,13 @@ import { Broker, ConfigError, OutboxRelay, baseConfigShape, createLogger, create
 import { importArchive, ImportFileError, type ImportProgress } from './domain/import-archive.ts';
 
 const USAGE = `用法 (usage):
-  npm run etl -- import FILE [--conflict skip|update] [--json]
+  npm run etl -- import FILE [--conflict skip|update] [--json] [--label NAME]
 
   FILE            decrypted WeCom archive, one JSON record per line (.jsonl, or gzip-compressed)
   --conflict      skip (default): only new msgids are inserted
                   update: rows whose content changed are rewritten too
   --json          print the summary as one JSON line on stdout (last line)
+  --label         what the run is called in the import history (default: FILE as given)
 Environment: DATABASE_URL, AMQP_URL (to announce chat.ingested), LOG_LEVEL`;
 
 function usage(problem: string): never {
@@ -23,7 +24,10 @@ function parseCommandLine() {
     parsed = parseArgs({
       args: process.argv.slice(2),
       allowPositionals: true,
-      options: { conflict: { type: 'string', default: 'skip' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        conflict: { type: 'string', default: 'skip' }, json: { type: 'boolean', default: false }, label: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     usage((error as Error).message);
@@ -38,7 +42,9 @@ function parseCommandLine() {
   if (extra.length > 0) usage(`unexpected argument "${extra[0]}"`);
   const conflict = parsed.values.conflict;
   if (conflict !== 'skip' && conflict !== 'update') usage(`--conflict must be skip or update (got "${conflict}")`);
-  return { file, conflict: conflict as 'skip' | 'update', json: parsed.values.json ?? false };
+  const label = parsed.values.label?.trim();
+  if (parsed.values.label !== undefined && !label) usage('--label must not be empty');
+  return { file, conflict: conflict as 'skip' | 'update', json: parsed.values.json ?? false, label: label ?? file };
 }
 
 function progressReporter(enabled: boolean) {
@@ -81,7 +87,7 @@ async function main(): Promise<number> {
     await pool.query('SELECT 1').catch((error: Error) => {
       throw new ImportFileError(`无法连接数据库 (cannot reach PostgreSQL at DATABASE_URL): ${error.message}`);
     });
-    const summary = await importArchive({ filePath: args.file, conflict: args.conflict, origin: 'cli', sourceName: args.file, databaseUrl: config.DATABASE_URL }, { pool, logger }, progress.update);
+    const summary = await importArchive({ filePath: args.file, conflict: args.conflict, origin: 'cli', sourceName: args.label, databaseUrl: config.DATABASE_URL }, { pool, logger }, progress.update);
     progress.stop();
     const announced = await announce(config, pool, logger);
     const result = {

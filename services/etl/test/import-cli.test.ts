@@ -102,10 +102,12 @@ describe('etl import CLI', () => {
     expect((rows[1].msgtime as Date).getTime()).toBe(1704100000000);
   });
 
-  it('when the file is gzip-compressed, then it is read the same way', async () => {
-    const summary = await importFile(writeArchive(manyTextRecords(20), 'archive.jsonl.gz'));
+  it('when the file is gzip-compressed and labelled, then it is read the same way and listed under its label', async () => {
+    const summary = await importFile(writeArchive(manyTextRecords(20), 'archive.jsonl.gz'), '--label', '十一月导出.jsonl.gz');
 
     expect(summary).toMatchObject({ lines: 20, inserted: 20 });
+    const { rows } = await cli.client.query('SELECT source FROM chat.import_runs WHERE id = $1', [summary.runId]);
+    expect(rows[0].source).toBe('十一月导出.jsonl.gz');
   });
 
   it('when the broker is unreachable, then the import still succeeds and chat.ingested waits in the outbox', async () => {
