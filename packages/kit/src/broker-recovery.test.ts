@@ -61,4 +61,26 @@ describe('Broker connection recovery', () => {
     expect(after[0]).not.toBe(before[0]);
     expect(lines.map((line) => line.msg)).toContain('RabbitMQ connection lost; reconnecting');
   });
+
+  test('when RabbitMQ closes only the consumer channel, then the consumer is reopened and receives again', async () => {
+    // Arrange
+    const { logger, lines } = captureLogger();
+    broker = await Broker.connect({ url: AMQP_URL, namespace: uniqueNamespace(), logger, retryBackoffMs: 10 });
+    const received: number[] = [];
+    await broker.consume({ queue: 'channel-survivor', schema: z.object({ n: z.number() }), handle: async ({ n }) => { received.push(n); } });
+    await broker.sendJob('channel-survivor', { n: 1 });
+    await waitFor('the first delivery', () => received.length === 1);
+    // what consumer_timeout does to a long job: the server closes that channel, the connection stays
+    const consumers = (broker as unknown as { consumerChannels: Map<string, { channel: { ack(message: object): void } }> }).consumerChannels;
+    consumers.get('channel-survivor')!.channel.ack({ fields: { deliveryTag: 999_999 } });
+
+    // Act
+    await waitFor('the reopening', () => lines.some((line) => line.msg === 'RabbitMQ closed the consumer channel; reopening it'));
+    await broker.sendJob('channel-survivor', { n: 2 });
+    await waitFor('the delivery after the reopening', () => received.includes(2), 10_000);
+
+    // Assert
+    expect(received).toEqual([1, 2]);
+    expect(broker.isConnected).toBe(true);
+  });
 });

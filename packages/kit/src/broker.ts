@@ -37,6 +37,7 @@ export interface BrokerOptions {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const MAX_DELIVERIES = 20;
 
 /**
  * RabbitMQ as the suite uses it: a connection that recovers from broker restarts (amqplib's opt-in recovery,
@@ -138,6 +139,8 @@ export class Broker {
         'x-queue-type': 'quorum',
         'x-dead-letter-exchange': this.name(DEAD_LETTER_EXCHANGE),
         'x-dead-letter-routing-key': queue,
+        // a message that kills its consumer process (never nacked) would otherwise be redelivered forever
+        'x-delivery-limit': MAX_DELIVERIES,
       },
     });
   }
@@ -220,6 +223,18 @@ export class Broker {
   private async startConsumer(model: Pick<ChannelModel, 'createChannel'>, spec: ConsumerSpec<unknown>): Promise<void> {
     const channel = await model.createChannel();
     channel.on('error', (error: Error) => this.options.logger.warn({ err: error, queue: spec.queue }, 'RabbitMQ consumer channel error'));
+    // the broker can close one channel and keep the connection (a consumer that held a message past
+    // consumer_timeout, a protocol error): reopen it, or this consumer would stop silently
+    channel.on('close', () => {
+      if (this.closing || !this.connected || this.consumerChannels.get(spec.queue)?.channel !== channel) return;
+      this.options.logger.warn({ queue: spec.queue }, 'RabbitMQ closed the consumer channel; reopening it');
+      this.consumerChannels.delete(spec.queue);
+      setTimeout(() => {
+        if (this.closing || !this.connected || !this.connection || this.consumerChannels.has(spec.queue)) return;
+        this.startConsumer(this.connection, spec).catch((error: unknown) =>
+          this.options.logger.error({ err: error, queue: spec.queue }, 'could not reopen the consumer channel'));
+      }, 1_000).unref();
+    });
     await this.assertWorkQueue(channel, spec.queue);
     for (const event of spec.events ?? []) await channel.bindQueue(this.name(spec.queue), this.name(EVENTS_EXCHANGE), event);
     await channel.prefetch(spec.prefetch ?? 10);

@@ -107,7 +107,7 @@ export async function finishJob(db: Queryable, id: string, outcome: { status: 's
   const { rows } = await db.query<JobRow>(
     `UPDATE ops.jobs SET status = $2, result = $3, error = $4, message = coalesce($5, message), finished_at = now(), updated_at = now(),
        progress_done = CASE WHEN $2 = 'succeeded' AND progress_total IS NOT NULL THEN progress_total ELSE progress_done END
-     WHERE id = $1 RETURNING *`,
+     WHERE id = $1 AND status IN ('queued', 'running') RETURNING *`,
     [id, outcome.status, outcome.result === undefined ? null : JSON.stringify(outcome.result), outcome.error ?? null, outcome.message ?? null],
   );
   return rows[0] ? toSnapshot(rows[0]) : null;
