@@ -4,10 +4,11 @@ import {
 } from './archive-model.ts';
 import type { SpeakerSlot } from './msgtype-mix.ts';
 import type { TextContext } from './templates.ts';
+import type { TextScene } from './text.ts';
 import type { Season } from './calendar.ts';
 
 /** One message's speaker, receivers and what its text may mention. Reused between messages to spare the GC. */
-export interface Turn {
+export interface Turn extends Omit<TextScene, 'msgtime'> {
   from: Person;
   tolist: string[];
   /** '' for 1:1 chats, as in the archive */
@@ -17,12 +18,6 @@ export interface Turn {
   external: boolean;
   slot: SpeakerSlot;
   textContext: TextContext;
-  child: string;
-  kids: readonly string[];
-  teacher: string;
-  className: string;
-  weekday: string;
-  time: string;
 }
 
 /** How often the next message continues the previous conversation (replies, follow-ups, "收到" floods). */
