@@ -100,6 +100,9 @@ describe('etl HTTP API', () => {
     });
     const { rows } = await service.context.pool.query("SELECT count(*)::int AS n FROM auth.audit_log WHERE action = 'etl.import.upload' AND target_id = $1", [upload.body.jobId]);
     expect(rows[0].n).toBe(1);
+    const { rows: looks } = await service.context.pool.query(
+      "SELECT action FROM auth.audit_log WHERE target_type = 'import_run' AND target_id = $1 ORDER BY id", [String(run.id)]);
+    expect(looks.map((row) => row.action)).toEqual(['etl.quarantine.view', 'etl.quarantine.download']);
   });
 
   it('when a finished job\'s event stream is opened, then it sends the final snapshot and ends', async () => {
@@ -150,10 +153,12 @@ describe('etl HTTP API', () => {
     expect(response.body.details[0].field).toBe('conflict');
   });
 
-  it('when a viewer uploads, then 403', async () => {
-    const response = await supertest(app).post('/api/imports').set('Cookie', viewerCookie).attach('file', Buffer.from(toJsonl([buildTextRecord()])), 'a.jsonl');
+  it('when a viewer uploads or asks for quarantined lines (chat content), then 403', async () => {
+    const upload = await supertest(app).post('/api/imports').set('Cookie', viewerCookie).attach('file', Buffer.from(toJsonl([buildTextRecord()])), 'a.jsonl');
+    const lines = await supertest(app).get('/api/runs/1/quarantine').set('Cookie', viewerCookie);
+    const download = await supertest(app).get('/api/runs/1/quarantine.jsonl').set('Cookie', viewerCookie);
 
-    expect(response.status).toBe(403);
+    expect([upload.status, lines.status, download.status]).toEqual([403, 403, 403]);
   });
 
   it('when a query parameter is malformed, then 400 names it', async () => {

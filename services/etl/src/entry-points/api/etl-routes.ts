@@ -42,17 +42,20 @@ export function createEtlRoutes(context: ServiceContext<EtlConfig>): Router {
     res.json(run);
   });
 
-  router.get('/runs/:id/quarantine', async (req, res) => {
+  // quarantined lines are chat records (families' messages): staff only, and every look is audited
+  router.get('/runs/:id/quarantine', requireRole('staff'), async (req, res) => {
     const { id } = parseParams(runIdParams, req);
     const query = parseQuery(quarantineQuery, req);
     if (!(await findRun(pool, id))) throw new NotFoundError(`没有导入记录 ${id}`);
+    await recordAudit(pool, auditFromRequest(req, { service: 'etl', action: 'etl.quarantine.view', targetType: 'import_run', targetId: id }));
     res.json(await listQuarantine(pool, id, { limit: query.limit, afterLine: query.afterLine }));
   });
 
   // the quarantined lines as they were, one per line, so an operator can fix them and import the file again
-  router.get('/runs/:id/quarantine.jsonl', async (req, res) => {
+  router.get('/runs/:id/quarantine.jsonl', requireRole('staff'), async (req, res) => {
     const { id } = parseParams(runIdParams, req);
     if (!(await findRun(pool, id))) throw new NotFoundError(`没有导入记录 ${id}`);
+    await recordAudit(pool, auditFromRequest(req, { service: 'etl', action: 'etl.quarantine.download', targetType: 'import_run', targetId: id }));
     res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="quarantine-run-${id}.jsonl"`);
     let afterLine: number | undefined;
