@@ -12,6 +12,6 @@ export { writeArchiveFile, type WriteArchiveOptions, type WriteArchiveResult, ty
 export { MSGTYPE_BODY_KEY, VOTE_TOP_LEVEL_FIELDS, type MsgType } from './bodies.ts';
 export { FAULT_KINDS, LOADABLE_FAULTS, isLoadableFault, type FaultKind } from './faults.ts';
 export { VOCABULARY } from './vocabulary.ts';
-export { idKindOf } from './id-kind.ts';
+export { idKindOf } from '@doitcrm/types';
 export { loadSchool } from './load-school.ts';
 export { rosterCsv, enrolmentCsv } from './csv.ts';

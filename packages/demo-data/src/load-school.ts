@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { GuardianRelation } from '@doitcrm/types';
-import { idKindOf } from './id-kind.ts';
+import { idKindOf } from '@doitcrm/types';
 import type { DemoSchool } from './school-types.ts';
 
 /** Serialises concurrent loads (two services starting at once) on one key. */

@@ -1,4 +1,4 @@
-import type { IdKind } from '@doitcrm/types';
+import type { IdKind } from './domain.ts';
 
 /**
  * What a WeCom id is, from its shape alone (the archive gives nothing else): external contacts are `wm…`
