@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '@doitcrm/kit/testing';
 import { generateSchool, writeArchiveFile } from '@doitcrm/demo-data';
 import { importArchive } from '../src/domain/import-archive.ts';
 
-// The read paths the other services are built on, each with the index it must use. An index on chat.messages
+// The read paths the services are built on, each with the index it must use. An index on chat.messages
 // that none of them uses costs every import and serves nobody, so the last test fails on it.
 const READ_PATHS: Array<{ name: string; sql: (sample: Sample) => string; index: string }> = [
   { name: 'a group chat, newest first', index: 'messages_room_time_idx',
@@ -20,6 +20,8 @@ const READ_PATHS: Array<{ name: string; sql: (sample: Sample) => string; index: 
   { name: 'the whole timeline in a window', index: 'messages_time_idx',
     sql: (s) => `SELECT msgid FROM chat.messages WHERE msgtime >= '${s.recent}' ORDER BY msgtime DESC LIMIT 100` },
   { name: "the archive's seq high-water mark", index: 'messages_seq_idx', sql: () => 'SELECT max(seq) FROM chat.messages WHERE seq IS NOT NULL' },
+  { name: "one import run's rows (the mapper's id extraction)", index: 'messages_import_run_idx',
+    sql: () => 'SELECT DISTINCT from_id FROM chat.messages WHERE import_run_id = 2' }, // a later run, small next to the archive
 ];
 
 interface Sample { roomId: string; fromId: string; silentMember: string; recent: string }

@@ -1,0 +1,95 @@
+import type { Queryable } from '@doitcrm/kit';
+import type { IdKind } from '@doitcrm/types';
+
+export interface SeenId {
+  idType: 'user_id' | 'room_id';
+  originalId: string;
+  firstSeen: Date;
+  lastSeen: Date;
+}
+
+export type ExtractionScope = { runId: number } | { all: true };
+
+function scopeCondition(scope: ExtractionScope, parameterIndex: number): { sql: string; values: unknown[] } {
+  return 'runId' in scope ? { sql: `import_run_id = $${parameterIndex}`, values: [scope.runId] } : { sql: 'true', values: [] };
+}
+
+/**
+ * Every id the scoped messages mention: rooms, senders, and every recipient of group and 1:1 messages (silent
+ * group members appear nowhere else). Switch records name a member, not a conversation partner: left out.
+ */
+export async function findSeenIds(db: Queryable, scope: ExtractionScope): Promise<SeenId[]> {
+  const where = scopeCondition(scope, 1);
+  const { rows } = await db.query<{ id_type: 'user_id' | 'room_id'; original_id: string; first_seen: Date; last_seen: Date }>(
+    `WITH scoped AS (SELECT room_id, from_id, to_ids, msgtime FROM chat.messages WHERE ${where.sql} AND msgtype <> 'switch')
+     SELECT id_type, original_id, min(msgtime) AS first_seen, max(msgtime) AS last_seen FROM (
+       SELECT 'room_id' AS id_type, room_id AS original_id, msgtime FROM scoped WHERE room_id IS NOT NULL
+       UNION ALL SELECT 'user_id', from_id, msgtime FROM scoped WHERE from_id IS NOT NULL
+       UNION ALL SELECT 'user_id', recipient, msgtime FROM scoped, unnest(to_ids) AS recipient
+     ) seen
+     WHERE original_id <> ''
+     GROUP BY id_type, original_id`,
+    where.values,
+  );
+  return rows.map((row) => ({ idType: row.id_type, originalId: row.original_id, firstSeen: row.first_seen, lastSeen: row.last_seen }));
+}
+
+/**
+ * Adds ids not known yet and widens the seen window of known ones. Never touches what people or WeCom wrote
+ * (names, roles, notes). Returns how many ids were new.
+ */
+export async function upsertSeenIds(db: Queryable, ids: Array<SeenId & { idKind: IdKind }>): Promise<number> {
+  if (ids.length === 0) return 0;
+  const { rows } = await db.query<{ created: boolean }>(
+    `INSERT INTO crm.identities (id_type, original_id, id_kind, first_seen_at, last_seen_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
+     ON CONFLICT (id_type, original_id) DO UPDATE SET
+       first_seen_at = least(crm.identities.first_seen_at, EXCLUDED.first_seen_at),
+       last_seen_at = greatest(crm.identities.last_seen_at, EXCLUDED.last_seen_at)
+     RETURNING (xmax = 0) AS created`,
+    [ids.map((id) => id.idType), ids.map((id) => id.originalId), ids.map((id) => id.idKind),
+      ids.map((id) => id.firstSeen), ids.map((id) => id.lastSeen)],
+  );
+  return rows.filter((row) => row.created).length;
+}
+
+/** The Beijing days the scoped messages fall on, as one [from, to) window of instants. */
+export async function scopeWindow(db: Queryable, scope: ExtractionScope, timezone: string): Promise<{ fromDay: string; toDay: string } | null> {
+  const where = scopeCondition(scope, 2);
+  const { rows } = await db.query<{ from_day: string | null; to_day: string | null }>(
+    `SELECT min((msgtime AT TIME ZONE $1)::date)::text AS from_day, max((msgtime AT TIME ZONE $1)::date)::text AS to_day
+     FROM chat.messages WHERE ${where.sql}`,
+    [timezone, ...where.values],
+  );
+  const row = rows[0]!;
+  return row.from_day && row.to_day ? { fromDay: row.from_day, toDay: row.to_day } : null;
+}
+
+/**
+ * Rebuilds the activity rows of whole days from chat.messages: delete and recount, so handling the same run twice,
+ * or a run that re-imported old days, leaves exactly the right counts.
+ */
+export async function rebuildActivity(db: Queryable, window: { fromDay: string; toDay: string }, timezone: string): Promise<number> {
+  await db.query('DELETE FROM crm.identity_activity WHERE day BETWEEN $1::date AND $2::date', [window.fromDay, window.toDay]);
+  const result = await db.query(
+    `WITH scoped AS (
+       SELECT room_id, from_id, to_ids, msgtime, (msgtime AT TIME ZONE $3)::date AS day FROM chat.messages
+       WHERE msgtime >= ($1::date::timestamp AT TIME ZONE $3) AND msgtime < (($2::date + 1)::timestamp AT TIME ZONE $3)
+         AND msgtype <> 'switch')
+     INSERT INTO crm.identity_activity (original_id, room_id, day, sent, received, last_at)
+     SELECT original_id, room_id, day, sum(sent)::int, sum(received)::int, max(msgtime) FROM (
+       SELECT from_id AS original_id, room_id, day, 1 AS sent, 0 AS received, msgtime FROM scoped WHERE from_id IS NOT NULL
+       UNION ALL SELECT recipient, room_id, day, 0, 1, msgtime FROM scoped, unnest(to_ids) AS recipient
+     ) activity
+     WHERE original_id <> ''
+     GROUP BY original_id, room_id, day`,
+    [window.fromDay, window.toDay, timezone],
+  );
+  return result.rowCount ?? 0;
+}
+
+export async function markRunExtracted(db: Queryable, runId: number, newIds: number): Promise<boolean> {
+  const result = await db.query(
+    'INSERT INTO crm.extracted_runs (run_id, new_ids) VALUES ($1, $2) ON CONFLICT (run_id) DO NOTHING', [runId, newIds]);
+  return (result.rowCount ?? 0) > 0;
+}

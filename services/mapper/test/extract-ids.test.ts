@@ -1,0 +1,121 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseConfigShape, type BaseConfig } from '@doitcrm/kit';
+import { createTestService, type TestService } from '@doitcrm/kit/testing';
+import { extractIds } from '../src/domain/extract-ids.ts';
+import { startChatIngestedConsumer } from '../src/entry-points/queue/chat-ingested-consumer.ts';
+import { insertMessages, nextRunId, testIds } from './chat-factory.ts';
+
+let service: TestService<BaseConfig>;
+let pool: pg.Pool;
+const timezone = 'Asia/Shanghai';
+
+beforeAll(async () => {
+  service = await createTestService('mapper', baseConfigShape);
+  pool = service.context.pool;
+  await startChatIngestedConsumer(service.context);
+});
+afterAll(async () => {
+  await service?.cleanup();
+});
+
+async function identity(originalId: string) {
+  const { rows } = await pool.query('SELECT * FROM crm.identities WHERE original_id = $1', [originalId]);
+  return rows[0];
+}
+
+describe('id extraction', () => {
+  it('when an import brings group and 1:1 messages, then the room, senders and every recipient become mappings with their kind', async () => {
+    const ids = testIds();
+    const runId = nextRunId();
+    await insertMessages(pool, [
+      { from: ids.teacher, to: [ids.parent, ids.silentParent, ids.wecomParent, ids.bot], roomId: ids.room, at: new Date('2025-03-01T02:00:00Z'), runId },
+      { from: ids.parent, to: [ids.teacher], roomId: null, at: new Date('2025-03-01T03:00:00Z'), runId },
+    ]);
+
+    const result = await extractIds(pool, { runId }, { timezone });
+
+    expect(result).toMatchObject({ seenIds: 6, newIds: 6, applied: true });
+    const kinds = Object.fromEntries(await Promise.all(Object.values(ids).map(async (id) => [id, (await identity(id)).id_kind])));
+    expect(kinds).toEqual({
+      [ids.room]: 'customer_group', [ids.parent]: 'external_wechat', [ids.silentParent]: 'external_wechat',
+      [ids.wecomParent]: 'external_wecom', [ids.teacher]: 'staff', [ids.bot]: 'bot',
+    });
+    expect((await identity(ids.room)).id_type).toBe('room_id');
+  });
+
+  it('when a mapped id appears again, then its name, role and notes stay and only its seen window widens', async () => {
+    const ids = testIds();
+    await pool.query(
+      `INSERT INTO crm.identities (id_type, original_id, id_kind, business_name, user_role, notes, wecom_nickname, first_seen_at, last_seen_at)
+       VALUES ('user_id', $1, 'external_wechat', '王小明妈妈', 'parent', '只在周末回复', '小明妈', '2025-01-05T00:00:00Z', '2025-01-05T00:00:00Z')`, [ids.parent]);
+    const runId = nextRunId();
+    await insertMessages(pool, [{ from: ids.parent, to: [ids.teacher], roomId: null, at: new Date('2025-06-01T01:00:00Z'), runId }]);
+
+    await extractIds(pool, { runId }, { timezone });
+
+    const row = await identity(ids.parent);
+    expect(row).toMatchObject({ business_name: '王小明妈妈', user_role: 'parent', notes: '只在周末回复', wecom_nickname: '小明妈' });
+    expect((row.first_seen_at as Date).toISOString()).toBe('2025-01-05T00:00:00.000Z');
+    expect((row.last_seen_at as Date).toISOString()).toBe('2025-06-01T01:00:00.000Z');
+  });
+
+  it('when the same run is handled twice (a redelivered event), then the second pass changes nothing', async () => {
+    const ids = testIds();
+    const runId = nextRunId();
+    await insertMessages(pool, [{ from: ids.teacher, to: [ids.parent], roomId: ids.room, at: new Date('2025-04-02T05:00:00Z'), runId }]);
+    await extractIds(pool, { runId }, { timezone });
+    const before = await pool.query('SELECT * FROM crm.identity_activity WHERE original_id = ANY($1) ORDER BY original_id', [[ids.teacher, ids.parent]]);
+
+    const again = await extractIds(pool, { runId }, { timezone });
+
+    const after = await pool.query('SELECT * FROM crm.identity_activity WHERE original_id = ANY($1) ORDER BY original_id', [[ids.teacher, ids.parent]]);
+    expect(again.applied).toBe(false);
+    expect(after.rows).toEqual(before.rows);
+  });
+
+  it('when messages fall around midnight, then activity is counted per Beijing day, per room, with 1:1 chats under room NULL', async () => {
+    const ids = testIds();
+    const runId = nextRunId();
+    await insertMessages(pool, [
+      // 2025-05-01 23:30 Beijing and 2025-05-02 00:30 Beijing
+      { from: ids.parent, to: [ids.teacher], roomId: ids.room, at: new Date('2025-05-01T15:30:00Z'), runId },
+      { from: ids.parent, to: [ids.teacher], roomId: ids.room, at: new Date('2025-05-01T16:30:00Z'), runId },
+      { from: ids.teacher, to: [ids.parent], roomId: null, at: new Date('2025-05-01T16:40:00Z'), runId },
+    ]);
+
+    await extractIds(pool, { runId }, { timezone });
+
+    const { rows } = await pool.query(
+      'SELECT room_id, day::text, sent, received FROM crm.identity_activity WHERE original_id = $1 ORDER BY day, room_id NULLS FIRST', [ids.parent]);
+    expect(rows).toEqual([
+      { room_id: ids.room, day: '2025-05-01', sent: 1, received: 0 },
+      { room_id: null, day: '2025-05-02', sent: 0, received: 1 },
+      { room_id: ids.room, day: '2025-05-02', sent: 1, received: 0 },
+    ]);
+  });
+
+  it('when chat.ingested is published, then the consumer extracts that run', async () => {
+    const ids = testIds();
+    const runId = nextRunId();
+    await insertMessages(pool, [{ from: ids.parent, to: [ids.teacher], roomId: ids.room, at: new Date('2025-07-01T02:00:00Z'), runId }]);
+
+    await service.context.broker.publishEvent('chat.ingested', { runId, inserted: 1, updated: 0, minMsgtime: null, maxMsgtime: null });
+
+    const deadline = Date.now() + 10_000;
+    while (!(await identity(ids.parent)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await identity(ids.parent)).toMatchObject({ id_kind: 'external_wechat', id_type: 'user_id' });
+    const { rows } = await pool.query('SELECT new_ids FROM crm.extracted_runs WHERE run_id = $1', [runId]);
+    expect(rows[0].new_ids).toBe(3);
+  });
+
+  it('when extraction is asked for the whole archive, then messages of any run (or none) are covered', async () => {
+    const ids = testIds();
+    await insertMessages(pool, [{ from: ids.teacher, to: [ids.silentParent], roomId: ids.room, at: new Date('2025-08-01T02:00:00Z'), runId: null }]);
+
+    const result = await extractIds(pool, { all: true }, { timezone });
+
+    expect(result.applied).toBe(true);
+    expect(await identity(ids.silentParent)).toMatchObject({ id_kind: 'external_wechat' });
+  });
+});
