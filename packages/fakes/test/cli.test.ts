@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { startWecomFake, type StartedWecomFake } from '../src/wecom/start-wecom-fake.ts';
+
+let started: StartedWecomFake | undefined;
+afterEach(async () => {
+  await started?.close();
+  started = undefined;
+});
+
+describe('WeCom fake CLI', () => {
+  test('when started without credentials, then it listens on 127.0.0.1 and prints its URL and freshly generated credentials', async () => {
+    // Arrange
+    const lines: string[] = [];
+
+    // Act
+    started = await startWecomFake({ WECOM_FAKE_PORT: '0' }, (line) => lines.push(line));
+    const answer = await fetch(`${started.url}/cgi-bin/gettoken?corpid=${started.fake.corpId}&corpsecret=${started.fake.secret}`);
+
+    // Assert
+    expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(lines.join('\n')).toContain(`WECOM_BASE_URL=${started.url}`);
+    expect(lines.join('\n')).toContain(`WECOM_CORP_ID=${started.fake.corpId}`);
+    expect(lines.join('\n')).toContain(`WECOM_SECRET=${started.fake.secret}`);
+    expect(started.fake.corpId).toMatch(/^ww[0-9a-f]{16}$/);
+    expect(started.fake.secret).toHaveLength(43);
+    expect(((await answer.json()) as { errcode: number }).errcode).toBe(0);
+  });
+
+  test('when credentials come from the environment, then the fake uses them', async () => {
+    // Act
+    started = await startWecomFake({
+      WECOM_FAKE_PORT: '0', WECOM_FAKE_CORP_ID: 'wwlocaldemo', WECOM_FAKE_SECRET: 'local-demo-contact', WECOM_FAKE_ARCHIVE_SECRET: 'local-demo-archive',
+    }, () => {});
+
+    // Assert
+    expect([started.fake.corpId, started.fake.secret, started.fake.archiveSecret]).toEqual(['wwlocaldemo', 'local-demo-contact', 'local-demo-archive']);
+  });
+
+  test('when the port or seed is not a valid integer, then it refuses to start and names every problem', async () => {
+    // Act
+    const error = await startWecomFake({ WECOM_FAKE_PORT: 'abc', WECOM_FAKE_SCHOOL_SEED: '-4' }, () => {}).catch((e: unknown) => e);
+
+    // Assert
+    expect((error as Error).message).toContain('WECOM_FAKE_PORT');
+    expect((error as Error).message).toContain('WECOM_FAKE_SCHOOL_SEED');
+  });
+});
