@@ -1,0 +1,144 @@
+/**
+ * The JSON the mapper API answers with: one definition for the server, the page (`web/`) and the tests.
+ * Types only. Times are ISO 8601 with offset.
+ */
+import type { GuardianRelation, IdKind, PersonRole } from '@doitcrm/types';
+
+export type IdType = 'user_id' | 'room_id';
+export type NameStatus = 'pending' | 'resolved' | 'unresolvable';
+
+/**
+ * The one definition of "mapped", used by stats, filters and the page: a business name and a role; a parent also
+ * needs at least one student. A room is mapped when it has a business name or is linked to a class.
+ */
+export type MappingState = 'mapped' | 'unmapped';
+
+export interface StudentLink {
+  studentId: number;
+  name: string;
+  englishName: string | null;
+  status: string;
+  relation: GuardianRelation;
+  isPrimary: boolean;
+  /** the student's classes, "段 阶 班级" order */
+  classes: Array<{ classId: number; name: string; levelName: string; sectionName: string }>;
+}
+
+export interface MappingBase {
+  id: number;
+  idType: IdType;
+  originalId: string;
+  idKind: IdKind;
+  wecomNickname: string | null;
+  businessName: string | null;
+  notes: string | null;
+  nameStatus: NameStatus;
+  /** why WeCom will not name this id (e.g. "84061 not an external contact"), when nameStatus is unresolvable */
+  nameError: string | null;
+  state: MappingState;
+  firstSeenAt: string | null;
+  lastSeenAt: string | null;
+  updatedAt: string;
+}
+
+export interface UserMapping extends MappingBase {
+  idType: 'user_id';
+  userRole: PersonRole | null;
+  students: StudentLink[];
+  /** messages sent / received in the list's date window (all time without one) */
+  sent: number;
+  received: number;
+  /** the group this id was last active in */
+  lastRoom: { roomId: string; name: string | null; at: string } | null;
+}
+
+export interface RoomMapping extends MappingBase {
+  idType: 'room_id';
+  linkedClass: { classId: number; name: string; levelName: string; sectionName: string } | null;
+  /** members seen in the archive (senders and recipients) */
+  memberCount: number;
+  messageCount: number;
+}
+
+/** `GET /api/mappings/:idType` query: every filter optional; `cursor` from the previous page. */
+export interface MappingQuery {
+  keyword?: string;
+  state?: MappingState;
+  role?: PersonRole | 'none';
+  idKind?: IdKind;
+  nameStatus?: NameStatus;
+  /** users active in this room (id or business name) */
+  room?: string;
+  /** Beijing dates YYYY-MM-DD, both inclusive */
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface MappingPage<T> {
+  items: T[];
+  /** rows matching the filters, all pages */
+  total: number;
+  nextCursor: string | null;
+}
+
+/** `PUT /api/mappings/:idType/:originalId` and each item of `POST /api/mappings/bulk`: only the fields given change. */
+export interface MappingChange {
+  businessName?: string | null;
+  userRole?: PersonRole | null;
+  notes?: string | null;
+  /** the full set of students of a parent (replaces the previous set) */
+  students?: Array<{ studentId: number; relation: GuardianRelation; isPrimary?: boolean }>;
+}
+
+export interface BulkChange {
+  idType: IdType;
+  originalIds: string[];
+  change: MappingChange;
+}
+
+export interface MapperStats {
+  rooms: { total: number; mapped: number; unmapped: number; linkedToClass: number };
+  users: {
+    total: number; mapped: number; unmapped: number;
+    byRole: Record<PersonRole, number>;
+    byKind: Partial<Record<IdKind, number>>;
+    names: Record<NameStatus, number>;
+  };
+  lastExtraction: string | null;
+}
+
+export interface ClassOption {
+  id: number;
+  name: string;
+  roomId: string | null;
+  levelName: string;
+  sectionName: string;
+  /** the room mapping's display name when linked */
+  roomName: string | null;
+}
+
+export interface StudentOption {
+  id: number;
+  name: string;
+  englishName: string | null;
+  status: string;
+  classes: Array<{ classId: number; name: string }>;
+}
+
+export type SuggestionKind = 'role' | 'student' | 'class';
+
+/** A proposal the user accepts (through the bulk/PUT endpoints) or ignores; never applied silently. */
+export interface Suggestion {
+  kind: SuggestionKind;
+  idType: IdType;
+  originalId: string;
+  displayName: string;
+  /** what would change, in the shape of a MappingChange (role/student) or a class link (class) */
+  change: MappingChange | { classId: number };
+  /** 0..1 */
+  confidence: number;
+  /** why, in Chinese, for the person deciding */
+  reason: string;
+}
