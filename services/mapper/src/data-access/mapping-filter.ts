@@ -40,11 +40,12 @@ export function buildMappingFilter(idType: IdType, query: MappingQuery, firstPar
   else if (query.role) conditions.push(`i.user_role = ${param(query.role)}`);
   if (query.idKind) conditions.push(`i.id_kind = ${param(query.idKind)}`);
   if (query.nameStatus) conditions.push(`i.name_status = ${param(query.nameStatus)}`);
-  if (query.from || query.to || query.room) {
-    const activity: string[] = ['a.original_id = i.original_id'];
+  if (query.from || query.to || (query.room && idType === 'user_id')) {
+    // a user is active when they sent or received; a room, when anything was said in it
+    const activity: string[] = [idType === 'user_id' ? 'a.original_id = i.original_id' : 'a.room_id = i.original_id'];
     if (query.from) activity.push(`a.day >= ${param(query.from)}::date`);
     if (query.to) activity.push(`a.day <= ${param(query.to)}::date`);
-    if (query.room) {
+    if (query.room && idType === 'user_id') {
       const room = param(query.room);
       activity.push(`a.room_id IN (SELECT r.original_id FROM crm.identities r WHERE r.id_type = 'room_id'
         AND (r.original_id = ${room} OR r.business_name = ${room} OR r.wecom_nickname = ${room}))`);
