@@ -16,6 +16,14 @@ CREATE TABLE crm.identity_activity (
 CREATE INDEX identity_activity_room_day_idx ON crm.identity_activity (room_id, day) WHERE room_id IS NOT NULL;
 CREATE INDEX identity_activity_day_idx ON crm.identity_activity (day);
 
+-- per group: members seen and messages, refreshed with the activity, so room lists never count at request time
+CREATE TABLE crm.room_stats (
+  room_id       text PRIMARY KEY,
+  member_count  int NOT NULL,
+  message_count int NOT NULL,
+  last_at       timestamptz
+);
+
 -- chat.ingested runs already handled (events arrive at least once)
 CREATE TABLE crm.extracted_runs (
   run_id       bigint PRIMARY KEY,
@@ -24,6 +32,7 @@ CREATE TABLE crm.extracted_runs (
 );
 
 -- Down Migration
+DROP TABLE crm.room_stats;
 DROP TABLE crm.extracted_runs;
 DROP TABLE crm.identity_activity;
 DROP INDEX chat.messages_import_run_idx;

@@ -13,3 +13,4 @@ export * from './http/app.ts';
 export * from './http/error-handler.ts';
 export * from './http/validate.ts';
 export * from './auth/index.ts';
+export * from './csv.ts';

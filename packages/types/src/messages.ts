@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ID_KINDS, PERSON_ROLES } from './domain.ts';
 
 const isoTime = z.string().datetime({ offset: true });
 
@@ -22,6 +23,47 @@ export const etlImportJobSchema = z.object({
 });
 export type EtlImportJob = z.infer<typeof etlImportJobSchema>;
 
+const idType = z.enum(['user_id', 'room_id']);
+// a blank filter field from a page's form means "no filter", not a bad value
+const blankAsAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional());
+
+/**
+ * The filter fields of the mapper's list query (`MappingQuery` without its paging): the lists and the jobs over
+ * "what the list shows" read the same filter. Dates are Beijing days, both inclusive.
+ */
+export const mappingFilterSchema = z.object({
+  keyword: blankAsAbsent(z.string().max(200)),
+  state: blankAsAbsent(z.enum(['mapped', 'unmapped'])),
+  role: blankAsAbsent(z.enum([...PERSON_ROLES, 'none'])),
+  idKind: blankAsAbsent(z.enum(ID_KINDS)),
+  nameStatus: blankAsAbsent(z.enum(['pending', 'resolved', 'unresolvable'])),
+  room: blankAsAbsent(z.string().max(200)),
+  from: blankAsAbsent(z.iso.date()),
+  to: blankAsAbsent(z.iso.date()),
+});
+export type MappingFilter = z.infer<typeof mappingFilterSchema>;
+
+/** Job: fetch WeCom names for every id the filter matches (mapper page → queue → mapper worker). */
+export const mapperFetchNamesJobSchema = z.object({
+  jobId: z.string().uuid(),
+  idType,
+  filter: mappingFilterSchema,
+  /** only ids never resolved yet (`name_status = 'pending'`): unresolvable ids are not asked again */
+  onlyPending: z.boolean(),
+  userId: z.number().int().positive().nullable(),
+});
+export type MapperFetchNamesJob = z.infer<typeof mapperFetchNamesJobSchema>;
+
+/** Event: people changed mappings (business name, role, notes, students) through the mapper. */
+export const mappingChangedSchema = z.object({
+  idType,
+  originalIds: z.array(z.string().min(1)),
+  /** which fields changed, e.g. `businessName`, `userRole`, `students` */
+  fields: z.array(z.string().min(1)),
+  userId: z.number().int().positive().nullable(),
+});
+export type MappingChanged = z.infer<typeof mappingChangedSchema>;
+
 /**
  * The single registry of message types: publisher and consumer both look the schema up here,
  * so a contract can only change in one place.
@@ -29,6 +71,8 @@ export type EtlImportJob = z.infer<typeof etlImportJobSchema>;
 export const messageSchemas = {
   'chat.ingested': chatIngestedSchema,
   'etl.import': etlImportJobSchema,
+  'mapper.fetch-names': mapperFetchNamesJobSchema,
+  'mapping.changed': mappingChangedSchema,
 } as const;
 export type MessageType = keyof typeof messageSchemas;
 export type MessagePayload<T extends MessageType> = z.infer<(typeof messageSchemas)[T]>;

@@ -93,3 +93,16 @@ export async function markRunExtracted(db: Queryable, runId: number, newIds: num
     'INSERT INTO crm.extracted_runs (run_id, new_ids) VALUES ($1, $2) ON CONFLICT (run_id) DO NOTHING', [runId, newIds]);
   return (result.rowCount ?? 0) > 0;
 }
+
+/** Members and messages of the groups active in the window, from the activity rows (never from the archive). */
+export async function refreshRoomStats(db: Queryable, window: { fromDay: string; toDay: string }): Promise<void> {
+  await db.query(
+    `WITH touched AS (SELECT DISTINCT room_id FROM crm.identity_activity WHERE room_id IS NOT NULL AND day BETWEEN $1::date AND $2::date)
+     INSERT INTO crm.room_stats (room_id, member_count, message_count, last_at)
+     SELECT a.room_id, count(DISTINCT a.original_id)::int, sum(a.sent)::int, max(a.last_at)
+     FROM crm.identity_activity a JOIN touched t ON t.room_id = a.room_id
+     GROUP BY a.room_id
+     ON CONFLICT (room_id) DO UPDATE SET member_count = EXCLUDED.member_count, message_count = EXCLUDED.message_count, last_at = EXCLUDED.last_at`,
+    [window.fromDay, window.toDay],
+  );
+}
