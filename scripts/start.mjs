@@ -90,8 +90,8 @@ async function waitForHealth(port, timeoutMs) {
   return false;
 }
 
-/** Children's JSON logs become one readable line each; warnings and errors stand out. */
-function relay(name, stream, sink) {
+/** Children's JSON logs become one readable line each; warnings and errors stand out. `take` may keep a line for itself. */
+function relay(name, stream, sink, take = () => false) {
   let buffer = '';
   stream.on('data', (chunk) => {
     buffer += chunk.toString();
@@ -99,6 +99,7 @@ function relay(name, stream, sink) {
     while ((newline = buffer.indexOf('\n')) >= 0) {
       const line = buffer.slice(0, newline);
       buffer = buffer.slice(newline + 1);
+      if (take(line)) continue;
       let text = line;
       try {
         const entry = JSON.parse(line);
@@ -110,6 +111,41 @@ function relay(name, stream, sink) {
       sink.write(`[${name.padEnd(13)}] ${text}\n`);
     }
   });
+}
+
+/**
+ * The local WeCom fake, so the mapper's nickname fetch works without a real corp. Only when the operator has
+ * configured no WeCom of their own (a corp id without a base URL means the real WeCom). Resolves to the URL and
+ * throwaway credentials the fake announces on its `FAKE {…}` line, or null when it could not start.
+ */
+async function startWecomFake() {
+  const cli = path.join('packages', 'fakes', 'src', 'cli.ts');
+  if (!fs.existsSync(path.join(root, cli)) || process.env.WECOM_BASE_URL || process.env.WECOM_CORP_ID) return null;
+  const child = spawn(process.execPath, ['--import', 'tsx', cli], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const announced = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), 60_000);
+    relay('wecom-fake', child.stdout, process.stdout, (line) => {
+      if (!line.startsWith('FAKE ')) return false;
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(line.slice('FAKE '.length)).wecom ?? null);
+      } catch {
+        resolve(null);
+      }
+      return true;
+    });
+    relay('wecom-fake', child.stderr, process.stderr);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+  });
+  if (!announced?.url) {
+    child.kill('SIGTERM');
+    console.error('[wecom-fake] did not start (see above); the mapper runs without WeCom, nickname fetching is off');
+    return null;
+  }
+  return { child, ...announced };
 }
 
 async function main() {
@@ -135,10 +171,16 @@ async function main() {
   const services = Object.fromEntries(catalogue.map((service) => [service.key, service]));
   const portOf = (name) => Number(process.env[`${name.toUpperCase().replace(/-/g, '_')}_PORT`] || services[name]?.port);
 
+  step('WeCom (企业微信)');
+  const wecomFake = await startWecomFake();
+  const wecomEnv = wecomFake
+    ? { WECOM_BASE_URL: wecomFake.url, WECOM_CORP_ID: wecomFake.corpId, WECOM_SECRET: wecomFake.secret, WECOM_ARCHIVE_SECRET: wecomFake.archiveSecret }
+    : {};
+
   const children = [];
   for (const name of serviceNames()) {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('services', name, 'src', 'start.ts')], {
-      cwd: root, env: { ...env, PORT: String(portOf(name)) }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root, env: { ...env, ...wecomEnv, PORT: String(portOf(name)) }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     relay(name, child.stdout, process.stdout);
     relay(name, child.stderr, process.stderr);
@@ -148,12 +190,17 @@ async function main() {
     children.push({ name, child });
   }
   let stopping = false;
+  wecomFake?.child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`[wecom-fake] exited (${signal ?? code}); nickname fetching will fail until npm start runs again`);
+  });
   const stop = (signal) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping every service…`);
-    for (const { child } of children) child.kill('SIGTERM');
-    Promise.all(children.map(({ child }) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve))))).then(() => process.exit(0));
+    const processes = [...children.map(({ child }) => child), ...(wecomFake ? [wecomFake.child] : [])];
+    for (const child of processes) child.kill('SIGTERM');
+    const exited = (child) => child.exitCode !== null || child.signalCode !== null;
+    Promise.all(processes.map((child) => new Promise((resolve) => (exited(child) ? resolve() : child.once('exit', resolve))))).then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -167,6 +214,8 @@ async function main() {
     rows.push(`  ${healthy ? '✔' : '✖'} ${(info?.title ?? name).padEnd(10)} http://localhost:${port}/   (API docs /docs)`);
   }
   console.log(`\nDoitCRM-TS is running:\n${rows.join('\n')}`);
+  if (wecomFake) console.log(`\n企业微信：本地模拟服务 ${wecomFake.url}`);
+  else if (process.env.WECOM_BASE_URL || process.env.WECOM_CORP_ID) console.log(`\n企业微信：${process.env.WECOM_BASE_URL || 'https://qyapi.weixin.qq.com'}`);
   if (login) console.log(`\nDemo login: ${login.username} / ${login.password}   (${login.note})`);
   console.log('\nCtrl-C stops everything.');
 }

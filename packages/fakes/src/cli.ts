@@ -4,6 +4,9 @@ import { startWecomFake } from './wecom/start-wecom-fake.ts';
 
 try {
   const started = await startWecomFake(process.env, (line) => console.log(line));
+  // one machine-readable line for launchers (npm start): where the fake listens and its throwaway credentials
+  const { fake } = started;
+  console.log(`FAKE ${JSON.stringify({ wecom: { url: started.url, corpId: fake.corpId, secret: fake.secret, archiveSecret: fake.archiveSecret } })}`);
   const stop = (signal: string) => {
     console.log(`${signal}: stopping the WeCom fake`);
     started.close().then(() => process.exit(0), (error: unknown) => {
