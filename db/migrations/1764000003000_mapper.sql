@@ -24,6 +24,15 @@ CREATE TABLE crm.room_stats (
   last_at       timestamptz
 );
 
+-- per id, all time: what the unfiltered lists show, so a busy teacher's year of activity is never summed per request
+CREATE TABLE crm.identity_totals (
+  original_id  text PRIMARY KEY,
+  sent         int NOT NULL,
+  received     int NOT NULL,
+  last_room_id text,
+  last_room_at timestamptz
+);
+
 -- chat.ingested runs already handled (events arrive at least once)
 CREATE TABLE crm.extracted_runs (
   run_id       bigint PRIMARY KEY,
@@ -32,6 +41,7 @@ CREATE TABLE crm.extracted_runs (
 );
 
 -- Down Migration
+DROP TABLE crm.identity_totals;
 DROP TABLE crm.room_stats;
 DROP TABLE crm.extracted_runs;
 DROP TABLE crm.identity_activity;

@@ -106,3 +106,19 @@ export async function refreshRoomStats(db: Queryable, window: { fromDay: string;
     [window.fromDay, window.toDay],
   );
 }
+
+/** All-time totals and last group of the ids active in the window, from their activity rows. */
+export async function refreshIdentityTotals(db: Queryable, window: { fromDay: string; toDay: string }): Promise<void> {
+  await db.query(
+    `WITH touched AS (SELECT DISTINCT original_id FROM crm.identity_activity WHERE day BETWEEN $1::date AND $2::date)
+     INSERT INTO crm.identity_totals (original_id, sent, received, last_room_id, last_room_at)
+     SELECT a.original_id, sum(a.sent)::int, sum(a.received)::int,
+       (array_agg(a.room_id ORDER BY a.last_at DESC) FILTER (WHERE a.room_id IS NOT NULL))[1],
+       max(a.last_at) FILTER (WHERE a.room_id IS NOT NULL)
+     FROM crm.identity_activity a JOIN touched t ON t.original_id = a.original_id
+     GROUP BY a.original_id
+     ON CONFLICT (original_id) DO UPDATE SET sent = EXCLUDED.sent, received = EXCLUDED.received,
+       last_room_id = EXCLUDED.last_room_id, last_room_at = EXCLUDED.last_room_at`,
+    [window.fromDay, window.toDay],
+  );
+}

@@ -95,19 +95,22 @@ export async function studentsOf(db: Queryable, identityIds: number[]): Promise<
 export async function listUserMappings(db: Queryable, query: MappingQuery, onlyOriginalId?: string): Promise<MappingPage<UserMapping>> {
   const page = await pageOfIdentities(db, 'user_id', query, onlyOriginalId);
   const ids = page.rows.map((row) => row.original_id);
+  const windowed = Boolean(query.from || query.to);
   const [students, activity, lastRooms] = await Promise.all([
     studentsOf(db, page.rows.map((row) => row.id)),
-    db.query<{ original_id: string; sent: number; received: number }>(
-      `SELECT original_id, sum(sent)::int AS sent, sum(received)::int AS received FROM crm.identity_activity
-       WHERE original_id = ANY($1::text[]) AND ($2::date IS NULL OR day >= $2::date) AND ($3::date IS NULL OR day <= $3::date)
-       GROUP BY original_id`,
-      [ids, query.from ?? null, query.to ?? null],
-    ),
+    // a window sums its days; without one the all-time totals are read as they are
+    windowed
+      ? db.query<{ original_id: string; sent: number; received: number }>(
+        `SELECT original_id, sum(sent)::int AS sent, sum(received)::int AS received FROM crm.identity_activity
+         WHERE original_id = ANY($1::text[]) AND ($2::date IS NULL OR day >= $2::date) AND ($3::date IS NULL OR day <= $3::date)
+         GROUP BY original_id`,
+        [ids, query.from ?? null, query.to ?? null])
+      : db.query<{ original_id: string; sent: number; received: number }>(
+        'SELECT original_id, sent, received FROM crm.identity_totals WHERE original_id = ANY($1::text[])', [ids]),
     db.query<{ original_id: string; room_id: string; last_at: Date; name: string | null }>(
-      `SELECT DISTINCT ON (a.original_id) a.original_id, a.room_id, a.last_at, coalesce(r.business_name, r.wecom_nickname) AS name
-       FROM crm.identity_activity a LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = a.room_id
-       WHERE a.original_id = ANY($1::text[]) AND a.room_id IS NOT NULL
-       ORDER BY a.original_id, a.day DESC, a.last_at DESC`,
+      `SELECT t.original_id, t.last_room_id AS room_id, t.last_room_at AS last_at, coalesce(r.business_name, r.wecom_nickname) AS name
+       FROM crm.identity_totals t LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = t.last_room_id
+       WHERE t.original_id = ANY($1::text[]) AND t.last_room_id IS NOT NULL`,
       [ids],
     ),
   ]);

@@ -1,7 +1,7 @@
 import { withTransaction, type Pool } from '@doitcrm/kit';
 import { idKindOf } from '@doitcrm/types';
 import {
-  findSeenIds, markRunExtracted, rebuildActivity, refreshRoomStats, scopeWindow, upsertSeenIds, type ExtractionScope,
+  findSeenIds, markRunExtracted, rebuildActivity, refreshIdentityTotals, refreshRoomStats, scopeWindow, upsertSeenIds, type ExtractionScope,
 } from '../data-access/id-extraction-repository.ts';
 
 export interface ExtractionResult {
@@ -29,7 +29,10 @@ export async function extractIds(pool: Pool, scope: ExtractionScope, options: { 
     const newIds = await upsertSeenIds(client, seen.map((id) => ({ ...id, idKind: idKindOf(id.originalId, id.idType) })));
     const window = await scopeWindow(client, scope, options.timezone);
     const activityRows = window ? await rebuildActivity(client, window, options.timezone) : 0;
-    if (window) await refreshRoomStats(client, window);
+    if (window) {
+      await refreshRoomStats(client, window);
+      await refreshIdentityTotals(client, window);
+    }
     if ('runId' in scope) await markRunExtracted(client, scope.runId, newIds);
     return { seenIds: seen.length, newIds, activityRows, applied: true };
   });
