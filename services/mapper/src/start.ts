@@ -1,0 +1,21 @@
+import { createServiceContext, listen, runMain } from '@doitcrm/kit';
+import { createMapperApp } from './app.ts';
+import { loadMapperConfig } from './config.ts';
+import { createMapperWecomClient } from './domain/wecom-client-factory.ts';
+import { createSuggestionRoutes } from './entry-points/api/suggestion-routes.ts';
+import { createWecomRoutes } from './entry-points/api/wecom-routes.ts';
+import { startChatIngestedConsumer } from './entry-points/queue/chat-ingested-consumer.ts';
+import { startFetchNamesConsumer } from './entry-points/queue/fetch-names-consumer.ts';
+
+runMain('mapper', async () => {
+  const config = loadMapperConfig();
+  const context = await createServiceContext('mapper', config);
+  context.shutdown.installProcessHooks();
+  const wecom = createMapperWecomClient(config, context.logger);
+  if (!wecom) context.logger.warn('WeCom is not configured (WECOM_CORP_ID / WECOM_SECRET): nickname fetching is off');
+  await startChatIngestedConsumer(context);
+  await startFetchNamesConsumer(context, wecom);
+  context.outbox.start();
+  const app = createMapperApp(context, [createWecomRoutes(context, wecom), createSuggestionRoutes(context)]);
+  await listen(context, app, config.PORT);
+});
