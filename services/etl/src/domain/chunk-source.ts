@@ -7,7 +7,7 @@ import type { ParseWorkerInput, ParseWorkerMessage } from './parse-worker.ts';
  * so memory is bounded whatever the file's size.
  */
 export async function* parsedChunks(input: ParseWorkerInput): AsyncGenerator<EncodedChunk> {
-  const worker = new Worker(new URL('./parse-worker-entry.mjs', import.meta.url), { workerData: input, resourceLimits: { maxOldGenerationSizeMb: 64 } });
+  const worker = new Worker(new URL('./parse-worker-entry.mjs', import.meta.url), { workerData: input, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 } });
   const queue: ParseWorkerMessage[] = [];
   let notify: (() => void) | undefined;
   let exitError: Error | undefined;

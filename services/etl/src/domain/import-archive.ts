@@ -63,7 +63,7 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
   try {
     const chunks = parsedChunks({
       filePath: request.filePath, conflict: request.conflict, batchSize: request.batchSize ?? 2_000,
-      databaseUrl: request.databaseUrl, runId: run.id, window: 2,
+      databaseUrl: request.databaseUrl, runId: run.id, window: 1,
     });
     for await (const chunk of chunks) {
       const counts = await writeWithRetry(writer, chunk, deps.logger);
