@@ -65,6 +65,39 @@ export const mappingChangedSchema = z.object({
 export type MappingChanged = z.infer<typeof mappingChangedSchema>;
 
 /**
+ * Event: the roster in the database changed (an import committed or was undone, or an operator edited classes or
+ * students). Consumers (dashboard, mapper) re-read what they need; the ids narrow the work.
+ */
+export const rosterChangedSchema = z.object({
+  reason: z.enum(['import', 'undo', 'edit']),
+  importId: z.number().int().positive().nullable(),
+  classIds: z.array(z.number().int().positive()),
+  studentIds: z.array(z.number().int().positive()),
+  userId: z.number().int().positive().nullable(),
+});
+export type RosterChanged = z.infer<typeof rosterChangedSchema>;
+
+/** Job: an AI summary of one person's or a cohort's messages (messages page → queue → messages worker → Coze). */
+export const messagesSummarizeJobSchema = z.object({
+  jobId: z.string().uuid(),
+  summaryId: z.number().int().positive(),
+  userId: z.number().int().positive().nullable(),
+});
+export type MessagesSummarizeJob = z.infer<typeof messagesSummarizeJobSchema>;
+
+/** Event: the dashboard raised a new alert (the dispatcher may push it to WeCom). */
+export const alertRaisedSchema = z.object({
+  alertId: z.number().int().positive(),
+  kind: z.enum(['silent_parent', 'churn_risk', 'slow_response', 'keyword']),
+  severity: z.enum(['info', 'warning', 'critical']),
+  classId: z.number().int().positive().nullable(),
+  title: z.string().min(1),
+  /** a link into the messages page (`/?user=`, `/?room=`, `/?msg=`) with the evidence */
+  evidenceUrl: z.string().min(1).nullable(),
+});
+export type AlertRaised = z.infer<typeof alertRaisedSchema>;
+
+/**
  * The single registry of message types: publisher and consumer both look the schema up here,
  * so a contract can only change in one place.
  */
@@ -73,6 +106,9 @@ export const messageSchemas = {
   'etl.import': etlImportJobSchema,
   'mapper.fetch-names': mapperFetchNamesJobSchema,
   'mapping.changed': mappingChangedSchema,
+  'roster.changed': rosterChangedSchema,
+  'messages.summarize': messagesSummarizeJobSchema,
+  'alert.raised': alertRaisedSchema,
 } as const;
 export type MessageType = keyof typeof messageSchemas;
 export type MessagePayload<T extends MessageType> = z.infer<(typeof messageSchemas)[T]>;
