@@ -1,5 +1,5 @@
 import { type Rng } from './random.ts';
-import type { DemoBot, DemoClass, DemoGroup, DemoParent, DemoSchool, DemoStaff } from './school-types.ts';
+import type { DemoBot, DemoClass, DemoGroup, DemoParent, DemoSchool, DemoSilentMember, DemoStaff } from './school-types.ts';
 
 const BOT_NAMES = ['班级小助手', '打卡提醒', '课表通知'];
 
@@ -76,5 +76,28 @@ export function groupMembers(school: DemoSchool): Map<string, string[]> {
     members.set(c.roomId, [...set]);
   });
   for (const g of school.otherGroups) members.set(g.roomId, [...new Set(g.memberIds)]);
+  for (const m of school.silentMembers) {
+    for (const roomId of m.roomIds) members.get(roomId)?.push(m.externalId);
+  }
+  return members;
+}
+
+/**
+ * Relatives and prospects who never write: most sit in one class group (grandparents, the other parent), the rest
+ * in the customer groups (trial-lesson families). They reach the archive only in `tolist`, which is what makes
+ * a per-id scan of the archive expensive, so benchmarks ask for thousands of them.
+ */
+export function generateSilentMembers(rng: Rng, classes: readonly DemoClass[], otherGroups: readonly DemoGroup[], count: number): DemoSilentMember[] {
+  const customerRooms = otherGroups.filter((g) => g.kind === 'customer_group').map((g) => g.roomId);
+  const taken = new Set<string>();
+  const members: DemoSilentMember[] = [];
+  while (members.length < count) {
+    const externalId = `wm${rng.base64(rng.range(22, 30))}`;
+    if (taken.has(externalId)) continue;
+    taken.add(externalId);
+    const inClass = classes.length > 0 && (customerRooms.length === 0 || rng.chance(0.7));
+    const roomIds = inClass ? [rng.pick(classes).roomId] : [rng.pick(customerRooms)];
+    members.push({ externalId, roomIds });
+  }
   return members;
 }

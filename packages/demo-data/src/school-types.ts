@@ -97,6 +97,16 @@ export interface DemoBot {
   roomIds: string[];
 }
 
+/**
+ * Someone who sits in groups without ever writing: a grandparent in a class group, a family that came to one trial
+ * lesson. Not anyone's customer, so WeCom cannot name them for us.
+ */
+export interface DemoSilentMember {
+  externalId: string;
+  /** room ids of the groups they sit in */
+  roomIds: string[];
+}
+
 export interface DemoGroup {
   roomId: string;
   name: string;
@@ -117,4 +127,6 @@ export interface DemoSchool {
   bots: DemoBot[];
   /** staff-only internal groups and non-class customer groups */
   otherGroups: DemoGroup[];
+  /** members who only ever receive (none unless asked for: `generateSchool({ silentMembers })`) */
+  silentMembers: DemoSilentMember[];
 }

@@ -2,7 +2,7 @@ import { Rng } from './random.ts';
 import { LEVELS, SECTIONS } from './hierarchy.ts';
 import { generateClasses, generateStaff } from './school-staff.ts';
 import { generateFamilies } from './school-families.ts';
-import { generateBots, generateOtherGroups } from './school-groups.ts';
+import { generateBots, generateOtherGroups, generateSilentMembers } from './school-groups.ts';
 import type { DemoSchool } from './school-types.ts';
 
 export const DEFAULT_SEED = 20260101;
@@ -15,7 +15,7 @@ export const CORP_NAME = '橡果少儿英语';
  * Each part draws from its own random stream so that changing how one part is built does not
  * reshuffle all the others.
  */
-export function generateSchool(options: { seed?: number } = {}): DemoSchool {
+export function generateSchool(options: { seed?: number; silentMembers?: number } = {}): DemoSchool {
   const seed = options.seed ?? DEFAULT_SEED;
   const takenRooms = new Set<string>();
   const staff = generateStaff(new Rng(seed, 1));
@@ -34,5 +34,6 @@ export function generateSchool(options: { seed?: number } = {}): DemoSchool {
     parents,
     bots,
     otherGroups,
+    silentMembers: generateSilentMembers(new Rng(seed, 6), classes, otherGroups, options.silentMembers ?? 0),
   };
 }
