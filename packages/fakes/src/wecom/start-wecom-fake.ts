@@ -15,12 +15,15 @@ export interface StartedWecomFake {
  * - `WECOM_FAKE_CORP_ID`, `WECOM_FAKE_SECRET`, `WECOM_FAKE_ARCHIVE_SECRET`: the fake's own credentials; random
  *   when unset (they open nothing but this fake)
  * - `WECOM_FAKE_SCHOOL_SEED`: seed of the demo school it serves (default: the demo's seed)
+ * - `WECOM_FAKE_TRANSIENT_RATE`: share of name lookups answered with a transient error (−1 system busy, or 45033
+ *   too many concurrent calls), so the demo shows the client's retries; default 0.02, 0 turns it off
  * Problems are listed all at once.
  */
 export async function startWecomFake(env: NodeJS.ProcessEnv, print: (line: string) => void): Promise<StartedWecomFake> {
   const problems: string[] = [];
   const port = integerFromEnv(env, 'WECOM_FAKE_PORT', DEFAULT_WECOM_FAKE_PORT, 0, 65_535, problems);
   const seed = env.WECOM_FAKE_SCHOOL_SEED === undefined ? undefined : integerFromEnv(env, 'WECOM_FAKE_SCHOOL_SEED', 0, 0, 2 ** 31 - 1, problems);
+  const transientRate = shareFromEnv(env, 'WECOM_FAKE_TRANSIENT_RATE', 0.02, problems);
   if (problems.length > 0) throw new Error(`invalid WeCom fake configuration:\n  ${problems.join('\n  ')}`);
 
   const fake = createWecomFake({
@@ -29,6 +32,12 @@ export async function startWecomFake(env: NodeJS.ProcessEnv, print: (line: strin
     secret: env.WECOM_FAKE_SECRET || undefined,
     archiveSecret: env.WECOM_FAKE_ARCHIVE_SECRET || undefined,
   });
+  if (transientRate > 0) {
+    for (const endpoint of ['externalcontact/get', 'user/get', 'externalcontact/groupchat/get']) {
+      fake.inject({ endpoint, errcode: -1, probability: transientRate / 2 });
+      fake.inject({ endpoint, errcode: 45033, probability: transientRate / 2 });
+    }
+  }
   const server = await fake.listen(port, '127.0.0.1');
   print(`WeCom fake listening on ${server.url} (throwaway credentials of this fake, not of any real corp)`);
   print(`  WECOM_BASE_URL=${server.url}`);
@@ -36,6 +45,7 @@ export async function startWecomFake(env: NodeJS.ProcessEnv, print: (line: strin
   print(`  WECOM_SECRET=${fake.secret}`);
   print(`  WECOM_ARCHIVE_SECRET=${fake.archiveSecret}`);
   for (const u of fake.state.directory.unresolvable) print(`  unresolvable on purpose: ${u.id} → errcode ${u.errcode} (${u.reason})`);
+  if (transientRate > 0) print(`  transient errors on purpose: ${(transientRate * 100).toFixed(1)}% of name lookups answer −1 or 45033 (WECOM_FAKE_TRANSIENT_RATE)`);
   return { fake, url: server.url, close: server.close };
 }
 
@@ -45,6 +55,17 @@ function integerFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, 
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max) {
     problems.push(`${name}: expected an integer in [${min}, ${max}], got "${text}"`);
+    return fallback;
+  }
+  return value;
+}
+
+function shareFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!(value >= 0 && value <= 1)) {
+    problems.push(`${name}: expected a share between 0 and 1, got "${text}"`);
     return fallback;
   }
   return value;
