@@ -106,7 +106,8 @@ export interface MapperStats {
     byKind: Partial<Record<IdKind, number>>;
     names: Record<NameStatus, number>;
   };
-  lastExtraction: string | null;
+  /** the latest extraction, after an import run or over the whole archive on demand */
+  lastExtraction: { at: string; wholeArchive: boolean; seenIds: number; newIds: number } | null;
 }
 
 export interface ClassOption {

@@ -1,4 +1,4 @@
-import { toIso, type Queryable } from '@doitcrm/kit';
+import { type Queryable } from '@doitcrm/kit';
 import { PERSON_ROLES, type IdKind, type PersonRole } from '@doitcrm/types';
 import type { ClassOption, MapperStats, NameStatus, StudentOption } from '../contract.ts';
 import { mappedCondition } from './mapping-filter.ts';
@@ -16,7 +16,8 @@ export async function readStats(db: Queryable): Promise<MapperStats> {
       "SELECT user_role, count(*)::int AS n FROM crm.identities WHERE id_type = 'user_id' AND user_role IS NOT NULL GROUP BY user_role"),
     db.query<{ id_kind: IdKind; n: number }>("SELECT id_kind, count(*)::int AS n FROM crm.identities WHERE id_type = 'user_id' GROUP BY id_kind"),
     db.query<{ name_status: NameStatus; n: number }>("SELECT name_status, count(*)::int AS n FROM crm.identities WHERE id_type = 'user_id' GROUP BY name_status"),
-    db.query<{ at: Date | null }>('SELECT max(extracted_at) AS at FROM crm.extracted_runs'),
+    db.query<{ at: Date; whole_archive: boolean; seen_ids: number; new_ids: number }>(
+      'SELECT extracted_at AS at, whole_archive, seen_ids, new_ids FROM crm.extractions ORDER BY extracted_at DESC LIMIT 1'),
   ]);
   const byRole = Object.fromEntries(PERSON_ROLES.map((role) => [role, 0])) as Record<PersonRole, number>;
   for (const row of roles.rows) byRole[row.user_role] = row.n;
@@ -28,7 +29,10 @@ export async function readStats(db: Queryable): Promise<MapperStats> {
     rooms: { total: room.total, mapped: room.mapped, unmapped: room.total - room.mapped, linkedToClass: room.linked },
     users: { total: user.total, mapped: user.mapped, unmapped: user.total - user.mapped, byRole,
       byKind: Object.fromEntries(kinds.rows.map((row) => [row.id_kind, row.n])), names: nameCounts },
-    lastExtraction: toIso(extraction.rows[0]?.at ?? null),
+    lastExtraction: extraction.rows[0]
+      ? { at: extraction.rows[0].at.toISOString(), wholeArchive: extraction.rows[0].whole_archive, seenIds: extraction.rows[0].seen_ids,
+        newIds: extraction.rows[0].new_ids }
+      : null,
   };
 }
 

@@ -94,6 +94,12 @@ export async function markRunExtracted(db: Queryable, runId: number, newIds: num
   return (result.rowCount ?? 0) > 0;
 }
 
+export async function recordExtraction(db: Queryable, entry: { runId: number | null; seenIds: number; newIds: number; activityRows: number; durationMs: number }): Promise<void> {
+  await db.query(
+    `INSERT INTO crm.extractions (run_id, whole_archive, seen_ids, new_ids, activity_rows, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [entry.runId, entry.runId === null, entry.seenIds, entry.newIds, entry.activityRows, Math.round(entry.durationMs)]);
+}
+
 /** Members and messages of the groups active in the window, from the activity rows (never from the archive). */
 export async function refreshRoomStats(db: Queryable, window: { fromDay: string; toDay: string }): Promise<void> {
   await db.query(

@@ -1,7 +1,7 @@
 import { withTransaction, type Pool } from '@doitcrm/kit';
 import { idKindOf } from '@doitcrm/types';
 import {
-  findSeenIds, markRunExtracted, rebuildActivity, refreshIdentityTotals, refreshRoomStats, scopeWindow, upsertSeenIds, type ExtractionScope,
+  findSeenIds, markRunExtracted, rebuildActivity, recordExtraction, refreshIdentityTotals, refreshRoomStats, scopeWindow, upsertSeenIds, type ExtractionScope,
 } from '../data-access/id-extraction-repository.ts';
 
 export interface ExtractionResult {
@@ -18,6 +18,7 @@ export interface ExtractionResult {
  * to be handled again in full.
  */
 export async function extractIds(pool: Pool, scope: ExtractionScope, options: { timezone: string }): Promise<ExtractionResult> {
+  const started = performance.now();
   return withTransaction(pool, async (client) => {
     if ('runId' in scope) {
       // serialises concurrent deliveries of the same run; the second sees it done
@@ -34,6 +35,8 @@ export async function extractIds(pool: Pool, scope: ExtractionScope, options: { 
       await refreshIdentityTotals(client, window);
     }
     if ('runId' in scope) await markRunExtracted(client, scope.runId, newIds);
+    await recordExtraction(client, { runId: 'runId' in scope ? scope.runId : null, seenIds: seen.length, newIds, activityRows,
+      durationMs: performance.now() - started });
     return { seenIds: seen.length, newIds, activityRows, applied: true };
   });
 }
