@@ -143,3 +143,63 @@ export interface Suggestion {
   /** why, in Chinese, for the person deciding */
   reason: string;
 }
+
+/** `POST /api/extract`: ids seen in the archive, the ones new to the mapping table, activity rows (re)counted. */
+export interface ExtractResult {
+  seenIds: number;
+  newIds: number;
+  activityRows: number;
+  /** false when this import run had been handled already (a redelivered event) */
+  applied: boolean;
+}
+
+/** `POST /api/fetch-names` body; answered 202 with `{ jobId }`. */
+export interface FetchNamesRequest {
+  idType: IdType;
+  filter?: Omit<MappingQuery, 'limit' | 'cursor'>;
+  /** only ids whose name was never fetched (the default); ids WeCom cannot name are not asked again */
+  onlyPending?: boolean;
+}
+
+/** The finished nickname job's `result`. */
+export interface FetchNamesResult {
+  /** identities the job matched (ids that appeared while it ran included) */
+  total: number;
+  resolved: number;
+  unresolvable: number;
+  /** still failing transiently after retries: left pending for a later job */
+  failed: number;
+  /** matched when the job began but gone when reached (resolved by another job, renamed out of the filter, deleted) */
+  skipped: number;
+  unresolvableSamples: Array<{ originalId: string; reason: string }>;
+}
+
+/** `GET /api/wecom/status`: what the page shows about the WeCom set-up; never a secret. */
+export interface WecomStatus {
+  configured: boolean;
+  baseUrl: string;
+  corpId: string | null;
+  archiveSecret: boolean;
+}
+
+/** `GET /api/wecom/test-connection`: the first thing that is wrong, in the order an operator fixes it. */
+export type { ConnectionTestResult } from '@doitcrm/wecom';
+
+/** `GET /api/user-groups/:userId` item: a group the user sent to or received in. */
+export interface UserGroup {
+  roomId: string;
+  name: string | null;
+  messageCount: number;
+  lastAt: string;
+}
+
+/** The list answers that are not pages: classes, students, a user's groups. */
+export interface ItemList<T> {
+  items: T[];
+}
+
+/** `GET /api/suggestions`: proposals, never applied by the server itself. */
+export interface SuggestionPage {
+  items: Suggestion[];
+  nextCursor: string | null;
+}

@@ -1,6 +1,6 @@
 import { type Queryable } from '@doitcrm/kit';
 import { PERSON_ROLES, type IdKind, type PersonRole } from '@doitcrm/types';
-import type { ClassOption, MapperStats, NameStatus, StudentOption } from '../contract.ts';
+import type { ClassOption, MapperStats, NameStatus, StudentOption, UserGroup } from '../contract.ts';
 import { mappedCondition } from './mapping-filter.ts';
 
 export async function readStats(db: Queryable): Promise<MapperStats> {
@@ -84,7 +84,7 @@ export async function searchStudents(db: Queryable, filter: { keyword?: string; 
 }
 
 /** The groups a person spoke or listened in, most recent first. */
-export async function groupsOfUser(db: Queryable, userId: string): Promise<Array<{ roomId: string; name: string | null; messageCount: number; lastAt: string }>> {
+export async function groupsOfUser(db: Queryable, userId: string): Promise<UserGroup[]> {
   const { rows } = await db.query<{ room_id: string; name: string | null; message_count: number; last_at: Date }>(
     `SELECT a.room_id, coalesce(r.business_name, r.wecom_nickname) AS name, sum(a.sent + a.received)::int AS message_count, max(a.last_at) AS last_at
      FROM crm.identity_activity a LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = a.room_id

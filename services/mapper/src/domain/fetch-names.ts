@@ -1,6 +1,6 @@
 import { withTransaction, type Pool } from '@doitcrm/kit';
 import type { WecomClient } from '@doitcrm/wecom';
-import type { IdType, MappingQuery } from '../contract.ts';
+import type { FetchNamesResult, IdType, MappingQuery } from '../contract.ts';
 import {
   readFetchNamesCheckpoint, saveFetchNamesCheckpoint, type FetchNamesCheckpoint,
 } from '../data-access/fetch-names-checkpoint.ts';
@@ -18,17 +18,6 @@ export interface FetchNamesJob {
   onlyPending: boolean;
 }
 
-export interface FetchNamesResult {
-  /** identities the job matched (ids that appeared while it ran included) */
-  total: number;
-  resolved: number;
-  unresolvable: number;
-  /** still failing transiently after retries: left pending for a later job */
-  failed: number;
-  /** matched when the job began but gone when reached (resolved by another job, renamed out of the filter, deleted) */
-  skipped: number;
-  unresolvableSamples: Array<{ originalId: string; reason: string }>;
-}
 
 /** What the job reports progress to (kit's JobReporter). */
 export interface ProgressSink {

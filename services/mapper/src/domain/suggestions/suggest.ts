@@ -1,5 +1,5 @@
 import type { Queryable } from '@doitcrm/kit';
-import type { Suggestion, SuggestionKind } from '../../contract.ts';
+import type { Suggestion, SuggestionKind, SuggestionPage } from '../../contract.ts';
 import {
   findClasses, findGuardianClasses, findOpenUsers, findRoster, findStaffIds, findUnlinkedRooms, type ClassRow, type RosterEntry,
 } from '../../data-access/suggestion-repository.ts';
@@ -20,10 +20,6 @@ export interface SuggestQuery {
   cursor?: string;
 }
 
-export interface SuggestionPage {
-  items: Suggestion[];
-  nextCursor: string | null;
-}
 
 export const DEFAULT_SUGGESTION_LIMIT = 50;
 export const MAX_SUGGESTION_LIMIT = 200;

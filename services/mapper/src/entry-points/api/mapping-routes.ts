@@ -5,7 +5,7 @@ import {
   toCsv, withTransaction, type ServiceContext,
 } from '@doitcrm/kit';
 import type { MapperConfig } from '../../config.ts';
-import type { MappingQuery, RoomMapping, UserMapping } from '../../contract.ts';
+import type { ExtractResult, MappingQuery, RoomMapping, UserMapping } from '../../contract.ts';
 import { classOwningRoom, findClass, groupsOfUser, listClasses, readStats, searchStudents, setClassRoom } from '../../data-access/catalog-repository.ts';
 import { findMapping, listRoomMappings, listUserMappings } from '../../data-access/mapping-list-repository.ts';
 import { extractIds } from '../../domain/extract-ids.ts';
@@ -27,7 +27,7 @@ export function createMappingRoutes(context: ServiceContext<MapperConfig>): Rout
   });
 
   router.post('/extract', requireRole('staff'), async (req, res) => {
-    const result = await extractIds(pool, { all: true }, { timezone: context.config.DISPLAY_TIMEZONE });
+    const result: ExtractResult = await extractIds(pool, { all: true }, { timezone: context.config.DISPLAY_TIMEZONE });
     await recordAudit(pool, auditFromRequest(req, { service: 'mapper', action: 'mapper.extract', details: { ...result } }));
     res.json(result);
   });

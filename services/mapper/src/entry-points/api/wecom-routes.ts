@@ -7,6 +7,7 @@ import {
 import { mappingFilterSchema, type MapperFetchNamesJob } from '@doitcrm/types';
 import type { WecomClient } from '@doitcrm/wecom';
 import type { MapperConfig } from '../../config.ts';
+import type { WecomStatus } from '../../contract.ts';
 import { WECOM_NOT_CONFIGURED } from '../../domain/wecom-client-factory.ts';
 import { FETCH_NAMES_QUEUE } from '../queue/fetch-names-consumer.ts';
 
@@ -17,13 +18,6 @@ const fetchNamesBody = z.object({
   onlyPending: z.boolean().default(true),
 });
 
-/** `GET /wecom/status`: what the page shows about the WeCom set-up; never a secret. */
-export interface WecomStatus {
-  configured: boolean;
-  baseUrl: string;
-  corpId: string | null;
-  archiveSecret: boolean;
-}
 
 /**
  * WeCom features of the mapper: the nickname job, and what an operator needs to set WeCom up. `client` is null

@@ -2,8 +2,9 @@ import type { ServiceContext } from '@doitcrm/kit';
 import { mapperFetchNamesJobSchema, type MapperFetchNamesJob } from '@doitcrm/types';
 import type { WecomClient } from '@doitcrm/wecom';
 import {
-  fetchNames, FetchNamesJobNotRunningError, FetchNamesStoppedError, type FetchNamesOptions, type FetchNamesResult,
+  fetchNames, FetchNamesJobNotRunningError, FetchNamesStoppedError, type FetchNamesOptions,
 } from '../../domain/fetch-names.ts';
+import type { FetchNamesResult } from '../../contract.ts';
 import { WECOM_NOT_CONFIGURED } from '../../domain/wecom-client-factory.ts';
 
 export const FETCH_NAMES_QUEUE = 'mapper.fetch-names';
