@@ -15,5 +15,21 @@ CREATE INDEX extractions_at_idx ON crm.extractions (extracted_at DESC);
 INSERT INTO crm.extractions (run_id, whole_archive, seen_ids, new_ids, activity_rows, duration_ms, extracted_at)
 SELECT run_id, false, 0, new_ids, 0, 0, extracted_at FROM crm.extracted_runs;
 
+-- Per id and chat (room_id NULL for 1:1), all time: kept by adding and subtracting the activity of the days an
+-- extraction rebuilds, so an import costs what its own days cost, and the per-id totals, the group stats and the
+-- suggestions read a few thousand rows instead of folding the whole activity table.
+CREATE TABLE crm.identity_room_totals (
+  original_id text NOT NULL,
+  room_id     text,
+  sent        int NOT NULL,
+  received    int NOT NULL,
+  last_at     timestamptz NOT NULL,
+  CONSTRAINT identity_room_totals_key UNIQUE NULLS NOT DISTINCT (original_id, room_id)
+);
+CREATE INDEX identity_room_totals_room_idx ON crm.identity_room_totals (room_id) WHERE room_id IS NOT NULL;
+INSERT INTO crm.identity_room_totals (original_id, room_id, sent, received, last_at)
+SELECT original_id, room_id, sum(sent), sum(received), max(last_at) FROM crm.identity_activity GROUP BY original_id, room_id;
+
 -- Down Migration
+DROP TABLE crm.identity_room_totals;
 DROP TABLE crm.extractions;

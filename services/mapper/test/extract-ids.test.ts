@@ -109,6 +109,38 @@ describe('id extraction', () => {
     expect(rows[0].new_ids).toBe(3);
   });
 
+  it('when runs arrive over days and old days are re-imported, then the kept totals equal a fold of all activity', async () => {
+    const ids = testIds();
+    const people = [ids.teacher, ids.parent, ids.silentParent];
+    const first = nextRunId();
+    await insertMessages(pool, [
+      { from: ids.teacher, to: [ids.parent, ids.silentParent], roomId: ids.room, at: new Date('2025-09-01T02:00:00Z'), runId: first },
+      { from: ids.parent, to: [ids.teacher], roomId: null, at: new Date('2025-09-01T03:00:00Z'), runId: first },
+    ]);
+    await extractIds(pool, { runId: first }, { timezone });
+    // a later run with a new day, and a message of the first day that arrived late
+    const second = nextRunId();
+    await insertMessages(pool, [
+      { from: ids.parent, to: [ids.teacher, ids.silentParent], roomId: ids.room, at: new Date('2025-09-03T02:00:00Z'), runId: second },
+      { from: ids.teacher, to: [ids.parent], roomId: null, at: new Date('2025-09-01T09:00:00Z'), runId: second },
+    ]);
+    await extractIds(pool, { runId: second }, { timezone });
+    await extractIds(pool, { all: true }, { timezone });
+
+    const kept = await pool.query(
+      `SELECT original_id, room_id, sent, received, last_at FROM crm.identity_room_totals WHERE original_id = ANY($1)
+       ORDER BY original_id, room_id NULLS FIRST`, [people]);
+    const folded = await pool.query(
+      `SELECT original_id, room_id, sum(sent)::int AS sent, sum(received)::int AS received, max(last_at) AS last_at FROM crm.identity_activity
+       WHERE original_id = ANY($1) GROUP BY original_id, room_id ORDER BY original_id, room_id NULLS FIRST`, [people]);
+    expect(kept.rows).toEqual(folded.rows);
+    expect(kept.rows.find((row) => row.original_id === ids.parent && row.room_id === null)).toMatchObject({ sent: 1, received: 1 });
+    const { rows: [totals] } = await pool.query('SELECT sent, received, last_room_id FROM crm.identity_totals WHERE original_id = $1', [ids.parent]);
+    expect(totals).toEqual({ sent: 2, received: 2, last_room_id: ids.room });
+    const { rows: [room] } = await pool.query('SELECT member_count, message_count FROM crm.room_stats WHERE room_id = $1', [ids.room]);
+    expect(room).toEqual({ member_count: 3, message_count: 2 });
+  });
+
   it('when extraction is asked for the whole archive, then messages of any run (or none) are covered', async () => {
     const ids = testIds();
     await insertMessages(pool, [{ from: ids.teacher, to: [ids.silentParent], roomId: ids.room, at: new Date('2025-08-01T02:00:00Z'), runId: null }]);

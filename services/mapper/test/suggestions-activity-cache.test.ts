@@ -7,7 +7,7 @@ function fakeDatabase(state: { fingerprint: string; failNextRead?: boolean }) {
   const calls = { totals: 0 };
   const db = {
     query: async (sql: string) => {
-      if (sql.includes('concat_ws')) return { rows: [{ fingerprint: state.fingerprint }] };
+      if (sql.includes('crm.extractions')) return { rows: [{ fingerprint: state.fingerprint }] };
       calls.totals += 1;
       if (state.failNextRead) {
         state.failNextRead = false;

@@ -6,7 +6,7 @@ import { suggest } from '../src/domain/suggestions/index.ts';
 
 /**
  * Fixtures on top of the loaded demo school. The school comes without activity, so only what a test writes into
- * crm.identity_activity (what the mapper's extraction fills in production) makes anything suggestible.
+ * crm.identity_activity and its totals (what the mapper's extraction fills in production) make anything suggestible.
  */
 
 export async function classByName(pool: pg.Pool, name: string): Promise<{ id: number; roomId: string }> {
@@ -58,6 +58,14 @@ export async function addActivity(pool: pg.Pool, originalId: string, roomId: str
      VALUES ($1, $2, DATE '2025-01-01' + $3::int, $4, $5, now())`,
     [originalId, roomId, dayCounter, counts.sent ?? 0, counts.received ?? 0],
   );
+  // what the extraction keeps beside the activity, in the same way
+  await pool.query(
+    `INSERT INTO crm.identity_room_totals AS t (original_id, room_id, sent, received, last_at) VALUES ($1, $2, $3, $4, now())
+     ON CONFLICT ON CONSTRAINT identity_room_totals_key DO UPDATE SET sent = t.sent + EXCLUDED.sent, received = t.received + EXCLUDED.received,
+       last_at = EXCLUDED.last_at`,
+    [originalId, roomId, counts.sent ?? 0, counts.received ?? 0],
+  );
+  await pool.query('INSERT INTO crm.extractions (run_id, whole_archive, seen_ids, new_ids, activity_rows, duration_ms) VALUES (NULL, false, 1, 0, 1, 0)');
 }
 
 /** Every suggestion of a kind (all pages), for looking one up by id. */

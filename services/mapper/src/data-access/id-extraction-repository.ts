@@ -67,10 +67,16 @@ export async function scopeWindow(db: Queryable, scope: ExtractionScope, timezon
 
 /**
  * Rebuilds the activity rows of whole days from chat.messages: delete and recount, so handling the same run twice,
- * or a run that re-imported old days, leaves exactly the right counts.
+ * or a run that re-imported old days, leaves exactly the right counts. The all-time per-(id, chat) totals move by
+ * the difference: what the old rows of those days held goes out, what the recount found comes in.
  */
 export async function rebuildActivity(db: Queryable, window: { fromDay: string; toDay: string }, timezone: string): Promise<number> {
-  await db.query('DELETE FROM crm.identity_activity WHERE day BETWEEN $1::date AND $2::date', [window.fromDay, window.toDay]);
+  await db.query(
+    `WITH removed AS (DELETE FROM crm.identity_activity WHERE day BETWEEN $1::date AND $2::date RETURNING original_id, room_id, sent, received),
+     gone AS (SELECT original_id, room_id, sum(sent)::int AS sent, sum(received)::int AS received FROM removed GROUP BY original_id, room_id)
+     UPDATE crm.identity_room_totals t SET sent = t.sent - g.sent, received = t.received - g.received
+     FROM gone g WHERE t.original_id = g.original_id AND t.room_id IS NOT DISTINCT FROM g.room_id`,
+    [window.fromDay, window.toDay]);
   const result = await db.query(
     `WITH scoped AS (
        SELECT room_id, from_id, to_ids, msgtime, (msgtime AT TIME ZONE $3)::date AS day FROM chat.messages
@@ -85,6 +91,15 @@ export async function rebuildActivity(db: Queryable, window: { fromDay: string; 
      GROUP BY original_id, room_id, day`,
     [window.fromDay, window.toDay, timezone],
   );
+  // archive rows are never deleted, so a pair's last message can only move forward
+  await db.query(
+    `INSERT INTO crm.identity_room_totals AS t (original_id, room_id, sent, received, last_at)
+     SELECT original_id, room_id, sum(sent)::int, sum(received)::int, max(last_at) FROM crm.identity_activity
+     WHERE day BETWEEN $1::date AND $2::date GROUP BY original_id, room_id
+     ON CONFLICT ON CONSTRAINT identity_room_totals_key DO UPDATE SET sent = t.sent + EXCLUDED.sent,
+       received = t.received + EXCLUDED.received, last_at = greatest(t.last_at, EXCLUDED.last_at)`,
+    [window.fromDay, window.toDay]);
+  await db.query('DELETE FROM crm.identity_room_totals WHERE sent = 0 AND received = 0');
   return result.rowCount ?? 0;
 }
 
@@ -100,29 +115,29 @@ export async function recordExtraction(db: Queryable, entry: { runId: number | n
     [entry.runId, entry.runId === null, entry.seenIds, entry.newIds, entry.activityRows, Math.round(entry.durationMs)]);
 }
 
-/** Members and messages of the groups active in the window, from the activity rows (never from the archive). */
+/** Members and messages of the groups active in the window, from the per-(id, chat) totals. */
 export async function refreshRoomStats(db: Queryable, window: { fromDay: string; toDay: string }): Promise<void> {
   await db.query(
     `WITH touched AS (SELECT DISTINCT room_id FROM crm.identity_activity WHERE room_id IS NOT NULL AND day BETWEEN $1::date AND $2::date)
      INSERT INTO crm.room_stats (room_id, member_count, message_count, last_at)
-     SELECT a.room_id, count(DISTINCT a.original_id)::int, sum(a.sent)::int, max(a.last_at)
-     FROM crm.identity_activity a JOIN touched t ON t.room_id = a.room_id
-     GROUP BY a.room_id
+     SELECT t.room_id, count(*)::int, sum(t.sent)::int, max(t.last_at)
+     FROM crm.identity_room_totals t JOIN touched USING (room_id)
+     GROUP BY t.room_id
      ON CONFLICT (room_id) DO UPDATE SET member_count = EXCLUDED.member_count, message_count = EXCLUDED.message_count, last_at = EXCLUDED.last_at`,
     [window.fromDay, window.toDay],
   );
 }
 
-/** All-time totals and last group of the ids active in the window, from their activity rows. */
+/** All-time totals and last group of the ids active in the window, from the per-(id, chat) totals. */
 export async function refreshIdentityTotals(db: Queryable, window: { fromDay: string; toDay: string }): Promise<void> {
   await db.query(
     `WITH touched AS (SELECT DISTINCT original_id FROM crm.identity_activity WHERE day BETWEEN $1::date AND $2::date)
      INSERT INTO crm.identity_totals (original_id, sent, received, last_room_id, last_room_at)
-     SELECT a.original_id, sum(a.sent)::int, sum(a.received)::int,
-       (array_agg(a.room_id ORDER BY a.last_at DESC) FILTER (WHERE a.room_id IS NOT NULL))[1],
-       max(a.last_at) FILTER (WHERE a.room_id IS NOT NULL)
-     FROM crm.identity_activity a JOIN touched t ON t.original_id = a.original_id
-     GROUP BY a.original_id
+     SELECT t.original_id, sum(t.sent)::int, sum(t.received)::int,
+       (array_agg(t.room_id ORDER BY t.last_at DESC) FILTER (WHERE t.room_id IS NOT NULL))[1],
+       max(t.last_at) FILTER (WHERE t.room_id IS NOT NULL)
+     FROM crm.identity_room_totals t JOIN touched USING (original_id)
+     GROUP BY t.original_id
      ON CONFLICT (original_id) DO UPDATE SET sent = EXCLUDED.sent, received = EXCLUDED.received,
        last_room_id = EXCLUDED.last_room_id, last_room_at = EXCLUDED.last_room_at`,
     [window.fromDay, window.toDay],

@@ -57,30 +57,18 @@ export interface ActivityTotal {
   received: number;
 }
 
-/**
- * The whole activity summary folded to one row per id and room (a few thousand rows for a school). Reading it touches
- * every activity row, so callers cache it (see activity-totals.ts) and re-read when the fingerprint moves.
- */
+/** All-time activity, one row per id and chat (a few thousand rows for a school), kept by the extraction. */
 export async function findActivityTotals(db: Queryable): Promise<ActivityTotal[]> {
   const { rows } = await db.query<{ original_id: string; room_id: string | null; sent: number; received: number }>(
-    `SELECT original_id, room_id, sum(sent)::int AS sent, sum(received)::int AS received
-     FROM crm.identity_activity GROUP BY original_id, room_id`,
+    'SELECT original_id, room_id, sent, received FROM crm.identity_room_totals',
   );
   return rows.map((row) => ({ originalId: row.original_id, roomId: row.room_id, sent: row.sent, received: row.received }));
 }
 
-/**
- * Moves whenever crm.identity_activity is written, read without touching its rows: the runs the extraction recorded
- * (same transaction as their activity), the day range (index), and the table's write counters (a whole-archive
- * extraction records no run; the counters show it once the writer's statistics are flushed, within about a second).
- */
+/** Moves whenever activity is written: every extraction is recorded in the same transaction as its activity. */
 export async function findActivityFingerprint(db: Queryable): Promise<string> {
   const { rows } = await db.query<{ fingerprint: string }>(
-    `SELECT concat_ws('/',
-       (SELECT count(*) || ':' || coalesce(max(run_id), 0) || ':' || coalesce(max(extracted_at)::text, '') FROM crm.extracted_runs),
-       (SELECT coalesce(min(day)::text, '') || ':' || coalesce(max(day)::text, '') FROM crm.identity_activity),
-       (SELECT n_tup_ins || ':' || n_tup_upd || ':' || n_tup_del FROM pg_stat_user_tables
-        WHERE schemaname = 'crm' AND relname = 'identity_activity')) AS fingerprint`,
+    "SELECT coalesce(max(id), 0) || ':' || count(*) AS fingerprint FROM crm.extractions",
   );
   return rows[0]?.fingerprint ?? '';
 }

@@ -25,12 +25,12 @@ function indexTotals(rows: readonly ActivityTotal[]): ActivityTotals {
   return { byUser, byRoom };
 }
 
-/** Exact, and as slow as the activity table is long (~1.8 s at 1.3M rows): for tests, jobs and one-off calls. */
+/** Read fresh from the kept per-(id, chat) totals: for tests, jobs and one-off calls. */
 export const readActivityTotals: ActivitySource = async (db) => indexTotals(await findActivityTotals(db));
 
 /**
- * The totals kept in memory until the activity fingerprint moves (an extraction wrote) or `maxAgeMs` passes: folding
- * the activity table is what would make every request slow. What suggestions check against the mapping (roles,
+ * The totals kept in memory until the activity fingerprint moves (an extraction wrote) or `maxAgeMs` passes, so
+ * paging through suggestions does not re-read and re-index them for every page. What suggestions check against the mapping (roles,
  * students, class links) is always read fresh; only "who was where" can lag, by at most one statistics flush.
  */
 export function createActivityTotalsCache(options: { maxAgeMs?: number; now?: () => number } = {}): ActivitySource & { clear(): void } {

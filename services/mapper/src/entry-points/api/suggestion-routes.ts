@@ -19,7 +19,7 @@ const suggestionQuery = z.object({
  */
 export function createSuggestionRoutes(context: Pick<ServiceContext, 'pool'>): Router {
   const router = Router();
-  // folding the activity table takes seconds on a big archive; this router's database keeps one copy until it changes
+  // the totals are read once per extraction, not per request (the rules walk them for every candidate)
   const activity = createActivityTotalsCache();
   router.get('/suggestions', async (req, res) => {
     const query = parseQuery(suggestionQuery, req);
