@@ -84,7 +84,8 @@ interface BenchCase {
 
 async function main(): Promise<void> {
   console.log(`mapper benchmark: ${messages} messages, ${silentMembers} silent group members, ${redactUrl(benchUrl.toString())}`);
-  if (!values.reuse) await migrate({ databaseUrl: benchUrl.toString() });
+  // a reused database gets the migrations written since it was made
+  await migrate({ databaseUrl: benchUrl.toString() });
   const pool = new pg.Pool({ connectionString: benchUrl.toString(), max: 4 });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doitcrm-mapper-bench-'));
   try {

@@ -29,9 +29,9 @@ function indexTotals(rows: readonly ActivityTotal[]): ActivityTotals {
 export const readActivityTotals: ActivitySource = async (db) => indexTotals(await findActivityTotals(db));
 
 /**
- * The totals kept in memory until the activity fingerprint moves (an extraction wrote) or `maxAgeMs` passes, so
- * paging through suggestions does not re-read and re-index them for every page. What suggestions check against the mapping (roles,
- * students, class links) is always read fresh; only "who was where" can lag, by at most one statistics flush.
+ * The totals kept in memory until the activity fingerprint moves (an extraction committed) or `maxAgeMs` passes, so
+ * paging through suggestions does not re-read and re-index them for every page. What suggestions check against the
+ * mapping (roles, students, class links) is always read fresh.
  */
 export function createActivityTotalsCache(options: { maxAgeMs?: number; now?: () => number } = {}): ActivitySource & { clear(): void } {
   const maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
