@@ -54,6 +54,13 @@ export const mapperFetchNamesJobSchema = z.object({
 });
 export type MapperFetchNamesJob = z.infer<typeof mapperFetchNamesJobSchema>;
 
+/** Job: extract ids from the whole archive, month by month (mapper page → queue → mapper worker). */
+export const mapperExtractJobSchema = z.object({
+  jobId: z.string().uuid(),
+  userId: z.number().int().positive().nullable(),
+});
+export type MapperExtractJob = z.infer<typeof mapperExtractJobSchema>;
+
 /** Event: people changed mappings (business name, role, notes, students) through the mapper. */
 export const mappingChangedSchema = z.object({
   idType,
@@ -105,6 +112,7 @@ export const messageSchemas = {
   'chat.ingested': chatIngestedSchema,
   'etl.import': etlImportJobSchema,
   'mapper.fetch-names': mapperFetchNamesJobSchema,
+  'mapper.extract': mapperExtractJobSchema,
   'mapping.changed': mappingChangedSchema,
   'roster.changed': rosterChangedSchema,
   'messages.summarize': messagesSummarizeJobSchema,

@@ -144,7 +144,13 @@ export interface Suggestion {
   reason: string;
 }
 
-/** `POST /api/extract`: ids seen in the archive, the ones new to the mapping table, activity rows (re)counted. */
+/** `POST /api/extract` answer (202): the whole-archive job to follow, a running one if there is one already. */
+export interface ExtractStarted {
+  jobId: string;
+  alreadyRunning: boolean;
+}
+
+/** The finished extraction job's `result`: ids seen in the archive, the ones new to the mapping table, activity rows. */
 export interface ExtractResult {
   seenIds: number;
   newIds: number;

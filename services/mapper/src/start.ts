@@ -5,6 +5,7 @@ import { createMapperWecomClient } from './domain/wecom-client-factory.ts';
 import { createSuggestionRoutes } from './entry-points/api/suggestion-routes.ts';
 import { createWecomRoutes } from './entry-points/api/wecom-routes.ts';
 import { startChatIngestedConsumer } from './entry-points/queue/chat-ingested-consumer.ts';
+import { startExtractConsumer } from './entry-points/queue/extract-consumer.ts';
 import { startFetchNamesConsumer } from './entry-points/queue/fetch-names-consumer.ts';
 
 runMain('mapper', async () => {
@@ -15,6 +16,7 @@ runMain('mapper', async () => {
   if (!wecom) context.logger.warn('WeCom is not configured (WECOM_CORP_ID / WECOM_SECRET): nickname fetching is off');
   await startChatIngestedConsumer(context);
   await startFetchNamesConsumer(context, wecom);
+  await startExtractConsumer(context);
   context.outbox.start();
   const app = createMapperApp(context, [createWecomRoutes(context, wecom), createSuggestionRoutes(context)]);
   await listen(context, app, config.PORT);

@@ -10,6 +10,7 @@ import { mapperConfigShape, type MapperConfig } from '../src/config.ts';
 import { createMapperWecomClient } from '../src/domain/wecom-client-factory.ts';
 import { createSuggestionRoutes } from '../src/entry-points/api/suggestion-routes.ts';
 import { createWecomRoutes } from '../src/entry-points/api/wecom-routes.ts';
+import { startExtractConsumer } from '../src/entry-points/queue/extract-consumer.ts';
 import { startFetchNamesConsumer } from '../src/entry-points/queue/fetch-names-consumer.ts';
 import { insertMessages } from './chat-factory.ts';
 import { FAST_CLIENT_OPTIONS, FAST_JOB_OPTIONS, school, startFakeWecom, type FakeServer } from './fetch-names-fixtures.ts';
@@ -54,6 +55,7 @@ beforeAll(async () => {
 
   const client = createMapperWecomClient(service.context.config, service.context.logger, FAST_CLIENT_OPTIONS)!;
   await startFetchNamesConsumer(service.context, client, FAST_JOB_OPTIONS);
+  await startExtractConsumer(service.context);
   const app = createMapperApp(service.context, [createWecomRoutes(service.context, client), createSuggestionRoutes(service.context)]);
   const server = await listen(service.context, app, 0);
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -87,7 +89,9 @@ describe('mapper acceptance flow in Chromium, against the WeCom fake', () => {
 
     await page.getByRole('button', { name: '提取 ID（不覆盖）' }).click();
     await page.getByRole('button', { name: '开始提取' }).click();
-    await page.getByText(/提取完成/).waitFor();
+    await page.getByText(/提取完成/).first().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: screenshotPath('mapper-flow-extracted.png') });
+    await page.getByRole('dialog', { name: '提取 ID（不覆盖）' }).getByRole('button', { name: '关闭', exact: true }).click();
     expect(await identity(silentId)).toMatchObject({ name_status: 'pending', user_role: null });
 
     await page.getByRole('button', { name: /批量获取昵称/ }).click();

@@ -213,21 +213,6 @@ describe('mapper API', () => {
     expect(response.body.rooms.linkedToClass).toBeGreaterThan(0);
   });
 
-  it('when ids are extracted on demand, then the new ones become mappings and the stats say when and how many', async () => {
-    const ids = testIds();
-    await insertMessages(service.context.pool, [{ from: ids.wecomParent, to: [ids.teacher], roomId: null, at: new Date('2024-04-01T03:00:00Z') }]);
-
-    const extracted = await supertest(app).post('/api/extract').set('Cookie', staff);
-    const stats = await get('/api/stats');
-    const parent = await get(`/api/mappings/user_id?keyword=${ids.wecomParent}`);
-
-    expect(extracted.status).toBe(200);
-    expect(extracted.body.newIds).toBeGreaterThanOrEqual(2);
-    expect(stats.body.lastExtraction).toMatchObject({ wholeArchive: true, newIds: extracted.body.newIds });
-    expect(Date.now() - Date.parse(stats.body.lastExtraction.at)).toBeLessThan(60_000);
-    expect(parent.body.items).toEqual([expect.objectContaining({ originalId: ids.wecomParent, idKind: 'external_wecom', state: 'unmapped' })]);
-  });
-
   it('when students and classes are searched, then they come with their classes and levels', async () => {
     const students = await get(`/api/students?keyword=${encodeURIComponent('王')}&limit=5`);
     const classes = await get('/api/classes');

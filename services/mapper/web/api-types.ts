@@ -1,6 +1,6 @@
 /** The JSON the mapper API answers with: the server's own contract. */
 export type {
-  BulkChange, ClassOption, ConnectionTestResult, ExtractResult, FetchNamesRequest, FetchNamesResult, IdType, ItemList, MapperStats,
+  BulkChange, ClassOption, ConnectionTestResult, ExtractResult, ExtractStarted, FetchNamesRequest, FetchNamesResult, IdType, ItemList, MapperStats,
   MappingChange, MappingPage, MappingQuery, MappingState, NameStatus, RoomMapping, StudentLink, StudentOption, Suggestion, SuggestionKind,
   SuggestionPage, UserGroup, UserMapping, WecomStatus,
 } from '../src/contract.ts';

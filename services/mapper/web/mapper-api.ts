@@ -1,6 +1,6 @@
 import { api, withQuery } from '@doitcrm/ui';
 import type {
-  BulkChange, ClassOption, ConnectionTestResult, ExtractResult, FetchNamesRequest, IdType, ItemList, MapperStats,
+  BulkChange, ClassOption, ConnectionTestResult, ExtractStarted, FetchNamesRequest, IdType, ItemList, MapperStats,
   MappingChange, MappingFilter, MappingPage, RoomMapping, StudentOption, SuggestionKind, SuggestionPage, UserGroup,
   UserMapping, WecomStatus,
 } from './api-types.ts';
@@ -9,7 +9,7 @@ export const PAGE_SIZE = 50;
 
 export const fetchStats = () => api.get<MapperStats>('/api/stats');
 
-export const extractIds = () => api.post<ExtractResult>('/api/extract');
+export const startExtraction = () => api.post<ExtractStarted>('/api/extract');
 
 /** One page of a tab; only the filters that are set go into the query. */
 export function fetchMappings<T extends IdType>(idType: T, filter: MappingFilter, cursor: string | null, signal?: AbortSignal) {

@@ -8,10 +8,25 @@ export interface SeenId {
   lastSeen: Date;
 }
 
-export type ExtractionScope = { runId: number } | { all: true };
+/** Beijing days, both inclusive. */
+export interface DayWindow {
+  fromDay: string;
+  toDay: string;
+}
+
+/** An import run's messages, the whole archive, or the messages of some days (a whole-archive job's step). */
+export type ExtractionScope = { runId: number } | { all: true } | { days: DayWindow; timezone: string };
 
 function scopeCondition(scope: ExtractionScope, parameterIndex: number): { sql: string; values: unknown[] } {
-  return 'runId' in scope ? { sql: `import_run_id = $${parameterIndex}`, values: [scope.runId] } : { sql: 'true', values: [] };
+  if ('runId' in scope) return { sql: `import_run_id = $${parameterIndex}`, values: [scope.runId] };
+  if ('days' in scope) {
+    const [from, to, zone] = [parameterIndex, parameterIndex + 1, parameterIndex + 2].map((n) => `$${n}`);
+    return {
+      sql: `msgtime >= (${from}::date::timestamp AT TIME ZONE ${zone}) AND msgtime < ((${to}::date + 1)::timestamp AT TIME ZONE ${zone})`,
+      values: [scope.days.fromDay, scope.days.toDay, scope.timezone],
+    };
+  }
+  return { sql: 'true', values: [] };
 }
 
 /**
@@ -54,7 +69,8 @@ export async function upsertSeenIds(db: Queryable, ids: Array<SeenId & { idKind:
 }
 
 /** The Beijing days the scoped messages fall on, as one [from, to) window of instants. */
-export async function scopeWindow(db: Queryable, scope: ExtractionScope, timezone: string): Promise<{ fromDay: string; toDay: string } | null> {
+export async function scopeWindow(db: Queryable, scope: ExtractionScope, timezone: string): Promise<DayWindow | null> {
+  if ('days' in scope) return scope.days;
   const where = scopeCondition(scope, 2);
   const { rows } = await db.query<{ from_day: string | null; to_day: string | null }>(
     `SELECT min((msgtime AT TIME ZONE $1)::date)::text AS from_day, max((msgtime AT TIME ZONE $1)::date)::text AS to_day
@@ -107,6 +123,12 @@ export async function markRunExtracted(db: Queryable, runId: number, newIds: num
   const result = await db.query(
     'INSERT INTO crm.extracted_runs (run_id, new_ids) VALUES ($1, $2) ON CONFLICT (run_id) DO NOTHING', [runId, newIds]);
   return (result.rowCount ?? 0) > 0;
+}
+
+/** Ids the archive has mentioned at all (ids only entered by hand have never been seen). */
+export async function countSeenIdentities(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM crm.identities WHERE last_seen_at IS NOT NULL');
+  return rows[0]!.n;
 }
 
 export async function recordExtraction(db: Queryable, entry: { runId: number | null; seenIds: number; newIds: number; activityRows: number; durationMs: number }): Promise<void> {

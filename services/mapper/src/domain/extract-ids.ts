@@ -1,7 +1,8 @@
 import { withTransaction, type Pool } from '@doitcrm/kit';
 import { idKindOf } from '@doitcrm/types';
 import {
-  findSeenIds, markRunExtracted, rebuildActivity, recordExtraction, refreshIdentityTotals, refreshRoomStats, scopeWindow, upsertSeenIds, type ExtractionScope,
+  countSeenIdentities, findSeenIds, markRunExtracted, rebuildActivity, recordExtraction, refreshIdentityTotals, refreshRoomStats, scopeWindow,
+  upsertSeenIds, type DayWindow, type ExtractionScope,
 } from '../data-access/id-extraction-repository.ts';
 
 export interface ExtractionResult {
@@ -20,6 +21,8 @@ export interface ExtractionResult {
 export async function extractIds(pool: Pool, scope: ExtractionScope, options: { timezone: string }): Promise<ExtractionResult> {
   const started = performance.now();
   return withTransaction(pool, async (client) => {
+    // one extraction at a time: two rebuilding the same days would delete each other's rows
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('mapper.extract'))");
     if ('runId' in scope) {
       // serialises concurrent deliveries of the same run; the second sees it done
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mapper.extract.${scope.runId}`]);
@@ -35,8 +38,50 @@ export async function extractIds(pool: Pool, scope: ExtractionScope, options: { 
       await refreshIdentityTotals(client, window);
     }
     if ('runId' in scope) await markRunExtracted(client, scope.runId, newIds);
-    await recordExtraction(client, { runId: 'runId' in scope ? scope.runId : null, seenIds: seen.length, newIds, activityRows,
-      durationMs: performance.now() - started });
+    // a step of a whole-archive job is recorded once, by the job, when all its steps are done
+    if (!('days' in scope)) {
+      await recordExtraction(client, { runId: 'runId' in scope ? scope.runId : null, seenIds: seen.length, newIds, activityRows,
+        durationMs: performance.now() - started });
+    }
     return { seenIds: seen.length, newIds, activityRows, applied: true };
   });
+}
+
+/** The window cut at month ends: each month is one step of a whole-archive extraction. */
+export function monthSteps(window: DayWindow): DayWindow[] {
+  const steps: DayWindow[] = [];
+  let from = window.fromDay;
+  while (from <= window.toDay) {
+    const [year, month] = from.split('-').map(Number) as [number, number];
+    const monthEnd = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+    const to = monthEnd < window.toDay ? monthEnd : window.toDay;
+    steps.push({ fromDay: from, toDay: to });
+    from = new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10);
+  }
+  return steps;
+}
+
+/**
+ * Every id of the whole archive, a month per transaction so progress can be shown and a crash loses one month at
+ * most; each step rebuilds its days from scratch, so running the job again (or after a crash) is always safe.
+ */
+export async function extractWholeArchive(
+  pool: Pool,
+  options: { timezone: string },
+  onProgress: (done: number, total: number, message: string) => Promise<void>,
+): Promise<ExtractionResult> {
+  const started = performance.now();
+  const window = await scopeWindow(pool, { all: true }, options.timezone);
+  const steps = window ? monthSteps(window) : [];
+  let newIds = 0;
+  let activityRows = 0;
+  for (const [index, days] of steps.entries()) {
+    const step = await extractIds(pool, { days, timezone: options.timezone }, options);
+    newIds += step.newIds;
+    activityRows += step.activityRows;
+    await onProgress(index + 1, steps.length, `${days.fromDay.slice(0, 7)} 完成，已新增 ${newIds} 个 ID`);
+  }
+  const seenIds = await countSeenIdentities(pool);
+  await recordExtraction(pool, { runId: null, seenIds, newIds, activityRows, durationMs: performance.now() - started });
+  return { seenIds, newIds, activityRows, applied: true };
 }

@@ -1,19 +1,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import {
-  ConflictError, NotFoundError, auditFromRequest, parseBody, parseParams, parseQuery, recordAudit, recordAuditOrLog, requireRole,
+  ConflictError, NotFoundError, TERMINAL_JOB_STATUSES, auditFromRequest, listJobs, parseBody, parseParams, parseQuery, recordAudit, recordAuditOrLog, requireRole,
   toCsv, withTransaction, type ServiceContext,
 } from '@doitcrm/kit';
 import type { MapperConfig } from '../../config.ts';
-import type { ExtractResult, MappingQuery, RoomMapping, UserMapping } from '../../contract.ts';
+import type { MappingQuery, RoomMapping, UserMapping } from '../../contract.ts';
 import { classOwningRoom, findClass, groupsOfUser, listClasses, readStats, searchStudents, setClassRoom } from '../../data-access/catalog-repository.ts';
 import { findMapping, listRoomMappings, listUserMappings } from '../../data-access/mapping-list-repository.ts';
-import { extractIds } from '../../domain/extract-ids.ts';
 import { updateMapping, updateMappings } from '../../domain/update-mapping.ts';
 import {
   bulkChangeSchema, classesQuery, classRoomSchema, idTypeParam, mappingChangeSchema, mappingQuerySchema, studentsQuery,
 } from './mapping-schemas.ts';
 import { MAPPING_CSV_COLUMNS } from './mapping-csv.ts';
+import { EXTRACT_QUEUE } from '../queue/extract-consumer.ts';
+import { submitJob } from './submit-job.ts';
 
 const mappingParams = z.object({ idType: idTypeParam, originalId: z.string().min(1).max(200) });
 
@@ -26,10 +27,15 @@ export function createMappingRoutes(context: ServiceContext<MapperConfig>): Rout
     res.json(await readStats(pool));
   });
 
+  // the whole archive is a job (minutes on a big one); one at a time, so a second click follows the first job
   router.post('/extract', requireRole('staff'), async (req, res) => {
-    const result: ExtractResult = await extractIds(pool, { all: true }, { timezone: context.config.DISPLAY_TIMEZONE });
-    await recordAudit(pool, auditFromRequest(req, { service: 'mapper', action: 'mapper.extract', details: { ...result } }));
-    res.json(result);
+    const [latest] = await listJobs(pool, { type: EXTRACT_QUEUE, limit: 1 });
+    if (latest && !TERMINAL_JOB_STATUSES.has(latest.status)) {
+      res.status(202).json({ jobId: latest.id, alreadyRunning: true });
+      return;
+    }
+    const jobId = await submitJob(context, req, EXTRACT_QUEUE, {}, (id, userId) => ({ jobId: id, userId }));
+    res.status(202).json({ jobId, alreadyRunning: false });
   });
 
   // before /mappings/:idType, or "mappings.csv" would be taken for an id type

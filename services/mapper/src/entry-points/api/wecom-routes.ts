@@ -2,14 +2,15 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { redactUrl } from '@doitcrm/db';
 import {
-  ConflictError, UnavailableError, auditFromRequest, finishJob, insertJob, parseBody, recordAudit, requireRole, type ServiceContext,
+  ConflictError, auditFromRequest, parseBody, recordAudit, requireRole, type ServiceContext,
 } from '@doitcrm/kit';
-import { mappingFilterSchema, type MapperFetchNamesJob } from '@doitcrm/types';
+import { mappingFilterSchema } from '@doitcrm/types';
 import type { WecomClient } from '@doitcrm/wecom';
 import type { MapperConfig } from '../../config.ts';
 import type { WecomStatus } from '../../contract.ts';
 import { WECOM_NOT_CONFIGURED } from '../../domain/wecom-client-factory.ts';
 import { FETCH_NAMES_QUEUE } from '../queue/fetch-names-consumer.ts';
+import { submitJob } from './submit-job.ts';
 
 const fetchNamesBody = z.object({
   idType: z.enum(['user_id', 'room_id']),
@@ -31,19 +32,8 @@ export function createWecomRoutes(context: ServiceContext<MapperConfig>, client:
     const body = parseBody(fetchNamesBody, req);
     if (!client) throw new ConflictError(WECOM_NOT_CONFIGURED);
     const params = { idType: body.idType, filter: body.filter ?? {}, onlyPending: body.onlyPending };
-    const userId = req.user?.id ?? null;
-    const job = await insertJob(pool, { type: FETCH_NAMES_QUEUE, params, createdBy: userId });
-    await recordAudit(pool, auditFromRequest(req, {
-      service: 'mapper', action: 'mapper.fetch-names.start', targetType: 'job', targetId: job.id, details: params,
-    }));
-    const message: MapperFetchNamesJob = { jobId: job.id, ...params, userId };
-    try {
-      await context.broker.sendJob(FETCH_NAMES_QUEUE, message);
-    } catch (error) {
-      await finishJob(pool, job.id, { status: 'failed', error: '无法提交到任务队列 (RabbitMQ unreachable)' });
-      throw new UnavailableError('任务队列暂不可用，请稍后重试 (RabbitMQ unreachable)', error);
-    }
-    res.status(202).json({ jobId: job.id });
+    const jobId = await submitJob(context, req, FETCH_NAMES_QUEUE, params, (id, userId) => ({ jobId: id, ...params, userId }));
+    res.status(202).json({ jobId });
   });
 
   router.get('/wecom/status', (_req, res) => {
