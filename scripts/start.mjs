@@ -114,35 +114,42 @@ function relay(name, stream, sink, take = () => false) {
 }
 
 /**
- * The local WeCom fake, so the mapper's nickname fetch works without a real corp. Only when the operator has
- * configured no WeCom of their own (a corp id without a base URL means the real WeCom). Resolves to the URL and
- * throwaway credentials the fake announces on its `FAKE {…}` line, or null when it could not start.
+ * The local WeCom and Coze fakes (one process), so the mapper's nickname fetch and the AI summaries work without
+ * a real corp or Coze account. Each fake is used only when the operator has configured no service of their own
+ * (a corp id without a base URL means the real WeCom; a Coze token without a base URL means the real Coze).
+ * Resolves to the child and, per fake, the URL and throwaway credentials it announces on its `FAKE {…}` line
+ * (null for a fake not used), or null when the process could not start.
  */
-async function startWecomFake() {
+async function startFakes() {
   const cli = path.join('packages', 'fakes', 'src', 'cli.ts');
-  if (!fs.existsSync(path.join(root, cli)) || process.env.WECOM_BASE_URL || process.env.WECOM_CORP_ID) return null;
+  const wanted = {
+    wecom: !(process.env.WECOM_BASE_URL || process.env.WECOM_CORP_ID),
+    coze: !(process.env.COZE_BASE_URL || process.env.COZE_API_TOKEN),
+  };
+  if (!fs.existsSync(path.join(root, cli)) || (!wanted.wecom && !wanted.coze)) return null;
   const child = spawn(process.execPath, ['--import', 'tsx', cli], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const announced = await new Promise((resolve) => {
     const timer = setTimeout(() => resolve(null), 60_000);
-    relay('wecom-fake', child.stdout, process.stdout, (line) => {
+    relay('fakes', child.stdout, process.stdout, (line) => {
       if (!line.startsWith('FAKE ')) return false;
       clearTimeout(timer);
       try {
-        resolve(JSON.parse(line.slice('FAKE '.length)).wecom ?? null);
+        const fakes = JSON.parse(line.slice('FAKE '.length));
+        resolve({ wecom: wanted.wecom ? fakes.wecom ?? null : null, coze: wanted.coze ? fakes.coze ?? null : null });
       } catch {
         resolve(null);
       }
       return true;
     });
-    relay('wecom-fake', child.stderr, process.stderr);
+    relay('fakes', child.stderr, process.stderr);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve(null);
     });
   });
-  if (!announced?.url) {
+  if (!announced?.wecom?.url && !announced?.coze?.url) {
     child.kill('SIGTERM');
-    console.error('[wecom-fake] did not start (see above); the mapper runs without WeCom, nickname fetching is off');
+    console.error('[fakes] did not start (see above); the mapper runs without WeCom (nickname fetching is off), AI summaries are off');
     return null;
   }
   return { child, ...announced };
@@ -171,16 +178,21 @@ async function main() {
   const services = Object.fromEntries(catalogue.map((service) => [service.key, service]));
   const portOf = (name) => Number(process.env[`${name.toUpperCase().replace(/-/g, '_')}_PORT`] || services[name]?.port);
 
-  step('WeCom (企业微信)');
-  const wecomFake = await startWecomFake();
+  step('WeCom (企业微信) and Coze (扣子)');
+  const fakes = await startFakes();
+  const wecomFake = fakes?.wecom;
+  const cozeFake = fakes?.coze;
   const wecomEnv = wecomFake
     ? { WECOM_BASE_URL: wecomFake.url, WECOM_CORP_ID: wecomFake.corpId, WECOM_SECRET: wecomFake.secret, WECOM_ARCHIVE_SECRET: wecomFake.archiveSecret }
+    : {};
+  const cozeEnv = cozeFake
+    ? { COZE_BASE_URL: cozeFake.url, COZE_API_TOKEN: cozeFake.token, COZE_PARENT_BOT_ID: cozeFake.parentBotId, COZE_TEACHER_BOT_ID: cozeFake.teacherBotId }
     : {};
 
   const children = [];
   for (const name of serviceNames()) {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('services', name, 'src', 'start.ts')], {
-      cwd: root, env: { ...env, ...wecomEnv, PORT: String(portOf(name)) }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root, env: { ...env, ...wecomEnv, ...cozeEnv, PORT: String(portOf(name)) }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     relay(name, child.stdout, process.stdout);
     relay(name, child.stderr, process.stderr);
@@ -190,14 +202,14 @@ async function main() {
     children.push({ name, child });
   }
   let stopping = false;
-  wecomFake?.child.on('exit', (code, signal) => {
-    if (!stopping) console.error(`[wecom-fake] exited (${signal ?? code}); nickname fetching will fail until npm start runs again`);
+  fakes?.child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`[fakes] exited (${signal ?? code}); nickname fetching and AI summaries will fail until npm start runs again`);
   });
   const stop = (signal) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping every service…`);
-    const processes = [...children.map(({ child }) => child), ...(wecomFake ? [wecomFake.child] : [])];
+    const processes = [...children.map(({ child }) => child), ...(fakes ? [fakes.child] : [])];
     for (const child of processes) child.kill('SIGTERM');
     const exited = (child) => child.exitCode !== null || child.signalCode !== null;
     Promise.all(processes.map((child) => new Promise((resolve) => (exited(child) ? resolve() : child.once('exit', resolve))))).then(() => process.exit(0));
@@ -216,6 +228,8 @@ async function main() {
   console.log(`\nDoitCRM-TS is running:\n${rows.join('\n')}`);
   if (wecomFake) console.log(`\n企业微信：本地模拟服务 ${wecomFake.url}`);
   else if (process.env.WECOM_BASE_URL || process.env.WECOM_CORP_ID) console.log(`\n企业微信：${process.env.WECOM_BASE_URL || 'https://qyapi.weixin.qq.com'}`);
+  if (cozeFake) console.log(`扣子：本地模拟服务 ${cozeFake.url}（模拟总结，不调用真实 AI）`);
+  else if (process.env.COZE_BASE_URL || process.env.COZE_API_TOKEN) console.log(`扣子：${process.env.COZE_BASE_URL || 'https://api.coze.cn'}`);
   if (login) console.log(`\nDemo login: ${login.username} / ${login.password}   (${login.note})`);
   console.log('\nCtrl-C stops everything.');
 }

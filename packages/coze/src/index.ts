@@ -1,35 +1,9 @@
-// The Coze (扣子) client's public surface. Implementation in progress: the interface below is the contract the
-// messages service codes against.
-
-export interface CozeClientOptions {
-  /** `https://api.coze.cn` for the real service, the fake's URL under npm start and tests */
-  baseUrl: string;
-  /** personal access token (`pat_…`) */
-  token: string;
-  /** gives up a chat that has sent nothing for this long */
-  idleTimeoutMs?: number;
-  /** retries on 4013/429/5xx, with exponential backoff */
-  maxRetries?: number;
-}
-
-export interface CozeChatInput {
-  botId: string;
-  /** caller-defined user id (Coze scopes conversations by it) */
-  userId: string;
-  content: string;
-  signal?: AbortSignal;
-  /** each answer fragment as it streams in */
-  onDelta?: (text: string) => void;
-}
-
-export interface CozeChatResult {
-  text: string;
-  conversationId: string;
-  chatId: string;
-  usage: { tokenCount: number; inputCount: number; outputCount: number } | null;
-}
-
-export interface CozeClient {
-  /** `/v3/chat` with `stream: true`: resolves with the whole answer once `conversation.chat.completed` arrives */
-  chat(input: CozeChatInput): Promise<CozeChatResult>;
-}
+// The Coze (扣子) client: one-shot streamed chats with published bots, for the messages service's AI summaries.
+export { createCozeClient } from './coze-client.ts';
+export { CozeError, isCozeError, type CozeErrorKind, type CozeErrorFields } from './coze-error.ts';
+export { cozeErrorPolicy, type CozeErrorPolicy } from './error-policy.ts';
+export { SseParser, type SseEvent } from './sse-parser.ts';
+export { backoffDelayMs } from './backoff.ts';
+export type {
+  CozeChatInput, CozeChatResult, CozeClient, CozeClientOptions, CozeConnectionResult, CozeLogger,
+} from './coze-types.ts';

@@ -1,15 +1,24 @@
 #!/usr/bin/env -S npx tsx
-// Starts the local WeCom fake for the demo and manual testing: `npx tsx packages/fakes/src/cli.ts`
+// Starts the local WeCom and Coze fakes for the demo and manual testing: `npx tsx packages/fakes/src/cli.ts`
+import { cozeFakeOptionsFromEnv, describeCozeFake, startCozeFake } from './coze/start-coze-fake.ts';
 import { startWecomFake } from './wecom/start-wecom-fake.ts';
 
 try {
   const started = await startWecomFake(process.env, (line) => console.log(line));
-  // one machine-readable line for launchers (npm start): where the fake listens and its throwaway credentials
+  const coze = await startCozeFake(cozeFakeOptionsFromEnv(process.env)).catch(async (error: unknown) => {
+    await started.close();
+    throw error;
+  });
+  for (const line of describeCozeFake(coze)) console.log(line);
+  // one machine-readable line for launchers (npm start): where the fakes listen and their throwaway credentials
   const { fake } = started;
-  console.log(`FAKE ${JSON.stringify({ wecom: { url: started.url, corpId: fake.corpId, secret: fake.secret, archiveSecret: fake.archiveSecret } })}`);
+  console.log(`FAKE ${JSON.stringify({
+    wecom: { url: started.url, corpId: fake.corpId, secret: fake.secret, archiveSecret: fake.archiveSecret },
+    coze: { url: coze.url, token: coze.token, parentBotId: coze.parentBotId, teacherBotId: coze.teacherBotId },
+  })}`);
   const stop = (signal: string) => {
-    console.log(`${signal}: stopping the WeCom fake`);
-    started.close().then(() => process.exit(0), (error: unknown) => {
+    console.log(`${signal}: stopping the WeCom and Coze fakes`);
+    Promise.all([started.close(), coze.close()]).then(() => process.exit(0), (error: unknown) => {
       console.error(error);
       process.exit(1);
     });
