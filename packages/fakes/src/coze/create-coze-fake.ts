@@ -5,7 +5,7 @@ import { sendEnvelopeError } from './coze-envelope.ts';
 import { createContext, type CozeFakeContext } from './coze-fake-context.ts';
 import { CozeInjector, type CozeEndpoint, type CozeInjectionHandle, type CozeInjectionRule } from './coze-injection.ts';
 import type { CozeFakeState, CozeStreamShape, FakeBot, FakeChat } from './coze-fake-state.ts';
-import { listenLocal, type ListeningFake } from './listen-local.ts';
+import { listenLocal, type ListeningFake } from '../listen-local.ts';
 import type { CozeRecordedRequest } from './request-log.ts';
 import { botInfoHandler } from './routes/bot-route.ts';
 import { chatHandler } from './routes/chat-route.ts';

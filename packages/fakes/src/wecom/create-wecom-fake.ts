@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { generateSchool, type DemoSchool } from '@doitcrm/demo-data';
 import { CallLog } from './call-log.ts';
@@ -15,6 +14,7 @@ import { seedWecomDirectory } from './seed-wecom-directory.ts';
 import { TokenRegistry } from './token-registry.ts';
 import { TrafficLimits } from './traffic-limits.ts';
 import { errmsgFor } from './wecom-errmsg.ts';
+import { listenLocal } from '../listen-local.ts';
 import type { FakeAppName, WecomFakeState } from './wecom-fake-state.ts';
 
 export interface WecomFakeOptions {
@@ -121,7 +121,7 @@ export function createWecomFake(options: WecomFakeOptions = {}): WecomFake {
 
   return {
     app,
-    listen: (port = 0, host = '127.0.0.1') => listen(app, port, host),
+    listen: (port = 0, host = '127.0.0.1') => listenLocal(app, port, host),
     state,
     corpId,
     secret,
@@ -138,24 +138,4 @@ export function createWecomFake(options: WecomFakeOptions = {}): WecomFake {
     },
     peakInFlight: (endpoint) => parts.limits.peakInFlight(endpoint),
   };
-}
-
-function listen(app: Express, port: number, host: string): Promise<{ url: string; close(): Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const server: Server = app.listen(port, host);
-    server.once('error', reject);
-    server.once('listening', () => {
-      const address = server.address();
-      const actualPort = typeof address === 'object' && address ? address.port : port;
-      const shownHost = host.includes(':') ? `[${host}]` : host;
-      resolve({
-        url: `http://${shownHost}:${actualPort}`,
-        close: () => new Promise<void>((done, fail) => {
-          server.close((error) => (error ? fail(error) : done()));
-          // keep-alive connections of clients would hold close() open
-          server.closeAllConnections();
-        }),
-      });
-    });
-  });
 }
