@@ -22,6 +22,8 @@ export interface GroupRuntime {
   roomId: string;
   name: string;
   members: readonly string[];
+  /** members who left partway, with the share of the archive's span after which they are gone */
+  leavers: ReadonlyMap<string, number>;
   /** has external members (parents, bots): msgids of such chats end in `_external` */
   external: boolean;
   staff: readonly string[];
@@ -79,6 +81,15 @@ export function buildArchiveModel(school: DemoSchool): ArchiveModel {
   for (const b of school.bots) people.set(b.externalId, { id: b.externalId, kind: 'bot', name: b.nickname, callName: b.nickname, activity: 1, role: null });
 
   const members = groupMembers(school);
+  const leaversByRoom = new Map<string, Map<string, number>>();
+  for (const m of school.silentMembers) {
+    if (m.leftAtShare === null) continue;
+    for (const roomId of m.roomIds) {
+      const leavers = leaversByRoom.get(roomId) ?? new Map<string, number>();
+      leavers.set(m.externalId, m.leftAtShare);
+      leaversByRoom.set(roomId, leavers);
+    }
+  }
   const studentsByKey = new Map(school.students.map((s) => [s.key, s]));
   const groupByRoom = new Map<string, GroupRuntime>();
   const groups: GroupRuntime[] = [];
@@ -95,7 +106,7 @@ export function buildArchiveModel(school: DemoSchool): ArchiveModel {
       shares[h] = kind === 'internal' ? 1 : staffShare(h, cls ? classBurst(cls, h) : 0);
     }
     const g: GroupRuntime = {
-      kind, roomId, name, members: ids,
+      kind, roomId, name, members: ids, leavers: leaversByRoom.get(roomId) ?? new Map(),
       external: inGroup.some((p) => p.kind !== 'staff'),
       staff: staff.map((p) => p.id),
       staffTable: staff.length > 0 ? new AliasTable(staff.map((p) => p.activity * roleWeight(p))) : null,

@@ -76,12 +76,12 @@ export function* generateArchive(school: DemoSchool, options: ArchiveOptions): G
   const endMs = (options.endAt ?? DEFAULT_END_AT).getTime();
   const startMs = floorToBeijingHour(monthsBefore(endMs, options.months ?? DEFAULT_MONTHS));
   const model = buildArchiveModel(school);
-  const picker = new ConversationPicker(model);
   const rng = new Rng(seed, 11);
   // faults draw from their own stream, so adding faults leaves every other record's content unchanged
   const faultRng = new Rng(seed, 12);
 
   const hours = Math.ceil((endMs - startMs) / HOUR_MS);
+  const picker = new ConversationPicker(model, hours);
   const weights = new Float64Array(hours);
   let weightSum = 0;
   for (let h = 0; h < hours; h++) {

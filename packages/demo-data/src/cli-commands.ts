@@ -5,7 +5,7 @@ import pg from 'pg';
 import { generateSchool } from './school.ts';
 import { writeArchiveFile } from './archive-file.ts';
 import { loadSchool } from './load-school.ts';
-import { enrolmentCsv, rosterCsv } from './csv.ts';
+import { CSV_ENCODINGS, encodeCsv, enrolmentCsv, rosterCsv, type CsvEncoding } from './csv.ts';
 
 export const USAGE = `Usage: npm run demo -- <command> [flags]
 
@@ -15,8 +15,10 @@ Commands:
   load-school [--seed S]
       Load the demo school into the crm tables of DATABASE_URL (default postgres://postgres@127.0.0.1:5432/doitcrm).
       Does nothing if the school is already there.
-  roster-csv [--out FILE] [--seed S]       Matrix roster CSV (classes as columns); stdout without --out.
-  enrolment-csv [--out FILE] [--seed S]    Flat enrolment CSV; stdout without --out.
+  roster-csv [--out FILE] [--seed S] [--encoding utf8|utf8-bom|gbk]
+      Matrix roster CSV (classes as columns); stdout without --out. UTF-8 unless --encoding says otherwise.
+  enrolment-csv [--out FILE] [--seed S] [--encoding utf8|utf8-bom|gbk]
+      Flat enrolment CSV; stdout without --out.
 `;
 
 export interface CliIo {
@@ -34,14 +36,15 @@ const FLAGS = {
   faults: { type: 'string' },
   months: { type: 'string' },
   end: { type: 'string' },
+  encoding: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   archive: ['messages', 'out', 'seed', 'faults', 'months', 'end'],
   'load-school': ['seed'],
-  'roster-csv': ['out', 'seed'],
-  'enrolment-csv': ['out', 'seed'],
+  'roster-csv': ['out', 'seed', 'encoding'],
+  'enrolment-csv': ['out', 'seed', 'encoding'],
 };
 
 function integer(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -87,10 +90,12 @@ export async function runDemoCli(argv: readonly string[], io: CliIo): Promise<nu
     if (command === 'load-school') return await loadSchoolCommand(seed, io);
     const school = generateSchool(seed === undefined ? {} : { seed });
     const csv = command === 'roster-csv' ? rosterCsv(school) : enrolmentCsv(school);
+    const encoding = (values.encoding ?? 'utf8') as CsvEncoding;
+    if (!CSV_ENCODINGS.includes(encoding)) throw new UsageError(`--encoding must be one of ${CSV_ENCODINGS.join(', ')}, got "${values.encoding}"`);
     if (values.out) {
-      await writeFile(values.out, csv);
+      await writeFile(values.out, encodeCsv(csv, encoding));
       io.stderr.write(`wrote ${values.out} (${csv.split('\r\n').length - 2} data rows)\n`);
-    } else io.stdout.write(csv);
+    } else io.stdout.write(encodeCsv(csv, encoding));
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {

@@ -37,7 +37,8 @@ export class ConversationPicker {
   private lastFrom: Person | null = null;
   private lastHour = -1;
 
-  constructor(private readonly model: ArchiveModel) {
+  /** `hours`: the archive's span, so members who left stop being named after their time */
+  constructor(private readonly model: ArchiveModel, private readonly hours = 1) {
     this.parentById = new Map(model.parents.map((p) => [p.person.id, p]));
   }
 
@@ -45,13 +46,13 @@ export class ConversationPicker {
     const cont = hourIndex === this.lastHour && !Number.isNaN(this.channel) && rng.chance(CONTINUE);
     this.lastHour = hourIndex;
     if (!cont) this.channel = channelOf(this.model, (this.model.channelTables[season][hourOfWeek] as AliasTable).sample(rng));
-    if (this.channel >= 0) this.groupTurn(rng, hourOfWeek, cont, turn);
+    if (this.channel >= 0) this.groupTurn(rng, hourOfWeek, hourIndex / this.hours, cont, turn);
     else if (this.channel === DIRECT_PARENT) this.parentTurn(rng, cont, turn);
     else this.staffTurn(rng, cont, turn);
     this.lastFrom = turn.from;
   }
 
-  private groupTurn(rng: Rng, hourOfWeek: number, cont: boolean, turn: Turn): void {
+  private groupTurn(rng: Rng, hourOfWeek: number, elapsedShare: number, cont: boolean, turn: Turn): void {
     const g = cont && this.group ? this.group : (this.model.groups[this.channel] as GroupRuntime);
     this.group = g;
     let from: Person;
@@ -64,7 +65,11 @@ export class ConversationPicker {
       else from = this.person(g.members[0] as string);
     }
     const tolist: string[] = [];
-    for (const id of g.members) if (id !== from.id) tolist.push(id);
+    for (const id of g.members) {
+      if (id === from.id) continue;
+      if (g.leavers.size > 0 && elapsedShare > (g.leavers.get(id) ?? 1)) continue;
+      tolist.push(id);
+    }
     turn.from = from;
     turn.tolist = tolist;
     turn.roomid = g.roomId;

@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { hashUnit } from './random.ts';
 import { levelName, sectionNameOfLevel } from './hierarchy.ts';
 import type { DemoParent, DemoSchool, DemoStudent } from './school-types.ts';
@@ -72,4 +73,14 @@ export function enrolmentCsv(school: DemoSchool): string {
     else for (const n of names) rows.push([...base, n, ...rest]);
   });
   return toCsv(rows);
+}
+
+export type CsvEncoding = 'utf8' | 'utf8-bom' | 'gbk';
+export const CSV_ENCODINGS: readonly CsvEncoding[] = ['utf8', 'utf8-bom', 'gbk'];
+
+/** The bytes a school's Excel would save: plain UTF-8, "CSV UTF-8" (with BOM), or GBK from a Chinese Windows. */
+export function encodeCsv(text: string, encoding: CsvEncoding = 'utf8'): Buffer {
+  if (encoding === 'gbk') return iconv.encode(text, 'gbk');
+  const bytes = Buffer.from(text, 'utf8');
+  return encoding === 'utf8-bom' ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]) : bytes;
 }

@@ -14,4 +14,4 @@ export { FAULT_KINDS, LOADABLE_FAULTS, isLoadableFault, type FaultKind } from '.
 export { VOCABULARY } from './vocabulary.ts';
 export { idKindOf } from '@doitcrm/types';
 export { loadSchool } from './load-school.ts';
-export { rosterCsv, enrolmentCsv } from './csv.ts';
+export { rosterCsv, enrolmentCsv, encodeCsv, CSV_ENCODINGS, type CsvEncoding } from './csv.ts';

@@ -97,7 +97,9 @@ export function generateSilentMembers(rng: Rng, classes: readonly DemoClass[], o
     taken.add(externalId);
     const inClass = classes.length > 0 && (customerRooms.length === 0 || rng.chance(0.7));
     const roomIds = inClass ? [rng.pick(classes).roomId] : [rng.pick(customerRooms)];
-    members.push({ externalId, roomIds });
+    // many leave again: the family moved, the trial lesson is over; the archive then stops naming them
+    const leftAtShare = rng.chance(0.4) ? 0.1 + rng.float() * 0.7 : null;
+    members.push({ externalId, roomIds, leftAtShare });
   }
   return members;
 }

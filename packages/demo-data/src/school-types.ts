@@ -105,6 +105,8 @@ export interface DemoSilentMember {
   externalId: string;
   /** room ids of the groups they sit in */
   roomIds: string[];
+  /** share of the archive's span after which they left their groups (moved away, trial over); null: still there */
+  leftAtShare: number | null;
 }
 
 export interface DemoGroup {
