@@ -60,10 +60,11 @@ export async function addActivity(pool: pg.Pool, originalId: string, roomId: str
   );
   // what the extraction keeps beside the activity, in the same way
   await pool.query(
-    `INSERT INTO crm.identity_room_totals AS t (original_id, room_id, sent, received, last_at) VALUES ($1, $2, $3, $4, now())
+    `INSERT INTO crm.identity_room_totals AS t (original_id, room_id, sent, received, last_at, active_days)
+     VALUES ($1, $2, $3, $4, now(), datemultirange(daterange(DATE '2025-01-01' + $5::int, DATE '2025-01-01' + $5::int, '[]')))
      ON CONFLICT ON CONSTRAINT identity_room_totals_key DO UPDATE SET sent = t.sent + EXCLUDED.sent, received = t.received + EXCLUDED.received,
-       last_at = EXCLUDED.last_at`,
-    [originalId, roomId, counts.sent ?? 0, counts.received ?? 0],
+       last_at = EXCLUDED.last_at, active_days = t.active_days + EXCLUDED.active_days`,
+    [originalId, roomId, counts.sent ?? 0, counts.received ?? 0, dayCounter],
   );
   await pool.query('INSERT INTO crm.extractions (run_id, whole_archive, seen_ids, new_ids, activity_rows, duration_ms) VALUES (NULL, false, 1, 0, 1, 0)');
 }

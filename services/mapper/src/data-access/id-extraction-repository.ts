@@ -107,13 +107,15 @@ export async function rebuildActivity(db: Queryable, window: { fromDay: string; 
      GROUP BY original_id, room_id, day`,
     [window.fromDay, window.toDay, timezone],
   );
-  // archive rows are never deleted, so a pair's last message can only move forward
+  // archive rows are never deleted, so a pair's last message and its active days can only grow
   await db.query(
-    `INSERT INTO crm.identity_room_totals AS t (original_id, room_id, sent, received, last_at)
-     SELECT original_id, room_id, sum(sent)::int, sum(received)::int, max(last_at) FROM crm.identity_activity
+    `INSERT INTO crm.identity_room_totals AS t (original_id, room_id, sent, received, last_at, active_days)
+     SELECT original_id, room_id, sum(sent)::int, sum(received)::int, max(last_at), range_agg(daterange(day, day, '[]'))
+     FROM crm.identity_activity
      WHERE day BETWEEN $1::date AND $2::date GROUP BY original_id, room_id
      ON CONFLICT ON CONSTRAINT identity_room_totals_key DO UPDATE SET sent = t.sent + EXCLUDED.sent,
-       received = t.received + EXCLUDED.received, last_at = greatest(t.last_at, EXCLUDED.last_at)`,
+       received = t.received + EXCLUDED.received, last_at = greatest(t.last_at, EXCLUDED.last_at),
+       active_days = t.active_days + EXCLUDED.active_days`,
     [window.fromDay, window.toDay]);
   await db.query('DELETE FROM crm.identity_room_totals WHERE sent = 0 AND received = 0');
   return result.rowCount ?? 0;
@@ -154,14 +156,14 @@ export async function refreshRoomStats(db: Queryable, window: { fromDay: string;
 export async function refreshIdentityTotals(db: Queryable, window: { fromDay: string; toDay: string }): Promise<void> {
   await db.query(
     `WITH touched AS (SELECT DISTINCT original_id FROM crm.identity_activity WHERE day BETWEEN $1::date AND $2::date)
-     INSERT INTO crm.identity_totals (original_id, sent, received, last_room_id, last_room_at)
+     INSERT INTO crm.identity_totals (original_id, sent, received, last_room_id, last_room_at, active_days)
      SELECT t.original_id, sum(t.sent)::int, sum(t.received)::int,
        (array_agg(t.room_id ORDER BY t.last_at DESC) FILTER (WHERE t.room_id IS NOT NULL))[1],
-       max(t.last_at) FILTER (WHERE t.room_id IS NOT NULL)
+       max(t.last_at) FILTER (WHERE t.room_id IS NOT NULL), range_agg(t.active_days)
      FROM crm.identity_room_totals t JOIN touched USING (original_id)
      GROUP BY t.original_id
      ON CONFLICT (original_id) DO UPDATE SET sent = EXCLUDED.sent, received = EXCLUDED.received,
-       last_room_id = EXCLUDED.last_room_id, last_room_at = EXCLUDED.last_room_at`,
+       last_room_id = EXCLUDED.last_room_id, last_room_at = EXCLUDED.last_room_at, active_days = EXCLUDED.active_days`,
     [window.fromDay, window.toDay],
   );
 }

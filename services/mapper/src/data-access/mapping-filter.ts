@@ -40,17 +40,23 @@ export function buildMappingFilter(idType: IdType, query: MappingQuery, firstPar
   else if (query.role) conditions.push(`i.user_role = ${param(query.role)}`);
   if (query.idKind) conditions.push(`i.id_kind = ${param(query.idKind)}`);
   if (query.nameStatus) conditions.push(`i.name_status = ${param(query.nameStatus)}`);
-  if (query.from || query.to || (query.room && idType === 'user_id')) {
-    // a user is active when they sent or received; a room, when anything was said in it
-    const activity: string[] = [idType === 'user_id' ? 'a.original_id = i.original_id' : 'a.room_id = i.original_id'];
-    if (query.from) activity.push(`a.day >= ${param(query.from)}::date`);
-    if (query.to) activity.push(`a.day <= ${param(query.to)}::date`);
-    if (query.room && idType === 'user_id') {
-      const room = param(query.room);
-      activity.push(`a.room_id IN (SELECT r.original_id FROM crm.identities r WHERE r.id_type = 'room_id'
-        AND (r.original_id = ${room} OR r.business_name = ${room} OR r.wecom_nickname = ${room}))`);
-    }
-    conditions.push(`EXISTS (SELECT 1 FROM crm.identity_activity a WHERE ${activity.join(' AND ')})`);
+  const window = idType === 'user_id' && (query.from || query.to)
+    ? `daterange(${query.from ? `${param(query.from)}::date` : 'NULL'}, ${query.to ? `${param(query.to)}::date` : 'NULL'}, '[]')`
+    : null;
+  if (idType === 'user_id' && query.room) {
+    // a user of a group: sent or received there (in the window), from the kept per-(id, chat) totals
+    const room = param(query.room);
+    conditions.push(`EXISTS (SELECT 1 FROM crm.identity_room_totals t WHERE t.original_id = i.original_id
+      AND t.room_id IN (SELECT r.original_id FROM crm.identities r WHERE r.id_type = 'room_id'
+        AND (r.original_id = ${room} OR r.business_name = ${room} OR r.wecom_nickname = ${room}))${window ? ` AND t.active_days && ${window}` : ''})`);
+  } else if (idType === 'user_id' && window) {
+    conditions.push(`i.original_id IN (SELECT t.original_id FROM crm.identity_totals t WHERE t.active_days && ${window})`);
+  } else if (idType === 'room_id' && (query.from || query.to)) {
+    // a room is active when anything was said in it; a school has tens of groups, so its per-day rows are cheap
+    const days = ['a.room_id = i.original_id'];
+    if (query.from) days.push(`a.day >= ${param(query.from)}::date`);
+    if (query.to) days.push(`a.day <= ${param(query.to)}::date`);
+    conditions.push(`EXISTS (SELECT 1 FROM crm.identity_activity a WHERE ${days.join(' AND ')})`);
   }
   return { where: conditions.join(' AND '), values };
 }
