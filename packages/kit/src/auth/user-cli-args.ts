@@ -4,8 +4,10 @@ import { parseArgs } from 'node:util';
 export class UsageError extends Error {}
 
 export const USAGE = `用法 (usage):
-  npm run user -- add --username U --password P --role admin|staff|viewer [--display-name N]
-  npm run user -- passwd --username U --password P
+  npm run user -- add --username U --password - --role admin|staff|viewer [--display-name N]
+  npm run user -- passwd --username U --password -
+      --password - reads the password from standard input (kept out of the shell history and the process list);
+      --password P also works, for scripts on a machine nobody else uses
   npm run user -- role --username U --role admin|staff|viewer
   npm run user -- disable --username U
   npm run user -- enable --username U

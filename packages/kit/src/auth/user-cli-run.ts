@@ -16,6 +16,8 @@ const FLAG_NAMES: FieldNames = { username: '--username', password: '--password',
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** the first line of standard input, for `--password -` */
+  readSecret?: () => Promise<string>;
 }
 
 // Names come from the database; never let one move the cursor or recolour a terminal.
@@ -101,6 +103,14 @@ export async function runUserCli(argv: string[], env: NodeJS.ProcessEnv, io: Cli
   if (command.name === 'help') {
     io.out(USAGE);
     return 0;
+  }
+  if ((command.name === 'add' || command.name === 'passwd') && command.password === '-') {
+    const secret = io.readSecret ? await io.readSecret() : '';
+    if (secret === '') {
+      io.err('错误: --password - 需要从标准输入读取密码，但没有读到 (no password on standard input)');
+      return 2;
+    }
+    command = { ...command, password: secret };
   }
 
   const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;

@@ -34,9 +34,9 @@ interface CliResult {
 }
 
 /** Runs the CLI as the operator would, against this file's database and Redis key space. */
-function runCli(args: string[]): Promise<CliResult> {
+function runCli(args: string[], stdin?: string): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       'npx',
       ['tsx', CLI, ...args],
       { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: database.url, REDIS_PREFIX: testRedis.keyPrefix }, timeout: 60_000 },
@@ -45,6 +45,7 @@ function runCli(args: string[]): Promise<CliResult> {
         resolve({ code, stdout, stderr });
       },
     );
+    child.stdin?.end(stdin ?? '');
   });
 }
 
@@ -64,6 +65,19 @@ describe('user CLI', () => {
     expect(login.body.user).toMatchObject({ username, displayName: '校长', role: 'admin' });
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM auth.audit_log WHERE service = 'user-cli' AND action = 'user.create' AND details->>'username' = $1", [username]);
     expect(rows[0].n).toBe(1);
+  });
+
+  test('when the password is given as "-", then it is read from standard input and never appears in the arguments', async () => {
+    const username = `cli-${uniqueSuffix()}`;
+
+    const result = await runCli(['add', '--username', username, '--password', '-', '--role', 'staff'], 'from stdin 123\nignored\n');
+    const empty = await runCli(['add', '--username', `cli-${uniqueSuffix()}`, '--password', '-', '--role', 'staff'], '');
+
+    expect(result.code).toBe(0);
+    const login = await request(service.app).post('/api/auth/login').send({ username, password: 'from stdin 123' });
+    expect(login.status).toBe(200);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('标准输入');
   });
 
   test('when the password is shorter than 8 characters, then exit code 2 and the message names --password', async () => {
