@@ -24,12 +24,24 @@ CREATE TABLE crm.identity_room_totals (
   sent        int NOT NULL,
   received    int NOT NULL,
   last_at     timestamptz NOT NULL,
+  -- the Beijing days with activity, as ranges (a member of a busy group is one range): "active in a window" is one
+  -- overlap test instead of a probe into the per-day rows
+  active_days datemultirange NOT NULL DEFAULT '{}',
   CONSTRAINT identity_room_totals_key UNIQUE NULLS NOT DISTINCT (original_id, room_id)
 );
 CREATE INDEX identity_room_totals_room_idx ON crm.identity_room_totals (room_id) WHERE room_id IS NOT NULL;
-INSERT INTO crm.identity_room_totals (original_id, room_id, sent, received, last_at)
-SELECT original_id, room_id, sum(sent), sum(received), max(last_at) FROM crm.identity_activity GROUP BY original_id, room_id;
+INSERT INTO crm.identity_room_totals (original_id, room_id, sent, received, last_at, active_days)
+SELECT original_id, room_id, sum(sent), sum(received), max(last_at), range_agg(daterange(day, day, '[]'))
+FROM crm.identity_activity GROUP BY original_id, room_id;
+
+-- the same days over all of an id's chats, for the lists' date window
+ALTER TABLE crm.identity_totals ADD COLUMN active_days datemultirange NOT NULL DEFAULT '{}';
+UPDATE crm.identity_totals it SET active_days = t.days
+FROM (SELECT original_id, range_agg(active_days) AS days FROM crm.identity_room_totals GROUP BY original_id) t
+WHERE t.original_id = it.original_id;
+CREATE INDEX identity_totals_active_days_idx ON crm.identity_totals USING gist (active_days);
 
 -- Down Migration
+ALTER TABLE crm.identity_totals DROP COLUMN active_days;
 DROP TABLE crm.identity_room_totals;
 DROP TABLE crm.extractions;
