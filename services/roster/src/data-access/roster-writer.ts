@@ -1,0 +1,162 @@
+import type { PoolClient } from '@doitcrm/kit';
+import type { ClassValues, CommitPlan, Ref, StudentValues } from '../domain/commit-plan.ts';
+import type { RosterSnapshot } from '../domain/snapshot.ts';
+import { writeLogged, type LoggedKey } from './change-log.ts';
+
+export interface AppliedPlan {
+  logged: LoggedKey[];
+  classIds: number[];
+  studentIds: number[];
+}
+
+const CLASS_UNNEST = `unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[])
+  AS u (id, level_id, room_id, name, teacher, head, start_time, end_time, progress, promotion)`;
+const STUDENT_UNNEST = `unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+  AS u (id, name, english_name, status, school, address, national_id)`;
+
+/** Writes a commit plan set-based (one statement per table and kind), each row's images logged for undo on the way. */
+export async function applyPlan(client: PoolClient, importId: number, plan: CommitPlan, snapshot: RosterSnapshot): Promise<AppliedPlan> {
+  const logged: LoggedKey[] = [];
+  const newIds = new Map<string, number>();
+  const staffIds = await writeStaff(client, importId, plan, snapshot, logged);
+  const levelIds = new Map(snapshot.levels.map((l) => [l.name, l.id]));
+  const staffOf = (name: string | null) => (name === null ? null : staffIds.get(name) ?? null);
+
+  const classIds = await allocate(client, 'crm.classes', plan.classInserts.length);
+  plan.classInserts.forEach((item, i) => newIds.set(item.newKey, classIds[i]!));
+  const classColumns = (rows: Array<{ id: number } & ClassValues>) => [
+    rows.map((c) => c.id), rows.map((c) => levelIds.get(c.levelName)), rows.map((c) => c.roomId), rows.map((c) => c.name),
+    rows.map((c) => staffOf(c.teacher)), rows.map((c) => staffOf(c.headTeacher)), rows.map((c) => c.startTime),
+    rows.map((c) => c.endTime), rows.map((c) => c.courseProgress), rows.map((c) => c.promotion),
+  ];
+  if (plan.classInserts.length > 0) {
+    logged.push(...await writeLogged(client, {
+      importId, table: 'classes', op: 'insert',
+      write: `INSERT INTO crm.classes (id, level_id, room_id, name, teacher_staff_id, head_teacher_staff_id, start_time, end_time, course_progress, promotion)
+              SELECT u.* FROM ${CLASS_UNNEST} RETURNING *`,
+      params: classColumns(plan.classInserts.map((c) => ({ ...c, id: newIds.get(c.newKey)! }))),
+    }));
+  }
+  if (plan.classUpdates.length > 0) {
+    logged.push(...await writeLogged(client, {
+      importId, table: 'classes', op: 'update',
+      before: `SELECT t.* FROM crm.classes t JOIN ${CLASS_UNNEST} ON t.id = u.id`,
+      write: `UPDATE crm.classes c SET level_id = u.level_id, room_id = u.room_id, name = u.name, teacher_staff_id = u.teacher,
+                head_teacher_staff_id = u.head, start_time = u.start_time, end_time = u.end_time, course_progress = u.progress,
+                promotion = u.promotion, is_active = true, updated_at = now()
+              FROM ${CLASS_UNNEST} WHERE c.id = u.id RETURNING c.*`,
+      params: classColumns(plan.classUpdates),
+    }));
+  }
+
+  const studentIds = await allocate(client, 'crm.students', plan.studentInserts.length);
+  plan.studentInserts.forEach((item, i) => newIds.set(item.newKey, studentIds[i]!));
+  const studentColumns = (rows: Array<{ id: number } & StudentValues>) => [
+    rows.map((s) => s.id), rows.map((s) => s.name), rows.map((s) => s.englishName), rows.map((s) => s.status),
+    rows.map((s) => s.school), rows.map((s) => s.address), rows.map((s) => s.nationalId),
+  ];
+  if (plan.studentInserts.length > 0) {
+    logged.push(...await writeLogged(client, {
+      importId, table: 'students', op: 'insert',
+      write: `INSERT INTO crm.students (id, name, english_name, status, school, address, national_id) SELECT u.* FROM ${STUDENT_UNNEST} RETURNING *`,
+      params: studentColumns(plan.studentInserts.map((s) => ({ ...s, id: newIds.get(s.newKey)! }))),
+    }));
+  }
+  if (plan.studentUpdates.length > 0) {
+    logged.push(...await writeLogged(client, {
+      importId, table: 'students', op: 'update',
+      before: `SELECT t.* FROM crm.students t JOIN ${STUDENT_UNNEST} ON t.id = u.id`,
+      write: `UPDATE crm.students t SET english_name = u.english_name, status = u.status, school = u.school, address = u.address,
+                national_id = u.national_id, updated_at = now()
+              FROM ${STUDENT_UNNEST} WHERE t.id = u.id RETURNING t.*`,
+      params: studentColumns(plan.studentUpdates),
+    }));
+  }
+
+  await writeEnrolments(client, importId, plan, newIds, logged);
+  await writeContacts(client, importId, plan, newIds, logged);
+  const touchedClasses = new Set([...plan.classUpdates.map((c) => c.id), ...classIds, ...plan.enrolmentInserts.map((e) => resolve(e.classRef, newIds))]);
+  const touchedStudents = new Set([
+    ...plan.studentUpdates.map((s) => s.id), ...studentIds, ...plan.enrolmentInserts.map((e) => resolve(e.student, newIds)),
+    ...plan.enrolmentUpdates.map((e) => e.studentId), ...plan.contactInserts.map((c) => resolve(c.student, newIds)),
+  ]);
+  return { logged, classIds: [...touchedClasses], studentIds: [...touchedStudents] };
+}
+
+function resolve(ref: Ref, newIds: Map<string, number>): number {
+  if ('id' in ref) return ref.id;
+  const id = newIds.get(ref.newKey);
+  if (id === undefined) throw new Error(`no id for ${ref.newKey}`);
+  return id;
+}
+
+/** ids taken from the sequence first, so each planned row knows its id without a natural key to return by */
+async function allocate(client: PoolClient, table: string, count: number): Promise<number[]> {
+  if (count === 0) return [];
+  const { rows } = await client.query<{ id: number }>(
+    'SELECT nextval(pg_get_serial_sequence($1, \'id\'))::int AS id FROM generate_series(1, $2::int)', [table, count],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** New teacher names become staff, linked to their WeCom identity when exactly one staff identity carries that name. */
+async function writeStaff(client: PoolClient, importId: number, plan: CommitPlan, snapshot: RosterSnapshot, logged: LoggedKey[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (const s of [...snapshot.staff].reverse()) ids.set(s.name, s.id);
+  if (plan.staff.length === 0) return ids;
+  const keys = await writeLogged(client, {
+    importId, table: 'staff', op: 'insert',
+    write: `INSERT INTO crm.staff (name, role, identity_id)
+            SELECT u.name, u.role,
+                   (SELECT CASE WHEN count(*) = 1 THEN min(i.id) END FROM crm.identities i
+                    WHERE i.id_type = 'user_id' AND i.user_role IN ('teacher', 'head_teacher', 'advisor')
+                      AND (i.business_name = u.name OR (i.business_name IS NULL AND i.wecom_nickname = u.name))
+                      AND NOT EXISTS (SELECT 1 FROM crm.staff s WHERE s.identity_id = i.id))
+            FROM unnest($1::text[], $2::text[]) AS u (name, role) RETURNING *`,
+    params: [plan.staff.map((s) => s.name), plan.staff.map((s) => s.role)],
+  });
+  logged.push(...keys);
+  const { rows } = await client.query<{ id: number; name: string }>('SELECT id, name FROM crm.staff WHERE id = ANY($1::int[])', [keys.map((k) => Number(k.key.id))]);
+  for (const row of rows) ids.set(row.name, row.id);
+  return ids;
+}
+
+async function writeEnrolments(client: PoolClient, importId: number, plan: CommitPlan, newIds: Map<string, number>, logged: LoggedKey[]): Promise<void> {
+  if (plan.enrolmentInserts.length > 0) {
+    logged.push(...await writeLogged(client, {
+      importId, table: 'enrolments', op: 'insert',
+      write: `INSERT INTO crm.enrolments (student_id, class_id, status) SELECT * FROM unnest($1::int[], $2::int[], $3::text[]) ON CONFLICT DO NOTHING RETURNING *`,
+      params: [plan.enrolmentInserts.map((e) => resolve(e.student, newIds)), plan.enrolmentInserts.map((e) => resolve(e.classRef, newIds)), plan.enrolmentInserts.map((e) => e.status)],
+    }));
+  }
+  if (plan.enrolmentUpdates.length > 0) {
+    const unnest = 'unnest($1::int[], $2::int[], $3::text[]) AS u (s, c, status)';
+    logged.push(...await writeLogged(client, {
+      importId, table: 'enrolments', op: 'update',
+      before: `SELECT t.* FROM crm.enrolments t JOIN ${unnest} ON t.student_id = u.s AND t.class_id = u.c`,
+      write: `UPDATE crm.enrolments e SET status = u.status FROM ${unnest} WHERE e.student_id = u.s AND e.class_id = u.c RETURNING e.*`,
+      params: [plan.enrolmentUpdates.map((e) => e.studentId), plan.enrolmentUpdates.map((e) => e.classId), plan.enrolmentUpdates.map((e) => e.status)],
+    }));
+  }
+}
+
+async function writeContacts(client: PoolClient, importId: number, plan: CommitPlan, newIds: Map<string, number>, logged: LoggedKey[]): Promise<void> {
+  if (plan.contactInserts.length > 0) {
+    logged.push(...await writeLogged(client, {
+      importId, table: 'student_contacts', op: 'insert',
+      write: `INSERT INTO crm.student_contacts (student_id, phone, name, relation) SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[])
+              ON CONFLICT (student_id, phone) DO NOTHING RETURNING *`,
+      params: [plan.contactInserts.map((c) => resolve(c.student, newIds)), plan.contactInserts.map((c) => c.phone), plan.contactInserts.map((c) => c.name),
+        plan.contactInserts.map((c) => c.relation)],
+    }));
+  }
+  if (plan.contactUpdates.length > 0) {
+    const unnest = 'unnest($1::int[], $2::text[], $3::text[]) AS u (id, name, relation)';
+    logged.push(...await writeLogged(client, {
+      importId, table: 'student_contacts', op: 'update',
+      before: `SELECT t.* FROM crm.student_contacts t JOIN ${unnest} ON t.id = u.id`,
+      write: `UPDATE crm.student_contacts t SET name = u.name, relation = u.relation FROM ${unnest} WHERE t.id = u.id RETURNING t.*`,
+      params: [plan.contactUpdates.map((c) => c.id), plan.contactUpdates.map((c) => c.name), plan.contactUpdates.map((c) => c.relation)],
+    }));
+  }
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { recordAudit, type AuditEntry, type Pool, type Queryable } from '@doitcrm/kit';
+import { discardStalePreviews, findImport, findImportSummary, insertImport, lastCommitOfFile, type ImportRecord } from '../data-access/import-repository.ts';
+import { readSettings } from '../data-access/settings-repository.ts';
+import { loadSnapshot } from '../data-access/snapshot-repository.ts';
+import { ENCODING_LABELS, type DetectedEncoding } from './decode-upload.ts';
+import { diffRoster, diffToken } from './diff-roster.ts';
+import type { RosterDiff } from './diff-types.ts';
+import { warning, type ImportKind, type RosterDraft } from './draft.ts';
+import { parseRosterFile } from './parse-roster-file.ts';
+
+export type Actor = Omit<AuditEntry, 'action' | 'targetType' | 'targetId' | 'details'>;
+
+export interface PreviewResult {
+  record: Omit<ImportRecord, 'draft'>;
+  encodingLabel: string;
+  draft: RosterDraft;
+  diff: RosterDiff;
+  token: string;
+  previouslyCommitted: { id: number; committedAt: Date } | null;
+}
+
+/** Upload → parsed draft kept server-side → diff against the database. Nothing in the roster is written. */
+export async function previewUpload(pool: Pool, upload: { bytes: Buffer; fileName: string; kind?: ImportKind }, actor: Actor): Promise<PreviewResult> {
+  const parsed = parseRosterFile(upload.bytes, upload.fileName, upload.kind);
+  const settings = await readSettings(pool);
+  const draft = settings.storeNationalId ? parsed.draft : withoutNationalIds(parsed.draft);
+  const sha256 = createHash('sha256').update(upload.bytes).digest('hex');
+  await discardStalePreviews(pool);
+  const id = await insertImport(pool, {
+    kind: draft.kind, fileName: upload.fileName, fileSize: upload.bytes.length, fileSha256: sha256, encoding: parsed.encoding, draft,
+    createdBy: actor.userId ?? null,
+  });
+  await recordAudit(pool, { ...actor, action: 'roster.import.preview', targetType: 'roster_import', targetId: id, details: { file: upload.fileName, kind: draft.kind } });
+  const diff = diffRoster(draft, await loadSnapshot(pool, draft.students.map((s) => s.name)));
+  return {
+    record: (await findImportSummary(pool, id))!,
+    encodingLabel: ENCODING_LABELS[parsed.encoding],
+    draft,
+    diff,
+    token: diffToken(diff),
+    previouslyCommitted: await lastCommitOfFile(pool, sha256),
+  };
+}
+
+export async function loadPreview(db: Queryable, id: number): Promise<PreviewResult | null> {
+  const record = await findImport(db, id);
+  if (!record) return null;
+  const { draft, ...summary } = record;
+  // only a preview has a draft to compare; committed and discarded imports keep just their report
+  const diff = record.status === 'previewed' ? diffRoster(draft, await loadSnapshot(db, draft.students.map((s) => s.name))) : emptyDiff(draft);
+  return {
+    record: summary,
+    encodingLabel: ENCODING_LABELS[record.encoding as DetectedEncoding] ?? record.encoding,
+    draft,
+    diff,
+    token: diffToken(diff),
+    previouslyCommitted: record.status === 'previewed' ? await lastCommitOfFile(db, record.fileSha256) : null,
+  };
+}
+
+function emptyDiff(draft: RosterDraft): RosterDiff {
+  const none = { new: 0, changed: 0, unchanged: 0, unmatched: 0 };
+  return { classes: [], students: [], absent: [], warnings: draft.warnings ?? [], summary: { classes: none, students: none, absent: 0 } };
+}
+
+/** Children's ID numbers are not kept unless an admin turned that on; they never reach the stored draft. */
+function withoutNationalIds(draft: RosterDraft): RosterDraft {
+  const dropped = draft.students.filter((s) => s.nationalId !== null).length;
+  if (dropped === 0) return draft;
+  return {
+    ...draft,
+    students: draft.students.map((s) => ({ ...s, nationalId: null })),
+    warnings: [...draft.warnings, warning(`文件中有 ${dropped} 个学员身份证号，按设置不保存（设置 → 保存儿童身份证号）`, { field: '学员身份证号码' })],
+  };
+}

@@ -1,0 +1,95 @@
+import { Router } from 'express';
+import {
+  NotFoundError, ValidationError, auditFromRequest, parseBody, parseParams, parseQuery, recordAudit, requireRole, withTransaction,
+  type ServiceContext,
+} from '@doitcrm/kit';
+import type { RosterConfig } from '../../config.ts';
+import type { RosterConfigInfo } from '../../contract.ts';
+import { findImport, listImports, markDiscarded } from '../../data-access/import-repository.ts';
+import { readSettings, writeSettings } from '../../data-access/settings-repository.ts';
+import { commitImport } from '../../domain/commit-import.ts';
+import { editDraft } from '../../domain/edit-draft.ts';
+import { loadPreview, previewUpload, type Actor } from '../../domain/preview-import.ts';
+import { undoImport } from '../../domain/undo-import.ts';
+import { STUDENT_STATUSES } from '../../domain/statuses.ts';
+import { commitBody, draftEditBody, importIdParams, importsQuery, kindField, settingsBody } from './import-schemas.ts';
+import { importJson, previewJson } from './preview-json.ts';
+import { receiveCsv } from './upload.ts';
+
+export function actorOf(req: Parameters<typeof auditFromRequest>[0]): Actor {
+  const { action: _action, ...actor } = auditFromRequest(req, { service: 'roster', action: '' });
+  return actor;
+}
+
+export function createImportRoutes(context: ServiceContext<RosterConfig>): Router {
+  const router = Router();
+  const { pool } = context;
+  const maxUploadBytes = Math.round(context.config.ROSTER_MAX_UPLOAD_MB * 1024 * 1024);
+
+  router.get('/config', async (_req, res) => {
+    const settings = await readSettings(pool);
+    const info: RosterConfigInfo = { maxUploadBytes, storeNationalId: settings.storeNationalId, statuses: [...STUDENT_STATUSES] };
+    res.json(info);
+  });
+
+  router.put('/settings', requireRole('admin'), async (req, res) => {
+    const body = parseBody(settingsBody, req);
+    await withTransaction(pool, async (client) => {
+      await writeSettings(client, body, req.user?.id ?? null);
+      await recordAudit(client, auditFromRequest(req, { service: 'roster', action: 'roster.settings.update', targetType: 'roster_settings', details: body }));
+    });
+    res.json(body);
+  });
+
+  router.get('/imports', requireRole('staff'), async (req, res) => {
+    const query = parseQuery(importsQuery, req);
+    const page = await listImports(pool, query);
+    res.json({ items: page.items.map(importJson), nextCursor: page.nextCursor });
+  });
+
+  router.post('/imports', requireRole('staff'), async (req, res) => {
+    const upload = await receiveCsv(req, maxUploadBytes);
+    const kind = kindField.safeParse(upload.fields.kind || undefined);
+    if (!kind.success) throw new ValidationError('kind 只能是 matrix 或 enrolment', [{ field: 'kind', message: 'must be matrix or enrolment' }]);
+    const preview = await previewUpload(pool, { bytes: upload.bytes, fileName: upload.fileName, kind: kind.data }, actorOf(req));
+    res.status(201).json(previewJson(preview));
+  });
+
+  router.get('/imports/:id', requireRole('staff'), async (req, res) => {
+    const { id } = parseParams(importIdParams, req);
+    const preview = await loadPreview(pool, id);
+    if (!preview) throw new NotFoundError(`没有导入记录 ${id}`);
+    res.json(previewJson(preview));
+  });
+
+  router.patch('/imports/:id/draft', requireRole('staff'), async (req, res) => {
+    const { id } = parseParams(importIdParams, req);
+    const body = parseBody(draftEditBody, req);
+    await editDraft(pool, id, body.edits, actorOf(req));
+    res.json(previewJson((await loadPreview(pool, id))!));
+  });
+
+  router.post('/imports/:id/commit', requireRole('staff'), async (req, res) => {
+    const { id } = parseParams(importIdParams, req);
+    const body = parseBody(commitBody, req);
+    const report = await commitImport(pool, id, body, actorOf(req));
+    const record = await findImport(pool, id);
+    res.json({ report, import: importJson(record!) });
+  });
+
+  router.post('/imports/:id/undo', requireRole('staff'), async (req, res) => {
+    const { id } = parseParams(importIdParams, req);
+    const result = await undoImport(pool, id, actorOf(req));
+    const record = await findImport(pool, id);
+    res.json({ ...result, import: importJson(record!) });
+  });
+
+  router.delete('/imports/:id', requireRole('staff'), async (req, res) => {
+    const { id } = parseParams(importIdParams, req);
+    await markDiscarded(pool, id);
+    await recordAudit(pool, auditFromRequest(req, { service: 'roster', action: 'roster.import.discard', targetType: 'roster_import', targetId: id }));
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,4 @@
+import { createServiceApp } from '@doitcrm/ui';
+import App from './App.vue';
+
+createServiceApp(App).mount('#app');
