@@ -11,7 +11,8 @@ describe('generateSchool: silent group members', () => {
     const school = generateSchool({ silentMembers: 200 });
     const members = groupMembers(school);
     const silent = new Map(school.silentMembers.map((m) => [m.externalId, m]));
-    const records = [...generateArchive(school, { messages: 20_000 })].filter((line) => typeof line !== 'string' && line.action === 'send');
+    const records = [...generateArchive(school, { messages: 20_000 })]
+      .filter((line): line is Record<string, unknown> => typeof line !== 'string' && line.action === 'send');
     const times = records.map((record) => Number(record.msgtime));
     const [firstMs, lastMs] = [Math.min(...times), Math.max(...times)];
 

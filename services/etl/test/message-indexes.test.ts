@@ -22,6 +22,10 @@ const READ_PATHS: Array<{ name: string; sql: (sample: Sample) => string; index: 
   { name: "the archive's seq high-water mark", index: 'messages_seq_idx', sql: () => 'SELECT max(seq) FROM chat.messages WHERE seq IS NOT NULL' },
   { name: "one import run's rows (the mapper's id extraction)", index: 'messages_import_run_idx',
     sql: () => 'SELECT DISTINCT from_id FROM chat.messages WHERE import_run_id = 2' }, // a later run, small next to the archive
+  { name: "full-text search (the messages service's character bigrams)", index: 'messages_text_bigrams_idx',
+    sql: () => "SELECT msgid FROM chat.messages WHERE insight.bigrams(insight.message_text(msgtype, payload)) @> insight.bigrams('退费投诉') LIMIT 30" },
+  { name: "a person's 1:1 messages received, newest first", index: 'messages_direct_to_time_idx',
+    sql: (s) => `SELECT msgid FROM chat.messages WHERE room_id IS NULL AND to_ids[1] = '${s.fromId}' ORDER BY msgtime DESC LIMIT 50` },
 ];
 
 interface Sample { roomId: string; fromId: string; silentMember: string; recent: string }
