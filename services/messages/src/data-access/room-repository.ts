@@ -1,0 +1,126 @@
+import type { Queryable } from '@doitcrm/kit';
+import type { MessageView, Page, PersonRole, RoomDetail, RoomStats, RoomTree, RoomTreeSection } from '../contract.ts';
+import type { MessageCursor } from './keyset-cursor.ts';
+import { toPage } from './keyset-cursor.ts';
+import {
+  FROM_UNMAPPED_PARENT, IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, beforeCursor, displayName, sqlParams, toMessageView, type MessageRow,
+} from './message-rows.ts';
+
+/** Midnight of today in the display time zone, as SQL over parameter `tz`. */
+const todayStart = (tz: string) => `(date_trunc('day', now() AT TIME ZONE ${tz}) AT TIME ZONE ${tz})`;
+const NOT_A_CLASS_ROOM = 'NOT EXISTS (SELECT 1 FROM crm.classes c WHERE c.room_id = r.original_id)';
+
+export async function readRoomTree(db: Queryable): Promise<RoomTree> {
+  const { rows } = await db.query<{
+    section_id: number; section_name: string; level_id: number; level_name: string;
+    class_id: number | null; class_name: string | null; room_id: string | null; room_name: string | null;
+  }>(
+    `SELECT sec.id AS section_id, sec.name AS section_name, l.id AS level_id, l.name AS level_name,
+            c.id AS class_id, c.name AS class_name, c.room_id, ${displayName('r', 'c.name')} AS room_name
+     FROM crm.sections sec
+     JOIN crm.levels l ON l.section_id = sec.id AND l.is_active
+     LEFT JOIN crm.classes c ON c.level_id = l.id AND c.is_active AND c.room_id IS NOT NULL
+     LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = c.room_id
+     WHERE sec.is_active
+     ORDER BY sec.sort_order, l.sort_order, c.name, c.id`);
+  const sections: RoomTreeSection[] = [];
+  for (const row of rows) {
+    let section = sections.find((candidate) => candidate.sectionId === row.section_id);
+    if (!section) sections.push(section = { sectionId: row.section_id, sectionName: row.section_name, levels: [] });
+    let level = section.levels.find((candidate) => candidate.levelId === row.level_id);
+    if (!level) section.levels.push(level = { levelId: row.level_id, levelName: row.level_name, classes: [] });
+    if (row.class_id !== null && row.room_id) {
+      level.classes.push({ classId: row.class_id, className: row.class_name!, roomId: row.room_id, roomName: row.room_name! });
+    }
+  }
+  const others = await db.query<{ original_id: string; room_name: string; notes: string | null }>(
+    `SELECT r.original_id, ${displayName('r', 'r.original_id')} AS room_name, r.notes FROM crm.identities r
+     WHERE r.id_type = 'room_id' AND ${NOT_A_CLASS_ROOM}
+     ORDER BY r.business_name NULLS LAST, r.original_id`);
+  return {
+    classRooms: sections,
+    otherRooms: others.rows.map((row) => ({ roomId: row.original_id, roomName: row.room_name, notes: row.notes })),
+  };
+}
+
+export async function readRoomStats(db: Queryable, timezone: string): Promise<RoomStats> {
+  const { rows: [row] } = await db.query<{
+    total_rooms: number; class_rooms: number; other_rooms: number; today: number; week: number; active_today: number;
+  }>(
+    `SELECT (SELECT count(*) FROM crm.identities WHERE id_type = 'room_id')::int AS total_rooms,
+            (SELECT count(*) FROM crm.classes WHERE room_id IS NOT NULL)::int AS class_rooms,
+            (SELECT count(*) FROM crm.identities r WHERE r.id_type = 'room_id' AND ${NOT_A_CLASS_ROOM})::int AS other_rooms,
+            today.messages AS today, today.rooms AS active_today,
+            (SELECT count(*) FROM chat.messages m WHERE m.msgtime >= now() - interval '7 days' AND m.room_id IS NOT NULL)::int AS week
+     FROM (SELECT count(*)::int AS messages, count(DISTINCT m.room_id)::int AS rooms FROM chat.messages m
+           WHERE m.msgtime >= ${todayStart('$1')} AND m.room_id IS NOT NULL) today`,
+    [timezone]);
+  return {
+    totalRooms: row!.total_rooms, classRoomsCount: row!.class_rooms, otherRoomsCount: row!.other_rooms,
+    todayMessages: row!.today, weekMessages: row!.week, activeRoomsToday: row!.active_today,
+  };
+}
+
+export async function roomMessagesPage(
+  db: Queryable,
+  query: { roomId: string; start: Date | null; end: Date | null; onlyUnmapped: boolean; cursor: MessageCursor | null; limit: number },
+): Promise<Page<MessageView>> {
+  const { values, param } = sqlParams([query.roomId]);
+  const conditions = ['m.room_id = $1', IS_CHAT, beforeCursor(query.cursor, param)];
+  if (query.start) conditions.push(`m.msgtime >= ${param(query.start)}`);
+  if (query.end) conditions.push(`m.msgtime <= ${param(query.end)}`);
+  if (query.onlyUnmapped) conditions.push(FROM_UNMAPPED_PARENT);
+  const { rows } = await db.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM chat.messages m ${SENDER_JOIN}
+     WHERE ${conditions.join(' AND ')} ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(query.limit + 1)}`,
+    values);
+  return toPage(rows, query.limit, (row) => toMessageView(row));
+}
+
+export async function readRoomDetail(db: Queryable, roomId: string, timezone: string): Promise<RoomDetail | null> {
+  const { rows: [info] } = await db.query<{
+    room_name: string; notes: string | null; class_id: number | null; class_name: string | null; level_name: string | null;
+    section_name: string | null; known: boolean;
+  }>(
+    `SELECT ${displayName('r', 'coalesce(c.name, $1)')} AS room_name, r.notes, c.id AS class_id, c.name AS class_name,
+            l.name AS level_name, sec.name AS section_name, (r.id IS NOT NULL OR c.id IS NOT NULL) AS known
+     FROM (SELECT $1::text AS room_id) q
+     LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = q.room_id
+     LEFT JOIN crm.classes c ON c.room_id = q.room_id
+     LEFT JOIN crm.levels l ON l.id = c.level_id
+     LEFT JOIN crm.sections sec ON sec.id = l.section_id`, [roomId]);
+  const { rows: [stats] } = await db.query<{
+    total: number; members: number; first_at: Date | null; last_at: Date | null; week: number; today: number;
+  }>(
+    `SELECT count(*)::int AS total, count(DISTINCT m.from_id)::int AS members, min(m.msgtime) AS first_at, max(m.msgtime) AS last_at,
+            count(*) FILTER (WHERE m.msgtime >= now() - interval '7 days')::int AS week,
+            count(*) FILTER (WHERE m.msgtime >= ${todayStart('$2')})::int AS today
+     FROM chat.messages m WHERE m.room_id = $1 AND ${IS_CHAT}`, [roomId, timezone]);
+  if (!info!.known && stats!.total === 0) return null;
+  const members = await db.query<{ from_id: string; name: string; user_role: PersonRole | null; message_count: number; last_active: Date }>(
+    `SELECT t.from_id, ${displayName('s', 't.from_id')} AS name, s.user_role, t.message_count, t.last_active
+     FROM (SELECT m.from_id, count(*)::int AS message_count, max(m.msgtime) AS last_active FROM chat.messages m
+           WHERE m.room_id = $1 AND m.from_id IS NOT NULL AND ${IS_CHAT} GROUP BY m.from_id ORDER BY count(*) DESC, m.from_id LIMIT 20) t
+     LEFT JOIN crm.identities s ON s.id_type = 'user_id' AND s.original_id = t.from_id
+     ORDER BY t.message_count DESC, t.from_id`, [roomId]);
+  return {
+    roomId,
+    roomName: info!.room_name,
+    notes: info!.notes,
+    classId: info!.class_id,
+    className: info!.class_name,
+    levelName: info!.level_name,
+    sectionName: info!.section_name,
+    stats: {
+      totalMessages: stats!.total,
+      activeMembers: stats!.members,
+      firstMessageTime: stats!.first_at?.toISOString() ?? null,
+      lastMessageTime: stats!.last_at?.toISOString() ?? null,
+      messages7Days: stats!.week,
+      messagesToday: stats!.today,
+    },
+    members: members.rows.map((row) => ({
+      id: row.from_id, name: row.name, role: row.user_role, messageCount: row.message_count, lastActive: row.last_active.toISOString(),
+    })),
+  };
+}

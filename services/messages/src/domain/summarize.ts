@@ -1,0 +1,61 @@
+import { isCozeError } from '@doitcrm/coze';
+import type { JobReporter, Pool } from '@doitcrm/kit';
+import type { SummaryRecord } from '../contract.ts';
+import { finishSummary, markSummaryRunning } from '../data-access/summary-repository.ts';
+import { aggregateCohort } from './aggregate-cohort.ts';
+import { formatLocalTime } from './beijing-time.ts';
+import type { SummaryBots } from './summary-bots.ts';
+
+/** What one chat may carry: beyond it the transcript is cut (and says so) rather than refused by the bot. */
+export const MAX_TRANSCRIPT_CHARS = 60_000;
+export const NO_MESSAGES = '该时间范围内没有消息数据 (no messages in the window)';
+
+export interface SummarizeDeps {
+  pool: Pool;
+  bots: SummaryBots;
+  timezone: string;
+}
+
+/** The transcript sent to the bot: a title line with the window, then the cohort text (newest kept per person). */
+export function transcriptFor(summary: SummaryRecord, text: string, people: number, timezone: string): string {
+  const day = (iso: string) => formatLocalTime(iso, timezone).slice(0, 10);
+  const title = `${summary.mode === 'teacher' ? '老师' : '家长'}沟通记录：${people}人 (${day(summary.windowStart)} ~ ${day(summary.windowEnd)})`;
+  const body = text.length > MAX_TRANSCRIPT_CHARS ? `${text.slice(0, MAX_TRANSCRIPT_CHARS)}\n…（内容过长，其余省略）` : text;
+  return `${title}\n\n${body}`;
+}
+
+/**
+ * Runs one summary: gathers the inputs as they are now, streams the bot's answer into the job's progress (pages
+ * watch it over SSE), and stores the result with its inputs. Failures are stored with Coze's explanation.
+ */
+export async function summarize(deps: SummarizeDeps, summary: SummaryRecord, reporter: JobReporter): Promise<void> {
+  const cohort = await aggregateCohort(deps.pool, summary.subjectIds, { start: new Date(summary.windowStart), end: new Date(summary.windowEnd) },
+    summary.maxPerPerson, deps.timezone);
+  if (cohort.totalMessages === 0) {
+    await finishSummary(deps.pool, summary.id, { status: 'failed', error: NO_MESSAGES, messageCount: 0 });
+    await reporter.fail(NO_MESSAGES);
+    return;
+  }
+  await markSummaryRunning(deps.pool, summary.id, cohort.totalMessages);
+  await reporter.progress(0, null, '');
+  const started = Date.now();
+  let streamed = '';
+  try {
+    const result = await deps.bots.client.chat({
+      botId: summary.botId,
+      userId: `doitcrm_summary_${summary.id}`,
+      content: transcriptFor(summary, cohort.text, cohort.totalUsers, deps.timezone),
+      onDelta: (delta) => {
+        streamed += delta;
+        void reporter.progress(streamed.length, null, streamed).catch(() => {});
+      },
+    });
+    const durationMs = Date.now() - started;
+    await finishSummary(deps.pool, summary.id, { status: 'succeeded', summary: result.text, durationMs });
+    await reporter.succeed({ summaryId: summary.id, messageCount: cohort.totalMessages, durationMs }, result.text);
+  } catch (error) {
+    const message = isCozeError(error) ? error.message : `总结失败 (${error instanceof Error ? error.message : String(error)})`;
+    await finishSummary(deps.pool, summary.id, { status: 'failed', error: message, durationMs: Date.now() - started });
+    await reporter.fail(message);
+  }
+}
