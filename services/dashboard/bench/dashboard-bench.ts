@@ -1,0 +1,165 @@
+// npm run bench:dashboard -- [--messages 1000000] [--runs 30] [--keep] [--reuse <database kept by --keep>] [--skip-original]
+// The dashboard's reads on the demo school with a generated archive ending now, the original's view queries (spec
+// §1.7, §7) on the same data in the same run, and the incremental refresh after importing 10,000 new messages.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { migrate, redactUrl } from '@doitcrm/db';
+import { generateSchool, loadSchool, writeArchiveFile } from '@doitcrm/demo-data';
+import { listAlerts } from '../src/data-access/alert-repository.ts';
+import { readSchoolCounts, readWindowNumbers } from '../src/data-access/overview-repository.ts';
+import { readSettings } from '../src/data-access/settings-repository.ts';
+import { resolveWindow } from '../src/domain/day-window.ts';
+import { evaluateAlerts } from '../src/domain/evaluate-alerts.ts';
+import { readClassDetails } from '../src/domain/read-class-details.ts';
+import { readClassList } from '../src/domain/read-class-stats.ts';
+import { refreshRollups } from '../src/domain/refresh-rollups.ts';
+import { readTrends } from '../src/domain/trends.ts';
+import { ORIGINAL_ALERTS_SQL, ORIGINAL_CLASS_STATS_SQL } from './original-queries.ts';
+
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '200000' }, runs: { type: 'string', default: '30' }, keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' }, 'skip-original': { type: 'boolean', default: false },
+  },
+});
+const messages = Number(values.messages);
+const runs = Number(values.runs);
+const timezone = 'Asia/Shanghai';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/doitcrm');
+const benchDb = values.reuse ?? `doitcrm_bench_dashboard_${Date.now()}`;
+if (!/^doitcrm_bench_dashboard_\d+$/.test(benchDb)) throw new Error(`--reuse takes a database this bench kept, got ${benchDb}`);
+const benchUrl = new URL(serverUrl);
+benchUrl.pathname = `/${benchDb}`;
+
+const line = (label: string, text: string) => console.log(`${label.padEnd(52)} ${text}`);
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function time(fn: () => Promise<unknown>, count: number): Promise<{ p50: number; p95: number }> {
+  await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const started = performance.now();
+    await fn();
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
+}
+
+/** One run of an original query, cut off after two minutes (the original had no limit at all). */
+async function timeOriginal(pool: pg.Pool, sql: string): Promise<number | null> {
+  const client = await pool.connect();
+  try {
+    await client.query("SET statement_timeout = '120s'");
+    const started = performance.now();
+    await client.query(sql);
+    return performance.now() - started;
+  } catch {
+    return null;
+  } finally {
+    await client.query('RESET statement_timeout').catch(() => {});
+    client.release();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`dashboard benchmark: ${messages} messages, ${redactUrl(benchUrl.toString())}`);
+  await migrate({ databaseUrl: benchUrl.toString() });
+  const pool = new pg.Pool({ connectionString: benchUrl.toString(), max: 4 });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doitcrm-dashboard-bench-'));
+  try {
+    if (!values.reuse) {
+      const school = generateSchool();
+      await loadSchool(pool, school);
+      const file = path.join(dir, 'archive.jsonl');
+      await writeArchiveFile(file, { messages, school, endAt: new Date(Date.now() - 3_600_000) });
+      const imported = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'services/etl/src/cli.ts'), 'import', file, '--json'],
+        { env: { ...process.env, DATABASE_URL: benchUrl.toString(), AMQP_NAMESPACE: 'bench.' }, encoding: 'utf8' });
+      if (imported.status !== 0) throw new Error(`import failed: ${imported.stderr}`);
+      line('archive imported (not timed here)', imported.stdout.trim().split('\n').pop()!.slice(0, 120));
+
+      let started = performance.now();
+      const built = await refreshRollups(pool, { full: true }, { timezone });
+      line('full rollup build (first start)', `${((performance.now() - started) / 1000).toFixed(1)} s, ${built.parentDays} parent-days, ${built.waits} waits`);
+      started = performance.now();
+      const evaluated = await evaluateAlerts(pool, { timezone });
+      line('alert evaluation', `${(performance.now() - started).toFixed(0)} ms, ${evaluated.open} alerts`);
+      await pool.query('ANALYZE');
+    }
+
+    const settings = await readSettings(pool);
+    const { window, previous } = resolveWindow({ days: 30 }, timezone);
+    const { rows: [busiest] } = await pool.query<{ class_id: number }>(
+      'SELECT class_id FROM dashboard.class_day WHERE day >= $1 GROUP BY class_id ORDER BY sum(messages) DESC LIMIT 1', [window.from]);
+    const origin = { protocol: 'http', hostname: 'localhost' };
+    const cases: Array<[string, () => Promise<unknown>]> = [
+      ['overview (30 days + previous window)', async () => {
+        const counts = await readSchoolCounts(pool);
+        await Promise.all([readWindowNumbers(pool, window, settings.engagement, counts.parents), readWindowNumbers(pool, previous, settings.engagement, counts.parents)]);
+      }],
+      ['class list (30 days, all classes)', () => readClassList(pool, settings, { window, filter: {}, sort: 'hierarchy', order: 'asc', attentionOnly: false })],
+      ['class list (90 days, one 段)', () => readClassList(pool, settings, { window: resolveWindow({ days: 90 }, timezone).window, filter: { sectionId: 1 }, sort: 'activity', order: 'asc', attentionOnly: false })],
+      ['heat map (12 weeks × classes)', () => readTrends(pool, { weeks: 12, groupBy: 'class', filter: {}, timezone })],
+      ['trends (52 weeks per 段)', () => readTrends(pool, { weeks: 52, groupBy: 'section', filter: {}, timezone })],
+      ['alerts (first 100 open)', () => listAlerts(pool, { state: 'active', limit: 100, offset: 0 })],
+      ['class detail (busiest class, 30 days)', () => readClassDetails(pool, settings, busiest!.class_id, window, origin)],
+    ];
+    console.log(`\np50 / p95 over ${runs} runs (in-process, no HTTP):`);
+    const results = new Map<string, { p50: number; p95: number }>();
+    for (const [label, fn] of cases) {
+      const result = await time(fn, runs);
+      results.set(label, result);
+      line(label, `${result.p50.toFixed(1)} ms / ${result.p95.toFixed(1)} ms`);
+    }
+
+    console.log('\nthe original\'s view queries on the same data (one run each, cut off at 120 s):');
+    const skip = values['skip-original'];
+    const originalClassStats = skip ? null : await timeOriginal(pool, ORIGINAL_CLASS_STATS_SQL);
+    const originalAlerts = skip ? null : await timeOriginal(pool, ORIGINAL_ALERTS_SQL);
+    const show = (ms: number | null) => (ms === null ? '> 120 s (cut off)' : `${ms.toFixed(0)} ms`);
+    line('original v_class_parent_comm_stats (class list)', show(originalClassStats));
+    line('original /api/alerts', show(originalAlerts));
+
+    // 10,000 new messages an hour after the archive ends: copies of the latest ones, with new ids
+    await pool.query(
+      `INSERT INTO chat.messages (msgid, action, msgtype, msgtime, from_id, room_id, to_ids, payload, raw)
+       SELECT $1 || msgid, action, msgtype, msgtime + interval '50 minutes', from_id, room_id, to_ids, payload, raw
+       FROM chat.messages WHERE action = 'send' AND msgid NOT LIKE 'bench-%' ORDER BY msgtime DESC LIMIT 10000`, [`bench-${Date.now()}-`]);
+    const { rows: [range] } = await pool.query<{ min: Date; max: Date }>(
+      "SELECT min(msgtime), max(msgtime) FROM chat.messages WHERE msgid LIKE 'bench-%' AND ingested_at > now() - interval '1 minute'");
+    let started = performance.now();
+    await refreshRollups(pool, { minMsgtime: range!.min, maxMsgtime: range!.max }, { timezone });
+    const refreshMs = performance.now() - started;
+    started = performance.now();
+    await evaluateAlerts(pool, { timezone });
+    const alertsMs = performance.now() - started;
+    line('\nincremental refresh after 10,000 new messages', `${refreshMs.toFixed(0)} ms (+ alerts ${alertsMs.toFixed(0)} ms)`);
+
+    console.log('\nResults (targets from the issue):');
+    const worst = Math.max(...[...results.values()].map((result) => result.p95));
+    line('slowest p95', `${worst.toFixed(1)} ms (target ≤ 50) ${worst <= 50 ? 'PASS' : 'MISS'}`);
+    const ratio = (original: number | null, ours: number) => (original === null ? 120_000 / ours : original / ours);
+    const classRatio = ratio(originalClassStats, results.get('class list (30 days, all classes)')!.p50);
+    const alertRatio = ratio(originalAlerts, results.get('alerts (first 100 open)')!.p50);
+    line('original / ours, class list', `${classRatio.toFixed(0)}×${originalClassStats === null ? ' (at least)' : ''} (target ≥ 20) ${classRatio >= 20 ? 'PASS' : 'MISS'}`);
+    line('original / ours, alerts', `${alertRatio.toFixed(0)}×${originalAlerts === null ? ' (at least)' : ''} (target ≥ 20) ${alertRatio >= 20 ? 'PASS' : 'MISS'}`);
+    line('refresh after 10,000 messages', `${(refreshMs / 1000).toFixed(2)} s (target ≤ 2 s) ${refreshMs <= 2000 ? 'PASS' : 'MISS'}`);
+  } finally {
+    await pool.end();
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (!values.keep && !values.reuse) {
+      const admin = new pg.Client({ connectionString: new URL('/postgres', serverUrl).toString() });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`);
+      await admin.end();
+    } else console.log(`kept ${benchDb}`);
+  }
+}
+
+await main();

@@ -1,0 +1,109 @@
+import type { Queryable } from '@doitcrm/kit';
+import type { DayWindow } from '../contract.ts';
+import { activeDaySql, type EngagementRule } from '../domain/engagement.ts';
+import { classesCte, type ClassFilter } from './class-filter.ts';
+import { prepared } from './prepared.ts';
+
+export interface ClassStatsRow {
+  classId: number;
+  className: string;
+  roomId: string | null;
+  startTime: string | null;
+  endTime: string | null;
+  courseProgress: string | null;
+  promotion: string | null;
+  sectionId: number;
+  sectionName: string;
+  sectionOrder: number;
+  levelId: number;
+  levelName: string;
+  levelOrder: number;
+  teacher: string | null;
+  headTeacher: string | null;
+  students: { total: number; enrolled: number; paused: number; refunded: number };
+  parents: number;
+  activeParents: number;
+  messages: number;
+  parentMessages: number;
+  lastContactAt: Date | null;
+  silentParents: number;
+  medianResponseMinutes: number | null;
+}
+
+export interface ClassStatsParams {
+  window: DayWindow;
+  rule: EngagementRule;
+  silentDays: number;
+  filter: ClassFilter;
+}
+
+/**
+ * Every number of the class list for the window, from the rollups and the (small) roster tables. Silence is
+ * measured to now: parents of enrolled (在读) students who sent nothing in the class's group or to its teachers for
+ * more than `silentDays` days, or never.
+ */
+export async function readClassStats(db: Queryable, params: ClassStatsParams): Promise<ClassStatsRow[]> {
+  const cte = classesCte(params.filter, 6);
+  const { rows } = await db.query(prepared('class-stats', `WITH ${cte.sql},
+     stu AS (
+       SELECT e.class_id, count(*)::int AS total, count(*) FILTER (WHERE e.status = '在读')::int AS enrolled,
+              count(*) FILTER (WHERE e.status = '休学')::int AS paused, count(*) FILTER (WHERE e.status = '已退费')::int AS refunded
+       FROM crm.enrolments e WHERE e.class_id IN (SELECT class_id FROM cls) GROUP BY e.class_id),
+     par AS (SELECT class_id, count(*)::int AS parents FROM dashboard.class_parents WHERE class_id IN (SELECT class_id FROM cls) GROUP BY class_id),
+     ids AS (SELECT ARRAY(SELECT class_id FROM cls) AS ids),
+     -- per parent first (hash aggregate), then per class: cheaper than count(DISTINCT) over the window's rows
+     per_parent AS (
+       SELECT d.class_id, bool_or(${activeDaySql('d', 3, 4)}) AS active, sum(d.group_sent + d.direct_sent) AS sent
+       FROM dashboard.parent_day d
+       WHERE d.class_id = ANY((SELECT ids FROM ids)::int[]) AND d.day BETWEEN $1::date AND $2::date
+       GROUP BY d.class_id, d.parent_id),
+     act AS (SELECT class_id, count(*) FILTER (WHERE active)::int AS active, sum(sent)::int AS parent_messages FROM per_parent GROUP BY class_id),
+     msg AS (
+       SELECT class_id, sum(messages)::int AS messages FROM dashboard.class_day
+       WHERE class_id = ANY((SELECT ids FROM ids)::int[]) AND day BETWEEN $1::date AND $2::date GROUP BY class_id),
+     last AS (SELECT class_id, max(last_contact_at) AS last_at FROM dashboard.parent_last WHERE class_id IN (SELECT class_id FROM cls) GROUP BY class_id),
+     silent AS (
+       SELECT g.class_id, count(DISTINCT g.parent_id)::int AS silent
+       FROM dashboard.class_guardians g
+       LEFT JOIN dashboard.parent_last pl ON pl.class_id = g.class_id AND pl.parent_id = g.parent_id
+       WHERE g.status = '在读' AND g.class_id IN (SELECT class_id FROM cls)
+         AND (pl.last_sent_at IS NULL OR pl.last_sent_at < now() - make_interval(days => $5::int))
+       GROUP BY g.class_id),
+     resp AS (
+       SELECT class_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_seconds) / 60 AS median
+       FROM dashboard.responses WHERE class_id = ANY((SELECT ids FROM ids)::int[]) AND day BETWEEN $1::date AND $2::date AND wait_seconds IS NOT NULL
+       GROUP BY class_id)
+     SELECT cls.*, coalesce(stu.total, 0) AS total, coalesce(stu.enrolled, 0) AS enrolled, coalesce(stu.paused, 0) AS paused,
+            coalesce(stu.refunded, 0) AS refunded, coalesce(par.parents, 0) AS parents, coalesce(act.active, 0) AS active,
+            coalesce(act.parent_messages, 0) AS parent_messages, coalesce(msg.messages, 0) AS messages, last.last_at,
+            coalesce(silent.silent, 0) AS silent, resp.median
+     FROM cls LEFT JOIN stu USING (class_id) LEFT JOIN par USING (class_id) LEFT JOIN act USING (class_id)
+     LEFT JOIN msg USING (class_id) LEFT JOIN last USING (class_id) LEFT JOIN silent USING (class_id) LEFT JOIN resp USING (class_id)
+     ORDER BY cls.section_order, cls.level_order, cls.class_name, cls.class_id`,
+  [params.window.from, params.window.to, params.rule.includeDirect, params.rule.textOnly, params.silentDays, ...cte.values]));
+  return rows.map((row) => ({
+    classId: row.class_id,
+    className: row.class_name,
+    roomId: row.room_id,
+    startTime: row.start_time,
+    endTime: row.end_time,
+    courseProgress: row.course_progress,
+    promotion: row.promotion,
+    sectionId: row.section_id,
+    sectionName: row.section_name,
+    sectionOrder: row.section_order,
+    levelId: row.level_id,
+    levelName: row.level_name,
+    levelOrder: row.level_order,
+    teacher: row.teacher,
+    headTeacher: row.head_teacher,
+    students: { total: row.total, enrolled: row.enrolled, paused: row.paused, refunded: row.refunded },
+    parents: row.parents,
+    activeParents: row.active,
+    messages: row.messages,
+    parentMessages: row.parent_messages,
+    lastContactAt: row.last_at,
+    silentParents: row.silent,
+    medianResponseMinutes: row.median === null ? null : Math.round(Number(row.median) * 10) / 10,
+  }));
+}

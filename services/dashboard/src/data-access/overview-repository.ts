@@ -1,0 +1,53 @@
+import type { Queryable } from '@doitcrm/kit';
+import type { DayWindow, OverviewNumbers } from '../contract.ts';
+import { activeDaySql, type EngagementRule } from '../domain/engagement.ts';
+import { prepared } from './prepared.ts';
+
+export interface SchoolCounts {
+  students: { total: number; enrolled: number; paused: number; refunded: number; withoutClass: number };
+  classes: number;
+  sections: number;
+  levels: number;
+  parents: number;
+}
+
+/** Every student counts (those without a class too, shown apart); 段 and 阶 count when they hold an active class. */
+export async function readSchoolCounts(db: Queryable): Promise<SchoolCounts> {
+  const { rows } = await db.query(prepared('school-counts', `SELECT
+       (SELECT count(*) FROM crm.students)::int AS total,
+       (SELECT count(*) FROM crm.students WHERE status = '在读')::int AS enrolled,
+       (SELECT count(*) FROM crm.students WHERE status = '休学')::int AS paused,
+       (SELECT count(*) FROM crm.students WHERE status = '已退费')::int AS refunded,
+       (SELECT count(*) FROM crm.students s WHERE NOT EXISTS (SELECT 1 FROM crm.enrolments e WHERE e.student_id = s.id))::int AS without_class,
+       (SELECT count(*) FROM crm.classes WHERE is_active)::int AS classes,
+       (SELECT count(DISTINCT l.section_id) FROM crm.classes c JOIN crm.levels l ON l.id = c.level_id WHERE c.is_active)::int AS sections,
+       (SELECT count(DISTINCT c.level_id) FROM crm.classes c WHERE c.is_active)::int AS levels,
+       (SELECT count(DISTINCT p.parent_id) FROM dashboard.class_parents p JOIN crm.classes c ON c.id = p.class_id WHERE c.is_active)::int AS parents`, []));
+  const row = rows[0];
+  return {
+    students: { total: row.total, enrolled: row.enrolled, paused: row.paused, refunded: row.refunded, withoutClass: row.without_class },
+    classes: row.classes,
+    sections: row.sections,
+    levels: row.levels,
+    parents: row.parents,
+  };
+}
+
+/** Active parents (distinct across classes) and class messages of one window, active classes only. */
+export async function readWindowNumbers(db: Queryable, window: DayWindow, rule: EngagementRule, parents: number): Promise<OverviewNumbers> {
+  const { rows } = await db.query(prepared('window-numbers', `SELECT
+       (SELECT count(DISTINCT d.parent_id) FROM dashboard.parent_day d JOIN crm.classes c ON c.id = d.class_id AND c.is_active
+        WHERE d.day BETWEEN $1::date AND $2::date AND ${activeDaySql('d', 3, 4)})::int AS active,
+       (SELECT coalesce(sum(cd.messages), 0) FROM dashboard.class_day cd JOIN crm.classes c ON c.id = cd.class_id AND c.is_active
+        WHERE cd.day BETWEEN $1::date AND $2::date)::int AS messages,
+       (SELECT coalesce(sum(cd.parent_messages), 0) FROM dashboard.class_day cd JOIN crm.classes c ON c.id = cd.class_id AND c.is_active
+        WHERE cd.day BETWEEN $1::date AND $2::date)::int AS parent_messages`,
+  [window.from, window.to, rule.includeDirect, rule.textOnly]));
+  const row = rows[0];
+  return {
+    activeParents: row.active,
+    messages: row.messages,
+    parentMessages: row.parent_messages,
+    activityRate: parents > 0 ? Math.round((row.active / parents) * 100) : null,
+  };
+}

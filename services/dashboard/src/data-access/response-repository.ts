@@ -1,0 +1,45 @@
+import type { Queryable } from '@doitcrm/kit';
+
+/** A silence longer than this starts a new wait even after a parent's own unanswered message. */
+export const NEW_WAIT_AFTER_HOURS = 12;
+
+/**
+ * The waits of the scope, recounted from `ctx`: in each class conversation (the group, or one parent with one
+ * teacher 1:1) a parent message starts a wait when the message before it was from staff, or there was none, or it
+ * was more than 12 hours earlier; the wait ends at the first staff message after it. `since` must be at least a day
+ * after the start of `ctx`, so every stored wait sees the message before it.
+ */
+export async function rebuildResponses(db: Queryable, scope: { since: Date | null; classIds: number[] | null }): Promise<number> {
+  const values = [scope.since, scope.classIds];
+  await db.query(
+    `DELETE FROM dashboard.responses WHERE ($1::timestamptz IS NULL OR asked_at >= $1) AND ($2::int[] IS NULL OR class_id = ANY($2))`, values);
+  const result = await db.query(
+    `WITH conv AS (
+       SELECT class_id, msgid, msgtime, day, from_id, sender_kind, parent_id, teacher_id,
+              CASE WHEN channel = 'group' THEN 'room:' || room_id ELSE 'direct:' || parent_id || ':' || teacher_id END AS conversation
+       FROM ctx WHERE sender_kind IN ('parent', 'staff')),
+     ordered AS (
+       SELECT *,
+         lag(sender_kind) OVER forward AS prev_kind,
+         lag(msgtime) OVER forward AS prev_at,
+         -- the next staff message is the one numbered one more than the staff messages up to here
+         count(*) FILTER (WHERE sender_kind = 'staff') OVER (forward ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS staff_seq
+       FROM conv
+       WINDOW forward AS (PARTITION BY class_id, conversation ORDER BY msgtime, msgid)),
+     waits AS (
+       SELECT * FROM ordered
+       WHERE sender_kind = 'parent' AND ($1::timestamptz IS NULL OR msgtime >= $1)
+         AND (prev_kind IS NULL OR prev_kind = 'staff' OR msgtime - prev_at > make_interval(hours => ${NEW_WAIT_AFTER_HOURS}))),
+     replies AS (SELECT class_id, conversation, staff_seq, msgid, from_id, msgtime FROM ordered WHERE sender_kind = 'staff')
+     INSERT INTO dashboard.responses (class_id, asked_msgid, conversation, parent_id, asked_at, day, reply_msgid, replied_by, replied_at, wait_seconds, direct_teacher_id)
+     SELECT w.class_id, w.msgid, w.conversation, w.parent_id, w.msgtime, w.day, r.msgid, r.from_id, r.msgtime,
+            extract(epoch FROM r.msgtime - w.msgtime)::int, w.teacher_id
+     FROM waits w
+     LEFT JOIN replies r ON r.class_id = w.class_id AND r.conversation = w.conversation AND r.staff_seq = w.staff_seq + 1
+     WHERE ($2::int[] IS NULL OR w.class_id = ANY($2))
+     ORDER BY w.class_id, w.day
+     ON CONFLICT (class_id, asked_msgid) DO NOTHING`,
+    values,
+  );
+  return result.rowCount ?? 0;
+}

@@ -1,0 +1,80 @@
+import { Router, type Response } from 'express';
+import { auditFromRequest, parseParams, parseQuery, recordAuditOrLog, type ServiceContext } from '@doitcrm/kit';
+import { z } from 'zod';
+import type { DashboardConfig } from '../../config.ts';
+import { listAlerts } from '../../data-access/alert-repository.ts';
+import { readSettings } from '../../data-access/settings-repository.ts';
+import { toAlert } from '../../domain/alert-view.ts';
+import { resolveWindow } from '../../domain/day-window.ts';
+import { alertColumns, classReportColumns, studentColumns, studentGuardianRows } from '../../domain/export-columns.ts';
+import { readClassDetails } from '../../domain/read-class-details.ts';
+import { readClassList } from '../../domain/read-class-stats.ts';
+import { toCsvText, toWorkbook, type Column } from '../../domain/spreadsheet.ts';
+import { classFilterOf, originOf } from './request-helpers.ts';
+import { alertQuerySchema, classStatsQuerySchema, exportParamsSchema } from './schemas.ts';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function attachment(res: Response, baseName: string, format: 'csv' | 'xlsx'): void {
+  // RFC 5987: the Chinese name for browsers that read it, an ASCII one for those that do not
+  res.setHeader('Content-Disposition', `attachment; filename="dashboard-export.${format}"; filename*=UTF-8''${encodeURIComponent(`${baseName}.${format}`)}`);
+}
+
+async function send<Row>(res: Response, format: 'csv' | 'xlsx', baseName: string, sheet: string, rows: Row[], columns: Array<Column<Row>>): Promise<void> {
+  attachment(res, baseName, format);
+  if (format === 'csv') {
+    res.type('text/csv; charset=utf-8').send(toCsvText(rows, columns));
+  } else {
+    res.type(XLSX_TYPE).send(await toWorkbook([{ name: sheet, rows, columns: columns as Array<Column<never>> }]));
+  }
+}
+
+export function createExportRoutes(context: ServiceContext<DashboardConfig>): Router {
+  const router = Router();
+  const { pool } = context;
+  const timezone = context.config.DISPLAY_TIMEZONE;
+  const formatParams = z.object({ format: exportParamsSchema.shape.format });
+
+  router.get('/exports/class-report.:format', async (req, res) => {
+    const { format } = parseParams(formatParams, req);
+    const query = parseQuery(classStatsQuerySchema, req);
+    const { window } = resolveWindow(query, timezone);
+    const settings = await readSettings(pool);
+    await recordAuditOrLog(pool, context.logger, auditFromRequest(req, {
+      service: 'dashboard', action: 'dashboard.export.classes', targetType: query.classId ? 'class' : 'export', targetId: query.classId ?? format, details: { window, format },
+    }));
+    if (query.classId) {
+      // one class: its numbers and every student with every guardian (the CSV holds the students)
+      const details = await readClassDetails(pool, settings, query.classId, window, originOf(req), context.config.MESSAGES_PORT);
+      const name = `${details.class.className}_${window.from}_${window.to}`;
+      const rows = studentGuardianRows(details.students);
+      if (format === 'csv') {
+        await send(res, format, name, '学员家长', rows, studentColumns(timezone));
+      } else {
+        attachment(res, name, format);
+        res.type(XLSX_TYPE).send(await toWorkbook([
+          { name: '班级报告', rows: [details.class], columns: classReportColumns(timezone) as Array<Column<never>> },
+          { name: '学员家长', rows, columns: studentColumns(timezone) as Array<Column<never>> },
+        ]));
+      }
+      return;
+    }
+    const { items } = await readClassList(pool, settings, {
+      window, filter: classFilterOf(query), sort: query.sort ?? 'hierarchy', order: query.order ?? 'asc', attentionOnly: query.attention === 'true',
+    });
+    await send(res, format, `班级报告_${window.from}_${window.to}`, '班级报告', items, classReportColumns(timezone));
+  });
+
+  router.get('/exports/alerts.:format', async (req, res) => {
+    const { format } = parseParams(formatParams, req);
+    const query = parseQuery(alertQuerySchema, req);
+    const list = await listAlerts(pool, { ...query, state: query.state ?? 'all', limit: 100_000, offset: 0 });
+    const alerts = list.items.map((row) => toAlert(row, originOf(req), context.config.MESSAGES_PORT));
+    await recordAuditOrLog(pool, context.logger, auditFromRequest(req, {
+      service: 'dashboard', action: 'dashboard.export.alerts', targetType: 'export', targetId: format, details: { rows: alerts.length },
+    }));
+    await send(res, format, '异常提醒', '异常提醒', alerts, alertColumns(timezone));
+  });
+
+  return router;
+}

@@ -1,0 +1,56 @@
+import { Router } from 'express';
+import { auditFromRequest, parseBody, recordAudit, requireRole, withTransaction, type ServiceContext } from '@doitcrm/kit';
+import type { DashboardConfig } from '../../config.ts';
+import { readFreshness } from '../../data-access/refresh-state-repository.ts';
+import { readSettings, writeSettings } from '../../data-access/settings-repository.ts';
+import { describeEngagement } from '../../domain/engagement.ts';
+import { evaluateAlerts } from '../../domain/evaluate-alerts.ts';
+import { applySettingsToRollups, refreshRollups } from '../../domain/refresh-rollups.ts';
+import { settingsBodySchema } from './schemas.ts';
+
+export function createSettingsRoutes(context: ServiceContext<DashboardConfig>): Router {
+  const router = Router();
+  const { pool, logger } = context;
+  const timezone = context.config.DISPLAY_TIMEZONE;
+
+  router.get('/settings', async (_req, res) => {
+    const settings = await readSettings(pool);
+    res.json({ ...settings, engagementDefinition: describeEngagement(settings.engagement) });
+  });
+
+  // the thresholds decide what the principal is alerted about: admins only, audited with the before/after
+  router.put('/settings', requireRole('admin'), async (req, res) => {
+    const change = parseBody(settingsBodySchema, req);
+    const keywords = [...new Set(change.keywords)];
+    const { before, after } = await withTransaction(pool, async (client) => {
+      const previous = await readSettings(client);
+      const saved = await writeSettings(client, { ...change, keywords }, req.user?.id ?? null);
+      await recordAudit(client, auditFromRequest(req, {
+        service: 'dashboard', action: 'dashboard.settings.update', targetType: 'settings', targetId: 1, details: { before: previous, after: saved },
+      }));
+      return { before: previous, after: saved };
+    });
+    await applySettingsToRollups(pool, {
+      timezone,
+      engagementChanged: JSON.stringify(before.engagement) !== JSON.stringify(after.engagement),
+      keywordsChanged: JSON.stringify(before.keywords) !== JSON.stringify(after.keywords),
+    });
+    await evaluateAlerts(pool, { timezone });
+    res.json({ ...after, engagementDefinition: describeEngagement(after.engagement) });
+  });
+
+  router.get('/freshness', async (_req, res) => {
+    res.json(await readFreshness(pool));
+  });
+
+  // an operator's full rebuild (after restoring a backup, say); the consumers keep the rollups current otherwise
+  router.post('/refresh', requireRole('admin'), async (req, res) => {
+    const result = await refreshRollups(pool, { full: true }, { timezone });
+    const alerts = await evaluateAlerts(pool, { timezone });
+    await recordAudit(pool, auditFromRequest(req, { service: 'dashboard', action: 'dashboard.refresh.full', details: { ...result, alerts } }));
+    logger.info({ ...result, alerts }, 'dashboard rollups rebuilt on request');
+    res.json({ ...result, alerts, freshness: await readFreshness(pool) });
+  });
+
+  return router;
+}

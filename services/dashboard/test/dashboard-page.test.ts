@@ -1,0 +1,130 @@
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listen } from '@doitcrm/kit';
+import { createTestService, createTestUser, launchBrowser, screenshotPath, TEST_USER_PASSWORD, type TestService } from '@doitcrm/kit/testing';
+import { generateSchool, loadSchool } from '@doitcrm/demo-data';
+import { createDashboardApp } from '../src/app.ts';
+import { dashboardConfigShape, type DashboardConfig } from '../src/config.ts';
+import { evaluateAlerts } from '../src/domain/evaluate-alerts.ts';
+import { refreshRollups } from '../src/domain/refresh-rollups.ts';
+
+let service: TestService<DashboardConfig>;
+let browser: Browser;
+let baseUrl: string;
+let username: string;
+
+/** Recent chat for the demo school: about two parents in three speak in their class group, teachers answer, one complains. */
+async function seedRecentChat(): Promise<void> {
+  const { pool } = service.context;
+  await pool.query(
+    `INSERT INTO chat.messages (msgid, action, msgtype, msgtime, from_id, room_id, to_ids, payload, raw)
+     SELECT 'PAGE' || row_number() OVER (), 'send', 'text', now() - (g.n % 20) * interval '1 day' - interval '2 hours', g.parent_id, c.room_id, '{}',
+            jsonb_build_object('content', CASE WHEN g.n = 7 THEN '上课质量不满意，考虑退费' ELSE '老师好' END), '{}'::jsonb
+     FROM (SELECT DISTINCT ON (class_id, parent_id) class_id, parent_id, row_number() OVER (ORDER BY class_id, parent_id) AS n
+           FROM dashboard.class_guardians) g
+     JOIN crm.classes c ON c.id = g.class_id
+     WHERE g.n % 3 <> 0`);
+  await pool.query(
+    `INSERT INTO chat.messages (msgid, action, msgtype, msgtime, from_id, room_id, to_ids, payload, raw)
+     SELECT 'PAGET' || c.id, 'send', 'text', now() - interval '1 hour', i.original_id, c.room_id, '{}', '{}'::jsonb, '{}'::jsonb
+     FROM crm.classes c JOIN crm.staff s ON s.id = c.teacher_staff_id JOIN crm.identities i ON i.id = s.identity_id`);
+}
+
+beforeAll(async () => {
+  service = await createTestService('dashboard', dashboardConfigShape, { HOST: '127.0.0.1' });
+  const { pool } = service.context;
+  await loadSchool(pool, generateSchool());
+  await seedRecentChat();
+  await refreshRollups(pool, { full: true }, { timezone: 'Asia/Shanghai' });
+  await evaluateAlerts(pool, { timezone: 'Asia/Shanghai' });
+  const server = await listen(service.context, createDashboardApp(service.context), 0);
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  username = (await createTestUser(service.context, 'staff')).username;
+  browser = await launchBrowser();
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await service?.cleanup();
+});
+
+async function logIn(page: Page): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByPlaceholder('请输入用户名').fill(username);
+  await page.getByPlaceholder('请输入密码').fill(TEST_USER_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByText('学员总数').waitFor();
+  await page.locator('.dash-class').first().waitFor();
+}
+
+async function choose(page: Page, label: string, option: string): Promise<void> {
+  await page.locator(`.dash-filters .el-select:has(input[aria-label="${label}"])`).click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
+}
+
+describe('dashboard page in Chromium', () => {
+  it('when the principal goes from the overview to a class, then to an alert, then the alert links to the right message on :5006', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await logIn(page);
+    await page.screenshot({ path: screenshotPath('dashboard-desktop-overview.png'), fullPage: false });
+
+    await choose(page, '段', '二段');
+    await expect.poll(async () => (await page.locator('.dash-class .el-tag').allTextContents()).filter((t) => t.includes('段')).every((t) => t.startsWith('二段')), { timeout: 15_000 }).toBe(true);
+    await choose(page, '阶', 'L5');
+    await expect.poll(async () => {
+      const tags = (await page.locator('.dash-class .el-tag').allTextContents()).filter((t) => t.includes('段'));
+      return tags.length > 0 && tags.every((t) => t === '二段 L5');
+    }, { timeout: 15_000 }).toBe(true);
+
+    await page.locator('.dash-class').first().click();
+    await page.getByText('学员与家长').waitFor();
+    await page.locator('.dash-students .el-table__row').first().waitFor();
+    const personLink = await page.locator('.dash-students a', { hasText: '查看消息' }).first().getAttribute('href');
+    expect(personLink).toMatch(/^http:\/\/127\.0\.0\.1:5006\/\?user=/);
+    await page.screenshot({ path: screenshotPath('dashboard-desktop-class.png') });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出本班 Excel' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('button', { name: '重置筛选' }).click();
+    await page.getByRole('tab', { name: /沟通热力图/ }).click();
+    await page.locator('.dash-heatmap canvas').first().waitFor();
+    // let the charts finish their entry animation before the picture
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: screenshotPath('dashboard-desktop-heatmap.png') });
+    await page.getByRole('tab', { name: /趋势/ }).click();
+    await page.locator('.dash-trend-messages canvas').first().waitFor();
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: screenshotPath('dashboard-desktop-trends.png') });
+
+    await page.getByRole('tab', { name: /异常提醒/ }).click();
+    await page.locator('.el-radio-button', { hasText: '关键词' }).click();
+    const alert = page.locator('.dash-alert').first();
+    await alert.getByText('退费').first().waitFor();
+    const href = await alert.getByRole('link', { name: '查看消息' }).getAttribute('href');
+    const { rows } = await service.context.pool.query("SELECT msgid FROM chat.messages WHERE payload->>'content' LIKE '%退费%' AND msgid LIKE 'PAGE%'");
+    expect(href).toBe(`http://127.0.0.1:5006/?msg=${rows[0].msgid}`);
+    await page.screenshot({ path: screenshotPath('dashboard-desktop-alerts.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('when opened at a phone width, then the cards, alerts and a class detail fit the screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await logIn(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: screenshotPath('dashboard-phone-overview.png'), fullPage: false });
+
+    await page.locator('.dash-class').first().click();
+    await page.getByText('学员与家长').waitFor();
+    await page.screenshot({ path: screenshotPath('dashboard-phone-class.png') });
+    await page.keyboard.press('Escape');
+    await page.getByRole('tab', { name: /异常提醒/ }).click();
+    await page.locator('.dash-alert').first().waitFor();
+    await page.screenshot({ path: screenshotPath('dashboard-phone-alerts.png') });
+    await page.close();
+  });
+});

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestService, type TestService } from '@doitcrm/kit/testing';
+import { dashboardConfigShape, type DashboardConfig } from '../src/config.ts';
+import { refreshRollups } from '../src/domain/refresh-rollups.ts';
+import { bj, createClass, insertMessages, snapshotRollups, type TestMessage } from './fixtures.ts';
+
+let service: TestService<DashboardConfig>;
+const timezone = 'Asia/Shanghai';
+
+beforeAll(async () => {
+  service = await createTestService('dashboard', dashboardConfigShape);
+}, 120_000);
+afterAll(async () => {
+  await service?.cleanup();
+});
+
+/** Inserts one "import" and refreshes the days it touched, as the chat.ingested consumer does. */
+async function importBatch(messages: TestMessage[]) {
+  const { pool } = service.context;
+  await insertMessages(pool, messages);
+  const times = messages.map((message) => new Date(message.at).getTime());
+  return refreshRollups(pool, { minMsgtime: new Date(Math.min(...times)), maxMsgtime: new Date(Math.max(...times)) }, { timezone });
+}
+
+describe('rollups', () => {
+  it('when two imports are refreshed incrementally, then the rollups equal a full recomputation, and a redelivery changes nothing', async () => {
+    const { pool } = service.context;
+    const a = await createClass(pool, ['在读', '在读', '休学']);
+    const b = await createClass(pool, ['在读']);
+    await refreshRollups(pool, { membership: true }, { timezone });
+    const [p0, p1, p2] = a.parents as [string, string, string];
+
+    await importBatch([
+      { from: p0, roomId: a.roomId, at: bj('2026-03-02 09:00:00'), content: '老师好，我想退费' },
+      { from: a.teacherId, roomId: a.roomId, at: bj('2026-03-02 09:20:00') },
+      { from: p1, to: [a.teacherId], at: bj('2026-03-02 23:59:59'), content: '作业在哪' },
+      { from: p2, roomId: a.roomId, at: bj('2026-03-03 08:00:00'), msgtype: 'image' },
+      { from: b.parents[0]!, roomId: b.roomId, at: bj('2026-03-03 10:00:00') },
+    ]);
+    // the second import reaches back into a day of the first and answers a question the first left open
+    await importBatch([
+      { from: a.teacherId, to: [p1], at: bj('2026-03-03 00:00:00') },
+      { from: p0, roomId: a.roomId, at: bj('2026-03-03 20:00:00'), content: '投诉一下' },
+      { from: a.headTeacherId, roomId: a.roomId, at: bj('2026-03-04 07:00:00') },
+      { from: b.teacherId, to: [b.parents[0]!], at: bj('2026-03-10 12:00:00') },
+    ]);
+    const incremental = await snapshotRollups(pool, [a.classId, b.classId]);
+
+    await refreshRollups(pool, { full: true }, { timezone });
+    const full = await snapshotRollups(pool, [a.classId, b.classId]);
+    await refreshRollups(pool, { minMsgtime: bj('2026-03-02 09:00:00'), maxMsgtime: bj('2026-03-10 12:00:00') }, { timezone });
+    const redelivered = await snapshotRollups(pool, [a.classId, b.classId]);
+
+    expect(incremental).toEqual(full);
+    expect(redelivered).toEqual(full);
+    expect(full.parent_day!.length).toBeGreaterThan(0);
+    expect(full.responses!.length).toBe(4);
+    expect(full.keyword_hits!.map((hit) => (hit as { keywords: string[] }).keywords[0]).sort()).toEqual(['投诉', '退费'].sort());
+  });
+
+  it('when a parent is unlinked from a student, then the class is recounted without their messages', async () => {
+    const { pool } = service.context;
+    const cls = await createClass(pool, ['在读', '在读']);
+    await refreshRollups(pool, { membership: true }, { timezone });
+    await importBatch([
+      { from: cls.parents[0]!, roomId: cls.roomId, at: bj('2026-04-01 10:00:00') },
+      { from: cls.parents[1]!, roomId: cls.roomId, at: bj('2026-04-01 11:00:00') },
+    ]);
+    expect((await snapshotRollups(pool, [cls.classId])).parent_day).toHaveLength(2);
+
+    await pool.query('DELETE FROM crm.guardianships WHERE student_id = $1', [cls.students[1]]);
+    const result = await refreshRollups(pool, { membership: true }, { timezone });
+
+    expect(result.recountedClasses).toEqual([cls.classId]);
+    const after = await snapshotRollups(pool, [cls.classId]);
+    expect(after.parent_day!.map((row) => (row as { parent_id: string }).parent_id)).toEqual([cls.parents[0]]);
+    const { rows: [day] } = await pool.query('SELECT messages, parent_messages FROM dashboard.class_day WHERE class_id = $1', [cls.classId]);
+    // the unlinked parent's message is still a message of the group, no longer a parent's
+    expect(day).toEqual({ messages: 2, parent_messages: 1 });
+  });
+});
