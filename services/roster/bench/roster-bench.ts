@@ -39,6 +39,7 @@ interface Sample {
   anchor: number;
 }
 
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function runFile(pool: pg.Pool, label: string, csv: string, anchorRows: Parameters<typeof bareUpsert>[1], round: number): Promise<Sample> {
@@ -60,10 +61,10 @@ function report(label: string, samples: Sample[]): void {
   const preview = median(samples.map((s) => s.preview));
   const commit = median(samples.map((s) => s.commit));
   const anchor = median(samples.map((s) => s.anchor));
-  line(`${label}: preview (parse + store draft + diff)`, `${seconds(preview)}  (target ≤ 2 s)`);
-  line(`${label}: commit (re-diff + write + undo log + audit)`, `${seconds(commit)}  (target ≤ 2 s)`);
+  line(`${label}: preview (parse + store draft + diff)`, `${seconds(preview)}  (target ≤ 2 s) ${verdict(preview <= 2000)}`);
+  line(`${label}: commit (re-diff + write + undo log + audit)`, `${seconds(commit)}  (target ≤ 2 s) ${verdict(commit <= 2000)}`);
   line(`${label}: anchor, bare multi-row upsert of same rows`, seconds(anchor));
-  line(`${label}: commit / anchor`, `${(commit / anchor).toFixed(1)}×  (target ≤ 3×)`);
+  line(`${label}: commit / anchor`, `${(commit / anchor).toFixed(1)}×  (target ≤ 3×) ${verdict(commit / anchor <= 3)}`);
 }
 
 async function main(): Promise<void> {
