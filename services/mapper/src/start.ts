@@ -4,7 +4,7 @@ import { loadMapperConfig } from './config.ts';
 import { createMapperWecomClient } from './domain/wecom-client-factory.ts';
 import { createSuggestionRoutes } from './entry-points/api/suggestion-routes.ts';
 import { createWecomRoutes } from './entry-points/api/wecom-routes.ts';
-import { startChatIngestedConsumer } from './entry-points/queue/chat-ingested-consumer.ts';
+import { catchUpMissedRuns, startChatIngestedConsumer } from './entry-points/queue/chat-ingested-consumer.ts';
 import { startExtractConsumer } from './entry-points/queue/extract-consumer.ts';
 import { startFetchNamesConsumer } from './entry-points/queue/fetch-names-consumer.ts';
 
@@ -15,6 +15,7 @@ runMain('mapper', async () => {
   const wecom = createMapperWecomClient(config, context.logger);
   if (!wecom) context.logger.warn('WeCom is not configured (WECOM_CORP_ID / WECOM_SECRET): nickname fetching is off');
   await startChatIngestedConsumer(context);
+  void catchUpMissedRuns(context).catch((error: unknown) => context.logger.error({ err: error }, 'catching up missed import runs failed'));
   await startFetchNamesConsumer(context, wecom);
   await startExtractConsumer(context);
   context.outbox.start();

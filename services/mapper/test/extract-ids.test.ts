@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseConfigShape, type BaseConfig } from '@doitcrm/kit';
 import { createTestService, type TestService } from '@doitcrm/kit/testing';
 import { extractIds } from '../src/domain/extract-ids.ts';
-import { startChatIngestedConsumer } from '../src/entry-points/queue/chat-ingested-consumer.ts';
+import { catchUpMissedRuns, startChatIngestedConsumer } from '../src/entry-points/queue/chat-ingested-consumer.ts';
 import { insertMessages, nextRunId, testIds } from './chat-factory.ts';
 
 let service: TestService<BaseConfig>;
@@ -139,6 +139,22 @@ describe('id extraction', () => {
     expect(totals).toEqual({ sent: 2, received: 2, last_room_id: ids.room });
     const { rows: [room] } = await pool.query('SELECT member_count, message_count FROM crm.room_stats WHERE room_id = $1', [ids.room]);
     expect(room).toEqual({ member_count: 3, message_count: 2 });
+  });
+
+  it('when an import run was never announced (its event came before the queue existed), then the mapper catches it up on start, once', async () => {
+    const ids = testIds();
+    const { rows: [run] } = await pool.query<{ id: string }>(
+      "INSERT INTO chat.import_runs (source, origin, conflict_mode, status) VALUES ('missed.jsonl', 'demo', 'skip', 'succeeded') RETURNING id");
+    const runId = Number(run!.id);
+    await insertMessages(pool, [{ from: ids.parent, to: [ids.teacher], roomId: ids.room, at: new Date('2025-10-01T02:00:00Z'), runId }]);
+
+    await catchUpMissedRuns(service.context);
+    const second = await catchUpMissedRuns(service.context);
+
+    expect(await identity(ids.parent)).toMatchObject({ id_kind: 'external_wechat' });
+    const { rows } = await pool.query('SELECT new_ids FROM crm.extracted_runs WHERE run_id = $1', [runId]);
+    expect(rows).toEqual([{ new_ids: 3 }]);
+    expect(second).toBe(0);
   });
 
   it('when extraction is asked for the whole archive, then messages of any run (or none) are covered', async () => {

@@ -127,6 +127,18 @@ export async function markRunExtracted(db: Queryable, runId: number, newIds: num
   return (result.rowCount ?? 0) > 0;
 }
 
+/**
+ * Import runs whose ids were never extracted: their chat.ingested was lost (published before the mapper's queue
+ * existed, on a first start) or is still waiting. Oldest first.
+ */
+export async function findUnextractedRuns(db: Queryable): Promise<number[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT r.id FROM chat.import_runs r
+     WHERE r.status = 'succeeded' AND NOT EXISTS (SELECT 1 FROM crm.extracted_runs e WHERE e.run_id = r.id)
+     ORDER BY r.id`);
+  return rows.map((row) => Number(row.id));
+}
+
 /** Ids the archive has mentioned at all (ids only entered by hand have never been seen). */
 export async function countSeenIdentities(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM crm.identities WHERE last_seen_at IS NOT NULL');
