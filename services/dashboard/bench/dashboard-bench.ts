@@ -20,6 +20,7 @@ import { readClassList } from '../src/domain/read-class-stats.ts';
 import { refreshRollups } from '../src/domain/refresh-rollups.ts';
 import { readTrends } from '../src/domain/trends.ts';
 import { ORIGINAL_ALERTS_SQL, ORIGINAL_CLASS_STATS_SQL } from './original-queries.ts';
+import { timeRuns } from '@doitcrm/kit/testing';
 
 const { values } = parseArgs({
   options: {
@@ -38,19 +39,7 @@ const benchUrl = new URL(serverUrl);
 benchUrl.pathname = `/${benchDb}`;
 
 const line = (label: string, text: string) => console.log(`${label.padEnd(52)} ${text}`);
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function time(fn: () => Promise<unknown>, count: number): Promise<{ p50: number; p95: number }> {
-  await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const started = performance.now();
-    await fn();
-    samples.push(performance.now() - started);
-  }
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
-}
 
 /** One run of an original query, cut off after two minutes (the original had no limit at all). */
 async function timeOriginal(pool: pg.Pool, sql: string): Promise<number | null> {
@@ -113,7 +102,7 @@ async function main(): Promise<void> {
     console.log(`\np50 / p95 over ${runs} runs (in-process, no HTTP):`);
     const results = new Map<string, { p50: number; p95: number }>();
     for (const [label, fn] of cases) {
-      const result = await time(fn, runs);
+      const result = await timeRuns(fn, runs);
       results.set(label, result);
       line(label, `${result.p50.toFixed(1)} ms / ${result.p95.toFixed(1)} ms`);
     }

@@ -16,6 +16,7 @@ import { extractIds, extractWholeArchive } from '../src/domain/extract-ids.ts';
 import { readStats } from '../src/data-access/catalog-repository.ts';
 import { listRoomMappings, listUserMappings } from '../src/data-access/mapping-list-repository.ts';
 import { buildOriginalLog, originalRoomPage, originalUserPage } from './original-shape.ts';
+import { timeRuns } from '@doitcrm/kit/testing';
 
 const { values } = parseArgs({ options: {
   messages: { type: 'string', default: '1000000' },
@@ -36,19 +37,7 @@ const benchUrl = new URL(serverUrl);
 benchUrl.pathname = `/${benchDb}`;
 
 const line = (label: string, text: string) => console.log(`${label.padEnd(56)} ${text}`);
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function time(fn: () => Promise<unknown>, count: number): Promise<{ p50: number; p95: number }> {
-  await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const started = performance.now();
-    await fn();
-    samples.push(performance.now() - started);
-  }
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
-}
 
 async function timeOnce(fn: () => Promise<unknown>, count: number): Promise<number> {
   const samples: number[] = [];
@@ -133,7 +122,7 @@ async function main(): Promise<void> {
     let worstP95 = 0;
     let worstUserRatio = Infinity;
     for (const benchCase of cases) {
-      const result = await time(benchCase.ours, runs);
+      const result = await timeRuns(benchCase.ours, runs);
       worstP95 = Math.max(worstP95, result.p95);
       let comparison = '';
       if (benchCase.original) {
@@ -158,8 +147,8 @@ async function main(): Promise<void> {
     const ownFirstPageMs = await timeOnce(() => originalUserPage(plainPool, firstByName.map((row) => row.original_id), {}), originalRuns);
     const randomPageMs = await timeOnce(() => originalUserPage(plainPool, randomIds, {}), originalRuns);
     const randomWindowMs = await timeOnce(() => originalUserPage(plainPool, randomIds, last30), originalRuns);
-    const ourFirst = await time(() => listUserMappings(pool, { limit: 50 }), runs);
-    const ourWindow = await time(() => listUserMappings(pool, { limit: 50, ...last30 }), runs);
+    const ourFirst = await timeRuns(() => listUserMappings(pool, { limit: 50 }), runs);
+    const ourWindow = await timeRuns(() => listUserMappings(pool, { limit: 50, ...last30 }), runs);
     console.log('\nthe original on its own first page, and on 50 ids drawn at random (a row costs what its history costs):');
     line('its first page (by name), all time', `${ownFirstPageMs.toFixed(0)} ms = ${(ownFirstPageMs / ourFirst.p50).toFixed(0)}× our first page`);
     line('random page, all time', `${randomPageMs.toFixed(0)} ms = ${(randomPageMs / ourFirst.p50).toFixed(0)}× our first page`);

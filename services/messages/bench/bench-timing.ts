@@ -1,12 +1,13 @@
 // Timing helpers of the messages benchmark: p50/p95 over many random inputs, each input run once after a warm-up.
 
+import { percentile } from '@doitcrm/kit/testing';
+
 export interface Timing {
   p50: number;
   p95: number;
   runs: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** Runs `fn` for each input (cycling through them `runs` times in all) after one warm-up pass over a few. */
 export async function timeOver<I>(inputs: I[], runs: number, fn: (input: I) => Promise<unknown>): Promise<Timing> {

@@ -2,3 +2,4 @@ export * from './test-database.ts';
 export { uniqueSuffix, uniqueName } from './unique.ts';
 export * from './service-harness.ts';
 export * from './browser.ts';
+export { percentile, timeRuns } from './bench-timing.ts';
