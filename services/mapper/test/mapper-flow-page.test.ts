@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '@doitcrm/kit';
-import { createTestService, createTestUser, launchBrowser, screenshotPath, TEST_USER_PASSWORD, uniqueSuffix, type TestService } from '@doitcrm/kit/testing';
+import { createTestService, createTestUser, launchBrowser, screenshotPath, logInThroughForm, uniqueSuffix, type TestService } from '@doitcrm/kit/testing';
 import { loadSchool } from '@doitcrm/demo-data';
 import type { InjectionHandle } from '@doitcrm/fakes';
 import { createMapperApp } from '../src/app.ts';
@@ -69,10 +69,7 @@ afterAll(async () => {
 });
 
 async function logIn(page: Page): Promise<void> {
-  await page.goto(`${baseUrl}/`);
-  await page.getByPlaceholder('请输入用户名').fill(username);
-  await page.getByPlaceholder('请输入密码').fill(TEST_USER_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
+  await logInThroughForm(page, `${baseUrl}/`, username);
   await page.getByText('用户总数').waitFor();
 }
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '@doitcrm/kit';
-import { createTestService, createTestUser, launchBrowser, screenshotPath, TEST_USER_PASSWORD, uniqueSuffix, type TestService } from '@doitcrm/kit/testing';
+import { createTestService, createTestUser, launchBrowser, screenshotPath, logInThroughForm, uniqueSuffix, type TestService } from '@doitcrm/kit/testing';
 import { generateSchool, loadSchool } from '@doitcrm/demo-data';
 import { createMapperApp } from '../src/app.ts';
 import { mapperConfigShape, type MapperConfig } from '../src/config.ts';
@@ -41,10 +41,7 @@ afterAll(async () => {
 });
 
 async function logIn(page: Page): Promise<void> {
-  await page.goto(`${baseUrl}/`);
-  await page.getByPlaceholder('请输入用户名').fill(username);
-  await page.getByPlaceholder('请输入密码').fill(TEST_USER_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
+  await logInThroughForm(page, `${baseUrl}/`, username);
 }
 
 async function addChild(page: Page, row: ReturnType<Page['locator']>, name: string): Promise<void> {

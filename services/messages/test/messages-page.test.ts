@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCozeFake, type StartedCozeFake } from '@doitcrm/fakes';
 import { listen } from '@doitcrm/kit';
-import { createTestService, createTestUser, launchBrowser, screenshotPath, TEST_USER_PASSWORD, type TestService } from '@doitcrm/kit/testing';
+import { createTestService, createTestUser, launchBrowser, screenshotPath, logInThroughForm, type TestService } from '@doitcrm/kit/testing';
 import { generateSchool, loadSchool } from '@doitcrm/demo-data';
 import { createMessagesApp } from '../src/app.ts';
 import { messagesConfigShape, type MessagesConfig } from '../src/config.ts';
@@ -55,10 +55,7 @@ afterAll(async () => {
 });
 
 async function logIn(page: Page, path = '/'): Promise<void> {
-  await page.goto(`${baseUrl}${path}`);
-  await page.getByPlaceholder('请输入用户名').fill(username);
-  await page.getByPlaceholder('请输入密码').fill(TEST_USER_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
+  await logInThroughForm(page, `${baseUrl}${path}`, username);
 }
 
 describe('messages page in Chromium', () => {

@@ -3,7 +3,7 @@ import iconv from 'iconv-lite';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '@doitcrm/kit';
-import { createTestService, createTestUser, launchBrowser, screenshotPath, TEST_USER_PASSWORD, type TestService } from '@doitcrm/kit/testing';
+import { createTestService, createTestUser, launchBrowser, screenshotPath, logInThroughForm, type TestService } from '@doitcrm/kit/testing';
 import { createRosterApp } from '../src/app.ts';
 import { rosterConfigShape, type RosterConfig } from '../src/config.ts';
 import { freshMatrix } from './roster-harness.ts';
@@ -26,10 +26,7 @@ afterAll(async () => {
 });
 
 async function logIn(page: Page): Promise<void> {
-  await page.goto(`${baseUrl}/`);
-  await page.getByPlaceholder('请输入用户名').fill(username);
-  await page.getByPlaceholder('请输入密码').fill(TEST_USER_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
+  await logInThroughForm(page, `${baseUrl}/`, username);
 }
 
 describe.each([

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { TEST_USER_PASSWORD } from './service-harness.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -20,4 +21,12 @@ export function screenshotPath(name: string): string {
   const dir = path.resolve(process.env.SCREENSHOT_DIR ?? 'test-results/screenshots');
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, name);
+}
+
+/** Opens `url` and signs in through the shared login form (what every page shows a signed-out visitor). */
+export async function logInThroughForm(page: Page, url: string, username: string, password = TEST_USER_PASSWORD): Promise<void> {
+  await page.goto(url);
+  await page.getByPlaceholder('请输入用户名').fill(username);
+  await page.getByPlaceholder('请输入密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
 }
