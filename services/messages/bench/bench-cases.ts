@@ -1,7 +1,7 @@
 // The measured cases of the messages benchmark, each with the original's query shape (spec §4, §5) as its anchor
 // on the same data in the same run.
 import type pg from 'pg';
-import { conversationPage, lastActivity, listConversations, type TimeWindow } from '../src/data-access/conversation-repository.ts';
+import { conversationPage, lastActivity, listConversations, newestConversationKey, type TimeWindow } from '../src/data-access/conversation-repository.ts';
 import { decodeCursor, encodeCursor } from '../src/data-access/keyset-cursor.ts';
 import { findPerson } from '../src/data-access/person-repository.ts';
 import { roomMessagesPage } from '../src/data-access/room-repository.ts';
@@ -32,9 +32,12 @@ async function withOriginalIndexes<T>(pool: pg.Pool, fn: (client: pg.PoolClient)
 
 /** What the user-messages route does for a first page: the person, their conversations, the newest one's page. */
 async function personFirstPage(pool: pg.Pool, id: string, window: TimeWindow): Promise<number> {
-  const [person, conversations] = await Promise.all([findPerson(pool, id), listConversations(pool, id, window), lastActivity(pool, id)]);
-  const page = conversations[0] ? await conversationPage(pool, person!.id, conversations[0].key, window, null, 50) : { items: [] };
-  return page.items.length;
+  const page = async () => {
+    const key = await newestConversationKey(pool, id, window);
+    return key ? conversationPage(pool, id, key, window, null, 50) : { items: [] };
+  };
+  const [, , , { items }] = await Promise.all([findPerson(pool, id), listConversations(pool, id, window), lastActivity(pool, id), page()]);
+  return items.length;
 }
 
 // the original (spec §4.1): everything of the window in one answer, group messages sent by U, 1:1 sent or tolist[1]

@@ -79,10 +79,10 @@ describe('person search and conversations', () => {
     ]);
     expect(group.messages.items.map((m) => m.msgid)).not.toContain(farAway);
 
-    // a very active member's group is walked instead of driven from their messages: same answer
-    const walked = await conversationPage(service.context.pool, f.parent, f.room,
-      { start: new Date(group.startTime), end: new Date(group.endTime) }, null, 50, 0);
-    expect(walked.items.map((m) => m.msgid)).toEqual([reply, ownGroup]);
+    // started from one own message at a time (read again with more until the page is exact): same answer
+    const fromOne = await conversationPage(service.context.pool, f.parent, f.room,
+      { start: new Date(group.startTime), end: new Date(group.endTime) }, null, 50, 1);
+    expect(fromOne.items.map((m) => m.msgid)).toEqual([reply, ownGroup]);
   });
 
   it('when a busy conversation is paged, then pages follow each other without overlap or gaps', async () => {
@@ -105,6 +105,36 @@ describe('person search and conversations', () => {
     expect(pages).toBe(5);
     expect(new Set(seen).size).toBe(23);
     expect([...seen].sort()).toEqual([...ids].sort());
+  });
+
+  it('when a busy group is paged for a parent with many messages, then every page holds exactly their messages and the replies around them', async () => {
+    const f = await createFamily(service.context.pool);
+    // three days of a busy group: the parent writes in bursts and alone, others write all day, some at equal times
+    const messages = Array.from({ length: 400 }, (_, i) => {
+      const minutes = i * 11 + (i % 7 === 0 ? 0 : 3);
+      const from = i % 9 === 0 || (i > 150 && i < 170) ? f.parent : i % 2 ? f.teacher : f.unmappedParent;
+      return { from, to: [f.teacher], roomId: f.room, at: minutesBefore(base, minutes), ...text(`群消息 ${i}`) };
+    });
+    const ids = await insertMessages(service.context.pool, messages);
+    const ownTimes = messages.filter((m) => m.from === f.parent).map((m) => m.at.getTime());
+    const inContext = (at: number) => ownTimes.some((own) => at >= own - 10 * 60_000 && at <= own + 30 * 60_000);
+    const expected = messages.map((m, i) => ({ id: ids[i]!, at: m.at.getTime() })).filter((m) => inContext(m.at))
+      .sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1)).map((m) => m.id);
+    expect(expected.length).toBeLessThan(messages.length);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await get(`/api/user-messages?user_id=${f.parent}&conversation=${f.room}&limit=13${cursor ? `&cursor=${cursor}` : ''}`))
+        .body as UserMessagesResponse;
+      seen.push(...page.messages.items.map((m) => m.msgid));
+      cursor = page.messages.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(expected);
+
+    const window = { start: minutesBefore(base, 400 * 11 + 60), end: base };
+    const fromOne = await conversationPage(service.context.pool, f.parent, f.room, window, null, 40, 1);
+    expect(fromOne.items.map((m) => m.msgid)).toEqual(expected.slice(0, 40));
   });
 
   it('when a person\'s messages are read, then the audit log names the viewer and whose messages', async () => {

@@ -15,23 +15,12 @@ export interface TimeWindow {
 // just before, and the teachers' replies after.
 export const CONTEXT_BEFORE = '10 minutes';
 export const CONTEXT_AFTER = '30 minutes';
+const CONTEXT_AFTER_MS = 30 * 60_000;
 
 export const PRIVATE_PREFIX = 'private:';
-// beyond this many own messages in a group's window, the group is always walked
-const OWN_DRIVEN_MAX = 2_000;
-const CONTEXT_SPAN_MINUTES = 40;
-
-/**
- * Which way is cheaper for a group page: from the person's own messages (rows read ≈ own × rows per context span)
- * or walking the group newest first until the page is full (rows read ≈ page × group rows / own rows).
- */
-function ownDriven(own: number, all: number, window: TimeWindow, limit: number, max: number): boolean {
-  if (own > max) return false;
-  const windowMinutes = Math.max(1, (window.end.getTime() - window.start.getTime()) / 60_000);
-  const fromOwn = own * (1 + (all * CONTEXT_SPAN_MINUTES) / windowMinutes);
-  const walking = Math.min(all, ((limit + 1) * all) / Math.max(1, own));
-  return fromOwn <= walking;
-}
+// how many of the person's own group messages a page starts from; grown fourfold while that is not enough
+const OWN_BATCH = 24;
+const OWN_BATCH_MAX = 6_144;
 
 interface ConversationRow {
   room_id: string | null;
@@ -85,44 +74,85 @@ export async function listConversations(db: Queryable, personId: string, window:
  */
 export async function conversationPage(
   db: Queryable, personId: string, conversationKey: string, window: TimeWindow, cursor: MessageCursor | null, limit: number,
-  ownDrivenMax = OWN_DRIVEN_MAX,
+  ownBatch = OWN_BATCH,
 ): Promise<Page<MessageView>> {
+  if (!conversationKey.startsWith(PRIVATE_PREFIX)) return groupPage(db, personId, conversationKey, window, cursor, limit, ownBatch);
   const { values, param } = sqlParams([personId, window.start, window.end]);
-  let source: string;
-  let where: string;
-  if (conversationKey.startsWith(PRIVATE_PREFIX)) {
-    const peer = param(conversationKey.slice(PRIVATE_PREFIX.length) || null);
-    source = 'chat.messages m';
-    where = `m.room_id IS NULL AND ((m.from_id = $1 AND m.to_ids[1] IS NOT DISTINCT FROM ${peer})
-      OR (m.from_id = ${peer} AND m.to_ids[1] = $1))`;
-  } else {
-    const room = param(conversationKey);
-    where = `m.room_id = ${room}`;
-    const { rows: [counts] } = await db.query<{ own: number; all: number }>(
-      `SELECT (SELECT count(*) FROM chat.messages WHERE from_id = $1 AND room_id = $2 AND msgtime BETWEEN $3 AND $4)::int AS own,
-              (SELECT count(*) FROM chat.messages WHERE room_id = $2 AND msgtime BETWEEN $3 AND $4)::int AS all`,
-      [personId, conversationKey, window.start, window.end]);
-    if (ownDriven(counts!.own, counts!.all, window, limit, ownDrivenMax)) {
-      // few own messages: the short spans around each, found by index (however busy the group is)
-      source = `(SELECT DISTINCT c.msgid FROM chat.messages o CROSS JOIN LATERAL (
-          SELECT c.msgid FROM chat.messages c WHERE c.room_id = o.room_id
-            AND c.msgtime BETWEEN o.msgtime - interval '${CONTEXT_BEFORE}' AND o.msgtime + interval '${CONTEXT_AFTER}') c
-        WHERE o.from_id = $1 AND o.room_id = ${room} AND o.msgtime BETWEEN $2 AND $3) context
-        JOIN chat.messages m ON m.msgid = context.msgid`;
-    } else {
-      // a very active member: walking the group newest first fills a page after a few rows
-      source = 'chat.messages m';
-      where += ` AND (m.from_id = $1 OR EXISTS (SELECT 1 FROM chat.messages o WHERE o.from_id = $1 AND o.room_id = ${room}
-        AND o.msgtime BETWEEN greatest($2::timestamptz, m.msgtime - interval '${CONTEXT_AFTER}') AND least($3::timestamptz, m.msgtime + interval '${CONTEXT_BEFORE}')))`;
-    }
-  }
+  const peer = param(conversationKey.slice(PRIVATE_PREFIX.length) || null);
   const { rows } = await db.query<MessageRow>(
-    `SELECT ${MESSAGE_COLUMNS} FROM ${source} ${SENDER_JOIN}
-     WHERE ${where} AND m.msgtime BETWEEN $2 AND $3 AND ${IS_CHAT} AND ${beforeCursor(cursor, param)}
+    `SELECT ${MESSAGE_COLUMNS} FROM chat.messages m ${SENDER_JOIN}
+     WHERE m.room_id IS NULL AND ((m.from_id = $1 AND m.to_ids[1] IS NOT DISTINCT FROM ${peer}) OR (m.from_id = ${peer} AND m.to_ids[1] = $1))
+       AND m.msgtime BETWEEN $2 AND $3 AND ${IS_CHAT} AND ${beforeCursor(cursor, param)}
      ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(limit + 1)}`,
     values,
   );
   return toPage(rows, limit, (row) => toMessageView(row, personId));
+}
+
+type GroupPageRow = MessageRow & { own_count: number; own_oldest: Date | null };
+
+/**
+ * A group page from the person's newest own messages (before the cursor) and the short spans around them, found
+ * by index however busy the group is. A message at time t lies in the span of an own message o when
+ * t − CONTEXT_AFTER ≤ o ≤ t + CONTEXT_BEFORE, so every message later than (oldest own message used + CONTEXT_AFTER)
+ * is already complete: when the page's last row is that late, or every own message was used, the page is exact;
+ * otherwise it is read again from four times as many own messages.
+ */
+async function groupPage(
+  db: Queryable, personId: string, roomId: string, window: TimeWindow, cursor: MessageCursor | null, limit: number, ownBatch: number,
+): Promise<Page<MessageView>> {
+  for (let batch = Math.max(1, ownBatch); ; batch *= 4) {
+    const everyOwn = batch > OWN_BATCH_MAX;
+    const { values, param } = sqlParams([personId, window.start, window.end, roomId]);
+    const ownUpTo = cursor ? `least($3::timestamptz, ${param(cursor.msgtime)}::timestamptz + interval '${CONTEXT_BEFORE}')` : '$3';
+    const { rows } = await db.query<GroupPageRow>(
+      `WITH own AS MATERIALIZED (
+         SELECT o.msgtime FROM chat.messages o
+         WHERE o.from_id = $1 AND o.room_id = $4 AND o.msgtime BETWEEN $2 AND ${ownUpTo} AND o.action <> 'switch'
+         ORDER BY o.msgtime DESC ${everyOwn ? '' : `LIMIT ${param(batch)}`}
+       ), spans AS (
+         -- overlapping spans merged, so each message is read once and by index
+         SELECT unnest(range_agg(tstzrange(msgtime - interval '${CONTEXT_BEFORE}', msgtime + interval '${CONTEXT_AFTER}', '[]'))) AS span
+         FROM own
+       )
+       SELECT page.*, used.own_count, used.own_oldest
+       FROM (SELECT count(*)::int AS own_count, min(msgtime) AS own_oldest FROM own) used
+       LEFT JOIN LATERAL (
+         SELECT ${MESSAGE_COLUMNS} FROM spans CROSS JOIN LATERAL (
+           -- OFFSET 0 keeps this a scan per span: walking the whole group instead is slow when the person wrote little
+           SELECT * FROM chat.messages c WHERE c.room_id = $4 AND c.msgtime BETWEEN lower(spans.span) AND upper(spans.span) OFFSET 0) m
+         ${SENDER_JOIN}
+         WHERE m.msgtime BETWEEN $2 AND $3 AND ${IS_CHAT} AND ${beforeCursor(cursor, param)}
+         ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(limit + 1)}
+       ) page ON true`,
+      values,
+    );
+    const { own_count: ownCount, own_oldest: ownOldest } = rows[0]!;
+    const messages = rows.filter((row) => row.msgid !== null);
+    const last = messages[messages.length - 1];
+    const complete = everyOwn || ownCount < batch
+      || (messages.length > limit && ownOldest !== null && last!.msgtime.getTime() > ownOldest.getTime() + CONTEXT_AFTER_MS);
+    if (complete) return toPage(messages, limit, (row) => toMessageView(row, personId));
+  }
+}
+
+/**
+ * The conversation of the person's newest activity in the window (what the conversation list puts first), found
+ * by two index lookups, so its page can be read while the list is still being counted.
+ */
+export async function newestConversationKey(db: Queryable, personId: string, window: TimeWindow): Promise<string | null> {
+  const { rows: [newest] } = await db.query<{ room_id: string | null; peer: string | null }>(
+    `SELECT room_id, peer FROM (
+       (SELECT m.room_id, CASE WHEN m.room_id IS NULL THEN m.to_ids[1] END AS peer, m.msgtime FROM chat.messages m
+        WHERE m.from_id = $1 AND m.msgtime BETWEEN $2 AND $3 AND ${IS_CHAT} ORDER BY m.msgtime DESC LIMIT 1)
+       UNION ALL
+       (SELECT NULL, m.from_id, m.msgtime FROM chat.messages m
+        WHERE m.room_id IS NULL AND m.to_ids[1] = $1 AND m.msgtime BETWEEN $2 AND $3 AND m.from_id IS DISTINCT FROM $1 AND ${IS_CHAT}
+        ORDER BY m.msgtime DESC LIMIT 1)
+     ) newest ORDER BY msgtime DESC, room_id, peer LIMIT 1`,
+    [personId, window.start, window.end]);
+  if (!newest) return null;
+  return newest.room_id ?? `${PRIVATE_PREFIX}${newest.peer ?? ''}`;
 }
 
 /** The latest message the person sent or received 1:1, of all time (two index lookups). */

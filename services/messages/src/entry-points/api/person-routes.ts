@@ -2,8 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError, parseParams, parseQuery, type ServiceContext } from '@doitcrm/kit';
 import type { MessagesConfig } from '../../config.ts';
-import type { SearchUsersResponse, UserMessagesResponse } from '../../contract.ts';
-import { conversationPage, lastActivity, listConversations } from '../../data-access/conversation-repository.ts';
+import type { MessageView, Page, SearchUsersResponse, UserMessagesResponse } from '../../contract.ts';
+import { conversationPage, lastActivity, listConversations, newestConversationKey } from '../../data-access/conversation-repository.ts';
 import { decodeCursor } from '../../data-access/keyset-cursor.ts';
 import { readMessageContext } from '../../data-access/message-context-repository.ts';
 import { findPerson, searchPeople } from '../../data-access/person-repository.ts';
@@ -25,14 +25,18 @@ export function createPersonRoutes(context: ServiceContext<MessagesConfig>): Rou
     const query = parseQuery(userMessagesQuery, req);
     const window = resolveWindow(query);
     const cursor = decodeCursor(query.cursor);
-    const [person, conversations, last] = await Promise.all([
-      findPerson(pool, query.user_id), listConversations(pool, query.user_id, window), lastActivity(pool, query.user_id),
+    // the page is read alongside the conversation list: the newest conversation is two index lookups away
+    const page = async (): Promise<{ conversationKey: string | null; messages: Page<MessageView> }> => {
+      const conversationKey = query.conversation ?? await newestConversationKey(pool, query.user_id, window);
+      const messages = conversationKey
+        ? await conversationPage(pool, query.user_id, conversationKey, window, cursor, query.limit)
+        : { items: [], nextCursor: null };
+      return { conversationKey, messages };
+    };
+    const [person, conversations, last, { conversationKey, messages }] = await Promise.all([
+      findPerson(pool, query.user_id), listConversations(pool, query.user_id, window), lastActivity(pool, query.user_id), page(),
     ]);
     if (!person) throw new NotFoundError(`没有这个人: ${query.user_id}`);
-    const conversationKey = query.conversation ?? conversations[0]?.key ?? null;
-    const messages = conversationKey
-      ? await conversationPage(pool, person.id, conversationKey, window, cursor, query.limit)
-      : { items: [], nextCursor: null };
     await auditView(pool, req, 'messages.person.view', { type: 'person', id: person.id }, {
       conversation: conversationKey, start: window.start.toISOString(), end: window.end.toISOString(), returned: messages.items.length,
     });
