@@ -7,10 +7,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { addUser } from '@doitcrm/kit';
-import { generateSchool, loadSchool, writeArchiveFile } from '@doitcrm/demo-data';
+import { encodeCsv, enrolmentCsv, generateSchool, loadSchool, rosterCsv, writeArchiveFile } from '@doitcrm/demo-data';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const loginFile = path.join(root, 'var', 'demo-login.json');
+const demoFilesDir = path.join(root, 'var', 'demo-files');
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/doitcrm';
 const demoMessages = Number(process.env.DEMO_MESSAGES ?? 50_000);
 // relatives and trial-lesson families who sit in groups and never write: WeCom cannot name them (not customers)
@@ -41,6 +42,7 @@ async function ensureSchool(pool: pg.Pool): Promise<void> {
   const { loaded } = await loadSchool(pool, school);
   console.log(loaded ? 'loaded the demo school (classes, staff, students, parents)' : 'a school is already in the database');
   if (loaded) await forgetSomeNicknames(pool);
+  writeRosterFiles(school);
 
   const { rows } = await pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM chat.messages) AS any');
   if (rows[0]!.any) {
@@ -55,6 +57,19 @@ async function ensureSchool(pool: pg.Pool): Promise<void> {
   });
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
   if (result.status !== 0) throw new Error('the demo archive import failed');
+}
+
+/**
+ * The school's spreadsheets as its office would save them (the matrix from a Chinese Windows Excel, in GBK; the
+ * enrolment list as "CSV UTF-8"), for trying the roster import: previewed against the demo, they change nothing.
+ */
+function writeRosterFiles(school: ReturnType<typeof generateSchool>): void {
+  fs.mkdirSync(demoFilesDir, { recursive: true });
+  const matrix = path.join(demoFilesDir, '班级花名册-GBK.csv');
+  const enrolment = path.join(demoFilesDir, '学员报读-UTF8.csv');
+  fs.writeFileSync(matrix, encodeCsv(rosterCsv(school), 'gbk'));
+  fs.writeFileSync(enrolment, encodeCsv(enrolmentCsv(school), 'utf8-bom'));
+  console.log(`demo roster files for the roster import: ${path.relative(root, matrix)}, ${path.relative(root, enrolment)}`);
 }
 
 /**
