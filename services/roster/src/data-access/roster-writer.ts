@@ -1,10 +1,10 @@
 import type { PoolClient } from '@doitcrm/kit';
 import type { ClassValues, CommitPlan, Ref, StudentValues } from '../domain/commit-plan.ts';
 import type { RosterSnapshot } from '../domain/snapshot.ts';
-import { writeLogged, type LoggedKey } from './change-log.ts';
+import { writeLogged, type LoggedWrite } from './change-log.ts';
 
 export interface AppliedPlan {
-  logged: LoggedKey[];
+  logged: LoggedWrite[];
   classIds: number[];
   studentIds: number[];
 }
@@ -14,9 +14,9 @@ const CLASS_UNNEST = `unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::i
 const STUDENT_UNNEST = `unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
   AS u (id, name, english_name, status, school, address, national_id)`;
 
-/** Writes a commit plan set-based (one statement per table and kind), each row's images logged for undo on the way. */
+/** Writes a commit plan set-based (one statement per table and kind), each statement logging its rows for undo on the way. */
 export async function applyPlan(client: PoolClient, importId: number, plan: CommitPlan, snapshot: RosterSnapshot): Promise<AppliedPlan> {
-  const logged: LoggedKey[] = [];
+  const logged: LoggedWrite[] = [];
   const newIds = new Map<string, number>();
   const staffIds = await writeStaff(client, importId, plan, snapshot, logged);
   const levelIds = new Map(snapshot.levels.map((l) => [l.name, l.id]));
@@ -24,52 +24,51 @@ export async function applyPlan(client: PoolClient, importId: number, plan: Comm
 
   const classIds = await allocate(client, 'crm.classes', plan.classInserts.length);
   plan.classInserts.forEach((item, i) => newIds.set(item.newKey, classIds[i]!));
-  const classColumns = (rows: Array<{ id: number } & ClassValues>) => [
-    rows.map((c) => c.id), rows.map((c) => levelIds.get(c.levelName)), rows.map((c) => c.roomId), rows.map((c) => c.name),
+  const classColumns = (rows: readonly ClassValues[], ids: readonly number[]) => [
+    ids, rows.map((c) => levelIds.get(c.levelName)), rows.map((c) => c.roomId), rows.map((c) => c.name),
     rows.map((c) => staffOf(c.teacher)), rows.map((c) => staffOf(c.headTeacher)), rows.map((c) => c.startTime),
     rows.map((c) => c.endTime), rows.map((c) => c.courseProgress), rows.map((c) => c.promotion),
   ];
   if (plan.classInserts.length > 0) {
-    logged.push(...await writeLogged(client, {
+    logged.push(await writeLogged(client, {
       importId, table: 'classes', op: 'insert',
-      write: `INSERT INTO crm.classes (id, level_id, room_id, name, teacher_staff_id, head_teacher_staff_id, start_time, end_time, course_progress, promotion)
-              SELECT u.* FROM ${CLASS_UNNEST} RETURNING *`,
-      params: classColumns(plan.classInserts.map((c) => ({ ...c, id: newIds.get(c.newKey)! }))),
+      write: `INSERT INTO crm.classes AS t (id, level_id, room_id, name, teacher_staff_id, head_teacher_staff_id, start_time, end_time, course_progress, promotion)
+              SELECT u.* FROM ${CLASS_UNNEST} RETURNING t.id, md5(t::text) AS h`,
+      params: classColumns(plan.classInserts, classIds),
     }));
   }
   if (plan.classUpdates.length > 0) {
-    logged.push(...await writeLogged(client, {
+    logged.push(await writeLogged(client, {
       importId, table: 'classes', op: 'update',
-      before: `SELECT t.* FROM crm.classes t JOIN ${CLASS_UNNEST} ON t.id = u.id`,
-      write: `UPDATE crm.classes c SET level_id = u.level_id, room_id = u.room_id, name = u.name, teacher_staff_id = u.teacher,
+      write: `UPDATE crm.classes t SET level_id = u.level_id, room_id = u.room_id, name = u.name, teacher_staff_id = u.teacher,
                 head_teacher_staff_id = u.head, start_time = u.start_time, end_time = u.end_time, course_progress = u.progress,
                 promotion = u.promotion, is_active = true, updated_at = now()
-              FROM ${CLASS_UNNEST} WHERE c.id = u.id RETURNING c.*`,
-      params: classColumns(plan.classUpdates),
+              FROM ${CLASS_UNNEST} JOIN crm.classes o ON o.id = u.id WHERE t.id = u.id RETURNING t.id, md5(t::text) AS h, o AS before`,
+      params: classColumns(plan.classUpdates, plan.classUpdates.map((c) => c.id)),
     }));
   }
 
   const studentIds = await allocate(client, 'crm.students', plan.studentInserts.length);
   plan.studentInserts.forEach((item, i) => newIds.set(item.newKey, studentIds[i]!));
-  const studentColumns = (rows: Array<{ id: number } & StudentValues>) => [
-    rows.map((s) => s.id), rows.map((s) => s.name), rows.map((s) => s.englishName), rows.map((s) => s.status),
+  const studentColumns = (rows: readonly StudentValues[], ids: readonly number[]) => [
+    ids, rows.map((s) => s.name), rows.map((s) => s.englishName), rows.map((s) => s.status),
     rows.map((s) => s.school), rows.map((s) => s.address), rows.map((s) => s.nationalId),
   ];
   if (plan.studentInserts.length > 0) {
-    logged.push(...await writeLogged(client, {
+    logged.push(await writeLogged(client, {
       importId, table: 'students', op: 'insert',
-      write: `INSERT INTO crm.students (id, name, english_name, status, school, address, national_id) SELECT u.* FROM ${STUDENT_UNNEST} RETURNING *`,
-      params: studentColumns(plan.studentInserts.map((s) => ({ ...s, id: newIds.get(s.newKey)! }))),
+      write: `INSERT INTO crm.students AS t (id, name, english_name, status, school, address, national_id) SELECT u.* FROM ${STUDENT_UNNEST}
+              RETURNING t.id, md5(t::text) AS h`,
+      params: studentColumns(plan.studentInserts, studentIds),
     }));
   }
   if (plan.studentUpdates.length > 0) {
-    logged.push(...await writeLogged(client, {
+    logged.push(await writeLogged(client, {
       importId, table: 'students', op: 'update',
-      before: `SELECT t.* FROM crm.students t JOIN ${STUDENT_UNNEST} ON t.id = u.id`,
       write: `UPDATE crm.students t SET english_name = u.english_name, status = u.status, school = u.school, address = u.address,
                 national_id = u.national_id, updated_at = now()
-              FROM ${STUDENT_UNNEST} WHERE t.id = u.id RETURNING t.*`,
-      params: studentColumns(plan.studentUpdates),
+              FROM ${STUDENT_UNNEST} JOIN crm.students o ON o.id = u.id WHERE t.id = u.id RETURNING t.id, md5(t::text) AS h, o AS before`,
+      params: studentColumns(plan.studentUpdates, plan.studentUpdates.map((s) => s.id)),
     }));
   }
 
@@ -93,69 +92,71 @@ function resolve(ref: Ref, newIds: Map<string, number>): number {
 /** ids taken from the sequence first, so each planned row knows its id without a natural key to return by */
 async function allocate(client: PoolClient, table: string, count: number): Promise<number[]> {
   if (count === 0) return [];
-  const { rows } = await client.query<{ id: number }>(
-    'SELECT nextval(pg_get_serial_sequence($1, \'id\'))::int AS id FROM generate_series(1, $2::int)', [table, count],
+  const { rows } = await client.query<{ ids: number[] }>(
+    // the sequence is looked up once (an init plan), not once per id
+    'SELECT array_agg(nextval((SELECT pg_get_serial_sequence($1, \'id\')::regclass))::int) AS ids FROM generate_series(1, $2::int)', [table, count],
   );
-  return rows.map((r) => r.id);
+  return rows[0]!.ids;
 }
 
 /** New teacher names become staff, linked to their WeCom identity when exactly one staff identity carries that name. */
-async function writeStaff(client: PoolClient, importId: number, plan: CommitPlan, snapshot: RosterSnapshot, logged: LoggedKey[]): Promise<Map<string, number>> {
+async function writeStaff(client: PoolClient, importId: number, plan: CommitPlan, snapshot: RosterSnapshot, logged: LoggedWrite[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   for (const s of [...snapshot.staff].reverse()) ids.set(s.name, s.id);
   if (plan.staff.length === 0) return ids;
-  const keys = await writeLogged(client, {
+  const written = await writeLogged(client, {
     importId, table: 'staff', op: 'insert',
-    write: `INSERT INTO crm.staff (name, role, identity_id)
+    write: `INSERT INTO crm.staff AS t (name, role, identity_id)
             SELECT u.name, u.role,
                    (SELECT CASE WHEN count(*) = 1 THEN min(i.id) END FROM crm.identities i
                     WHERE i.id_type = 'user_id' AND i.user_role IN ('teacher', 'head_teacher', 'advisor')
                       AND (i.business_name = u.name OR (i.business_name IS NULL AND i.wecom_nickname = u.name))
                       AND NOT EXISTS (SELECT 1 FROM crm.staff s WHERE s.identity_id = i.id))
-            FROM unnest($1::text[], $2::text[]) AS u (name, role) RETURNING *`,
+            FROM unnest($1::text[], $2::text[]) AS u (name, role) RETURNING t.id, md5(t::text) AS h`,
     params: [plan.staff.map((s) => s.name), plan.staff.map((s) => s.role)],
   });
-  logged.push(...keys);
-  const { rows } = await client.query<{ id: number; name: string }>('SELECT id, name FROM crm.staff WHERE id = ANY($1::int[])', [keys.map((k) => Number(k.key.id))]);
+  logged.push(written);
+  const { rows } = await client.query<{ id: number; name: string }>('SELECT id, name FROM crm.staff WHERE id = ANY($1::int[])', [written.keys.id ?? []]);
   for (const row of rows) ids.set(row.name, row.id);
   return ids;
 }
 
-async function writeEnrolments(client: PoolClient, importId: number, plan: CommitPlan, newIds: Map<string, number>, logged: LoggedKey[]): Promise<void> {
+async function writeEnrolments(client: PoolClient, importId: number, plan: CommitPlan, newIds: Map<string, number>, logged: LoggedWrite[]): Promise<void> {
   if (plan.enrolmentInserts.length > 0) {
-    logged.push(...await writeLogged(client, {
+    logged.push(await writeLogged(client, {
       importId, table: 'enrolments', op: 'insert',
-      write: `INSERT INTO crm.enrolments (student_id, class_id, status) SELECT * FROM unnest($1::int[], $2::int[], $3::text[]) ON CONFLICT DO NOTHING RETURNING *`,
+      write: `INSERT INTO crm.enrolments AS t (student_id, class_id, status) SELECT * FROM unnest($1::int[], $2::int[], $3::text[]) ON CONFLICT DO NOTHING
+              RETURNING t.student_id, t.class_id, md5(t::text) AS h`,
       params: [plan.enrolmentInserts.map((e) => resolve(e.student, newIds)), plan.enrolmentInserts.map((e) => resolve(e.classRef, newIds)), plan.enrolmentInserts.map((e) => e.status)],
     }));
   }
   if (plan.enrolmentUpdates.length > 0) {
     const unnest = 'unnest($1::int[], $2::int[], $3::text[]) AS u (s, c, status)';
-    logged.push(...await writeLogged(client, {
+    logged.push(await writeLogged(client, {
       importId, table: 'enrolments', op: 'update',
-      before: `SELECT t.* FROM crm.enrolments t JOIN ${unnest} ON t.student_id = u.s AND t.class_id = u.c`,
-      write: `UPDATE crm.enrolments e SET status = u.status FROM ${unnest} WHERE e.student_id = u.s AND e.class_id = u.c RETURNING e.*`,
+      write: `UPDATE crm.enrolments t SET status = u.status FROM ${unnest} JOIN crm.enrolments o ON o.student_id = u.s AND o.class_id = u.c
+              WHERE t.student_id = u.s AND t.class_id = u.c RETURNING t.student_id, t.class_id, md5(t::text) AS h, o AS before`,
       params: [plan.enrolmentUpdates.map((e) => e.studentId), plan.enrolmentUpdates.map((e) => e.classId), plan.enrolmentUpdates.map((e) => e.status)],
     }));
   }
 }
 
-async function writeContacts(client: PoolClient, importId: number, plan: CommitPlan, newIds: Map<string, number>, logged: LoggedKey[]): Promise<void> {
+async function writeContacts(client: PoolClient, importId: number, plan: CommitPlan, newIds: Map<string, number>, logged: LoggedWrite[]): Promise<void> {
   if (plan.contactInserts.length > 0) {
-    logged.push(...await writeLogged(client, {
+    logged.push(await writeLogged(client, {
       importId, table: 'student_contacts', op: 'insert',
-      write: `INSERT INTO crm.student_contacts (student_id, phone, name, relation) SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[])
-              ON CONFLICT (student_id, phone) DO NOTHING RETURNING *`,
+      write: `INSERT INTO crm.student_contacts AS t (student_id, phone, name, relation) SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[])
+              ON CONFLICT (student_id, phone) DO NOTHING RETURNING t.id, t.student_id, md5(t::text) AS h`,
       params: [plan.contactInserts.map((c) => resolve(c.student, newIds)), plan.contactInserts.map((c) => c.phone), plan.contactInserts.map((c) => c.name),
         plan.contactInserts.map((c) => c.relation)],
     }));
   }
   if (plan.contactUpdates.length > 0) {
     const unnest = 'unnest($1::int[], $2::text[], $3::text[]) AS u (id, name, relation)';
-    logged.push(...await writeLogged(client, {
+    logged.push(await writeLogged(client, {
       importId, table: 'student_contacts', op: 'update',
-      before: `SELECT t.* FROM crm.student_contacts t JOIN ${unnest} ON t.id = u.id`,
-      write: `UPDATE crm.student_contacts t SET name = u.name, relation = u.relation FROM ${unnest} WHERE t.id = u.id RETURNING t.*`,
+      write: `UPDATE crm.student_contacts t SET name = u.name, relation = u.relation FROM ${unnest} JOIN crm.student_contacts o ON o.id = u.id
+              WHERE t.id = u.id RETURNING t.id, t.student_id, md5(t::text) AS h, o AS before`,
       params: [plan.contactUpdates.map((c) => c.id), plan.contactUpdates.map((c) => c.name), plan.contactUpdates.map((c) => c.relation)],
     }));
   }

@@ -1,5 +1,5 @@
 import type { Queryable } from '@doitcrm/kit';
-import type { ClassRecord, ContactRecord, EnrolmentRecord, LevelInfo, RosterSnapshot, StaffInfo, StudentRecord } from '../domain/snapshot.ts';
+import type { ClassRecord, ContactRecord, EnrolmentRecord, LevelInfo, RosterSnapshot, SnapshotScope, StaffInfo, StudentRecord } from '../domain/snapshot.ts';
 import { readSettings } from './settings-repository.ts';
 
 export const CLASS_SELECT = `
@@ -22,33 +22,48 @@ export async function loadLevels(db: Queryable): Promise<LevelInfo[]> {
 }
 
 /**
- * The part of the roster an import can touch, in five queries whatever the file's size: all classes and staff (a
- * school has about a hundred), and the pupils enrolled in those classes or sharing a name with the file's pupils.
+ * The part of the roster a draft can touch (see SnapshotScope), in a fixed number of queries whatever the file's
+ * size, and proportional to the file's classes rather than to the whole roster: all classes and staff (a school has
+ * about a hundred), the pupils, enrolments and contacts of the file's classes, and namesake counts.
  */
-export async function loadSnapshot(db: Queryable, studentNames: readonly string[]): Promise<RosterSnapshot> {
+export async function loadSnapshot(db: Queryable, scope: SnapshotScope): Promise<RosterSnapshot> {
   // one query after another: db may be a transaction's single client
   const levels = await loadLevels(db);
   const staff = (await db.query<StaffInfo>('SELECT id, name, role FROM crm.staff WHERE is_active ORDER BY id')).rows;
   const classes = (await db.query<ClassRecord>(`${CLASS_SELECT} ORDER BY c.id`)).rows;
   const settings = await readSettings(db);
+  const classNames = new Set(scope.classNames);
+  const roomIds = new Set(scope.roomIds);
+  const fileClassIds = classes.filter((c) => classNames.has(c.name) || (c.roomId !== null && roomIds.has(c.roomId))).map((c) => c.id);
+  const enrolments = (await db.query<EnrolmentRecord>(
+    `SELECT e.student_id AS "studentId", e.class_id AS "classId", e.status FROM crm.enrolments e
+     WHERE e.class_id = ANY($1::int[]) ORDER BY e.class_id, e.student_id`,
+    [fileClassIds],
+  )).rows;
   const { rows: studentRows } = await db.query<StudentRecord>(
     `SELECT st.id, st.name, st.english_name AS "englishName", st.status, st.school, st.address, st.national_id AS "nationalId"
      FROM crm.students st
-     WHERE st.id IN (SELECT s.id FROM crm.students s JOIN unnest($1::text[]) AS n (name) ON s.name = n.name
-                     UNION SELECT student_id FROM crm.enrolments)`,
-    [[...new Set(studentNames)]],
+     WHERE st.id IN (SELECT DISTINCT e.student_id FROM crm.enrolments e WHERE e.class_id = ANY($1::int[])
+                     UNION SELECT s.id FROM crm.students s JOIN unnest($2::text[]) AS n (name) ON s.name = n.name)`,
+    [fileClassIds, scope.classlessNames],
   );
   const students = new Map(studentRows.map((row) => [row.id, row]));
-  const ids = [...students.keys()];
-  const enrolments = (await db.query<EnrolmentRecord>(
-    `SELECT e.student_id AS "studentId", e.class_id AS "classId", e.status FROM crm.enrolments e JOIN unnest($1::int[]) AS k (id) ON e.student_id = k.id
-     ORDER BY e.class_id, e.student_id`,
-    [ids],
-  )).rows;
   const contacts = (await db.query<ContactRecord>(
     `SELECT c.id, c.student_id AS "studentId", c.name, c.relation, c.phone FROM crm.student_contacts c JOIN unnest($1::int[]) AS k (id) ON c.student_id = k.id
      ORDER BY c.id`,
-    [ids],
+    [[...students.keys()]],
   )).rows;
-  return { levels, staff, classes, students, enrolments, contacts, storeNationalId: settings.storeNationalId };
+  const namesakeCounts = await countNamesakes(db, scope.namesakeNames);
+  return { levels, staff, classes, students, enrolments, contacts, storeNationalId: settings.storeNationalId, namesakeCounts };
+}
+
+async function countNamesakes(db: Queryable, names: readonly string[]): Promise<Map<string, number>> {
+  if (names.length === 0) return new Map();
+  // two arrays in one row rather than a row per name: thousands of rows cost more to receive than to count
+  const { rows: [counts] } = await db.query<{ names: string[] | null; counts: number[] | null }>(
+    `SELECT array_agg(c.name) AS names, array_agg(c.n) AS counts
+     FROM (SELECT s.name, count(*)::int AS n FROM crm.students s JOIN unnest($1::text[]) AS k (name) ON s.name = k.name GROUP BY s.name) c`,
+    [names],
+  );
+  return new Map((counts?.names ?? []).map((name, i) => [name, counts!.counts![i]!]));
 }

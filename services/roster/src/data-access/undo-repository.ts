@@ -1,5 +1,5 @@
 import type { PoolClient } from '@doitcrm/kit';
-import type { ChangedTable, ChangeEntry } from './change-log.ts';
+import { expandChanges, type ChangedTable, type ChangeEntry } from './change-log.ts';
 
 type Row = Record<string, unknown>;
 
@@ -21,7 +21,7 @@ export async function loadChanges(client: PoolClient, importId: number): Promise
     `SELECT table_name AS "table", op, row_key AS key, before, after FROM crm.roster_import_changes WHERE import_id = $1 ORDER BY id`,
     [importId],
   );
-  return rows;
+  return expandChanges(rows);
 }
 
 const keyText = (table: ChangedTable, row: Row) => TABLES[table].key.map((column) => String(row[column])).join(':');
@@ -42,7 +42,8 @@ export async function changedSince(client: PoolClient, changes: readonly ChangeE
     const current = new Map(rows.map((r) => [keyText(table, r.row), r]));
     for (const entry of entries) {
       const now = current.get(keyText(table, entry.key));
-      const same = now !== undefined && (entry.op === 'insert' ? now.hash === entry.after.h : JSON.stringify(now.row) === JSON.stringify(entry.after));
+      // logs kept updated rows whole before they kept hashes
+      const same = now !== undefined && (typeof entry.after.h === 'string' ? now.hash === entry.after.h : JSON.stringify(now.row) === JSON.stringify(entry.after));
       if (!same) drifted.push({ ...entry, current: now?.row ?? null });
     }
   }

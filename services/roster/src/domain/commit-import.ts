@@ -3,6 +3,7 @@ import { findImport, lockRoster, markCommitted } from '../data-access/import-rep
 import { applyPlan } from '../data-access/roster-writer.ts';
 import { loadSnapshot } from '../data-access/snapshot-repository.ts';
 import { planCommit } from './commit-plan.ts';
+import { snapshotScope } from './snapshot.ts';
 import { diffRoster, diffToken } from './diff-roster.ts';
 import type { RosterDiff } from './diff-types.ts';
 import type { Actor } from './preview-import.ts';
@@ -36,14 +37,15 @@ export async function commitImport(pool: Pool, id: number, options: { token?: st
     const record = await findImport(client, id, { forUpdate: true });
     if (!record) throw new NotFoundError(`没有导入记录 ${id}`);
     if (record.status !== 'previewed') throw new ConflictError(`导入 ${id} 已是“${record.status}”状态，不能再提交`);
-    const snapshot = await loadSnapshot(client, record.draft.students.map((s) => s.name));
+    // without namesake counts: they only word warnings, and neither the token nor the plan depends on warnings
+    const snapshot = await loadSnapshot(client, snapshotScope(record.draft, { warnings: false }));
     const diff = diffRoster(record.draft, snapshot);
     if (options.token && options.token !== diffToken(diff)) {
       throw new ConflictError('预览之后数据库或预览内容已变化，请重新查看预览后再提交', [{ field: 'token', message: 'the diff differs from the one previewed' }]);
     }
     const plan = planCommit(record.draft, diff, snapshot);
     const applied = await applyPlan(client, id, plan, snapshot);
-    const count = (table: string, op: string) => applied.logged.filter((e) => e.table === table && e.op === op).length;
+    const count = (table: string, op: string) => applied.logged.filter((e) => e.table === table && e.op === op).reduce((sum, e) => sum + e.count, 0);
     const report: CommitReport = {
       classes: { inserted: count('classes', 'insert'), updated: count('classes', 'update'), unchanged: diff.summary.classes.unchanged, skipped: diff.summary.classes.unmatched },
       students: {
@@ -62,7 +64,7 @@ export async function commitImport(pool: Pool, id: number, options: { token?: st
       ...actor, action: 'roster.import.commit', targetType: 'roster_import', targetId: id,
       details: { file: record.fileName, kind: record.kind, classes: report.classes, students: report.students },
     });
-    if (applied.logged.length > 0) {
+    if (applied.logged.some((e) => e.count > 0)) {
       await enqueueEvent(client, 'roster.changed', { reason: 'import', importId: id, classIds: applied.classIds, studentIds: applied.studentIds, userId: actor.userId ?? null });
     }
     return report;

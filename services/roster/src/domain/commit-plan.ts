@@ -68,7 +68,7 @@ export function planCommit(draft: RosterDraft, diff: RosterDiff, snapshot: Roste
   }
 
   const studentUpdates = new Map<number, StudentValues>();
-  const studentInserts = new Map<string, { newKey: string } & StudentValues>();
+  const studentInserts = new Map<string, StudentValues>();
   const contacts = new Map<string, CommitPlan['contactInserts'][number]>();
   const contactUpdates = new Map<number, CommitPlan['contactUpdates'][number]>();
   const contactsByStudent = new Map<number, ContactRecord[]>();
@@ -93,8 +93,8 @@ export function planCommit(draft: RosterDraft, diff: RosterDiff, snapshot: Roste
     } else {
       const newKey = `student:${item.newKey}`;
       student = { newKey };
-      const current = studentInserts.get(newKey) ?? { newKey, name: source.name, englishName: null, status: DEFAULT_STATUS, school: null, address: null, nationalId: null };
-      studentInserts.set(newKey, { ...mergeStudent(current, fromFile), newKey });
+      const current = studentInserts.get(newKey) ?? { name: source.name, englishName: null, status: DEFAULT_STATUS, school: null, address: null, nationalId: null };
+      studentInserts.set(newKey, mergeStudent(current, fromFile));
     }
     const classRef: Ref | null = item.classId !== null ? { id: item.classId } : item.classIndex !== null ? { newKey: `class:${item.classIndex}` } : null;
     if (classRef && item.newEnrolment) plan.enrolmentInserts.push({ student, classRef, status: source.status ?? DEFAULT_STATUS });
@@ -104,7 +104,7 @@ export function planCommit(draft: RosterDraft, diff: RosterDiff, snapshot: Roste
     if (source.guardian) planContact(contactUpdates, contacts, student, source.guardian, 'id' in student ? contactsByStudent.get(student.id) ?? [] : []);
   }
   plan.studentUpdates = [...studentUpdates].map(([id, values]) => ({ id, ...values }));
-  plan.studentInserts = [...studentInserts.values()];
+  plan.studentInserts = [...studentInserts].map(([newKey, values]) => ({ newKey, ...values }));
   plan.contactInserts = [...contacts.values()];
   plan.contactUpdates = [...contactUpdates.values()];
   return plan;
@@ -144,9 +144,9 @@ function studentValues(record: StudentRecord): StudentValues {
 }
 
 /** blanks in the file keep what is there */
-function mergeStudent<T extends StudentValues>(current: T, fromFile: { [K in keyof Omit<StudentValues, 'name'>]: string | null }): T {
+function mergeStudent(current: StudentValues, fromFile: { [K in keyof Omit<StudentValues, 'name'>]: string | null }): StudentValues {
   return {
-    ...current,
+    name: current.name,
     englishName: fromFile.englishName ?? current.englishName,
     status: fromFile.status ?? current.status,
     school: fromFile.school ?? current.school,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { matchClasses } from './class-matching.ts';
-import { countActions, type RosterDiff } from './diff-types.ts';
+import { countActions, type FieldChange, type RosterDiff } from './diff-types.ts';
 import type { RosterDraft } from './draft.ts';
 import type { RosterSnapshot } from './snapshot.ts';
 import { matchStudents } from './student-matching.ts';
@@ -23,9 +23,10 @@ export function diffRoster(draft: RosterDraft, snapshot: RosterSnapshot): Roster
  * differs, so nobody commits changes they did not see (the database or the draft changed in between).
  */
 export function diffToken(diff: RosterDiff): string {
-  const essence = {
-    classes: diff.classes.map((c) => [c.action, c.classId, c.changes]),
-    students: diff.students.map((s) => [s.action, s.studentId, s.classId, s.classIndex, s.newKey, s.changes]),
-  };
-  return createHash('sha256').update(JSON.stringify(essence)).digest('hex').slice(0, 32);
+  // one line per row; most rows change nothing, so their line is built without serialising an empty list
+  const changes = (list: readonly FieldChange[]) => (list.length === 0 ? '' : JSON.stringify(list));
+  const lines: string[] = [];
+  for (const c of diff.classes) lines.push(`c|${c.action}|${c.classId}|${changes(c.changes)}`);
+  for (const s of diff.students) lines.push(`s|${s.action}|${s.studentId}|${s.classId}|${s.classIndex}|${JSON.stringify(s.newKey)}|${changes(s.changes)}`);
+  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 32);
 }

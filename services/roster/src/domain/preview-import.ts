@@ -3,6 +3,7 @@ import { recordAudit, type AuditEntry, type Pool, type Queryable } from '@doitcr
 import { discardStalePreviews, findImport, findImportSummary, insertImport, lastCommitOfFile, type ImportRecord } from '../data-access/import-repository.ts';
 import { readSettings } from '../data-access/settings-repository.ts';
 import { loadSnapshot } from '../data-access/snapshot-repository.ts';
+import { snapshotScope } from './snapshot.ts';
 import { ENCODING_LABELS, type DetectedEncoding } from './decode-upload.ts';
 import { diffRoster, diffToken } from './diff-roster.ts';
 import type { RosterDiff } from './diff-types.ts';
@@ -32,7 +33,7 @@ export async function previewUpload(pool: Pool, upload: { bytes: Buffer; fileNam
     createdBy: actor.userId ?? null,
   });
   await recordAudit(pool, { ...actor, action: 'roster.import.preview', targetType: 'roster_import', targetId: id, details: { file: upload.fileName, kind: draft.kind } });
-  const diff = diffRoster(draft, await loadSnapshot(pool, draft.students.map((s) => s.name)));
+  const diff = diffRoster(draft, await loadSnapshot(pool, snapshotScope(draft, { warnings: true })));
   return {
     record: (await findImportSummary(pool, id))!,
     encodingLabel: ENCODING_LABELS[parsed.encoding],
@@ -48,7 +49,7 @@ export async function loadPreview(db: Queryable, id: number): Promise<PreviewRes
   if (!record) return null;
   const { draft, ...summary } = record;
   // only a preview has a draft to compare; committed and discarded imports keep just their report
-  const diff = record.status === 'previewed' ? diffRoster(draft, await loadSnapshot(db, draft.students.map((s) => s.name))) : emptyDiff(draft);
+  const diff = record.status === 'previewed' ? diffRoster(draft, await loadSnapshot(db, snapshotScope(draft, { warnings: true }))) : emptyDiff(draft);
   return {
     record: summary,
     encodingLabel: ENCODING_LABELS[record.encoding as DetectedEncoding] ?? record.encoding,

@@ -1,3 +1,5 @@
+import type { RosterDraft } from './draft.ts';
+
 /** What the database holds that an import is compared with: plain objects, loaded by data-access/snapshot-repository. */
 export interface LevelInfo {
   id: number;
@@ -57,9 +59,42 @@ export interface RosterSnapshot {
   levels: LevelInfo[];
   staff: StaffInfo[];
   classes: ClassRecord[];
-  /** every student enrolled in a class of the file, or carrying a name that appears in it */
+  /** every student enrolled in a class the file may name, and every namesake of a pupil the file gives no class */
   students: Map<number, StudentRecord>;
+  /** enrolments in the classes the file may name (matching pairs pupils within a class, so no other class matters) */
   enrolments: EnrolmentRecord[];
+  /** how many students the database has of each name in the file, for the namesake warning */
+  namesakeCounts: Map<string, number>;
   contacts: ContactRecord[];
   storeNationalId: boolean;
+}
+
+/**
+ * Which part of the roster a draft can touch. Classes are matched by group or by name, so every class with one of
+ * these groups or names is loaded with its pupils; a pupil without a class is matched by name alone, so all its
+ * namesakes are loaded. Anything wider only costs time: the diff would be the same.
+ */
+export interface SnapshotScope {
+  classNames: string[];
+  roomIds: string[];
+  classlessNames: string[];
+  /** names whose namesakes are counted: only warnings use the counts, and only a preview shows warnings */
+  namesakeNames: string[];
+}
+
+export function snapshotScope(draft: RosterDraft, options: { warnings: boolean }): SnapshotScope {
+  const classNames = new Set<string>();
+  const roomIds = new Set<string>();
+  const studentNames = new Set<string>();
+  const classlessNames = new Set<string>();
+  for (const c of draft.classes) {
+    classNames.add(c.name);
+    if (c.roomId) roomIds.add(c.roomId);
+  }
+  for (const s of draft.students) {
+    studentNames.add(s.name);
+    if (s.className !== null) classNames.add(s.className);
+    else if (s.classIndex === null) classlessNames.add(s.name);
+  }
+  return { classNames: [...classNames], roomIds: [...roomIds], classlessNames: [...classlessNames], namesakeNames: options.warnings ? [...studentNames] : [] };
 }

@@ -1,7 +1,13 @@
 import { maskNationalId } from './national-id.ts';
-import { change, type AbsentEnrolment, type ClassDiff, type FieldChange, type StudentDiff } from './diff-types.ts';
+import { change, type AbsentEnrolment, type ClassDiff, type DiffAction, type FieldChange, type StudentDiff } from './diff-types.ts';
 import { warning, type DraftStudent, type ImportWarning } from './draft.ts';
 import type { ClassRecord, ContactRecord, RosterSnapshot, StudentRecord } from './snapshot.ts';
+
+interface PoolEntry {
+  studentId: number;
+  status: string;
+  used: boolean;
+}
 
 interface ClassTarget {
   classId: number | null;
@@ -22,13 +28,29 @@ export function matchStudents(drafts: readonly DraftStudent[], classDiffs: reado
 } {
   const warnings: ImportWarning[] = [];
   const classById = new Map(snapshot.classes.map((c) => [c.id, c]));
-  const pool = new Map<number, Array<{ studentId: number; status: string; used: boolean }>>();
+  const pool = new Map<number, PoolEntry[]>();
+  // the same entries by class and name: pairing looks a pupil up there instead of scanning its whole class
+  const poolByName = new Map<string, PoolEntry[]>();
   for (const enrolment of snapshot.enrolments) {
+    const entry = { studentId: enrolment.studentId, status: enrolment.status, used: false };
     const list = pool.get(enrolment.classId) ?? [];
-    list.push({ studentId: enrolment.studentId, status: enrolment.status, used: false });
+    list.push(entry);
     pool.set(enrolment.classId, list);
+    const name = snapshot.students.get(enrolment.studentId)?.name;
+    if (name === undefined) continue;
+    const key = `${enrolment.classId}|${name}`;
+    const named = poolByName.get(key);
+    if (named) named.push(entry);
+    else poolByName.set(key, [entry]);
   }
-  const targets = drafts.map((draft) => classTarget(draft, classDiffs, snapshot.classes));
+  const classesByName = new Map<string, ClassRecord[]>();
+  for (const c of snapshot.classes) {
+    const list = classesByName.get(c.name);
+    if (list) list.push(c);
+    else classesByName.set(c.name, [c]);
+  }
+  const targets = drafts.map((draft) => classTarget(draft, classDiffs, classesByName));
+  // complete only for the names of pupils without a class: the snapshot holds all their namesakes, not everyone's
   const studentsByName = new Map<string, StudentRecord[]>();
   for (const student of snapshot.students.values()) {
     const list = studentsByName.get(student.name);
@@ -42,7 +64,7 @@ export function matchStudents(drafts: readonly DraftStudent[], classDiffs: reado
   const paired = drafts.map((draft, index) => {
     const target = targets[index]!;
     if (target.classId === null) return null;
-    const candidates = (pool.get(target.classId) ?? []).filter((entry) => !entry.used && sameChild(snapshot.students.get(entry.studentId), draft));
+    const candidates = (poolByName.get(`${target.classId}|${draft.name}`) ?? []).filter((entry) => !entry.used);
     // namesakes in one class: the one whose details agree with the row is the same child
     const chosen = candidates.length < 2 ? candidates[0] : candidates
       .map((entry) => ({ entry, score: likeness(draft, snapshot.students.get(entry.studentId)!, contactPhones.get(entry.studentId)) }))
@@ -62,16 +84,16 @@ export function matchStudents(drafts: readonly DraftStudent[], classDiffs: reado
   const newInClass = new Map<string, number>();
   const diffs = drafts.map((draft, index): StudentDiff => {
     const target = targets[index]!;
-    const base = {
+    const base: StudentDiffBase = {
       index, ref: draft.ref, classId: target.classId, classIndex: target.classIndex, className: target.className, name: draft.name,
       englishName: draft.englishName, status: draft.status,
     };
-    if (target.unmatched) return { ...base, action: 'unmatched', studentId: null, newKey: null, newEnrolment: false, changes: [], reason: target.unmatched };
+    if (target.unmatched) return studentDiff(base, 'unmatched', null, null, false, [], target.unmatched);
     const entry = paired[index];
     if (entry) {
       const student = snapshot.students.get(entry.studentId)!;
       const changes = studentChanges(draft, student, entry.status, contactsByStudent.get(student.id) ?? [], snapshot.storeNationalId);
-      return { ...base, action: changes.length ? 'changed' : 'unchanged', studentId: student.id, newKey: null, newEnrolment: false, changes, reason: null };
+      return studentDiff(base, changes.length ? 'changed' : 'unchanged', student.id, null, false, changes, null);
     }
     const known = [...(matchedByName.get(draft.name) ?? [])];
     if (target.classId === null && target.classIndex === null) {
@@ -80,11 +102,11 @@ export function matchStudents(drafts: readonly DraftStudent[], classDiffs: reado
     if (known.length === 1) {
       const student = snapshot.students.get(known[0]!)!;
       const changes = studentChanges(draft, student, null, contactsByStudent.get(student.id) ?? [], snapshot.storeNationalId);
-      return { ...base, action: 'new', studentId: student.id, newKey: null, newEnrolment: true, changes, reason: null };
+      return studentDiff(base, 'new', student.id, null, true, changes, null);
     }
-    const namesakes = studentsByName.get(draft.name) ?? [];
-    if (namesakes.length > 0) {
-      warnings.push(warning(`“${draft.name}”在数据库中已有 ${namesakes.length} 名同名学员（不在此班）；按“姓名+班级”规则新建，如是同一人请导入后在花名册中合并`,
+    const namesakes = snapshot.namesakeCounts.get(draft.name) ?? 0;
+    if (namesakes > 0) {
+      warnings.push(warning(`“${draft.name}”在数据库中已有 ${namesakes} 名同名学员（不在此班）；按“姓名+班级”规则新建，如是同一人请导入后在花名册中合并`,
         { ...draft.ref, field: 'name' }));
     }
     // the n-th new namesake of a class is the same child as the n-th of another class, never as a classmate
@@ -92,10 +114,22 @@ export function matchStudents(drafts: readonly DraftStudent[], classDiffs: reado
     const classKey = `${target.classId ?? `new${target.classIndex}`}|${childKey}`;
     const nth = (newInClass.get(classKey) ?? 0) + 1;
     newInClass.set(classKey, nth);
-    return { ...base, action: 'new', studentId: null, newKey: `${childKey}|${nth}`, newEnrolment: true, changes: [], reason: null };
+    return studentDiff(base, 'new', null, `${childKey}|${nth}`, true, [], null);
   });
 
   return { diffs, absent: absentEnrolments(pool, targets, snapshot, classById), warnings };
+}
+
+type StudentDiffBase = Pick<StudentDiff, 'index' | 'ref' | 'classId' | 'classIndex' | 'className' | 'name' | 'englishName' | 'status'>;
+
+/** One literal of one shape for every outcome: spreading `base` gave V8 slow dictionary objects, which every later pass paid for. */
+function studentDiff(
+  base: StudentDiffBase, action: DiffAction, studentId: number | null, newKey: string | null, newEnrolment: boolean, changes: FieldChange[], reason: string | null,
+): StudentDiff {
+  return {
+    index: base.index, ref: base.ref, classId: base.classId, classIndex: base.classIndex, className: base.className, name: base.name,
+    englishName: base.englishName, status: base.status, action, studentId, newKey, newEnrolment, changes, reason,
+  };
 }
 
 function likeness(draft: DraftStudent, student: StudentRecord, phones: Set<string> | undefined): number {
@@ -107,18 +141,14 @@ function likeness(draft: DraftStudent, student: StudentRecord, phones: Set<strin
   ].filter(Boolean).length;
 }
 
-function sameChild(student: StudentRecord | undefined, draft: DraftStudent): boolean {
-  return student !== undefined && student.name === draft.name;
-}
-
-function classTarget(draft: DraftStudent, classDiffs: readonly ClassDiff[], classes: readonly ClassRecord[]): ClassTarget {
+function classTarget(draft: DraftStudent, classDiffs: readonly ClassDiff[], classesByName: Map<string, ClassRecord[]>): ClassTarget {
   if (draft.classIndex !== null) {
     const owner = classDiffs[draft.classIndex]!;
     if (owner.action === 'unmatched') return { classId: null, classIndex: null, className: owner.name, unmatched: `所在班级未导入：${owner.reason}` };
     return { classId: owner.classId, classIndex: owner.classId === null ? owner.index : null, className: owner.name, unmatched: null };
   }
   if (draft.className === null) return { classId: null, classIndex: null, className: null, unmatched: null };
-  const named = classes.filter((c) => c.name === draft.className);
+  const named = classesByName.get(draft.className) ?? [];
   const active = named.filter((c) => c.isActive);
   const chosen = active.length > 0 ? active : named;
   if (chosen.length === 1) return { classId: chosen[0]!.id, classIndex: null, className: draft.className, unmatched: null };
@@ -128,18 +158,18 @@ function classTarget(draft: DraftStudent, classDiffs: readonly ClassDiff[], clas
 
 /** "-" in the enrolment CSV: details of a pupil without a class, applied only when the name is unambiguous. */
 function classlessPupil(
-  draft: DraftStudent, base: Omit<StudentDiff, 'action' | 'studentId' | 'newKey' | 'newEnrolment' | 'changes' | 'reason'>, namesakes: StudentRecord[],
+  draft: DraftStudent, base: StudentDiffBase, namesakes: StudentRecord[],
   snapshot: RosterSnapshot, contactsByStudent: Map<number, ContactRecord[]>, warnings: ImportWarning[],
 ): StudentDiff {
   const candidates = namesakes.map((s) => s.id);
   if (candidates.length !== 1) {
     const reason = candidates.length === 0 ? '没有班级，且数据库中没有此学员' : `没有班级，且有 ${candidates.length} 名同名学员，无法确定`;
     if (candidates.length > 1) warnings.push(warning(`“${draft.name}”${reason}`, { ...draft.ref, field: 'name' }));
-    return { ...base, action: 'unmatched', studentId: null, newKey: null, newEnrolment: false, changes: [], reason };
+    return studentDiff(base, 'unmatched', null, null, false, [], reason);
   }
   const student = snapshot.students.get(candidates[0]!)!;
   const changes = studentChanges(draft, student, null, contactsByStudent.get(student.id) ?? [], snapshot.storeNationalId);
-  return { ...base, action: changes.length ? 'changed' : 'unchanged', studentId: student.id, newKey: null, newEnrolment: false, changes, reason: null };
+  return studentDiff(base, changes.length ? 'changed' : 'unchanged', student.id, null, false, changes, null);
 }
 
 function studentChanges(draft: DraftStudent, student: StudentRecord, enrolmentStatus: string | null, contacts: ContactRecord[], storeNationalId: boolean): FieldChange[] {
@@ -177,7 +207,7 @@ function groupContacts(contacts: readonly ContactRecord[]): Map<number, ContactR
 }
 
 function absentEnrolments(
-  pool: Map<number, Array<{ studentId: number; status: string; used: boolean }>>, targets: readonly ClassTarget[], snapshot: RosterSnapshot,
+  pool: Map<number, PoolEntry[]>, targets: readonly ClassTarget[], snapshot: RosterSnapshot,
   classById: Map<number, ClassRecord>,
 ): AbsentEnrolment[] {
   const fileClasses = new Set(targets.map((t) => t.classId).filter((id): id is number => id !== null));
