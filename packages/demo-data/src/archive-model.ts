@@ -74,6 +74,14 @@ const SHARES = { classGroup: 0.56, directParent: 0.33, customerGroup: 0.03, inte
 const CONTACT_WEIGHTS = [0.55, 0.3, 0.15];
 export const contactTable = new AliasTable(CONTACT_WEIGHTS);
 
+/**
+ * How much of a chat's parent traffic one parent takes: the chattiest write many times what the median parent does,
+ * but not 80 times, or a class of thirty would hear from the same five parents all month while the rest, who do
+ * write now and then in a real school, fall silent.
+ */
+const SPEAKING_CAP = 8;
+const speakingWeight = (activity: number) => Math.min(activity, SPEAKING_CAP);
+
 export function buildArchiveModel(school: DemoSchool): ArchiveModel {
   const people = new Map<string, Person>();
   for (const s of school.staff) people.set(s.userId, { id: s.userId, kind: 'staff', name: s.name, callName: s.callName, activity: s.activity, role: s.role });
@@ -111,7 +119,7 @@ export function buildArchiveModel(school: DemoSchool): ArchiveModel {
       staff: staff.map((p) => p.id),
       staffTable: staff.length > 0 ? new AliasTable(staff.map((p) => p.activity * roleWeight(p))) : null,
       speakers: speakers.map((p) => p.id),
-      speakerTable: speakers.length > 0 ? new AliasTable(speakers.map((p) => p.activity)) : null,
+      speakerTable: speakers.length > 0 ? new AliasTable(speakers.map((p) => speakingWeight(p.activity))) : null,
       bots: inGroup.filter((p) => p.kind === 'bot').map((p) => p.id),
       kids: cls ? school.students.filter((s) => s.classKeys.includes(cls.key)).map((s) => s.callName) : [],
       teacherId: teacher?.id ?? null,
@@ -145,7 +153,7 @@ export function buildArchiveModel(school: DemoSchool): ArchiveModel {
   const { channelTables, hourWeights } = buildChannelTables(school, groups);
   return {
     people, groups, parents,
-    directParentTable: new AliasTable(parents.map((p) => (p.person.activity > 0 ? p.person.activity : 0.08))),
+    directParentTable: new AliasTable(parents.map((p) => (p.person.activity > 0 ? speakingWeight(p.person.activity) : 0.08))),
     staff, staffTable: new AliasTable(staff.map((s) => s.activity)), staffIds: staff.map((s) => s.id),
     channelTables, hourWeights, corpName: school.corpName,
   };

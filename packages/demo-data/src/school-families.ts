@@ -1,5 +1,5 @@
 import type { GuardianRelation } from '@doitcrm/types';
-import { type Rng } from './random.ts';
+import { hashUnit, type Rng } from './random.ts';
 import {
   adultName, address, childCallName, childName, fakePhone, parentNickname, pickSurname, placeholderNationalId,
   relationWord, schoolName,
@@ -29,13 +29,20 @@ function pickRelation(rng: Rng): GuardianRelation {
 }
 
 /**
- * Activity of a parent: about 38% never write anything (they only read the class group), the rest follow a
- * capped Pareto law, so a handful of parents write a large share of all parent messages.
+ * Activity of a parent: about 38% are quiet, and half of those (one parent in five) never write anything (they only
+ * read the class group) while the other half write now and then; the rest follow a capped Pareto law, so a handful
+ * of parents write a large share of all parent messages. A quiet parent's activity comes from a hash of the parent's
+ * number, not from `rng`, so every other value of the school stays as it was before quiet parents were told apart
+ * from silent ones.
  */
-function parentActivity(rng: Rng): number {
-  if (rng.chance(0.38)) return 0;
+function parentActivity(rng: Rng, parentIndex: number): number {
+  if (rng.chance(0.38)) {
+    const quiet = hashUnit(QUIET_PARENT_HASH, parentIndex);
+    return quiet < 1 / 2 ? 0 : quiet;
+  }
   return Math.min(80, Math.pow(1 - rng.float(), -1 / 1.3));
 }
+const QUIET_PARENT_HASH = 0x51e17;
 
 export function generateFamilies(
   rng: Rng,
@@ -115,7 +122,7 @@ export function generateFamilies(
         children: family.map((s) => ({ studentKey: s.key, isPrimary: index === 0 })),
         phone: fakePhone(parents.length),
         businessName: mapped ? `${first.name}${businessWord(rng, relation)}` : null,
-        activity: parentActivity(rng),
+        activity: parentActivity(rng, parents.length),
         advisorUserId: rng.pick(advisors).userId,
       });
     });

@@ -98,6 +98,33 @@ describe('generateArchive: realistic shape', () => {
     expect(near / total).toBeGreaterThan(0.1);
   });
 
+  it('when parents write to the teachers, in a class group or 1:1, then most are answered within hours, not days', () => {
+    // Arrange: for each parent message, the time to the next staff message of the same chat
+    const staff = new Set(sample.school.staff.map((s) => s.userId));
+    const parents = new Set(sample.school.parents.map((p) => p.externalId));
+    const classRooms = new Set(sample.school.classes.map((c) => c.roomId));
+    const waits: Record<'group' | 'direct', number[]> = { group: [], direct: [] };
+    const asked = new Map<string, number>();
+    for (const m of sample.messages) {
+      const from = m.from as string;
+      const to = (m.tolist as string[])[0] ?? '';
+      const chat = m.roomid !== '' ? (classRooms.has(m.roomid as string) ? `room:${m.roomid}` : null) : parents.has(from) ? `1:1:${from}:${to}` : `1:1:${to}:${from}`;
+      if (chat === null) continue;
+      if (parents.has(from) && !asked.has(chat)) asked.set(chat, Number(m.msgtime));
+      else if (staff.has(from) && asked.has(chat)) {
+        waits[chat.startsWith('room:') ? 'group' : 'direct'].push(Number(m.msgtime) - asked.get(chat)!);
+        asked.delete(chat);
+      }
+    }
+    const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+
+    // Assert: the median reply, nights included, is hours (a sparse sample of 20,000 messages over 13 months answers slower than a busy school)
+    expect(waits.group.length).toBeGreaterThan(500);
+    expect(waits.direct.length).toBeGreaterThan(200);
+    expect(median(waits.group)).toBeLessThan(6 * 3_600_000);
+    expect(median(waits.direct)).toBeLessThan(6 * 3_600_000);
+  });
+
   it('when the Spring Festival comes, then the school goes quiet', () => {
     // Arrange: 2025's festival is on 29 January
     const perDay = (from: string, to: string) => {

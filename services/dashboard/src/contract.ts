@@ -50,7 +50,13 @@ export interface Overview {
   levels: number;
   parents: number;
   current: OverviewNumbers;
-  previous: OverviewNumbers;
+  /**
+   * the window before; null when it starts before the first day the rollups hold (the archive's start): a comparison
+   * with days the archive does not cover would show its whole content as growth. The page says 无上期数据.
+   */
+  previous: OverviewNumbers | null;
+  /** the first Beijing day with class messages in the rollups; null before any */
+  dataSince: string | null;
   engagementDefinition: string;
   freshness: Freshness;
 }
@@ -89,6 +95,8 @@ export interface ClassStats {
   lastContactAt: string | null;
   /** parents of enrolled students silent for more than the setting's days (or never heard from) */
   silentParents: number;
+  /** enrolled students none of whose guardians wrote for the setting's days (or ever) */
+  silentFamilies: number;
   /** students 休学 / 已退费 */
   churnRiskStudents: number;
   medianResponseMinutes: number | null;

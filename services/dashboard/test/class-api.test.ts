@@ -6,7 +6,7 @@ import { createDashboardApp } from '../src/app.ts';
 import { dashboardConfigShape, type DashboardConfig } from '../src/config.ts';
 import type { ClassDetails, ClassStats, ClassStatsList, Overview } from '../src/contract.ts';
 import { refreshRollups } from '../src/domain/refresh-rollups.ts';
-import { bj, createClass, insertMessages, type ClassFixture } from './fixtures.ts';
+import { bj, createClass, daysAgo, insertMessages, type ClassFixture } from './fixtures.ts';
 
 let service: TestService<DashboardConfig>;
 let app: Express;
@@ -105,6 +105,37 @@ describe('class numbers against hand-computed fixtures', () => {
     expect(byTeacher[cls.headTeacherId]).toMatchObject({ waits: 2, answered: 1, unanswered: 1, medianMinutes: 60 });
   });
 
+  it('when staff of the mapping who teach no class answer, a relative outside the mapping speaks, and a parent writes again 13 hours later, then the waits follow the definition', async () => {
+    const { pool } = service.context;
+    const cls = await createClass(pool, ['在读', '在读']);
+    const [p0, p1] = cls.parents as [string, string];
+    // an advisor on the staff list whose WeCom account is another corp's (an external id, no role in the mapping)
+    const advisor = `wo${cls.classId}advisor`;
+    const { rows: [identity] } = await pool.query<{ id: number }>(
+      "INSERT INTO crm.identities (id_type, original_id, id_kind) VALUES ('user_id', $1, 'external_wecom') RETURNING id", [advisor]);
+    await pool.query("INSERT INTO crm.staff (name, identity_id, role) VALUES ('顾问', $1, 'advisor')", [identity!.id]);
+    await insertMessages(pool, [
+      // wait 1: 10:00, the advisor answers at 10:20 (20 minutes)
+      { from: p0, roomId: cls.roomId, at: bj('2026-10-01 10:00:00') },
+      { from: advisor, roomId: cls.roomId, at: bj('2026-10-01 10:20:00') },
+      // wait 2: 11:00; a grandparent nobody mapped speaks at 11:30 (not staff); p1 at 12:00 joins the wait
+      { from: p1, roomId: cls.roomId, at: bj('2026-10-01 11:00:00') },
+      { from: 'wmGrandma-not-mapped', roomId: cls.roomId, at: bj('2026-10-01 11:30:00') },
+      { from: p0, roomId: cls.roomId, at: bj('2026-10-01 12:00:00') },
+      // wait 3: p1 writes again 13 hours after the last parent message, a new wait; the teacher answers both at 01:30
+      { from: p1, roomId: cls.roomId, at: bj('2026-10-02 01:00:00') },
+      { from: cls.teacherId, roomId: cls.roomId, at: bj('2026-10-02 01:30:00') },
+    ]);
+    await refreshAll();
+
+    const details = (await get(`/api/class-details/${cls.classId}?from=2026-10-01&to=2026-10-02`)).body as ClassDetails;
+    const stats = await statsOf(cls, 'from=2026-10-01&to=2026-10-02');
+
+    // waits of 20, 870 (11:00 → 01:30) and 30 minutes: median 30
+    expect(details.responses).toMatchObject({ waits: 3, answered: 3, unanswered: 0, medianMinutes: 30 });
+    expect(stats.medianResponseMinutes).toBe(30);
+  });
+
   it('when a class detail is read, then every student has every guardian with counts, last contact and a link to their messages on :5006', async () => {
     const { pool } = service.context;
     const cls = await createClass(pool, ['在读', '休学']);
@@ -126,6 +157,31 @@ describe('class numbers against hand-computed fixtures', () => {
     expect(details.daily).toHaveLength(10);
     expect(details.daily.find((d) => d.day === '2026-08-05')).toMatchObject({ messages: 1, parentMessages: 1, activeParents: 1 });
     expect(details.class.attentionReasons).toContain('1 名学员休学/退费');
+  });
+
+  it('when a class has one quiet family, one silent father beside a mother who writes and one refund in six, then it is not flagged; when most families are silent and a fifth left, then it is', async () => {
+    const { pool } = service.context;
+    const calm = await createClass(pool, ['在读', '在读', '在读', '在读', '在读', '已退费']);
+    const quiet = await createClass(pool, ['在读', '在读', '在读', '在读', '休学']);
+    const father = `wmFather${calm.classId}`;
+    const { rows: [identity] } = await pool.query<{ id: number }>(
+      "INSERT INTO crm.identities (id_type, original_id, id_kind, user_role) VALUES ('user_id', $1, 'external_wechat', 'parent') RETURNING id", [father]);
+    await pool.query("INSERT INTO crm.guardianships (identity_id, student_id, relation, is_primary) VALUES ($1, $2, 'father', false)", [identity!.id, calm.students[0]]);
+    await insertMessages(pool, [
+      ...[0, 1, 2, 3].map((i) => ({ from: calm.parents[i]!, roomId: calm.roomId, at: daysAgo(2, i) })),
+      { from: quiet.parents[0]!, roomId: quiet.roomId, at: daysAgo(3) },
+      // heard from, but 31 days ago: silent
+      { from: quiet.parents[1]!, roomId: quiet.roomId, at: daysAgo(31) },
+    ]);
+    await refreshAll();
+
+    const calmStats = await statsOf(calm, 'days=30');
+    const quietStats = await statsOf(quiet, 'days=30');
+
+    // calm: the father and the fifth family are silent parents (listed as alerts), but only 1 of 5 families is silent
+    expect(calmStats).toMatchObject({ silentParents: 2, silentFamilies: 1, churnRiskStudents: 1, activityRate: 57, attentionReasons: [] });
+    expect(quietStats).toMatchObject({ silentParents: 3, silentFamilies: 3, churnRiskStudents: 1, activityRate: 20 });
+    expect(quietStats.attentionReasons).toEqual(['3/4 户在读家庭超过 30 天未沟通', '1 名学员休学/退费']);
   });
 
   it('when the class list is filtered by 段 and by 阶, then only classes of that 段 / 阶 are listed', async () => {
@@ -163,9 +219,29 @@ describe('class numbers against hand-computed fixtures', () => {
     expect(overview.window).toEqual({ from: '2026-09-08', to: '2026-09-14', days: 7 });
     expect(overview.previousWindow).toEqual({ from: '2026-09-01', to: '2026-09-07', days: 7 });
     expect(overview.current.activeParents).toBe(1);
-    expect(overview.previous.activeParents).toBe(2);
+    expect(overview.previous?.activeParents).toBe(2);
     expect(overview.students.paused).toBeGreaterThanOrEqual(1);
     expect(overview.engagementDefinition).toContain('活跃');
+  });
+  it('when the window before starts before the first day of the archive, then there is no previous (无上期数据), not a fake increase', async () => {
+    const { pool } = service.context;
+    const cls = await createClass(pool, ['在读']);
+    // the earliest class message of this database: no other test writes before 2026
+    await insertMessages(pool, [
+      { from: cls.parents[0]!, roomId: cls.roomId, at: bj('2001-03-10 10:00:00') },
+      { from: cls.parents[0]!, roomId: cls.roomId, at: bj('2001-03-20 10:00:00') },
+    ]);
+    await refreshAll();
+
+    const firstWeek = (await get('/api/overview-stats?from=2001-03-10&to=2001-03-16')).body as Overview;
+    const secondWeek = (await get('/api/overview-stats?from=2001-03-17&to=2001-03-23')).body as Overview;
+
+    expect(firstWeek.dataSince).toBe('2001-03-10');
+    expect(firstWeek.previousWindow).toEqual({ from: '2001-03-03', to: '2001-03-09', days: 7 });
+    expect(firstWeek.previous).toBeNull();
+    expect(firstWeek.current.activeParents).toBe(1);
+    // a window before that lies wholly inside the archive is compared as before, even when it starts on its first day
+    expect(secondWeek.previous).toMatchObject({ activeParents: 1, messages: 1 });
   });
 });
 

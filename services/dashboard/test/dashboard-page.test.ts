@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
+import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '@doitcrm/kit';
 import { createTestService, createTestUser, launchBrowser, screenshotPath, logInThroughForm, type TestService } from '@doitcrm/kit/testing';
@@ -14,21 +15,44 @@ let browser: Browser;
 let baseUrl: string;
 let username: string;
 
-/** Recent chat for the demo school: about two parents in three speak in their class group, teachers answer, one complains. */
+/**
+ * Twenty days of chat for the demo school, shaped like a real one: in most classes seven families in eight write in
+ * the group and a teacher answers each within the hour; one class in twelve is quiet (one family in six writes), and
+ * in one class in twelve the answers take seven hours. One parent complains. Nothing older: the window before the
+ * default 30 days lies before the data, so the page must say 无上期数据.
+ */
 async function seedRecentChat(): Promise<void> {
-  const { pool } = service.context;
+  const client = await service.context.pool.connect();
+  try {
+    await seedWith(client);
+  } finally {
+    client.release();
+  }
+}
+
+async function seedWith(pool: PoolClient): Promise<void> {
   await pool.query(
-    `INSERT INTO chat.messages (msgid, action, msgtype, msgtime, from_id, room_id, to_ids, payload, raw)
-     SELECT 'PAGE' || row_number() OVER (), 'send', 'text', now() - (g.n % 20) * interval '1 day' - interval '2 hours', g.parent_id, c.room_id, '{}',
-            jsonb_build_object('content', CASE WHEN g.n = 7 THEN '上课质量不满意，考虑退费' ELSE '老师好' END), '{}'::jsonb
+    `CREATE TEMP TABLE seeded AS
+     SELECT g.class_id, g.parent_id, g.n, c.room_id,
+            now() - (g.n % 20) * interval '1 day' - interval '10 hours' - (g.n % 6) * interval '10 minutes' AS asked_at,
+            (5 + g.n % 40) * interval '1 minute' + CASE WHEN g.class_id % 12 = 5 THEN interval '7 hours' ELSE interval '0' END AS reply_after
      FROM (SELECT DISTINCT ON (class_id, parent_id) class_id, parent_id, row_number() OVER (ORDER BY class_id, parent_id) AS n
            FROM dashboard.class_guardians) g
      JOIN crm.classes c ON c.id = g.class_id
-     WHERE g.n % 3 <> 0`);
+     WHERE CASE WHEN g.class_id % 12 = 0 THEN g.n % 6 = 0 ELSE g.n % 8 <> 0 END`);
   await pool.query(
     `INSERT INTO chat.messages (msgid, action, msgtype, msgtime, from_id, room_id, to_ids, payload, raw)
-     SELECT 'PAGET' || c.id, 'send', 'text', now() - interval '1 hour', i.original_id, c.room_id, '{}', '{}'::jsonb, '{}'::jsonb
-     FROM crm.classes c JOIN crm.staff s ON s.id = c.teacher_staff_id JOIN crm.identities i ON i.id = s.identity_id`);
+     SELECT 'PAGE' || s.n, 'send', 'text', s.asked_at, s.parent_id, s.room_id, '{}',
+            jsonb_build_object('content', CASE WHEN s.n = 7 THEN '上课质量不满意，考虑退费' ELSE '老师好，今天的作业是哪几页？' END), '{}'::jsonb
+     FROM seeded s`);
+  await pool.query(
+    `INSERT INTO chat.messages (msgid, action, msgtype, msgtime, from_id, room_id, to_ids, payload, raw)
+     SELECT 'PAGER' || s.n, 'send', 'text', s.asked_at + s.reply_after, i.original_id, s.room_id, '{}',
+            jsonb_build_object('content', '第 12 到 13 页，家长辛苦了'), '{}'::jsonb
+     FROM seeded s JOIN crm.classes c ON c.id = s.class_id
+     JOIN crm.staff st ON st.id = CASE WHEN s.n % 2 = 0 THEN c.teacher_staff_id ELSE c.head_teacher_staff_id END
+     JOIN crm.identities i ON i.id = st.identity_id`);
+  await pool.query('DROP TABLE seeded');
 }
 
 beforeAll(async () => {
@@ -66,6 +90,14 @@ describe('dashboard page in Chromium', () => {
     page.on('pageerror', (error) => errors.push(error.message));
     await logIn(page);
     await page.screenshot({ path: screenshotPath('dashboard-desktop-overview.png'), fullPage: false });
+    // the seeded chat starts 20 days ago: the 30 days before the window hold no data to compare with
+    await expect.poll(() => page.locator('.dash-card__delta', { hasText: '无上期数据' }).count()).toBe(3);
+    expect(await page.locator('.dash-card__delta', { hasText: '较上期' }).count()).toBe(0);
+    // a believable mix: the quiet and slow classes (and those that lost many pupils) are flagged, not every class
+    const cards = await page.locator('.dash-class').count();
+    const flagged = await page.locator('.dash-class--attention').count();
+    expect(flagged).toBeGreaterThan(0);
+    expect(flagged).toBeLessThan(cards / 2);
 
     await choose(page, '段', '二段');
     await expect.poll(async () => (await page.locator('.dash-class .el-tag').allTextContents()).filter((t) => t.includes('段')).every((t) => t.startsWith('二段')), { timeout: 15_000 }).toBe(true);

@@ -14,6 +14,14 @@ afterAll(async () => {
   await service?.cleanup();
 });
 
+/** One import refreshed as a whole from the start of the log: the state the incremental refreshes build on. */
+async function insertMessagesIds(messages: TestMessage[]): Promise<string[]> {
+  const { pool } = service.context;
+  const msgids = await insertMessages(pool, messages);
+  await refreshRollups(pool, { full: true }, { timezone });
+  return msgids;
+}
+
 /** Inserts one "import" and refreshes the days it touched, as the chat.ingested consumer does. */
 async function importBatch(messages: TestMessage[]) {
   const { pool } = service.context;
@@ -56,6 +64,40 @@ describe('rollups', () => {
     expect(full.parent_day!.length).toBeGreaterThan(0);
     expect(full.responses!.length).toBe(4);
     expect(full.keyword_hits!.map((hit) => (hit as { keywords: string[] }).keywords[0]).sort()).toEqual(['投诉', '退费'].sort());
+  });
+
+  it('when an import answers waits older than its 14-day lookback, then those waits get their first reply, as in a full recount', async () => {
+    const { pool } = service.context;
+    const a = await createClass(pool, ['在读', '在读']);
+    const b = await createClass(pool, ['在读']);
+    await refreshRollups(pool, { membership: true }, { timezone });
+    const [p0, p1] = a.parents as [string, string];
+    const [askedInGroup, askedDirect, answeredLate] = await insertMessagesIds([
+      { from: p0, roomId: a.roomId, at: bj('2026-04-20 10:00:00') },
+      { from: p1, to: [a.headTeacherId], at: bj('2026-04-21 09:00:00') },
+      { from: b.parents[0]!, roomId: b.roomId, at: bj('2026-04-01 10:00:00') },
+    ]);
+    await importBatch([{ from: b.teacherId, roomId: b.roomId, at: bj('2026-05-20 10:00:00') }]);
+    // the next import starts 2026-05-10: every wait above began more than 14 days before it
+    await importBatch([
+      { from: b.headTeacherId, roomId: b.roomId, at: bj('2026-05-10 12:00:00') },
+      { from: a.teacherId, roomId: a.roomId, at: bj('2026-06-01 09:00:00') },
+      { from: a.headTeacherId, to: [p1], at: bj('2026-06-01 10:00:00') },
+    ]);
+    const incremental = await snapshotRollups(pool, [a.classId, b.classId]);
+
+    const waits = Object.fromEntries((incremental.responses as { asked_msgid: string; replied_by: string | null; wait_seconds: number | null }[])
+      .map((wait) => [wait.asked_msgid, [wait.replied_by, wait.wait_seconds]]));
+    await refreshRollups(pool, { full: true }, { timezone });
+    const full = await snapshotRollups(pool, [a.classId, b.classId]);
+
+    // 42 days less an hour; 41 days and an hour; 39 days and two hours (the earlier reply the second import brought)
+    expect(waits).toEqual({
+      [askedInGroup!]: [a.teacherId, 42 * 86_400 - 3_600],
+      [askedDirect!]: [a.headTeacherId, 41 * 86_400 + 3_600],
+      [answeredLate!]: [b.headTeacherId, 39 * 86_400 + 7_200],
+    });
+    expect(incremental).toEqual(full);
   });
 
   it('when a parent is unlinked from a student, then the class is recounted without their messages', async () => {

@@ -23,9 +23,12 @@ export async function buildClassContext(db: Queryable, scope: ContextScope, time
      pairs AS (
        SELECT p.class_id, p.parent_id, t.teacher_id FROM dashboard.class_parents p JOIN dashboard.class_teachers t USING (class_id)
        WHERE $2::int[] IS NULL OR p.class_id = ANY($2)),
+     -- staff: the corp's own members, identities mapped to a staff role, and everyone on the staff list (a teacher
+     -- whose WeCom account belongs to a partner corp is an external id, yet answers parents as staff)
      staff AS (
        SELECT original_id FROM crm.identities
        WHERE id_type = 'user_id' AND (id_kind = 'staff' OR user_role IN ('teacher', 'head_teacher', 'advisor'))
+       UNION SELECT i.original_id FROM crm.staff sf JOIN crm.identities i ON i.id = sf.identity_id AND i.id_type = 'user_id'
        UNION SELECT teacher_id FROM dashboard.class_teachers),
      joined AS (
        SELECT r.class_id, s.msgid, s.msgtime, s.msgtype, s.from_id, s.room_id, s.payload, 'group' AS channel,

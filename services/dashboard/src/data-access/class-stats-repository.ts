@@ -27,6 +27,9 @@ export interface ClassStatsRow {
   parentMessages: number;
   lastContactAt: Date | null;
   silentParents: number;
+  /** 在读 students with a known guardian, and those of them none of whose guardians wrote for the silent days */
+  families: number;
+  silentFamilies: number;
   medianResponseMinutes: number | null;
 }
 
@@ -40,7 +43,7 @@ export interface ClassStatsParams {
 /**
  * Every number of the class list for the window, from the rollups and the (small) roster tables. Silence is
  * measured to now: parents of enrolled (在读) students who sent nothing in the class's group or to its teachers for
- * more than `silentDays` days, or never.
+ * more than `silentDays` days, or never; and per enrolled student, whether all of its guardians are silent.
  */
 export async function readClassStats(db: Queryable, params: ClassStatsParams): Promise<ClassStatsRow[]> {
   const cte = classesCte(params.filter, 6);
@@ -62,13 +65,19 @@ export async function readClassStats(db: Queryable, params: ClassStatsParams): P
        SELECT class_id, sum(messages)::int AS messages FROM dashboard.class_day
        WHERE class_id = ANY((SELECT ids FROM ids)::int[]) AND day BETWEEN $1::date AND $2::date GROUP BY class_id),
      last AS (SELECT class_id, max(last_contact_at) AS last_at FROM dashboard.parent_last WHERE class_id IN (SELECT class_id FROM cls) GROUP BY class_id),
-     silent AS (
-       SELECT g.class_id, count(DISTINCT g.parent_id)::int AS silent
+     guardian_silence AS (
+       SELECT g.class_id, g.student_id, g.parent_id,
+              pl.last_sent_at IS NULL OR pl.last_sent_at < now() - make_interval(days => $5::int) AS silent
        FROM dashboard.class_guardians g
        LEFT JOIN dashboard.parent_last pl ON pl.class_id = g.class_id AND pl.parent_id = g.parent_id
-       WHERE g.status = '在读' AND g.class_id IN (SELECT class_id FROM cls)
-         AND (pl.last_sent_at IS NULL OR pl.last_sent_at < now() - make_interval(days => $5::int))
-       GROUP BY g.class_id),
+       WHERE g.status = '在读' AND g.class_id IN (SELECT class_id FROM cls)),
+     silent AS (
+       SELECT class_id, count(DISTINCT parent_id) FILTER (WHERE silent)::int AS silent FROM guardian_silence GROUP BY class_id),
+     -- a family is out of touch when none of the child's guardians wrote: one silent father beside a mother who writes is not
+     families AS (
+       SELECT class_id, count(*) FILTER (WHERE all_silent)::int AS silent_families, count(*)::int AS families
+       FROM (SELECT class_id, student_id, bool_and(silent) AS all_silent FROM guardian_silence GROUP BY class_id, student_id) f
+       GROUP BY class_id),
      resp AS (
        SELECT class_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_seconds) / 60 AS median
        FROM dashboard.responses WHERE class_id = ANY((SELECT ids FROM ids)::int[]) AND day BETWEEN $1::date AND $2::date AND wait_seconds IS NOT NULL
@@ -76,9 +85,11 @@ export async function readClassStats(db: Queryable, params: ClassStatsParams): P
      SELECT cls.*, coalesce(stu.total, 0) AS total, coalesce(stu.enrolled, 0) AS enrolled, coalesce(stu.paused, 0) AS paused,
             coalesce(stu.refunded, 0) AS refunded, coalesce(par.parents, 0) AS parents, coalesce(act.active, 0) AS active,
             coalesce(act.parent_messages, 0) AS parent_messages, coalesce(msg.messages, 0) AS messages, last.last_at,
-            coalesce(silent.silent, 0) AS silent, resp.median
+            coalesce(silent.silent, 0) AS silent, coalesce(families.silent_families, 0) AS silent_families,
+            coalesce(families.families, 0) AS families, resp.median
      FROM cls LEFT JOIN stu USING (class_id) LEFT JOIN par USING (class_id) LEFT JOIN act USING (class_id)
-     LEFT JOIN msg USING (class_id) LEFT JOIN last USING (class_id) LEFT JOIN silent USING (class_id) LEFT JOIN resp USING (class_id)
+     LEFT JOIN msg USING (class_id) LEFT JOIN last USING (class_id) LEFT JOIN silent USING (class_id) LEFT JOIN families USING (class_id)
+     LEFT JOIN resp USING (class_id)
      ORDER BY cls.section_order, cls.level_order, cls.class_name, cls.class_id`,
   [params.window.from, params.window.to, params.rule.includeDirect, params.rule.textOnly, params.silentDays, ...cte.values]));
   return rows.map((row) => ({
@@ -104,6 +115,8 @@ export async function readClassStats(db: Queryable, params: ClassStatsParams): P
     parentMessages: row.parent_messages,
     lastContactAt: row.last_at,
     silentParents: row.silent,
+    families: row.families,
+    silentFamilies: row.silent_families,
     medianResponseMinutes: row.median === null ? null : Math.round(Number(row.median) * 10) / 10,
   }));
 }

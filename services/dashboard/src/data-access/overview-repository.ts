@@ -33,6 +33,12 @@ export async function readSchoolCounts(db: Queryable): Promise<SchoolCounts> {
   };
 }
 
+/** The first Beijing day the rollups hold class messages for (the archive's start as far as classes go), or null. */
+export async function readFirstDataDay(db: Queryable): Promise<string | null> {
+  const { rows } = await db.query<{ first_day: string | null }>(prepared('first-data-day', 'SELECT min(day)::text AS first_day FROM dashboard.class_day', []));
+  return rows[0]?.first_day ?? null;
+}
+
 /** Active parents (distinct across classes) and class messages of one window, active classes only. */
 export async function readWindowNumbers(db: Queryable, window: DayWindow, rule: EngagementRule, parents: number): Promise<OverviewNumbers> {
   const { rows } = await db.query(prepared('window-numbers', `SELECT

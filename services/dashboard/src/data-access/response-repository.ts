@@ -3,6 +3,12 @@ import type { Queryable } from '@doitcrm/kit';
 /** A silence longer than this starts a new wait even after a parent's own unanswered message. */
 export const NEW_WAIT_AFTER_HOURS = 12;
 
+// the messages of `ctx` that make or end waits, each with the conversation it belongs to
+const CONVERSATION_MESSAGES_SQL = `
+       SELECT class_id, msgid, msgtime, day, from_id, sender_kind, parent_id, teacher_id,
+              CASE WHEN channel = 'group' THEN 'room:' || room_id ELSE 'direct:' || parent_id || ':' || teacher_id END AS conversation
+       FROM ctx WHERE sender_kind IN ('parent', 'staff')`;
+
 /**
  * The waits of the scope, recounted from `ctx`: in each class conversation (the group, or one parent with one
  * teacher 1:1) a parent message starts a wait when the message before it was from staff, or there was none, or it
@@ -14,10 +20,7 @@ export async function rebuildResponses(db: Queryable, scope: { since: Date | nul
   await db.query(
     `DELETE FROM dashboard.responses WHERE ($1::timestamptz IS NULL OR asked_at >= $1) AND ($2::int[] IS NULL OR class_id = ANY($2))`, values);
   const result = await db.query(
-    `WITH conv AS (
-       SELECT class_id, msgid, msgtime, day, from_id, sender_kind, parent_id, teacher_id,
-              CASE WHEN channel = 'group' THEN 'room:' || room_id ELSE 'direct:' || parent_id || ':' || teacher_id END AS conversation
-       FROM ctx WHERE sender_kind IN ('parent', 'staff')),
+    `WITH conv AS (${CONVERSATION_MESSAGES_SQL}),
      ordered AS (
        SELECT *,
          lag(sender_kind) OVER forward AS prev_kind,
@@ -40,6 +43,33 @@ export async function rebuildResponses(db: Queryable, scope: { since: Date | nul
      ORDER BY w.class_id, w.day
      ON CONFLICT (class_id, asked_msgid) DO NOTHING`,
     values,
+  );
+  return result.rowCount ?? 0;
+}
+
+/**
+ * Waits asked before `since` (the start of an import's recount) that an import may have answered: those still open,
+ * and those whose reply came at or after `ctxStart`, where a new staff message may now come first. Their start
+ * cannot change (nothing new precedes them), only their reply: the first staff message of the conversation after
+ * them, which lies in `ctx` when it is new. Without this, a question left open for weeks stayed "unanswered" after
+ * the import that brought its answer, until a full rebuild.
+ */
+export async function answerOlderWaits(db: Queryable, scope: { since: Date; ctxStart: Date }): Promise<number> {
+  const result = await db.query(
+    `WITH open_waits AS (
+       SELECT class_id, asked_msgid, conversation, asked_at FROM dashboard.responses
+       WHERE asked_at < $1 AND (replied_at IS NULL OR replied_at >= $2)),
+     staff AS (SELECT * FROM (${CONVERSATION_MESSAGES_SQL}) conv WHERE sender_kind = 'staff'),
+     first_reply AS (
+       SELECT DISTINCT ON (w.class_id, w.asked_msgid) w.class_id, w.asked_msgid, w.asked_at, s.msgid, s.from_id, s.msgtime
+       FROM open_waits w JOIN staff s ON s.class_id = w.class_id AND s.conversation = w.conversation
+         AND (s.msgtime, s.msgid) > (w.asked_at, w.asked_msgid)
+       ORDER BY w.class_id, w.asked_msgid, s.msgtime, s.msgid)
+     UPDATE dashboard.responses r
+     SET reply_msgid = f.msgid, replied_by = f.from_id, replied_at = f.msgtime, wait_seconds = extract(epoch FROM f.msgtime - f.asked_at)::int
+     FROM first_reply f
+     WHERE r.class_id = f.class_id AND r.asked_msgid = f.asked_msgid AND r.reply_msgid IS DISTINCT FROM f.msgid`,
+    [scope.since, scope.ctxStart],
   );
   return result.rowCount ?? 0;
 }

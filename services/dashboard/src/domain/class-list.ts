@@ -18,12 +18,23 @@ export function heatBand(rate: number | null, heat: DashboardSettings['heat']): 
   return 'critical';
 }
 
+/**
+ * A class is flagged for silence when at least this share of its enrolled families (students with a known guardian)
+ * has not written for the silent days. One quiet family is a follow-up for the head teacher and is listed under
+ * 异常提醒 (长期未沟通); flagging the class for it would mark nearly every class of a real school.
+ */
+export const SILENT_FAMILY_SHARE = 0.5;
+/** Likewise 休学/退费: one child leaving is a 流失风险 alert; a class losing a fifth of its students needs a look. */
+export const CHURN_SHARE = 0.2;
+
 /** Why a class needs the principal's attention ("需关注"), in words the page shows as they are. */
 export function attentionReasons(row: ClassStatsRow, rate: number | null, settings: DashboardSettings): string[] {
   const reasons: string[] = [];
-  if (row.silentParents > 0) reasons.push(`${row.silentParents} 位家长超过 ${settings.silentDays} 天未沟通`);
+  if (row.families > 0 && row.silentFamilies >= row.families * SILENT_FAMILY_SHARE) {
+    reasons.push(`${row.silentFamilies}/${row.families} 户在读家庭超过 ${settings.silentDays} 天未沟通`);
+  }
   const churn = row.students.paused + row.students.refunded;
-  if (churn > 0) reasons.push(`${churn} 名学员休学/退费`);
+  if (churn > 0 && churn >= row.students.total * CHURN_SHARE) reasons.push(`${churn} 名学员休学/退费`);
   if (rate !== null && rate < settings.heat.low) reasons.push(`活跃度低于 ${settings.heat.low}%`);
   if (row.medianResponseMinutes !== null && row.medianResponseMinutes > settings.slowResponseMinutes) {
     reasons.push(`老师回复慢（中位 ${minutesText(row.medianResponseMinutes)}）`);
@@ -52,6 +63,7 @@ export function toClassStats(row: ClassStatsRow, settings: DashboardSettings): C
     parentMessages: row.parentMessages,
     lastContactAt: row.lastContactAt?.toISOString() ?? null,
     silentParents: row.silentParents,
+    silentFamilies: row.silentFamilies,
     churnRiskStudents: row.students.paused + row.students.refunded,
     medianResponseMinutes: row.medianResponseMinutes,
     attentionReasons: attentionReasons(row, rate, settings),

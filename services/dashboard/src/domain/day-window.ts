@@ -48,3 +48,11 @@ export function resolveWindow(query: WindowQuery, timezone: string, now: Date = 
     previous: { from: addDays(from, -days), to: addDays(from, -1), days },
   };
 }
+
+/**
+ * Whether the rollups cover the whole of a window: it must not start before their first day. A window reaching back
+ * before the archive's start would compare real numbers with nothing and show them all as growth.
+ */
+export function windowIsCovered(window: DayWindow, firstDataDay: string | null): boolean {
+  return firstDataDay !== null && window.from >= firstDataDay;
+}

@@ -2,7 +2,7 @@ import { withTransaction, type Pool, type PoolClient } from '@doitcrm/kit';
 import { buildClassContext } from '../data-access/class-context.ts';
 import { refreshMembership } from '../data-access/membership-repository.ts';
 import { markRefreshed } from '../data-access/refresh-state-repository.ts';
-import { rebuildResponses } from '../data-access/response-repository.ts';
+import { answerOlderWaits, rebuildResponses } from '../data-access/response-repository.ts';
 import { rebuildDayRollups, rebuildKeywordHits, rebuildWeekRollups, type RollupScope } from '../data-access/rollup-repository.ts';
 import { readSettings } from '../data-access/settings-repository.ts';
 
@@ -23,7 +23,8 @@ export interface RefreshResult {
 }
 
 // a wait's start depends on the message before it (≤ 12 h back) and its reply may come days later: the waits of two
-// weeks before the imported days are recounted, from a context that begins one day earlier still
+// weeks before the imported days are recounted, from a context that begins one day earlier still; older waits the
+// import may have answered get their reply apart (answerOlderWaits)
 const WAIT_LOOKBACK_DAYS = 14;
 
 /**
@@ -59,6 +60,7 @@ async function recount(pool: Pool, request: RefreshRequest, options: { timezone:
       await rebuildKeywordHits(client, scope, settings.keywords);
       const waitsSince = days.fromDay ? await dayStart(client, days.fromDay, WAIT_LOOKBACK_DAYS, options.timezone) : null;
       waits += await rebuildResponses(client, { since: waitsSince, classIds: null });
+      if (since && waitsSince) waits += await answerOlderWaits(client, { since: waitsSince, ctxStart: since });
     }
     const recount = full ? [] : changed;
     if (recount.length > 0) {

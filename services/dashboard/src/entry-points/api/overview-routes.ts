@@ -3,10 +3,10 @@ import { parseQuery, type ServiceContext } from '@doitcrm/kit';
 import type { DashboardConfig } from '../../config.ts';
 import type { Overview } from '../../contract.ts';
 import { readHierarchy, readTeachers } from '../../data-access/hierarchy-repository.ts';
-import { readSchoolCounts, readWindowNumbers } from '../../data-access/overview-repository.ts';
+import { readFirstDataDay, readSchoolCounts, readWindowNumbers } from '../../data-access/overview-repository.ts';
 import { readFreshness } from '../../data-access/refresh-state-repository.ts';
 import { readSettings } from '../../data-access/settings-repository.ts';
-import { resolveWindow } from '../../domain/day-window.ts';
+import { resolveWindow, windowIsCovered } from '../../domain/day-window.ts';
 import { describeEngagement } from '../../domain/engagement.ts';
 import { windowQuerySchema } from './schemas.ts';
 
@@ -18,13 +18,13 @@ export function createOverviewRoutes(context: ServiceContext<DashboardConfig>): 
   router.get('/overview-stats', async (req, res) => {
     const query = parseQuery(windowQuerySchema, req);
     const { window, previous } = resolveWindow(query, timezone);
-    const [settings, counts, freshness] = await Promise.all([readSettings(pool), readSchoolCounts(pool), readFreshness(pool)]);
+    const [settings, counts, freshness, dataSince] = await Promise.all([readSettings(pool), readSchoolCounts(pool), readFreshness(pool), readFirstDataDay(pool)]);
     const [current, before] = await Promise.all([
       readWindowNumbers(pool, window, settings.engagement, counts.parents),
-      readWindowNumbers(pool, previous, settings.engagement, counts.parents),
+      windowIsCovered(previous, dataSince) ? readWindowNumbers(pool, previous, settings.engagement, counts.parents) : null,
     ]);
     const overview: Overview = {
-      window, previousWindow: previous, ...counts, current, previous: before,
+      window, previousWindow: previous, ...counts, current, previous: before, dataSince,
       engagementDefinition: describeEngagement(settings.engagement), freshness,
     };
     res.json(overview);
