@@ -13,7 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const loginFile = path.join(root, 'var', 'demo-login.json');
 const demoFilesDir = path.join(root, 'var', 'demo-files');
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/doitcrm';
-const demoMessages = Number(process.env.DEMO_MESSAGES ?? 50_000);
+const demoMessages = Number(process.env.DEMO_MESSAGES ?? 200_000);
 // relatives and trial-lesson families who sit in groups and never write: WeCom cannot name them (not customers)
 const demoSilentMembers = 300;
 
