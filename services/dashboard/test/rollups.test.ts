@@ -66,21 +66,23 @@ describe('rollups', () => {
     expect(full.keyword_hits!.map((hit) => (hit as { keywords: string[] }).keywords[0]).sort()).toEqual(['投诉', '退费'].sort());
   });
 
-  it('when an import answers waits older than its 14-day lookback, then those waits get their first reply, as in a full recount', async () => {
+  it('when an import answers waits asked before its first day, then those waits get their first reply, as in a full recount', async () => {
     const { pool } = service.context;
     const a = await createClass(pool, ['在读', '在读']);
     const b = await createClass(pool, ['在读']);
     await refreshRollups(pool, { membership: true }, { timezone });
     const [p0, p1] = a.parents as [string, string];
-    const [askedInGroup, askedDirect, answeredLate] = await insertMessagesIds([
+    const [askedInGroup, askedDirect, answeredLate, askedTheEveningBefore] = await insertMessagesIds([
       { from: p0, roomId: a.roomId, at: bj('2026-04-20 10:00:00') },
       { from: p1, to: [a.headTeacherId], at: bj('2026-04-21 09:00:00') },
       { from: b.parents[0]!, roomId: b.roomId, at: bj('2026-04-01 10:00:00') },
+      { from: b.parents[0]!, to: [b.teacherId], at: bj('2026-05-09 20:00:00') },
     ]);
     await importBatch([{ from: b.teacherId, roomId: b.roomId, at: bj('2026-05-20 10:00:00') }]);
-    // the next import starts 2026-05-10: every wait above began more than 14 days before it
+    // the next import starts 2026-05-10: every wait above began before it, one the evening before (1:1)
     await importBatch([
       { from: b.headTeacherId, roomId: b.roomId, at: bj('2026-05-10 12:00:00') },
+      { from: b.teacherId, to: [b.parents[0]!], at: bj('2026-05-10 08:30:00') },
       { from: a.teacherId, roomId: a.roomId, at: bj('2026-06-01 09:00:00') },
       { from: a.headTeacherId, to: [p1], at: bj('2026-06-01 10:00:00') },
     ]);
@@ -96,6 +98,7 @@ describe('rollups', () => {
       [askedInGroup!]: [a.teacherId, 42 * 86_400 - 3_600],
       [askedDirect!]: [a.headTeacherId, 41 * 86_400 + 3_600],
       [answeredLate!]: [b.headTeacherId, 39 * 86_400 + 7_200],
+      [askedTheEveningBefore!]: [b.teacherId, 12 * 3_600 + 1_800],
     });
     expect(incremental).toEqual(full);
   });

@@ -59,12 +59,30 @@ export async function answerOlderWaits(db: Queryable, scope: { since: Date; ctxS
     `WITH open_waits AS (
        SELECT class_id, asked_msgid, conversation, asked_at FROM dashboard.responses
        WHERE asked_at < $1 AND (replied_at IS NULL OR replied_at >= $2)),
-     staff AS (SELECT * FROM (${CONVERSATION_MESSAGES_SQL}) conv WHERE sender_kind = 'staff'),
+     -- staff messages numbered per conversation in time order: a message's reply is the staff message numbered one
+     -- more than the staff messages up to it (as rebuildResponses does), so no wait is joined to every later message
+     ordered AS (
+       SELECT class_id, conversation, msgid, from_id, msgtime, sender_kind,
+         count(*) FILTER (WHERE sender_kind = 'staff')
+           OVER (PARTITION BY class_id, conversation ORDER BY msgtime, msgid ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS staff_seq
+       FROM (${CONVERSATION_MESSAGES_SQL}) conv),
+     replies AS (SELECT class_id, conversation, staff_seq, msgid, from_id, msgtime FROM ordered WHERE sender_kind = 'staff'),
+     -- materialised: joined to the replies first, the planner pairs each question with every later staff message
+     asked_in_ctx AS MATERIALIZED (
+       SELECT w.class_id, w.asked_msgid, w.asked_at, w.conversation, asked.staff_seq
+       FROM open_waits w
+       JOIN ordered asked ON asked.class_id = w.class_id AND asked.conversation = w.conversation AND asked.msgid = w.asked_msgid
+       WHERE w.asked_at >= $2),
      first_reply AS (
-       SELECT DISTINCT ON (w.class_id, w.asked_msgid) w.class_id, w.asked_msgid, w.asked_at, s.msgid, s.from_id, s.msgtime
-       FROM open_waits w JOIN staff s ON s.class_id = w.class_id AND s.conversation = w.conversation
-         AND (s.msgtime, s.msgid) > (w.asked_at, w.asked_msgid)
-       ORDER BY w.class_id, w.asked_msgid, s.msgtime, s.msgid)
+       -- asked before ctx begins: the conversation's first staff message in ctx
+       SELECT w.class_id, w.asked_msgid, w.asked_at, r.msgid, r.from_id, r.msgtime
+       FROM open_waits w JOIN replies r ON r.class_id = w.class_id AND r.conversation = w.conversation AND r.staff_seq = 1
+       WHERE w.asked_at < $2
+       UNION ALL
+       -- asked inside ctx: the staff message after the question
+       SELECT w.class_id, w.asked_msgid, w.asked_at, r.msgid, r.from_id, r.msgtime
+       FROM asked_in_ctx w
+       JOIN replies r ON r.class_id = w.class_id AND r.conversation = w.conversation AND r.staff_seq = w.staff_seq + 1)
      UPDATE dashboard.responses r
      SET reply_msgid = f.msgid, replied_by = f.from_id, replied_at = f.msgtime, wait_seconds = extract(epoch FROM f.msgtime - f.asked_at)::int
      FROM first_reply f

@@ -22,10 +22,10 @@ export interface RefreshResult {
   durationMs: number;
 }
 
-// a wait's start depends on the message before it (≤ 12 h back) and its reply may come days later: the waits of two
-// weeks before the imported days are recounted, from a context that begins one day earlier still; older waits the
-// import may have answered get their reply apart (answerOlderWaits)
-const WAIT_LOOKBACK_DAYS = 14;
+// a wait's start depends only on the message before it (≤ 12 h back), so the waits from the first imported day on
+// are recounted, from a context that begins one day earlier; older waits keep their start and only the reply can
+// change (a new staff message may come first): answerOlderWaits gives them that reply without reading their weeks
+const CONTEXT_LEAD_DAYS = 1;
 
 /**
  * Brings the rollups up to date in one transaction (a crash leaves the previous state), serialised across
@@ -53,12 +53,12 @@ async function recount(pool: Pool, request: RefreshRequest, options: { timezone:
     let parentDays = 0;
     let waits = 0;
     if (full || days.fromDay) {
-      const since = days.fromDay ? await dayStart(client, days.fromDay, WAIT_LOOKBACK_DAYS + 1, options.timezone) : null;
+      const since = days.fromDay ? await dayStart(client, days.fromDay, CONTEXT_LEAD_DAYS, options.timezone) : null;
       await buildClassContext(client, { since, classIds: null }, options.timezone);
       parentDays += await rebuildDayRollups(client, scope);
       await rebuildWeekRollups(client, scope, settings.engagement);
       await rebuildKeywordHits(client, scope, settings.keywords);
-      const waitsSince = days.fromDay ? await dayStart(client, days.fromDay, WAIT_LOOKBACK_DAYS, options.timezone) : null;
+      const waitsSince = days.fromDay ? await dayStart(client, days.fromDay, 0, options.timezone) : null;
       waits += await rebuildResponses(client, { since: waitsSince, classIds: null });
       if (since && waitsSince) waits += await answerOlderWaits(client, { since: waitsSince, ctxStart: since });
     }
