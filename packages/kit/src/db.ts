@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from './logger.ts';
 
@@ -47,4 +48,13 @@ export async function pingDatabase(pool: pg.Pool): Promise<void> {
 /** ISO 8601 with offset for APIs; null stays null. */
 export function toIso(value: Date | null | undefined): string | null {
   return value ? value.toISOString() : null;
+}
+
+/**
+ * A named (prepared) statement, named after its text: PostgreSQL parses and plans a hot read once per connection
+ * instead of on every call, where planning costs about as much as running it. Dynamic SQL is fine: each distinct
+ * text is its own statement.
+ */
+export function prepared(text: string, values: unknown[] = []): pg.QueryConfig {
+  return { name: `q_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text, values };
 }

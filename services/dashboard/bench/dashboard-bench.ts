@@ -58,7 +58,7 @@ async function timeOriginal(pool: pg.Pool, sql: string): Promise<number | null> 
 }
 
 async function main(): Promise<void> {
-  console.log(`dashboard benchmark: ${messages} messages, ${redactUrl(benchUrl.toString())}`);
+  console.log(`dashboard benchmark: ${values.reuse ? 'reusing the kept database' : `${messages} messages`}, ${redactUrl(benchUrl.toString())}`);
   await migrate({ databaseUrl: benchUrl.toString() });
   const pool = new pg.Pool({ connectionString: benchUrl.toString(), max: 4 });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doitcrm-dashboard-bench-'));

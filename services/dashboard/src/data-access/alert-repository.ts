@@ -1,7 +1,6 @@
-import type { Queryable } from '@doitcrm/kit';
+import { prepared, type Queryable } from '@doitcrm/kit';
 import type { Alert, AlertKind, AlertState } from '../contract.ts';
 import type { AlertCandidate } from './alert-candidate-repository.ts';
-import { prepared } from './prepared.ts';
 
 /**
  * Stores the current alerts: new ones are inserted, known ones get fresh evidence, resolved ones that hold again
@@ -71,7 +70,7 @@ const PLACE_FILTER = `($2::int IS NULL OR a.class_id = $2) AND ($3::int IS NULL 
 export async function listAlerts(db: Queryable, q: AlertQuery): Promise<{ items: AlertRow[]; total: number; counts: Record<AlertKind, number> }> {
   const place = [q.state, q.classId ?? null, q.sectionId ?? null, q.levelId ?? null];
   const [page, perKind] = await Promise.all([
-    db.query<StoredAlertRow>(prepared('list-alerts', `SELECT a.id, a.kind, a.severity, a.class_id, a.title, a.evidence, a.evidence_query, a.last_contact_at,
+    db.query<StoredAlertRow>(prepared(`SELECT a.id, a.kind, a.severity, a.class_id, a.title, a.evidence, a.evidence_query, a.last_contact_at,
               a.raised_at, a.acked_at, a.snoozed_until, a.resolved_at, ${STATE_SQL} AS state,
               c.name AS class_name, l.name AS level_name, s.name AS section_name
        FROM dashboard.alerts a
@@ -79,7 +78,7 @@ export async function listAlerts(db: Queryable, q: AlertQuery): Promise<{ items:
        WHERE ${STATE_FILTER} AND ${PLACE_FILTER} AND ($5::text IS NULL OR a.kind = $5::text)
        ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, a.last_contact_at ASC NULLS FIRST, a.raised_at DESC, a.id DESC
        LIMIT $6 OFFSET $7`, [...place, q.kind ?? null, q.limit, q.offset])),
-    db.query<{ kind: AlertKind; n: number }>(prepared('count-alerts', `SELECT a.kind, count(*)::int AS n
+    db.query<{ kind: AlertKind; n: number }>(prepared(`SELECT a.kind, count(*)::int AS n
        FROM dashboard.alerts a LEFT JOIN crm.classes c ON c.id = a.class_id LEFT JOIN crm.levels l ON l.id = c.level_id
        WHERE ${STATE_FILTER} AND ${PLACE_FILTER} GROUP BY a.kind`, place)),
   ]);

@@ -1,8 +1,7 @@
-import type { Queryable } from '@doitcrm/kit';
+import { prepared, type Queryable } from '@doitcrm/kit';
 import type { DayWindow } from '../contract.ts';
 import { activeDaySql, type EngagementRule } from '../domain/engagement.ts';
 import { classesCte, type ClassFilter } from './class-filter.ts';
-import { prepared } from './prepared.ts';
 
 export interface ClassStatsRow {
   classId: number;
@@ -47,7 +46,7 @@ export interface ClassStatsParams {
  */
 export async function readClassStats(db: Queryable, params: ClassStatsParams): Promise<ClassStatsRow[]> {
   const cte = classesCte(params.filter, 6);
-  const { rows } = await db.query(prepared('class-stats', `WITH ${cte.sql},
+  const { rows } = await db.query(prepared(`WITH ${cte.sql},
      stu AS (
        SELECT e.class_id, count(*)::int AS total, count(*) FILTER (WHERE e.status = '在读')::int AS enrolled,
               count(*) FILTER (WHERE e.status = '休学')::int AS paused, count(*) FILTER (WHERE e.status = '已退费')::int AS refunded

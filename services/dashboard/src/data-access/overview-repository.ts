@@ -1,7 +1,6 @@
-import type { Queryable } from '@doitcrm/kit';
+import { prepared, type Queryable } from '@doitcrm/kit';
 import type { DayWindow, OverviewNumbers } from '../contract.ts';
 import { activeDaySql, type EngagementRule } from '../domain/engagement.ts';
-import { prepared } from './prepared.ts';
 
 export interface SchoolCounts {
   students: { total: number; enrolled: number; paused: number; refunded: number; withoutClass: number };
@@ -13,7 +12,7 @@ export interface SchoolCounts {
 
 /** Every student counts (those without a class too, shown apart); 段 and 阶 count when they hold an active class. */
 export async function readSchoolCounts(db: Queryable): Promise<SchoolCounts> {
-  const { rows } = await db.query(prepared('school-counts', `SELECT
+  const { rows } = await db.query(prepared(`SELECT
        (SELECT count(*) FROM crm.students)::int AS total,
        (SELECT count(*) FROM crm.students WHERE status = '在读')::int AS enrolled,
        (SELECT count(*) FROM crm.students WHERE status = '休学')::int AS paused,
@@ -35,13 +34,13 @@ export async function readSchoolCounts(db: Queryable): Promise<SchoolCounts> {
 
 /** The first Beijing day the rollups hold class messages for (the archive's start as far as classes go), or null. */
 export async function readFirstDataDay(db: Queryable): Promise<string | null> {
-  const { rows } = await db.query<{ first_day: string | null }>(prepared('first-data-day', 'SELECT min(day)::text AS first_day FROM dashboard.class_day', []));
+  const { rows } = await db.query<{ first_day: string | null }>(prepared('SELECT min(day)::text AS first_day FROM dashboard.class_day', []));
   return rows[0]?.first_day ?? null;
 }
 
 /** Active parents (distinct across classes) and class messages of one window, active classes only. */
 export async function readWindowNumbers(db: Queryable, window: DayWindow, rule: EngagementRule, parents: number): Promise<OverviewNumbers> {
-  const { rows } = await db.query(prepared('window-numbers', `SELECT
+  const { rows } = await db.query(prepared(`SELECT
        (SELECT count(DISTINCT d.parent_id) FROM dashboard.parent_day d JOIN crm.classes c ON c.id = d.class_id AND c.is_active
         WHERE d.day BETWEEN $1::date AND $2::date AND ${activeDaySql('d', 3, 4)})::int AS active,
        (SELECT coalesce(sum(cd.messages), 0) FROM dashboard.class_day cd JOIN crm.classes c ON c.id = cd.class_id AND c.is_active

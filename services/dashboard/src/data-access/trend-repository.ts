@@ -1,6 +1,5 @@
-import type { Queryable } from '@doitcrm/kit';
+import { prepared, type Queryable } from '@doitcrm/kit';
 import { classesCte, type ClassFilter } from './class-filter.ts';
-import { prepared } from './prepared.ts';
 
 export interface WeekCell {
   key: string;
@@ -22,7 +21,7 @@ export async function readWeekCells(db: Queryable, params: { fromWeek: string; t
   const key = params.groupBy === 'section' ? 'cls.section_id' : 'cls.class_id';
   const name = params.groupBy === 'section' ? 'max(cls.section_name)' : "max(cls.level_name || ' ' || cls.class_name)";
   const order = params.groupBy === 'section' ? 'min(cls.section_order)' : 'min(cls.section_order * 100000 + cls.level_order * 1000)';
-  const { rows } = await db.query(prepared(`week-cells-${params.groupBy}`, `WITH ${cte.sql},
+  const { rows } = await db.query(prepared(`WITH ${cte.sql},
      par AS (SELECT class_id, count(*)::int AS parents FROM dashboard.class_parents GROUP BY class_id),
      weeks AS (SELECT w::date AS week FROM generate_series($1::date, $2::date, interval '7 days') AS w)
      SELECT ${key}::text AS key, ${name} AS name, ${order} AS ord, weeks.week::text AS week,

@@ -1,4 +1,4 @@
-import type { Queryable } from '@doitcrm/kit';
+import { prepared, type Queryable } from '@doitcrm/kit';
 import type { ConversationSummary, MessageView, Page } from '../contract.ts';
 import type { MessageCursor } from './keyset-cursor.ts';
 import { toPage } from './keyset-cursor.ts';
@@ -36,7 +36,7 @@ interface ConversationRow {
  * NULL, exactly one receiver): everything the person sent or received, keyed by the other party.
  */
 export async function listConversations(db: Queryable, personId: string, window: TimeWindow): Promise<ConversationSummary[]> {
-  const { rows } = await db.query<ConversationRow>(
+  const { rows } = await db.query<ConversationRow>(prepared(
     `WITH mine AS (
        SELECT m.room_id, CASE WHEN m.room_id IS NULL THEN m.to_ids[1] END AS peer, m.msgtime FROM chat.messages m
        WHERE m.from_id = $1 AND m.msgtime BETWEEN $2 AND $3 AND ${IS_CHAT}
@@ -55,7 +55,7 @@ export async function listConversations(db: Queryable, personId: string, window:
      LEFT JOIN crm.identities p ON p.id_type = 'user_id' AND p.original_id = c.peer
      ORDER BY c.last_at DESC, c.room_id, c.peer`,
     [personId, window.start, window.end],
-  );
+  ));
   return rows.map((row) => ({
     key: row.room_id ?? `${PRIVATE_PREFIX}${row.peer ?? ''}`,
     type: row.room_id ? 'group' : 'private',
@@ -79,13 +79,13 @@ export async function conversationPage(
   if (!conversationKey.startsWith(PRIVATE_PREFIX)) return groupPage(db, personId, conversationKey, window, cursor, limit, ownBatch);
   const { values, param } = sqlParams([personId, window.start, window.end]);
   const peer = param(conversationKey.slice(PRIVATE_PREFIX.length) || null);
-  const { rows } = await db.query<MessageRow>(
+  const { rows } = await db.query<MessageRow>(prepared(
     `SELECT ${MESSAGE_COLUMNS} FROM chat.messages m ${SENDER_JOIN}
      WHERE m.room_id IS NULL AND ((m.from_id = $1 AND m.to_ids[1] IS NOT DISTINCT FROM ${peer}) OR (m.from_id = ${peer} AND m.to_ids[1] = $1))
        AND m.msgtime BETWEEN $2 AND $3 AND ${IS_CHAT} AND ${beforeCursor(cursor, param)}
      ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(limit + 1)}`,
     values,
-  );
+  ));
   return toPage(rows, limit, (row) => toMessageView(row, personId));
 }
 
@@ -105,7 +105,7 @@ async function groupPage(
     const everyOwn = batch > OWN_BATCH_MAX;
     const { values, param } = sqlParams([personId, window.start, window.end, roomId]);
     const ownUpTo = cursor ? `least($3::timestamptz, ${param(cursor.msgtime)}::timestamptz + interval '${CONTEXT_BEFORE}')` : '$3';
-    const { rows } = await db.query<GroupPageRow>(
+    const { rows } = await db.query<GroupPageRow>(prepared(
       `WITH own AS MATERIALIZED (
          SELECT o.msgtime FROM chat.messages o
          WHERE o.from_id = $1 AND o.room_id = $4 AND o.msgtime BETWEEN $2 AND ${ownUpTo} AND o.action <> 'switch'
@@ -126,7 +126,7 @@ async function groupPage(
          ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(limit + 1)}
        ) page ON true`,
       values,
-    );
+    ));
     const { own_count: ownCount, own_oldest: ownOldest } = rows[0]!;
     const messages = rows.filter((row) => row.msgid !== null);
     const last = messages[messages.length - 1];
@@ -141,7 +141,7 @@ async function groupPage(
  * by two index lookups, so its page can be read while the list is still being counted.
  */
 export async function newestConversationKey(db: Queryable, personId: string, window: TimeWindow): Promise<string | null> {
-  const { rows: [newest] } = await db.query<{ room_id: string | null; peer: string | null }>(
+  const { rows: [newest] } = await db.query<{ room_id: string | null; peer: string | null }>(prepared(
     `SELECT room_id, peer FROM (
        (SELECT m.room_id, CASE WHEN m.room_id IS NULL THEN m.to_ids[1] END AS peer, m.msgtime FROM chat.messages m
         WHERE m.from_id = $1 AND m.msgtime BETWEEN $2 AND $3 AND ${IS_CHAT} ORDER BY m.msgtime DESC LIMIT 1)
@@ -150,15 +150,15 @@ export async function newestConversationKey(db: Queryable, personId: string, win
         WHERE m.room_id IS NULL AND m.to_ids[1] = $1 AND m.msgtime BETWEEN $2 AND $3 AND m.from_id IS DISTINCT FROM $1 AND ${IS_CHAT}
         ORDER BY m.msgtime DESC LIMIT 1)
      ) newest ORDER BY msgtime DESC, room_id, peer LIMIT 1`,
-    [personId, window.start, window.end]);
+    [personId, window.start, window.end]));
   if (!newest) return null;
   return newest.room_id ?? `${PRIVATE_PREFIX}${newest.peer ?? ''}`;
 }
 
 /** The latest message the person sent or received 1:1, of all time (two index lookups). */
 export async function lastActivity(db: Queryable, personId: string): Promise<Date | null> {
-  const { rows: [row] } = await db.query<{ at: Date | null }>(
+  const { rows: [row] } = await db.query<{ at: Date | null }>(prepared(
     `SELECT greatest((SELECT max(msgtime) FROM chat.messages WHERE from_id = $1),
-                     (SELECT max(msgtime) FROM chat.messages WHERE room_id IS NULL AND to_ids[1] = $1)) AS at`, [personId]);
+                     (SELECT max(msgtime) FROM chat.messages WHERE room_id IS NULL AND to_ids[1] = $1)) AS at`, [personId]));
   return row?.at ?? null;
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from '@doitcrm/kit';
+import { prepared, type Queryable } from '@doitcrm/kit';
 import type { Person, PersonKind, PersonRole, StudentRef } from '../contract.ts';
 import { displayName, sqlParams } from './message-rows.ts';
 
@@ -68,8 +68,8 @@ export async function searchPeople(db: Queryable, query: { keyword: string; kind
 
 /** The person behind a WeCom id; an id seen in the archive but never extracted still gets a bare record. */
 export async function findPerson(db: Queryable, id: string): Promise<Person | null> {
-  const { rows } = await db.query<PersonRow>(
-    `SELECT ${PERSON_COLUMNS} FROM crm.identities i WHERE i.id_type = 'user_id' AND i.original_id = $1`, [id]);
+  const { rows } = await db.query<PersonRow>(prepared(
+    `SELECT ${PERSON_COLUMNS} FROM crm.identities i WHERE i.id_type = 'user_id' AND i.original_id = $1`, [id]));
   if (rows[0]) return toPerson(rows[0]);
   const seen = await db.query('SELECT 1 FROM chat.messages WHERE from_id = $1 LIMIT 1', [id]);
   if (seen.rowCount === 0) return null;
