@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueSuffix } from '@doitcrm/kit/testing';
-import { commit, freshMatrix, preview, startRoster, undo, type RosterTestApp } from './roster-harness.ts';
+import { commit, freshMatrix, preview, undo, useRosterApp } from './roster-harness.ts';
 
-let t: RosterTestApp;
-
-beforeAll(async () => {
-  t = await startRoster();
-}, 120_000);
-afterAll(async () => {
-  await t?.service.cleanup();
-});
+const t = useRosterApp();
 
 const db = () => t.service.context.pool;
 const header = '学员姓名,手机号身份,手机号,所在班级,学校,住址,学员身份证号码,家长姓名';

@@ -1,17 +1,10 @@
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueSuffix } from '@doitcrm/kit/testing';
 import type { ClassDetail, RosterStudent, SectionNode } from '../src/contract.ts';
-import { commit, freshMatrix, preview, startRoster, type RosterTestApp } from './roster-harness.ts';
+import { commit, freshMatrix, preview, useRosterApp } from './roster-harness.ts';
 
-let t: RosterTestApp;
-
-beforeAll(async () => {
-  t = await startRoster();
-}, 120_000);
-afterAll(async () => {
-  await t?.service.cleanup();
-});
+const t = useRosterApp();
 
 const db = () => t.service.context.pool;
 const get = (url: string, cookie = t.staff) => supertest(t.app).get(url).set('Cookie', cookie);

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import supertest from 'supertest';
+import { afterAll, beforeAll } from 'vitest';
 import { createTestService, createTestUser, loginCookie, uniqueSuffix, type TestService } from '@doitcrm/kit/testing';
 import { createRosterApp } from '../src/app.ts';
 import { rosterConfigShape, type RosterConfig } from '../src/config.ts';
@@ -19,6 +20,18 @@ export async function startRoster(env: Record<string, string> = {}): Promise<Ros
   const [staff, viewer, admin] = await Promise.all((['staff', 'viewer', 'admin'] as const).map(async (role) =>
     loginCookie(app, (await createTestUser(service.context, role)).username)));
   return { service, app, staff: staff!, viewer: viewer!, admin: admin! };
+}
+
+/** The roster app of one test file: started before its tests, cleaned up after (filled in place, so `const t` works). */
+export function useRosterApp(env: Record<string, string> = {}): RosterTestApp {
+  const t = {} as RosterTestApp;
+  beforeAll(async () => {
+    Object.assign(t, await startRoster(env));
+  }, 120_000);
+  afterAll(async () => {
+    await t.service?.cleanup();
+  });
+  return t;
 }
 
 export function uploadCsv(t: RosterTestApp, body: Buffer | string, options: { name?: string; kind?: string; cookie?: string } = {}) {
