@@ -135,6 +135,13 @@ describe('alerts', () => {
     expect(await alertsOf(cls.classId, 'active')).toHaveLength(0);
     await evaluateAlerts(pool, { timezone });
     expect(await alertsOf(cls.classId, 'active')).toHaveLength(0);
+    expect((await alertsOf(cls.classId, 'acknowledged')).map((alert) => alert.id)).toEqual([first.id]);
+    expect((await alertsOf(cls.classId, 'snoozed')).map((alert) => alert.id)).toEqual([second.id]);
+    const level = await levelOf(cls.classId);
+    const byLevel = (await get(`/api/alerts?levelId=${level}&state=all`)).body as AlertList;
+    expect(byLevel.items.map((alert) => alert.id)).toEqual(expect.arrayContaining([first.id, second.id]));
+    const { rows: levelClasses } = await pool.query<{ id: number }>('SELECT id FROM crm.classes WHERE level_id = $1', [level]);
+    expect(byLevel.items.filter((alert) => !levelClasses.some((row) => row.id === alert.classId))).toEqual([]);
     const { rows } = await pool.query("SELECT action FROM auth.audit_log WHERE target_type = 'alert' AND target_id = ANY($1) ORDER BY id", [[String(first.id), String(second.id)]]);
     expect(rows.map((row) => row.action)).toEqual(['dashboard.alert.ack', 'dashboard.alert.snooze']);
   });

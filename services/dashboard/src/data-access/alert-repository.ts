@@ -24,6 +24,11 @@ export async function upsertAlerts(db: Queryable, candidates: AlertCandidate[]):
          acked_by = CASE WHEN a.resolved_at IS NOT NULL THEN NULL ELSE a.acked_by END,
          snoozed_until = CASE WHEN a.resolved_at IS NOT NULL THEN NULL ELSE a.snoozed_until END,
          resolved_at = NULL
+       -- an alert that holds as it did is left alone: rewriting all of them at every evaluation bloated the table
+       -- the list reads (evaluated_at is when its evidence last changed); such a row is not new, so needs no RETURNING
+       WHERE a.resolved_at IS NOT NULL
+          OR (a.severity, a.title, a.evidence, a.evidence_query, a.last_contact_at)
+             IS DISTINCT FROM (EXCLUDED.severity, EXCLUDED.title, EXCLUDED.evidence, EXCLUDED.evidence_query, EXCLUDED.last_contact_at)
        RETURNING a.id, a.dedupe_key)
      SELECT up.id, up.dedupe_key, (prior.dedupe_key IS NULL OR prior.resolved_at IS NOT NULL) AS is_new
      FROM up LEFT JOIN prior USING (dedupe_key)`,
@@ -58,34 +63,61 @@ const STATE_SQL = `CASE WHEN a.resolved_at IS NOT NULL THEN 'resolved' WHEN a.sn
 
 export type AlertRow = Omit<Alert, 'messagesUrl'> & { evidenceQuery: string | null };
 
-// which alerts a state filter admits: `active` (the default list) is the open ones; `all` every unresolved one
-const STATE_FILTER = `CASE $1::text
-    WHEN 'all' THEN a.resolved_at IS NULL
-    WHEN 'resolved' THEN a.resolved_at IS NOT NULL
-    ELSE a.resolved_at IS NULL AND (${STATE_SQL}) = (CASE $1::text WHEN 'active' THEN 'open' ELSE $1::text END) END`;
-// 段 / 阶 / class filters through the class of the alert
-const PLACE_FILTER = `($2::int IS NULL OR a.class_id = $2) AND ($3::int IS NULL OR l.section_id = $3) AND ($4::int IS NULL OR c.level_id = $4)`;
+/**
+ * The filter of the list as SQL, with its values. The state's condition is chosen here rather than by a CASE over
+ * a parameter (planning that CASE cost more than running the list), and the class tables are joined only for a
+ * 段 / 阶 / class filter. `active` (the default list) is the open alerts; `all` every unresolved one.
+ */
+function alertFilter(q: AlertQuery): { joins: string; where: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  const conditions: string[] = [];
+  if (q.state === 'all') conditions.push('a.resolved_at IS NULL');
+  else if (q.state === 'resolved') conditions.push('a.resolved_at IS NOT NULL');
+  else if (q.state === 'active' || q.state === 'open') {
+    conditions.push('a.resolved_at IS NULL AND a.acked_at IS NULL AND NOT coalesce(a.snoozed_until > now(), false)');
+  } else conditions.push(`a.resolved_at IS NULL AND (${STATE_SQL}) = ${param(q.state)}::text`);
+  if (q.classId !== undefined) conditions.push(`a.class_id = ${param(q.classId)}::int`);
+  if (q.sectionId !== undefined) conditions.push(`l.section_id = ${param(q.sectionId)}::int`);
+  if (q.levelId !== undefined) conditions.push(`c.level_id = ${param(q.levelId)}::int`);
+  const byPlace = q.sectionId !== undefined || q.levelId !== undefined;
+  return {
+    joins: byPlace ? 'LEFT JOIN crm.classes c ON c.id = a.class_id LEFT JOIN crm.levels l ON l.id = c.level_id' : '',
+    where: conditions.join(' AND '),
+    values,
+  };
+}
 
-/** Most severe first, then the longest silence (oldest contact), then the newest; with counts per kind. */
+// most severe first, then the longest silence (oldest contact), then the newest
+const ALERT_ORDER = 'rank, last_contact_at ASC NULLS FIRST, raised_at DESC, id DESC';
+
+/**
+ * One page of alerts with counts per kind, in one statement: the filter keeps only the sort keys, the page is taken
+ * from those, and only its rows are read whole (the evidence of a thousand alerts is never sorted).
+ */
 export async function listAlerts(db: Queryable, q: AlertQuery): Promise<{ items: AlertRow[]; total: number; counts: Record<AlertKind, number> }> {
-  const place = [q.state, q.classId ?? null, q.sectionId ?? null, q.levelId ?? null];
-  const [page, perKind] = await Promise.all([
-    db.query<StoredAlertRow>(prepared(`SELECT a.id, a.kind, a.severity, a.class_id, a.title, a.evidence, a.evidence_query, a.last_contact_at,
+  const filter = alertFilter(q);
+  const param = (value: unknown) => `$${filter.values.push(value)}`;
+  const kind = q.kind ? `WHERE kind = ${param(q.kind)}::text` : '';
+  const page = `LIMIT ${param(q.limit)} OFFSET ${param(q.offset)}`;
+  const { rows } = await db.query<StoredAlertRow & { counts: Partial<Record<AlertKind, number>> | null }>(prepared(
+    `WITH filtered AS MATERIALIZED (
+       SELECT a.id, a.kind, CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS rank, a.last_contact_at, a.raised_at
+       FROM dashboard.alerts a ${filter.joins} WHERE ${filter.where}),
+     per_kind AS (SELECT json_object_agg(kind, n) AS counts FROM (SELECT kind, count(*)::int AS n FROM filtered GROUP BY kind) k),
+     page AS (SELECT * FROM filtered ${kind} ORDER BY ${ALERT_ORDER} ${page})
+     SELECT per_kind.counts, alert.* FROM per_kind LEFT JOIN LATERAL (
+       SELECT a.id, a.kind, a.severity, a.class_id, a.title, a.evidence, a.evidence_query, a.last_contact_at,
               a.raised_at, a.acked_at, a.snoozed_until, a.resolved_at, ${STATE_SQL} AS state,
               c.name AS class_name, l.name AS level_name, s.name AS section_name
-       FROM dashboard.alerts a
+       FROM page JOIN dashboard.alerts a ON a.id = page.id
        LEFT JOIN crm.classes c ON c.id = a.class_id LEFT JOIN crm.levels l ON l.id = c.level_id LEFT JOIN crm.sections s ON s.id = l.section_id
-       WHERE ${STATE_FILTER} AND ${PLACE_FILTER} AND ($5::text IS NULL OR a.kind = $5::text)
-       ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, a.last_contact_at ASC NULLS FIRST, a.raised_at DESC, a.id DESC
-       LIMIT $6 OFFSET $7`, [...place, q.kind ?? null, q.limit, q.offset])),
-    db.query<{ kind: AlertKind; n: number }>(prepared(`SELECT a.kind, count(*)::int AS n
-       FROM dashboard.alerts a LEFT JOIN crm.classes c ON c.id = a.class_id LEFT JOIN crm.levels l ON l.id = c.level_id
-       WHERE ${STATE_FILTER} AND ${PLACE_FILTER} GROUP BY a.kind`, place)),
-  ]);
+       ORDER BY page.rank, page.last_contact_at ASC NULLS FIRST, page.raised_at DESC, page.id DESC) alert ON true`,
+    filter.values));
   const counts: Record<AlertKind, number> = { silent_parent: 0, churn_risk: 0, slow_response: 0, keyword: 0 };
-  for (const row of perKind.rows) counts[row.kind] = row.n;
+  Object.assign(counts, rows[0]?.counts ?? {});
   const total = q.kind ? counts[q.kind] : Object.values(counts).reduce((sum, n) => sum + n, 0);
-  return { items: page.rows.map(toAlertRow), total, counts };
+  return { items: rows.filter((row) => row.id !== null).map(toAlertRow), total, counts };
 }
 
 export async function findAlert(db: Queryable, id: number): Promise<AlertRow | null> {
