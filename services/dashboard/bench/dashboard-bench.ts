@@ -20,7 +20,7 @@ import { readClassList } from '../src/domain/read-class-stats.ts';
 import { refreshRollups } from '../src/domain/refresh-rollups.ts';
 import { readTrends } from '../src/domain/trends.ts';
 import { ORIGINAL_ALERTS_SQL, ORIGINAL_CLASS_STATS_SQL } from './original-queries.ts';
-import { timeRuns } from '@doitcrm/kit/testing';
+import { dropDatabase, timeRuns } from '@doitcrm/kit/testing';
 
 const { values } = parseArgs({
   options: {
@@ -150,10 +150,7 @@ async function main(): Promise<void> {
     await pool.end();
     fs.rmSync(dir, { recursive: true, force: true });
     if (!values.keep && !values.reuse) {
-      const admin = new pg.Client({ connectionString: new URL('/postgres', serverUrl).toString() });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`);
-      await admin.end();
+      await dropDatabase(benchDb);
     } else console.log(`kept ${benchDb}`);
   }
 }

@@ -14,6 +14,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { migrate, redactUrl } from '@doitcrm/db';
 import { writeArchiveFile } from '@doitcrm/demo-data';
 import { rowByRowImport } from './row-by-row.ts';
+import { dropDatabase } from '@doitcrm/kit/testing';
 
 const { values } = parseArgs({
   options: {
@@ -119,10 +120,7 @@ async function main(): Promise<void> {
     await client.end();
     fs.rmSync(workDir, { recursive: true, force: true });
     if (!values.keep) {
-      const admin = new pg.Client({ connectionString: new URL('/postgres', serverUrl).toString() });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`);
-      await admin.end();
+      await dropDatabase(benchDb);
     } else console.log(`kept database ${benchDb}`);
   }
 }

@@ -16,7 +16,7 @@ import { extractIds, extractWholeArchive } from '../src/domain/extract-ids.ts';
 import { readStats } from '../src/data-access/catalog-repository.ts';
 import { listRoomMappings, listUserMappings } from '../src/data-access/mapping-list-repository.ts';
 import { buildOriginalLog, originalRoomPage, originalUserPage } from './original-shape.ts';
-import { timeRuns } from '@doitcrm/kit/testing';
+import { dropDatabase, timeRuns } from '@doitcrm/kit/testing';
 
 const { values } = parseArgs({ options: {
   messages: { type: 'string', default: '1000000' },
@@ -169,10 +169,7 @@ async function main(): Promise<void> {
     await plainPool.end();
     fs.rmSync(dir, { recursive: true, force: true });
     if (!values.keep && !values.reuse) {
-      const admin = new pg.Client({ connectionString: new URL('/postgres', serverUrl).toString() });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`);
-      await admin.end();
+      await dropDatabase(benchDb);
     } else console.log(`kept ${benchDb} (rerun the queries with --reuse ${benchDb})`);
   }
 }

@@ -12,6 +12,7 @@ import { migrate, redactUrl } from '@doitcrm/db';
 import { generateSchool, loadSchool, writeArchiveFile } from '@doitcrm/demo-data';
 import { personCases, roomCases, searchCases } from './bench-cases.ts';
 import { line, type Verdict } from './bench-timing.ts';
+import { dropDatabase } from '@doitcrm/kit/testing';
 
 const { values } = parseArgs({ options: { messages: { type: 'string', default: '200000' }, runs: { type: 'string', default: '200' }, keep: { type: 'boolean', default: false }, reuse: { type: 'string' } } });
 const messages = Number(values.messages);
@@ -110,10 +111,7 @@ async function main(): Promise<void> {
     await pool.end();
     fs.rmSync(dir, { recursive: true, force: true });
     if (!values.keep && !values.reuse) {
-      const admin = new pg.Client({ connectionString: new URL('/postgres', serverUrl).toString() });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`);
-      await admin.end();
+      await dropDatabase(benchDb);
     } else console.log(`kept ${benchDb}`);
   }
 }

@@ -9,6 +9,7 @@ import { commitImport } from '../src/domain/commit-import.ts';
 import { previewUpload, type Actor } from '../src/domain/preview-import.ts';
 import { bareUpsert, prepareAnchorTables, truncateAnchor } from './bare-upsert.ts';
 import { benchClasses, enrolmentCsv, matrixCsv } from './bench-data.ts';
+import { dropDatabase } from '@doitcrm/kit/testing';
 
 const { values } = parseArgs({ options: {
   classes: { type: 'string', default: '100' }, 'per-class': { type: 'string', default: '40' }, 'enrolment-rows': { type: 'string', default: '10000' },
@@ -92,12 +93,7 @@ async function main(): Promise<void> {
   } finally {
     await pool.end();
     if (!values.keep) {
-      const adminUrl = new URL(serverUrl);
-      adminUrl.pathname = '/postgres';
-      const admin = new pg.Client({ connectionString: adminUrl.toString() });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`);
-      await admin.end();
+      await dropDatabase(benchDb);
     } else console.log(`kept ${benchDb}`);
   }
 }
