@@ -1,35 +1,21 @@
-import type { Express } from 'express';
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestService, createTestUser, loginCookie, type TestService } from '@doitcrm/kit/testing';
-import { createMessagesApp } from '../src/app.ts';
-import { messagesConfigShape, type MessagesConfig } from '../src/config.ts';
+import { describe, expect, it } from 'vitest';
 import type { AggregateResponse, CohortMember } from '../src/contract.ts';
+import { useMessagesApi } from './messages-api-harness.ts';
 import { createFamily, insertMessages, text } from './chat-factory.ts';
 
-let service: TestService<MessagesConfig>;
-let app: Express;
-let staff: string;
+const api = useMessagesApi();
 
-beforeAll(async () => {
-  service = await createTestService('messages', messagesConfigShape);
-  app = createMessagesApp(service.context);
-  staff = await loginCookie(app, (await createTestUser(service.context, 'staff')).username);
-}, 120_000);
-afterAll(async () => {
-  await service?.cleanup();
-});
-
-const post = (url: string, body: object) => supertest(app).post(url).set('Cookie', staff).send(body);
-const get = (url: string) => supertest(app).get(url).set('Cookie', staff);
+const post = (url: string, body: object) => supertest(api.app).post(url).set('Cookie', api.staff).send(body);
+const get = (url: string) => supertest(api.app).get(url).set('Cookie', api.staff);
 const windowStart = new Date('2025-11-01T00:00:00+08:00');
 const windowEnd = new Date('2025-11-30T23:59:59+08:00');
 const inWindow = (day: number) => new Date(`2025-11-${String(day).padStart(2, '0')}T10:00:00+08:00`);
 
 describe('cohorts', () => {
   it('when people are filtered by class, then each comes with the count of messages sent in the chosen window only', async () => {
-    const f = await createFamily(service.context.pool);
-    await insertMessages(service.context.pool, [
+    const f = await createFamily(api.service.context.pool);
+    await insertMessages(api.service.context.pool, [
       { from: f.parent, to: [f.teacher], roomId: f.room, at: inWindow(3), ...text('一') },
       { from: f.parent, to: [f.teacher], roomId: null, at: inWindow(4), ...text('二') },
       { from: f.parent, to: [f.teacher], roomId: f.room, at: new Date('2025-10-15T10:00:00+08:00'), ...text('窗口外') },
@@ -43,8 +29,8 @@ describe('cohorts', () => {
   });
 
   it('when a cohort is aggregated with a per-person limit, then the newest messages are kept, oldest first, and the text says what was left out', async () => {
-    const f = await createFamily(service.context.pool);
-    await insertMessages(service.context.pool, Array.from({ length: 5 }, (_, i) => ({
+    const f = await createFamily(api.service.context.pool);
+    await insertMessages(api.service.context.pool, Array.from({ length: 5 }, (_, i) => ({
       from: f.parent, to: [f.teacher], roomId: i % 2 ? null : f.room, at: inWindow(10 + i), ...text(`第${i}条`),
     })));
     const response = await post('/api/aggregate-messages', {
@@ -57,14 +43,14 @@ describe('cohorts', () => {
     expect(body.text).toContain('消息总数: 5条（保留最新 3 条）');
     expect(body.text).toContain(`2025-11-14 10:00:00  我  [群聊 ${f.className}家长群]  第4条`);
     expect(body.text).toContain('2025-11-13 10:00:00  我  [私聊]  第3条');
-    const { rows } = await service.context.pool.query(
+    const { rows } = await api.service.context.pool.query(
       "SELECT details FROM auth.audit_log WHERE action = 'messages.cohort.view' AND details->'people' ? $1", [f.parent]);
     expect(rows).toHaveLength(1);
   });
 
   it('when a cohort is exported as CSV, then one safe row per message comes back with a BOM', async () => {
-    const f = await createFamily(service.context.pool);
-    await insertMessages(service.context.pool, [{ from: f.parent, to: [f.teacher], roomId: null, at: inWindow(20), ...text('=HYPERLINK("x")') }]);
+    const f = await createFamily(api.service.context.pool);
+    await insertMessages(api.service.context.pool, [{ from: f.parent, to: [f.teacher], roomId: null, at: inWindow(20), ...text('=HYPERLINK("x")') }]);
     const response = await post('/api/aggregate-messages/export?format=csv', {
       user_ids: [f.parent], start_time: windowStart.toISOString(), end_time: windowEnd.toISOString(),
     }).expect(200);
@@ -77,8 +63,8 @@ describe('cohorts', () => {
   });
 
   it('when the parent communication summary is exported, then 1:1 and group messages are counted apart', async () => {
-    const f = await createFamily(service.context.pool);
-    await insertMessages(service.context.pool, [
+    const f = await createFamily(api.service.context.pool);
+    await insertMessages(api.service.context.pool, [
       ...Array.from({ length: 3 }, (_, i) => ({ from: f.parent, to: [f.teacher], roomId: null, at: inWindow(1 + i), ...text('私聊') })),
       ...Array.from({ length: 2 }, (_, i) => ({ from: f.parent, to: [f.teacher], roomId: f.room, at: inWindow(5 + i), msgtype: 'image', payload: {} })),
     ]);
@@ -103,7 +89,7 @@ describe('cohorts', () => {
   });
 
   it('when filter options are read, then sections, levels and classes come with their links', async () => {
-    const f = await createFamily(service.context.pool);
+    const f = await createFamily(api.service.context.pool);
     const body = (await get('/api/filter-options').expect(200)).body;
     expect(body.sections.map((s: { name: string }) => s.name)).toEqual(['一段', '二段', '三段']);
     expect(body.classes).toContainEqual(expect.objectContaining({ id: f.classId, roomId: f.room }));

@@ -1,29 +1,13 @@
-import type { Express } from 'express';
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestService, createTestUser, loginCookie, type TestService } from '@doitcrm/kit/testing';
-import { createMessagesApp } from '../src/app.ts';
-import { messagesConfigShape, type MessagesConfig } from '../src/config.ts';
+import { describe, expect, it } from 'vitest';
 import type { MessageView, UserMessagesResponse } from '../src/contract.ts';
 import { conversationPage } from '../src/data-access/conversation-repository.ts';
+import { useMessagesApi } from './messages-api-harness.ts';
 import { createFamily, insertMessages, minutesBefore, text } from './chat-factory.ts';
 
-let service: TestService<MessagesConfig>;
-let app: Express;
-let staff: string;
-let staffName: string;
+const api = useMessagesApi();
 
-beforeAll(async () => {
-  service = await createTestService('messages', messagesConfigShape);
-  app = createMessagesApp(service.context);
-  staffName = (await createTestUser(service.context, 'staff')).username;
-  staff = await loginCookie(app, staffName);
-}, 120_000);
-afterAll(async () => {
-  await service?.cleanup();
-});
-
-const get = (url: string) => supertest(app).get(url).set('Cookie', staff);
+const get = (url: string) => supertest(api.app).get(url).set('Cookie', api.staff);
 const base = new Date(Date.now() - 2 * 86_400_000);
 
 describe('person search and conversations', () => {
@@ -31,11 +15,11 @@ describe('person search and conversations', () => {
     '/api/search-users?keyword=x', '/api/user-messages?user_id=x', '/api/message-context/x', '/api/room-tree', '/api/room-stats',
     '/api/room-messages?room_id=x', '/api/room-detail/x', '/api/search?q=退费', '/api/filter-options', '/api/exports/parent-comm-summary.csv',
   ])('when GET %s is called without a session, then 401', async (url) => {
-    expect((await supertest(app).get(url)).status).toBe(401);
+    expect((await supertest(api.app).get(url)).status).toBe(401);
   });
 
   it('when a parent is searched by the child\'s English name, then the parent is found with role, child and class', async () => {
-    const family = await createFamily(service.context.pool);
+    const family = await createFamily(api.service.context.pool);
     const response = await get(`/api/search-users?keyword=${family.englishName.toLowerCase()}&kind=parent`);
     expect(response.status).toBe(200);
     expect(response.body.users).toHaveLength(1);
@@ -46,7 +30,7 @@ describe('person search and conversations', () => {
   });
 
   it('when staff are searched with the staff switch, then teachers are found there and not among parents', async () => {
-    const family = await createFamily(service.context.pool);
+    const family = await createFamily(api.service.context.pool);
     const asStaff = await get(`/api/search-users?keyword=${encodeURIComponent(`王老师${family.suffix}`)}&kind=staff`);
     const asParent = await get(`/api/search-users?keyword=${encodeURIComponent(`王老师${family.suffix}`)}&kind=parent`);
     expect(asStaff.body.users.map((user: { id: string }) => user.id)).toEqual([family.teacher]);
@@ -54,8 +38,8 @@ describe('person search and conversations', () => {
   });
 
   it('when a person\'s month is read, then 1:1 chats hold both directions and groups show their messages with the replies around them', async () => {
-    const f = await createFamily(service.context.pool);
-    const [ownGroup, reply, farAway, sentDirect, receivedDirect, otherDirect] = await insertMessages(service.context.pool, [
+    const f = await createFamily(api.service.context.pool);
+    const [ownGroup, reply, farAway, sentDirect, receivedDirect, otherDirect] = await insertMessages(api.service.context.pool, [
       { from: f.parent, to: [f.teacher], roomId: f.room, at: minutesBefore(base, 60), ...text('老师，孩子明天请假') },
       { from: f.teacher, to: [f.parent], roomId: f.room, at: minutesBefore(base, 50), ...text('好的，收到') },
       { from: f.teacher, to: [f.parent], roomId: f.room, at: minutesBefore(base, 60 * 24), ...text('明天上课带书') },
@@ -80,15 +64,15 @@ describe('person search and conversations', () => {
     expect(group.messages.items.map((m) => m.msgid)).not.toContain(farAway);
 
     // started from one own message at a time (read again with more until the page is exact): same answer
-    const fromOne = await conversationPage(service.context.pool, f.parent, f.room,
+    const fromOne = await conversationPage(api.service.context.pool, f.parent, f.room,
       { start: new Date(group.startTime), end: new Date(group.endTime) }, null, 50, 1);
     expect(fromOne.items.map((m) => m.msgid)).toEqual([reply, ownGroup]);
   });
 
   it('when a busy conversation is paged, then pages follow each other without overlap or gaps', async () => {
-    const f = await createFamily(service.context.pool);
+    const f = await createFamily(api.service.context.pool);
     const same = minutesBefore(base, 5);
-    const ids = await insertMessages(service.context.pool, Array.from({ length: 23 }, (_, i) => ({
+    const ids = await insertMessages(api.service.context.pool, Array.from({ length: 23 }, (_, i) => ({
       from: i % 2 ? f.parent : f.teacher, to: [i % 2 ? f.teacher : f.parent], roomId: null,
       // several messages share one timestamp: the msgid breaks ties
       at: i < 6 ? same : minutesBefore(base, i), ...text(`消息 ${i}`),
@@ -108,14 +92,14 @@ describe('person search and conversations', () => {
   });
 
   it('when a busy group is paged for a parent with many messages, then every page holds exactly their messages and the replies around them', async () => {
-    const f = await createFamily(service.context.pool);
+    const f = await createFamily(api.service.context.pool);
     // three days of a busy group: the parent writes in bursts and alone, others write all day, some at equal times
     const messages = Array.from({ length: 400 }, (_, i) => {
       const minutes = i * 11 + (i % 7 === 0 ? 0 : 3);
       const from = i % 9 === 0 || (i > 150 && i < 170) ? f.parent : i % 2 ? f.teacher : f.unmappedParent;
       return { from, to: [f.teacher], roomId: f.room, at: minutesBefore(base, minutes), ...text(`群消息 ${i}`) };
     });
-    const ids = await insertMessages(service.context.pool, messages);
+    const ids = await insertMessages(api.service.context.pool, messages);
     const ownTimes = messages.filter((m) => m.from === f.parent).map((m) => m.at.getTime());
     const inContext = (at: number) => ownTimes.some((own) => at >= own - 10 * 60_000 && at <= own + 30 * 60_000);
     const expected = messages.map((m, i) => ({ id: ids[i]!, at: m.at.getTime() })).filter((m) => inContext(m.at))
@@ -133,17 +117,17 @@ describe('person search and conversations', () => {
     expect(seen).toEqual(expected);
 
     const window = { start: minutesBefore(base, 400 * 11 + 60), end: base };
-    const fromOne = await conversationPage(service.context.pool, f.parent, f.room, window, null, 40, 1);
+    const fromOne = await conversationPage(api.service.context.pool, f.parent, f.room, window, null, 40, 1);
     expect(fromOne.items.map((m) => m.msgid)).toEqual(expected.slice(0, 40));
   });
 
   it('when a person\'s messages are read, then the audit log names the viewer and whose messages', async () => {
-    const f = await createFamily(service.context.pool);
-    await insertMessages(service.context.pool, [{ from: f.parent, to: [f.teacher], roomId: null, at: base, ...text('你好') }]);
+    const f = await createFamily(api.service.context.pool);
+    await insertMessages(api.service.context.pool, [{ from: f.parent, to: [f.teacher], roomId: null, at: base, ...text('你好') }]);
     await get(`/api/user-messages?user_id=${f.parent}`).expect(200);
-    const { rows } = await service.context.pool.query(
+    const { rows } = await api.service.context.pool.query(
       "SELECT username, action, target_type, target_id FROM auth.audit_log WHERE service = 'messages' AND target_id = $1", [f.parent]);
-    expect(rows).toEqual([{ username: staffName, action: 'messages.person.view', target_type: 'person', target_id: f.parent }]);
+    expect(rows).toEqual([{ username: api.staffName, action: 'messages.person.view', target_type: 'person', target_id: f.parent }]);
   });
 
   it.each([
@@ -155,7 +139,7 @@ describe('person search and conversations', () => {
     ['keyword', '/api/search-users?keyword=%20'],
     ['kind', '/api/search-users?keyword=a&kind=secret111'],
   ])('when %s is bad, then 400 names it', async (field, url) => {
-    const f = await createFamily(service.context.pool);
+    const f = await createFamily(api.service.context.pool);
     const response = await get(url.replace('user_id=x', `user_id=${f.parent}`));
     expect(response.status).toBe(400);
     expect(response.body.message).toContain(field);
@@ -166,8 +150,8 @@ describe('person search and conversations', () => {
   });
 
   it('when a message is opened by its msgid, then its conversation comes with newer and older messages around it', async () => {
-    const f = await createFamily(service.context.pool);
-    const ids = await insertMessages(service.context.pool, Array.from({ length: 8 }, (_, i) => ({
+    const f = await createFamily(api.service.context.pool);
+    const ids = await insertMessages(api.service.context.pool, Array.from({ length: 8 }, (_, i) => ({
       from: f.teacher, to: [f.parent], roomId: f.room, at: minutesBefore(base, 100 - i), ...text(`群消息 ${i}`),
     })));
     const response = await get(`/api/message-context/${ids[5]}?limit=3`);

@@ -1,34 +1,21 @@
-import type { Express } from 'express';
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestService, createTestUser, loginCookie, uniqueSuffix, type TestService } from '@doitcrm/kit/testing';
-import { createMessagesApp } from '../src/app.ts';
-import { messagesConfigShape, type MessagesConfig } from '../src/config.ts';
+import { describe, expect, it } from 'vitest';
+import { uniqueSuffix } from '@doitcrm/kit/testing';
 import type { MessageView, RoomTree, SearchHit } from '../src/contract.ts';
+import { useMessagesApi } from './messages-api-harness.ts';
 import { createFamily, insertMessages, minutesBefore, text } from './chat-factory.ts';
 
-let service: TestService<MessagesConfig>;
-let app: Express;
-let staff: string;
+const api = useMessagesApi();
 
-beforeAll(async () => {
-  service = await createTestService('messages', messagesConfigShape);
-  app = createMessagesApp(service.context);
-  staff = await loginCookie(app, (await createTestUser(service.context, 'staff')).username);
-}, 120_000);
-afterAll(async () => {
-  await service?.cleanup();
-});
-
-const get = (url: string) => supertest(app).get(url).set('Cookie', staff);
+const get = (url: string) => supertest(api.app).get(url).set('Cookie', api.staff);
 const base = new Date(Date.now() - 3 * 86_400_000);
 const ids = (items: MessageView[]) => items.map((m) => m.msgid);
 
 describe('group browser', () => {
   it('when the tree is read, then a class group sits under its 段 and 阶 and an unlinked group under 其他群', async () => {
-    const f = await createFamily(service.context.pool);
+    const f = await createFamily(api.service.context.pool);
     const other = `wrOTHER${uniqueSuffix()}`;
-    await service.context.pool.query(
+    await api.service.context.pool.query(
       "INSERT INTO crm.identities (id_type, original_id, id_kind, business_name, notes) VALUES ('room_id', $1, 'customer_group', '家长交流群', '备注')", [other]);
     const tree = (await get('/api/room-tree').expect(200)).body as RoomTree;
     const l2 = tree.classRooms.find((s) => s.sectionName === '一段')!.levels.find((l) => l.levelName === 'L2')!;
@@ -38,11 +25,11 @@ describe('group browser', () => {
   });
 
   it('when a group is paged, then keyset pages cover it in order, and only unmapped parents are judged by the mapping', async () => {
-    const f = await createFamily(service.context.pool);
+    const f = await createFamily(api.service.context.pool);
     // a parent with a role but no student is not mapped yet, whatever the id looks like
-    await service.context.pool.query(
+    await api.service.context.pool.query(
       "UPDATE crm.identities SET user_role = 'parent', business_name = '某家长' WHERE original_id = $1", [f.unmappedParent]);
-    const written = await insertMessages(service.context.pool, Array.from({ length: 12 }, (_, i) => ({
+    const written = await insertMessages(api.service.context.pool, Array.from({ length: 12 }, (_, i) => ({
       from: [f.parent, f.teacher, f.unmappedParent, `wmNEW${f.suffix}`][i % 4]!, to: [f.teacher], roomId: f.room,
       at: minutesBefore(base, i), ...text(`第${i}条`),
     })));
@@ -59,15 +46,15 @@ describe('group browser', () => {
   });
 
   it('when a group\'s messages are read, then the view is audited', async () => {
-    const f = await createFamily(service.context.pool);
+    const f = await createFamily(api.service.context.pool);
     await get(`/api/room-messages?room_id=${f.room}`).expect(200);
-    const { rows } = await service.context.pool.query("SELECT action FROM auth.audit_log WHERE target_type = 'room' AND target_id = $1", [f.room]);
+    const { rows } = await api.service.context.pool.query("SELECT action FROM auth.audit_log WHERE target_type = 'room' AND target_id = $1", [f.room]);
     expect(rows).toEqual([{ action: 'messages.room.view' }]);
   });
 
   it('when a group\'s detail is read, then its stats and top members count its own messages', async () => {
-    const f = await createFamily(service.context.pool);
-    await insertMessages(service.context.pool, [
+    const f = await createFamily(api.service.context.pool);
+    await insertMessages(api.service.context.pool, [
       { from: f.teacher, to: [f.parent], roomId: f.room, at: new Date(), ...text('今天的作业') },
       { from: f.teacher, to: [f.parent], roomId: f.room, at: minutesBefore(base, 60 * 24 * 20), ...text('上个月') },
       { from: f.parent, to: [f.teacher], roomId: f.room, at: minutesBefore(base, 10), ...text('收到') },
@@ -81,9 +68,9 @@ describe('group browser', () => {
   });
 
   it('when a message is written today, then the overall stats count it', async () => {
-    const f = await createFamily(service.context.pool);
+    const f = await createFamily(api.service.context.pool);
     const before = (await get('/api/room-stats').expect(200)).body;
-    await insertMessages(service.context.pool, [{ from: f.teacher, to: [f.parent], roomId: f.room, at: new Date(), ...text('早上好') }]);
+    await insertMessages(api.service.context.pool, [{ from: f.teacher, to: [f.parent], roomId: f.room, at: new Date(), ...text('早上好') }]);
     const after = (await get('/api/room-stats').expect(200)).body;
     expect(after.todayMessages).toBe(before.todayMessages + 1);
     expect(after.weekMessages).toBe(before.weekMessages + 1);
@@ -93,8 +80,8 @@ describe('group browser', () => {
 
 describe('full-text search', () => {
   async function searchRoom() {
-    const f = await createFamily(service.context.pool);
-    const [refund, spaced, reversed, latin, link, image, recalled] = await insertMessages(service.context.pool, [
+    const f = await createFamily(api.service.context.pool);
+    const [refund, spaced, reversed, latin, link, image, recalled] = await insertMessages(api.service.context.pool, [
       { from: f.parent, to: [f.teacher], roomId: f.room, at: minutesBefore(base, 1), ...text('老师请问怎么退费呢') },
       { from: f.parent, to: [f.teacher], roomId: f.room, at: minutesBefore(base, 2), ...text('退 费的事') },
       { from: f.parent, to: [f.teacher], roomId: f.room, at: minutesBefore(base, 3), ...text('费退') },
@@ -153,7 +140,7 @@ describe('full-text search', () => {
     const second = await get(`/api/search?q=${encodeURIComponent('退费')}&room_id=${s.f.room}&limit=2&cursor=${first.body.nextCursor}`).expect(200);
     expect([...ids(first.body.items), ...ids(second.body.items)]).toEqual([s.refund, s.link, s.recalled]);
     expect(second.body.nextCursor).toBeNull();
-    const { rows } = await service.context.pool.query(
+    const { rows } = await api.service.context.pool.query(
       "SELECT count(*)::int AS n FROM auth.audit_log WHERE action = 'messages.search' AND details->>'roomId' = $1", [s.f.room]);
     expect(rows[0].n).toBe(2);
   });
