@@ -146,6 +146,40 @@ describe('alerts', () => {
     expect(rows.map((row) => row.action)).toEqual(['dashboard.alert.ack', 'dashboard.alert.snooze']);
   });
 
+  it('when the list is paged and narrowed to a kind, then the pages keep one order (most severe, longest silent) and the counts cover every kind', async () => {
+    const { pool } = service.context;
+    const cls = await createClass(pool, ['在读', '在读', '休学', '已退费', '在读']);
+    await insertMessages(pool, [
+      { from: cls.parents[0]!, roomId: cls.roomId, at: daysAgo(40) },
+      { from: cls.parents[4]!, roomId: cls.roomId, at: daysAgo(60) },
+      { from: cls.parents[2]!, roomId: cls.roomId, at: daysAgo(10), content: '我要投诉' },
+    ]);
+    await refreshAndEvaluate();
+
+    const whole = (await get(`/api/alerts?classId=${cls.classId}&limit=100`)).body as AlertList;
+    const paged: Alert[] = [];
+    for (let offset = 0; offset < whole.total; offset += 2) {
+      paged.push(...((await get(`/api/alerts?classId=${cls.classId}&limit=2&offset=${offset}`)).body as AlertList).items);
+    }
+    const churn = (await get(`/api/alerts?classId=${cls.classId}&kind=churn_risk`)).body as AlertList;
+
+    // critical first (已退费, the complaint), then the warnings from the longest silence: never heard, 60, 40, 10 days
+    expect(whole.items.map((alert) => [alert.severity, alert.kind, alert.evidence.parentId])).toEqual([
+      ['critical', 'churn_risk', cls.parents[3]],
+      ['critical', 'keyword', cls.parents[2]],
+      ['warning', 'silent_parent', cls.parents[1]],
+      ['warning', 'silent_parent', cls.parents[4]],
+      ['warning', 'silent_parent', cls.parents[0]],
+      ['warning', 'churn_risk', cls.parents[2]],
+    ]);
+    expect(whole.counts).toEqual({ silent_parent: 3, churn_risk: 2, slow_response: 0, keyword: 1 });
+    expect(whole.total).toBe(6);
+    expect(paged.map((alert) => alert.id)).toEqual(whole.items.map((alert) => alert.id));
+    expect(churn.items.map((alert) => alert.evidence.parentId)).toEqual([cls.parents[3], cls.parents[2]]);
+    expect(churn.total).toBe(2);
+    expect(churn.counts).toEqual(whole.counts);
+  });
+
   it('when a silent parent speaks again, then the alert is resolved', async () => {
     const { pool } = service.context;
     const cls = await createClass(pool, ['在读']);

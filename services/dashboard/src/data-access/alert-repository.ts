@@ -18,14 +18,14 @@ export async function upsertAlerts(db: Queryable, candidates: AlertCandidate[]):
        SELECT kind, severity, dedupe_key, class_id, title, evidence, evidence_query, last_contact_at FROM cand
        ON CONFLICT (dedupe_key) DO UPDATE SET
          severity = EXCLUDED.severity, title = EXCLUDED.title, evidence = EXCLUDED.evidence, evidence_query = EXCLUDED.evidence_query,
-         last_contact_at = EXCLUDED.last_contact_at, evaluated_at = now(),
+         last_contact_at = EXCLUDED.last_contact_at, evidence_changed_at = now(),
          raised_at = CASE WHEN a.resolved_at IS NOT NULL THEN now() ELSE a.raised_at END,
          acked_at = CASE WHEN a.resolved_at IS NOT NULL THEN NULL ELSE a.acked_at END,
          acked_by = CASE WHEN a.resolved_at IS NOT NULL THEN NULL ELSE a.acked_by END,
          snoozed_until = CASE WHEN a.resolved_at IS NOT NULL THEN NULL ELSE a.snoozed_until END,
          resolved_at = NULL
        -- an alert that holds as it did is left alone: rewriting all of them at every evaluation bloated the table
-       -- the list reads (evaluated_at is when its evidence last changed); such a row is not new, so needs no RETURNING
+       -- the list reads and cleared its index-only scans; such a row is not new, so needs no RETURNING
        WHERE a.resolved_at IS NOT NULL
           OR (a.severity, a.title, a.evidence, a.evidence_query, a.last_contact_at)
              IS DISTINCT FROM (EXCLUDED.severity, EXCLUDED.title, EXCLUDED.evidence, EXCLUDED.evidence_query, EXCLUDED.last_contact_at)
@@ -88,31 +88,30 @@ function alertFilter(q: AlertQuery): { joins: string; where: string; values: unk
   };
 }
 
-// most severe first, then the longest silence (oldest contact), then the newest
-const ALERT_ORDER = 'rank, last_contact_at ASC NULLS FIRST, raised_at DESC, id DESC';
+// most severe first, then the longest silence (oldest contact), then the newest: the order of alerts_unresolved_list_idx
+const ALERT_ORDER = 'a.severity_rank, a.last_contact_at ASC NULLS FIRST, a.raised_at DESC, a.id DESC';
 
 /**
- * One page of alerts with counts per kind, in one statement: the filter keeps only the sort keys, the page is taken
- * from those, and only its rows are read whole (the evidence of a thousand alerts is never sorted).
+ * One page of alerts with counts per kind, in one statement. For unresolved alerts both the counts and the page
+ * come from the list index alone, the page stopping after its rows, and only the page's rows are read whole.
  */
 export async function listAlerts(db: Queryable, q: AlertQuery): Promise<{ items: AlertRow[]; total: number; counts: Record<AlertKind, number> }> {
   const filter = alertFilter(q);
   const param = (value: unknown) => `$${filter.values.push(value)}`;
-  const kind = q.kind ? `WHERE kind = ${param(q.kind)}::text` : '';
+  const kind = q.kind ? `AND a.kind = ${param(q.kind)}::text` : '';
   const page = `LIMIT ${param(q.limit)} OFFSET ${param(q.offset)}`;
   const { rows } = await db.query<StoredAlertRow & { counts: Partial<Record<AlertKind, number>> | null }>(prepared(
-    `WITH filtered AS MATERIALIZED (
-       SELECT a.id, a.kind, CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS rank, a.last_contact_at, a.raised_at
-       FROM dashboard.alerts a ${filter.joins} WHERE ${filter.where}),
-     per_kind AS (SELECT json_object_agg(kind, n) AS counts FROM (SELECT kind, count(*)::int AS n FROM filtered GROUP BY kind) k),
-     page AS (SELECT * FROM filtered ${kind} ORDER BY ${ALERT_ORDER} ${page})
+    `WITH per_kind AS (
+       SELECT json_object_agg(kind, n) AS counts
+       FROM (SELECT a.kind, count(*)::int AS n FROM dashboard.alerts a ${filter.joins} WHERE ${filter.where} GROUP BY a.kind) k),
+     page AS (SELECT a.id FROM dashboard.alerts a ${filter.joins} WHERE ${filter.where} ${kind} ORDER BY ${ALERT_ORDER} ${page})
      SELECT per_kind.counts, alert.* FROM per_kind LEFT JOIN LATERAL (
        SELECT a.id, a.kind, a.severity, a.class_id, a.title, a.evidence, a.evidence_query, a.last_contact_at,
               a.raised_at, a.acked_at, a.snoozed_until, a.resolved_at, ${STATE_SQL} AS state,
               c.name AS class_name, l.name AS level_name, s.name AS section_name
        FROM page JOIN dashboard.alerts a ON a.id = page.id
        LEFT JOIN crm.classes c ON c.id = a.class_id LEFT JOIN crm.levels l ON l.id = c.level_id LEFT JOIN crm.sections s ON s.id = l.section_id
-       ORDER BY page.rank, page.last_contact_at ASC NULLS FIRST, page.raised_at DESC, page.id DESC) alert ON true`,
+       ORDER BY ${ALERT_ORDER}) alert ON true`,
     filter.values));
   const counts: Record<AlertKind, number> = { silent_parent: 0, churn_risk: 0, slow_response: 0, keyword: 0 };
   Object.assign(counts, rows[0]?.counts ?? {});
