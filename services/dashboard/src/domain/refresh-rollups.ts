@@ -2,7 +2,7 @@ import { withTransaction, type Pool, type PoolClient } from '@doitcrm/kit';
 import { buildClassContext } from '../data-access/class-context.ts';
 import { refreshMembership } from '../data-access/membership-repository.ts';
 import { markRefreshed } from '../data-access/refresh-state-repository.ts';
-import { answerOlderWaits, rebuildResponses } from '../data-access/response-repository.ts';
+import { recountWaits } from '../data-access/response-repository.ts';
 import { rebuildDayRollups, rebuildKeywordHits, rebuildWeekRollups, type RollupScope } from '../data-access/rollup-repository.ts';
 import { readSettings } from '../data-access/settings-repository.ts';
 
@@ -24,7 +24,7 @@ export interface RefreshResult {
 
 // a wait's start depends only on the message before it (≤ 12 h back), so the waits from the first imported day on
 // are recounted, from a context that begins one day earlier; older waits keep their start and only the reply can
-// change (a new staff message may come first): answerOlderWaits gives them that reply without reading their weeks
+// change (a new staff message may come first): recountWaits gives them that reply without reading their weeks
 const CONTEXT_LEAD_DAYS = 1;
 
 /**
@@ -59,8 +59,7 @@ async function recount(pool: Pool, request: RefreshRequest, options: { timezone:
       await rebuildWeekRollups(client, scope, settings.engagement);
       await rebuildKeywordHits(client, scope, settings.keywords);
       const waitsSince = days.fromDay ? await dayStart(client, days.fromDay, 0, options.timezone) : null;
-      waits += await rebuildResponses(client, { since: waitsSince, classIds: null });
-      if (since && waitsSince) waits += await answerOlderWaits(client, { since: waitsSince, ctxStart: since });
+      waits += await recountWaits(client, { since: waitsSince, classIds: null, ctxStart: since });
     }
     const recount = full ? [] : changed;
     if (recount.length > 0) {
@@ -69,7 +68,7 @@ async function recount(pool: Pool, request: RefreshRequest, options: { timezone:
       parentDays += await rebuildDayRollups(client, classScope);
       await rebuildWeekRollups(client, classScope, settings.engagement);
       await rebuildKeywordHits(client, classScope, settings.keywords);
-      waits += await rebuildResponses(client, { since: null, classIds: recount });
+      waits += await recountWaits(client, { since: null, classIds: recount });
     }
     await markRefreshed(client, full);
     return { ...days, recountedClasses: recount, parentDays, waits, durationMs: Math.round(performance.now() - started) };
