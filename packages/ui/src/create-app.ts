@@ -1,7 +1,10 @@
+import type { ServiceKey } from '@doitcrm/types';
 import ElementPlus from 'element-plus';
 import zhCn from 'element-plus/es/locale/lang/zh-cn';
 import 'element-plus/dist/index.css';
-import { createApp, type App, type Component } from 'vue';
+import { createApp, h, type App, type Component } from 'vue';
+import AppShell from './AppShell.vue';
+import type { SessionUser } from './session.ts';
 import './style.css';
 
 /**
@@ -11,5 +14,22 @@ import './style.css';
 export function createServiceApp(rootComponent: Component): App {
   const app = createApp(rootComponent);
   app.use(ElementPlus, { locale: zhCn });
+  return app;
+}
+
+export interface MountPageOptions {
+  /** Which service the page belongs to (see `AppShell`). */
+  service: ServiceKey;
+}
+
+/**
+ * Mounts a service's page at `#app` inside the shared shell (service bar, login, page heading). The page is rendered only once
+ * someone is logged in, and gets that account as its `user` prop.
+ */
+export function mountServicePage(page: Component, options: MountPageOptions): App {
+  const app = createServiceApp({
+    render: () => h(AppShell, { service: options.service }, { default: ({ user }: { user: SessionUser }) => h(page, { user }) }),
+  });
+  app.mount('#app');
   return app;
 }

@@ -1,6 +1,7 @@
 export { ApiError, api, apiRequest, errorMessage, onUnauthorized, uploadWithProgress, withQuery } from './api.ts';
 export type { ErrorBody, ErrorDetail, QueryValue, RequestOptions, UploadProgress } from './api.ts';
-export { createServiceApp } from './create-app.ts';
+export { createServiceApp, mountServicePage } from './create-app.ts';
+export type { MountPageOptions } from './create-app.ts';
 export {
   DISPLAY_TIME_ZONE,
   formatBeijingDate,
@@ -14,6 +15,9 @@ export {
 export { JOB_STATUS_LABELS, asJobSnapshot, isTerminalStatus } from './jobs.ts';
 export type { JobSnapshot, JobStatus } from './jobs.ts';
 export { ROLE_LABELS, useSession } from './session.ts';
+export { useCursorList } from './use-cursor-list.ts';
+export type { CursorPage } from './use-cursor-list.ts';
+export { useLoader } from './use-loader.ts';
 export { useMediaQuery } from './use-media-query.ts';
 export type { SessionState, SessionUser, UserRole } from './session.ts';
 export { default as ApiErrorAlert } from './ApiErrorAlert.vue';

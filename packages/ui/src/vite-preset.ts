@@ -1,5 +1,5 @@
 import vue from '@vitejs/plugin-vue';
-import type { PluginOption, UserConfig } from 'vite';
+import type { HtmlTagDescriptor, Plugin, PluginOption, UserConfig } from 'vite';
 
 export interface ServicePageOptions {
   /** Folder holding the page's index.html (the Vite root). */
@@ -59,6 +59,30 @@ function hasSideEffects(id: string): boolean {
   return !/[\\/]packages[\\/]types[\\/]src[\\/]/.test(id);
 }
 
+const PAGE_HEAD: HtmlTagDescriptor[] = [
+  { tag: 'meta', attrs: { charset: 'UTF-8' }, injectTo: 'head-prepend' },
+  { tag: 'meta', attrs: { name: 'viewport', content: 'width=device-width, initial-scale=1' }, injectTo: 'head-prepend' },
+  { tag: 'meta', attrs: { name: 'referrer', content: 'same-origin' }, injectTo: 'head-prepend' },
+  // an empty icon: without one the browser asks for /favicon.ico, which no service serves
+  { tag: 'link', attrs: { rel: 'icon', href: 'data:,' }, injectTo: 'head-prepend' },
+];
+
+const PAGE_BODY: HtmlTagDescriptor[] = [
+  { tag: 'noscript', children: '此页面需要启用 JavaScript。', injectTo: 'body' },
+  { tag: 'script', attrs: { type: 'module', src: './main.ts' }, injectTo: 'body' },
+];
+
+/**
+ * Adds what every page's `index.html` shares, so each one holds only its title and mount point. It runs before Vite
+ * reads the HTML (`order: 'pre'`), so the injected `main.ts` is bundled as if it were written in the file.
+ */
+function servicePageHtml(): Plugin {
+  return {
+    name: 'doitcrm-service-page-html',
+    transformIndexHtml: { order: 'pre', handler: () => [...PAGE_HEAD, ...PAGE_BODY] },
+  };
+}
+
 /** The one Vite configuration every service page is built with (`services/<name>/web/vite.config.ts`). */
 export function servicePageConfig(options: ServicePageOptions): UserConfig {
   const build: UserConfig['build'] & { rolldownOptions?: unknown } = {
@@ -86,7 +110,7 @@ export function servicePageConfig(options: ServicePageOptions): UserConfig {
     base: './',
     // the cast bridges two installed Vite majors (this package's 7, the workspace root's 8 that plugin-vue sees);
     // the plugin supports both, only their type declarations differ
-    plugins: [vue() as unknown as PluginOption],
+    plugins: [vue() as unknown as PluginOption, servicePageHtml()],
     server: options.devApiTarget ? { proxy: { '/api': { target: options.devApiTarget } } } : {},
     build,
   };

@@ -1,5 +1,5 @@
-import { createServiceApp } from '@doitcrm/ui';
-import App from './App.vue';
+import { mountServicePage } from '@doitcrm/ui';
+import DashboardPage from './DashboardPage.vue';
 import './dashboard.css';
 
-createServiceApp(App).mount('#app');
+mountServicePage(DashboardPage, { service: 'dashboard' });

@@ -1,4 +1,4 @@
-import { createServiceApp } from '@doitcrm/ui';
-import App from './App.vue';
+import { mountServicePage } from '@doitcrm/ui';
+import EtlPage from './EtlPage.vue';
 
-createServiceApp(App).mount('#app');
+mountServicePage(EtlPage, { service: 'etl' });

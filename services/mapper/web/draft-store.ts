@@ -4,6 +4,13 @@ import { computed, reactive } from 'vue';
 /** Where a message about a row goes: one of its editable fields, or the row as a whole. */
 export type ErrorsOf<Edits> = Partial<Record<keyof Edits | 'row', string>>;
 
+/** What a row's 保存 / 撤销 and its tint read of a tab's drafts (users and rooms alike). */
+export interface RowDrafts {
+  isRowDirty(originalId: string): boolean;
+  saving: Set<string>;
+  errorsOf(originalId: string): ErrorsOf<object>;
+}
+
 export interface DraftStoreOptions<Row extends { originalId: string }, Edits extends object, Change> {
   /** the saved value of a field, in the shape the editor uses */
   saved<K extends keyof Edits>(row: Row, field: K): Edits[K];

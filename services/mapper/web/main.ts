@@ -1,5 +1,5 @@
-import { createServiceApp } from '@doitcrm/ui';
-import App from './App.vue';
+import { mountServicePage } from '@doitcrm/ui';
+import MapperPage from './MapperPage.vue';
 import './mapper.css';
 
-createServiceApp(App).mount('#app');
+mountServicePage(MapperPage, { service: 'mapper' });

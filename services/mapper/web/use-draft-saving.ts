@@ -3,7 +3,7 @@ import { ref } from 'vue';
 import type { ErrorsOf } from './draft-store.ts';
 
 /** What the saving needs of a tab's draft store (users and rooms have their own). */
-interface SavableDrafts<Row, Edits> {
+export interface SavableDrafts<Row, Edits> {
   dirtyIds: { value: string[] };
   save(originalId: string, fieldOf: (field: string | undefined) => keyof Edits | 'row'): Promise<Row | null>;
   errorsOf(originalId: string): ErrorsOf<Edits>;

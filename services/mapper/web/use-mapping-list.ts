@@ -2,7 +2,7 @@ import { shallowRef, ref, watch, type Ref } from 'vue';
 import type { IdType, MappingFilter, RoomMapping, UserMapping } from './api-types.ts';
 import { fetchMappings } from './mapper-api.ts';
 
-type RowOf<T extends IdType> = T extends 'user_id' ? UserMapping : RoomMapping;
+export type RowOf<T extends IdType> = T extends 'user_id' ? UserMapping : RoomMapping;
 
 /**
  * One tab's rows, paged by the server with a cursor ("加载更多"). A new filter reloads from the first page and

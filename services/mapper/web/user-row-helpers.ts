@@ -25,11 +25,6 @@ export function userRowHelpers(drafts: UserDrafts) {
     },
     error: (row: UserMapping, field: keyof UserEdits | 'row') => drafts.errorsOf(row.originalId)[field],
 
-    rowClass(row: UserMapping): string {
-      if (drafts.isRowDirty(row.originalId)) return 'mapper-row--dirty';
-      return row.state === 'unmapped' ? 'mapper-row--unmapped' : '';
-    },
-
     /** A non-parent keeps no children; said before saving, because the save unlinks them. */
     unlinkNote(row: UserMapping): string {
       const linked = students(row).length;

@@ -1,5 +1,5 @@
-import { createServiceApp } from '@doitcrm/ui';
-import App from './App.vue';
+import { mountServicePage } from '@doitcrm/ui';
+import MessagesPage from './MessagesPage.vue';
 import './messages.css';
 
-createServiceApp(App).mount('#app');
+mountServicePage(MessagesPage, { service: 'messages' });

@@ -1,4 +1,4 @@
-import { createServiceApp } from '@doitcrm/ui';
-import App from './App.vue';
+import { mountServicePage } from '@doitcrm/ui';
+import RosterPage from './RosterPage.vue';
 
-createServiceApp(App).mount('#app');
+mountServicePage(RosterPage, { service: 'roster' });
