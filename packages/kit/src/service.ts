@@ -92,3 +92,22 @@ export function runMain(service: string, main: () => Promise<void>): void {
     process.exit(1);
   });
 }
+
+/**
+ * A service's start.ts: validates its config, connects, installs the process hooks, lets `start` start the
+ * service's own entry points (consumers, schedules) and build its app, then starts the outbox relay and listens.
+ */
+export function runService<C extends BaseConfig & { PORT: number }>(
+  name: string,
+  loadConfig: () => C,
+  start: (context: ServiceContext<C>) => Promise<Express> | Express,
+): void {
+  runMain(name, async () => {
+    const config = loadConfig();
+    const context = await createServiceContext(name, config);
+    context.shutdown.installProcessHooks();
+    const app = await start(context);
+    context.outbox.start();
+    await listen(context, app, config.PORT);
+  });
+}

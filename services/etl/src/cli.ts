@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { Broker, ConfigError, OutboxRelay, baseConfigShape, createLogger, createPool, loadConfig } from '@doitcrm/kit';
+import { Broker, OutboxRelay, createLogger, createPool, exitWithUsage, loadCliConfig, parseFileCommandLine, type BaseConfig } from '@doitcrm/kit';
 import { importArchive, ImportFileError, type ImportProgress } from './domain/import-archive.ts';
 
 const USAGE = `用法 (usage):
@@ -13,38 +12,15 @@ const USAGE = `用法 (usage):
   --label         what the run is called in the import history (default: FILE as given)
 Environment: DATABASE_URL, AMQP_URL (to announce chat.ingested), LOG_LEVEL`;
 
-function usage(problem: string): never {
-  console.error(`${problem}\n\n${USAGE}`);
-  process.exit(2);
-}
-
 function parseCommandLine() {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: process.argv.slice(2),
-      allowPositionals: true,
-      options: {
-        conflict: { type: 'string', default: 'skip' }, json: { type: 'boolean', default: false }, label: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-  if (parsed.values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const [command, file, ...extra] = parsed.positionals;
-  if (command !== 'import') usage(command ? `unknown command "${command}"` : 'missing command "import"');
-  if (!file) usage('missing FILE');
-  if (extra.length > 0) usage(`unexpected argument "${extra[0]}"`);
-  const conflict = parsed.values.conflict;
-  if (conflict !== 'skip' && conflict !== 'update') usage(`--conflict must be skip or update (got "${conflict}")`);
-  const label = parsed.values.label?.trim();
-  if (parsed.values.label !== undefined && !label) usage('--label must not be empty');
-  return { file, conflict: conflict as 'skip' | 'update', json: parsed.values.json ?? false, label: label ?? file };
+  const { file, values } = parseFileCommandLine(USAGE, ['import'], {
+    conflict: { type: 'string', default: 'skip' }, json: { type: 'boolean', default: false }, label: { type: 'string' },
+  });
+  const conflict = values.conflict;
+  if (conflict !== 'skip' && conflict !== 'update') exitWithUsage(USAGE, `--conflict must be skip or update (got "${conflict}")`);
+  const label = values.label?.trim();
+  if (values.label !== undefined && !label) exitWithUsage(USAGE, '--label must not be empty');
+  return { file, conflict: conflict as 'skip' | 'update', json: values.json ?? false, label: label ?? file };
 }
 
 function progressReporter(enabled: boolean) {
@@ -70,16 +46,8 @@ function progressReporter(enabled: boolean) {
 
 async function main(): Promise<number> {
   const args = parseCommandLine();
-  let config;
-  try {
-    config = loadConfig(baseConfigShape);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  const config = loadCliConfig();
+  if (!config) return 1;
   const logger = createLogger({ service: 'etl-cli', level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
   const pool = createPool({ databaseUrl: config.DATABASE_URL, logger, max: 3, applicationName: 'doitcrm-etl-cli' });
   const progress = progressReporter(process.stderr.isTTY === true && !args.json);
@@ -119,7 +87,7 @@ async function main(): Promise<number> {
 }
 
 /** Publishes the outbox now when the broker answers; otherwise the ETL service's relay does it later. */
-async function announce(config: ReturnType<typeof loadConfig<typeof baseConfigShape>>, pool: ReturnType<typeof createPool>, logger: ReturnType<typeof createLogger>): Promise<boolean> {
+async function announce(config: BaseConfig, pool: ReturnType<typeof createPool>, logger: ReturnType<typeof createLogger>): Promise<boolean> {
   let broker: Broker | undefined;
   try {
     broker = await Broker.connect({ url: config.AMQP_URL, namespace: config.AMQP_NAMESPACE, logger, initialRetries: 1, publishTimeoutMs: 5_000 });

@@ -1,4 +1,4 @@
-import { createServiceContext, listen, runMain } from '@doitcrm/kit';
+import { runService } from '@doitcrm/kit';
 import { createMapperApp } from './app.ts';
 import { loadMapperConfig } from './config.ts';
 import { createMapperWecomClient } from './domain/wecom-client-factory.ts';
@@ -8,17 +8,12 @@ import { catchUpMissedRuns, startChatIngestedConsumer } from './entry-points/que
 import { startExtractConsumer } from './entry-points/queue/extract-consumer.ts';
 import { startFetchNamesConsumer } from './entry-points/queue/fetch-names-consumer.ts';
 
-runMain('mapper', async () => {
-  const config = loadMapperConfig();
-  const context = await createServiceContext('mapper', config);
-  context.shutdown.installProcessHooks();
-  const wecom = createMapperWecomClient(config, context.logger);
+runService('mapper', loadMapperConfig, async (context) => {
+  const wecom = createMapperWecomClient(context.config, context.logger);
   if (!wecom) context.logger.warn('WeCom is not configured (WECOM_CORP_ID / WECOM_SECRET): nickname fetching is off');
   await startChatIngestedConsumer(context);
   void catchUpMissedRuns(context).catch((error: unknown) => context.logger.error({ err: error }, 'catching up missed import runs failed'));
   await startFetchNamesConsumer(context, wecom);
   await startExtractConsumer(context);
-  context.outbox.start();
-  const app = createMapperApp(context, [createWecomRoutes(context, wecom), createSuggestionRoutes(context)]);
-  await listen(context, app, config.PORT);
+  return createMapperApp(context, [createWecomRoutes(context, wecom), createSuggestionRoutes(context)]);
 });

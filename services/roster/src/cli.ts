@@ -1,8 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { AppError, ConfigError, baseConfigShape, createPool, loadConfig } from '@doitcrm/kit';
+import { AppError, createPool, exitWithUsage, loadCliConfig, parseFileCommandLine } from '@doitcrm/kit';
 import { reportText, previewText } from './cli-report.ts';
 import { commitImport } from './domain/commit-import.ts';
 import type { ImportKind } from './domain/draft.ts';
@@ -16,43 +15,17 @@ const USAGE = `用法 (usage):
   --kind   不写时按表头自动识别
 Environment: DATABASE_URL, LOG_LEVEL`;
 
-function usage(problem: string): never {
-  console.error(`${problem}\n\n${USAGE}`);
-  process.exit(2);
-}
-
 function parseCommandLine(): { command: 'preview' | 'commit'; file: string; kind: ImportKind | undefined } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { kind: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-  if (parsed.values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const [command, file, ...extra] = parsed.positionals;
-  if (command !== 'preview' && command !== 'commit') usage(command ? `unknown command "${command}"` : 'missing command preview|commit');
-  if (!file) usage('missing FILE');
-  if (extra.length > 0) usage(`unexpected argument "${extra[0]}"`);
-  const kind = parsed.values.kind;
-  if (kind !== undefined && kind !== 'matrix' && kind !== 'enrolment') usage(`--kind must be matrix or enrolment (got "${kind}")`);
+  const { command, file, values } = parseFileCommandLine(USAGE, ['preview', 'commit'], { kind: { type: 'string' } });
+  const kind = values.kind;
+  if (kind !== undefined && kind !== 'matrix' && kind !== 'enrolment') exitWithUsage(USAGE, `--kind must be matrix or enrolment (got "${kind}")`);
   return { command, file, kind };
 }
 
 async function main(): Promise<number> {
   const args = parseCommandLine();
-  let config;
-  try {
-    config = loadConfig(baseConfigShape);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  const config = loadCliConfig();
+  if (!config) return 1;
   const bytes = await fs.readFile(args.file).catch((error: NodeJS.ErrnoException) => {
     console.error(`无法读取 ${args.file}: ${error.code ?? error.message}`);
     return null;

@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { Router, type Express } from 'express';
+import type { ServiceContext } from '../service.ts';
+import { createApp } from './app.ts';
+
+export interface ServiceAppOptions {
+  /** The service's folder, holding openapi.yaml and the built page in dist/web: `new URL('..', import.meta.url)` from src/. */
+  serviceRoot: URL;
+  /** Mounted under /api in this order, behind the login check. */
+  routes: Router[];
+}
+
+/** A service's app wired from its context: its name, logger, metrics, login, readiness checks and metrics token. */
+export function createServiceApp(context: ServiceContext, options: ServiceAppOptions): Express {
+  const serviceRoot = fileURLToPath(options.serviceRoot);
+  const api = Router();
+  for (const routes of options.routes) api.use(routes);
+  return createApp({
+    service: context.name,
+    logger: context.logger,
+    metrics: context.metrics,
+    auth: context.auth,
+    readiness: context.readiness,
+    api,
+    webDir: path.join(serviceRoot, 'dist', 'web'),
+    openApiFile: path.join(serviceRoot, 'openapi.yaml'),
+    metricsToken: context.config.METRICS_TOKEN,
+  });
+}
