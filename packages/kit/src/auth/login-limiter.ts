@@ -22,12 +22,10 @@ export interface LoginLimiter {
 
 /** "请 15 分钟后再试": how long to wait, in the unit a person thinks in. */
 export function retryMessage(retryAfterSeconds: number): string {
+  // the unit is chosen after rounding up, so 3,599 s reads "1 小时", never "60 分钟"
+  const minutes = Math.ceil(retryAfterSeconds / 60);
   const wait =
-    retryAfterSeconds < 60
-      ? `${retryAfterSeconds} 秒`
-      : retryAfterSeconds < 3600
-        ? `${Math.ceil(retryAfterSeconds / 60)} 分钟`
-        : `${Math.ceil(retryAfterSeconds / 3600)} 小时`;
+    retryAfterSeconds < 60 ? `${retryAfterSeconds} 秒` : minutes < 60 ? `${minutes} 分钟` : `${Math.ceil(retryAfterSeconds / 3600)} 小时`;
   return `登录失败次数过多，请 ${wait}后再试`;
 }
 
@@ -53,20 +51,10 @@ function translate(error: unknown): never {
  * Only failures count, so a user who types the password right is never slowed down.
  */
 export function createLoginLimiter(redis: Redis, limits: LoginLimits = {}): LoginLimiter {
-  const byUserAndIp = new RateLimiterRedis({
-    storeClient: redis,
-    keyPrefix: 'login_fail_user_ip',
-    points: limits.failuresPerUserAndIp ?? 5,
-    duration: limits.perUserAndIpSeconds ?? 15 * 60,
-    blockDuration: limits.perUserAndIpSeconds ?? 15 * 60,
-  });
-  const byIp = new RateLimiterRedis({
-    storeClient: redis,
-    keyPrefix: 'login_fail_ip',
-    points: limits.failuresPerIp ?? 50,
-    duration: limits.perIpSeconds ?? 60 * 60,
-    blockDuration: limits.perIpSeconds ?? 60 * 60,
-  });
+  const failureLimiter = (keyPrefix: string, failures: number, seconds: number) =>
+    new RateLimiterRedis({ storeClient: redis, keyPrefix, points: failures, duration: seconds, blockDuration: seconds });
+  const byUserAndIp = failureLimiter('login_fail_user_ip', limits.failuresPerUserAndIp ?? 5, limits.perUserAndIpSeconds ?? 15 * 60);
+  const byIp = failureLimiter('login_fail_ip', limits.failuresPerIp ?? 50, limits.perIpSeconds ?? 60 * 60);
 
   return {
     async assertAllowed(username, ip) {
