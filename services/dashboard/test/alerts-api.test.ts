@@ -1,35 +1,23 @@
-import type { Express } from 'express';
 import ExcelJS from 'exceljs';
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestService, createTestUser, loginCookie, type TestService } from '@doitcrm/kit/testing';
+import { describe, expect, it } from 'vitest';
+import { createTestUser, loginCookie, useTestApp } from '@doitcrm/kit/testing';
 import { createDashboardApp } from '../src/app.ts';
-import { dashboardConfigShape, type DashboardConfig } from '../src/config.ts';
+import { dashboardConfigShape } from '../src/config.ts';
 import type { Alert, AlertList } from '../src/contract.ts';
 import { evaluateAlerts } from '../src/domain/evaluate-alerts.ts';
 import { refreshRollups } from '../src/domain/refresh-rollups.ts';
 import { createClass, daysAgo, insertMessages } from './fixtures.ts';
 
-let service: TestService<DashboardConfig>;
-let app: Express;
-let staff: string;
+const t = useTestApp('dashboard', dashboardConfigShape, createDashboardApp, { roles: ['staff'] });
 const timezone = 'Asia/Shanghai';
 
-beforeAll(async () => {
-  service = await createTestService('dashboard', dashboardConfigShape);
-  app = createDashboardApp(service.context);
-  staff = await loginCookie(app, (await createTestUser(service.context, 'staff')).username);
-}, 120_000);
-afterAll(async () => {
-  await service?.cleanup();
-});
-
-const get = (url: string) => supertest(app).get(url).set('Cookie', staff).set('Host', 'school.example:5011');
-const post = (url: string, body: object = {}) => supertest(app).post(url).set('Cookie', staff).send(body);
+const get = (url: string) => supertest(t.app).get(url).set('Cookie', t.cookies.staff).set('Host', 'school.example:5011');
+const post = (url: string, body: object = {}) => supertest(t.app).post(url).set('Cookie', t.cookies.staff).send(body);
 
 async function refreshAndEvaluate() {
-  await refreshRollups(service.context.pool, { full: true }, { timezone });
-  return evaluateAlerts(service.context.pool, { timezone });
+  await refreshRollups(t.context.pool, { full: true }, { timezone });
+  return evaluateAlerts(t.context.pool, { timezone });
 }
 
 async function alertsOf(classId: number, state = 'all'): Promise<Alert[]> {
@@ -40,7 +28,7 @@ async function alertsOf(classId: number, state = 'all'): Promise<Alert[]> {
 
 describe('alerts', () => {
   it('when one enrolled parent was last heard 31 days ago and another 29, then only the first is silent (default 30 days)', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读', '在读', '在读']);
     await insertMessages(pool, [
       { from: cls.parents[0]!, roomId: cls.roomId, at: daysAgo(31) },
@@ -56,7 +44,7 @@ describe('alerts', () => {
   });
 
   it('when a student is 休学, then the churn alert carries the guardian\'s real last contact from the chat log', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['休学']);
     const lastContact = daysAgo(12);
     await insertMessages(pool, [
@@ -73,7 +61,7 @@ describe('alerts', () => {
   });
 
   it('when a student is 休学 in one class only, then only that class raises a churn alert', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const paused = await createClass(pool, ['在读']);
     const stillThere = await createClass(pool, ['在读']);
     await pool.query('INSERT INTO crm.enrolments (student_id, class_id, status) VALUES ($1, $2, $3)', [paused.students[0], stillThere.classId, '在读']);
@@ -85,7 +73,7 @@ describe('alerts', () => {
   });
 
   it('when a parent writes a keyword, then a keyword alert links to that very message, and alert.raised is queued once', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     // an installation's first evaluation is a silent backfill: news start after it
     await evaluateAlerts(pool, { timezone });
     const cls = await createClass(pool, ['在读']);
@@ -103,7 +91,7 @@ describe('alerts', () => {
   });
 
   it('when the median reply is slower than the limit, then the class gets a slow-response alert', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读']);
     await insertMessages(pool, [
       { from: cls.parents[0]!, roomId: cls.roomId, at: daysAgo(3, 10) },
@@ -119,7 +107,7 @@ describe('alerts', () => {
   });
 
   it('when an alert is acknowledged and another snoozed, then both leave the open list, and each change is audited', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读', '在读']);
     await refreshAndEvaluate();
     const [first, second] = await alertsOf(cls.classId, 'active') as [Alert, Alert];
@@ -147,7 +135,7 @@ describe('alerts', () => {
   });
 
   it('when the list is paged and narrowed to a kind, then the pages keep one order (most severe, longest silent) and the counts cover every kind', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读', '在读', '休学', '已退费', '在读']);
     await insertMessages(pool, [
       { from: cls.parents[0]!, roomId: cls.roomId, at: daysAgo(40) },
@@ -181,7 +169,7 @@ describe('alerts', () => {
   });
 
   it('when a silent parent speaks again, then the alert is resolved', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读']);
     await refreshAndEvaluate();
     expect((await alertsOf(cls.classId)).map((alert) => alert.kind)).toEqual(['silent_parent']);
@@ -196,7 +184,7 @@ describe('alerts', () => {
 
 describe('exports', () => {
   it('when the class report is downloaded as Excel and CSV, then a class named like a formula is plain text in both', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读']);
     await pool.query("UPDATE crm.classes SET name = '=HYPERLINK(\"http://x\")' WHERE id = $1", [cls.classId]);
 
@@ -220,7 +208,7 @@ describe('exports', () => {
   });
 
   it('when one class\'s report is downloaded as Excel, then it holds the class and every student with their guardian', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读', '已退费']);
     await insertMessages(pool, [{ from: cls.parents[0]!, roomId: cls.roomId, at: daysAgo(1) }]);
     await refreshAndEvaluate();
@@ -243,7 +231,7 @@ describe('exports', () => {
   });
 
   it('when the alert list is downloaded as CSV, then it lists the alerts with their messages links', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读']);
     await refreshAndEvaluate();
 
@@ -256,22 +244,22 @@ describe('exports', () => {
 });
 
 async function levelOf(classId: number): Promise<number> {
-  const { rows } = await service.context.pool.query('SELECT level_id FROM crm.classes WHERE id = $1', [classId]);
+  const { rows } = await t.context.pool.query('SELECT level_id FROM crm.classes WHERE id = $1', [classId]);
   return rows[0].level_id;
 }
 
 describe('settings', () => {
   it('when an admin adds a keyword, then the hits and alerts follow, a disordered heat band is refused, and the change is audited', async () => {
-    const { pool } = service.context;
-    const admin = await loginCookie(app, (await createTestUser(service.context, 'admin')).username);
+    const { pool } = t.context;
+    const admin = await loginCookie(t.app, (await createTestUser(t.context, 'admin')).username);
     const cls = await createClass(pool, ['在读']);
     const [msgid] = await insertMessages(pool, [{ from: cls.parents[0]!, roomId: cls.roomId, at: daysAgo(1), content: '这周作业太多了' }]);
     await refreshAndEvaluate();
-    const current = (await supertest(app).get('/api/settings').set('Cookie', admin)).body;
+    const current = (await supertest(t.app).get('/api/settings').set('Cookie', admin)).body;
     const { updatedAt: _updatedAt, engagementDefinition: _definition, ...unchanged } = current;
 
-    const bad = await supertest(app).put('/api/settings').set('Cookie', admin).send({ ...unchanged, heat: { high: 50, mid: 60, low: 20 } });
-    const saved = await supertest(app).put('/api/settings').set('Cookie', admin).send({ ...unchanged, keywords: [...unchanged.keywords, '作业太多'] });
+    const bad = await supertest(t.app).put('/api/settings').set('Cookie', admin).send({ ...unchanged, heat: { high: 50, mid: 60, low: 20 } });
+    const saved = await supertest(t.app).put('/api/settings').set('Cookie', admin).send({ ...unchanged, keywords: [...unchanged.keywords, '作业太多'] });
 
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('heat');
@@ -280,12 +268,12 @@ describe('settings', () => {
     expect(keyword?.evidence).toMatchObject({ msgid, keywords: ['作业太多'] });
     const { rows } = await pool.query("SELECT details FROM auth.audit_log WHERE action = 'dashboard.settings.update' ORDER BY id DESC LIMIT 1");
     expect(rows[0].details.after.keywords).toContain('作业太多');
-    await supertest(app).put('/api/settings').set('Cookie', admin).send(unchanged);
+    await supertest(t.app).put('/api/settings').set('Cookie', admin).send(unchanged);
   });
 
   it('when the engagement rule is narrowed to text only, then a parent who only sent a picture is no longer active', async () => {
-    const { pool } = service.context;
-    const admin = await loginCookie(app, (await createTestUser(service.context, 'admin')).username);
+    const { pool } = t.context;
+    const admin = await loginCookie(t.app, (await createTestUser(t.context, 'admin')).username);
     const cls = await createClass(pool, ['在读', '在读']);
     await insertMessages(pool, [
       { from: cls.parents[0]!, roomId: cls.roomId, at: daysAgo(1), msgtype: 'image' },
@@ -294,12 +282,12 @@ describe('settings', () => {
     await refreshAndEvaluate();
     const statsOf = async () => (await get(`/api/class-stats?days=7&search=${encodeURIComponent(cls.className)}`)).body.items[0];
     const before = await statsOf();
-    const current = (await supertest(app).get('/api/settings').set('Cookie', admin)).body;
+    const current = (await supertest(t.app).get('/api/settings').set('Cookie', admin)).body;
     const { updatedAt: _updatedAt, engagementDefinition: _definition, ...unchanged } = current;
 
-    await supertest(app).put('/api/settings').set('Cookie', admin).send({ ...unchanged, engagement: { includeDirect: true, textOnly: true } });
+    await supertest(t.app).put('/api/settings').set('Cookie', admin).send({ ...unchanged, engagement: { includeDirect: true, textOnly: true } });
     const after = await statsOf();
-    await supertest(app).put('/api/settings').set('Cookie', admin).send(unchanged);
+    await supertest(t.app).put('/api/settings').set('Cookie', admin).send(unchanged);
 
     expect([before.activeParents, before.activityRate]).toEqual([2, 100]);
     expect([after.activeParents, after.activityRate]).toEqual([1, 50]);

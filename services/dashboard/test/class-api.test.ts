@@ -1,29 +1,17 @@
-import type { Express } from 'express';
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestService, createTestUser, loginCookie, type TestService } from '@doitcrm/kit/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '@doitcrm/kit/testing';
 import { createDashboardApp } from '../src/app.ts';
-import { dashboardConfigShape, type DashboardConfig } from '../src/config.ts';
+import { dashboardConfigShape } from '../src/config.ts';
 import type { ClassDetails, ClassStats, ClassStatsList, Overview } from '../src/contract.ts';
 import { refreshRollups } from '../src/domain/refresh-rollups.ts';
 import { bj, createClass, daysAgo, insertMessages, type ClassFixture } from './fixtures.ts';
 
-let service: TestService<DashboardConfig>;
-let app: Express;
-let viewer: string;
+const t = useTestApp('dashboard', dashboardConfigShape, createDashboardApp, { roles: ['viewer'] });
 const timezone = 'Asia/Shanghai';
 
-beforeAll(async () => {
-  service = await createTestService('dashboard', dashboardConfigShape);
-  app = createDashboardApp(service.context);
-  viewer = await loginCookie(app, (await createTestUser(service.context, 'viewer')).username);
-}, 120_000);
-afterAll(async () => {
-  await service?.cleanup();
-});
-
-const get = (url: string) => supertest(app).get(url).set('Cookie', viewer);
-const refreshAll = () => refreshRollups(service.context.pool, { full: true }, { timezone });
+const get = (url: string) => supertest(t.app).get(url).set('Cookie', t.cookies.viewer);
+const refreshAll = () => refreshRollups(t.context.pool, { full: true }, { timezone });
 
 async function statsOf(cls: ClassFixture, query: string): Promise<ClassStats> {
   const response = await get(`/api/class-stats?${query}&search=${encodeURIComponent(cls.className)}`);
@@ -35,7 +23,7 @@ async function statsOf(cls: ClassFixture, query: string): Promise<ClassStats> {
 
 describe('class numbers against hand-computed fixtures', () => {
   it('when parents speak in the group, 1:1 to a class teacher, 1:1 to other staff and in another group, then only the first two are active', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读', '在读', '在读', '在读']);
     const other = await createClass(pool, ['在读']);
     const [inGroup, toTeacher, toOtherStaff, elsewhere] = cls.parents as [string, string, string, string];
@@ -58,7 +46,7 @@ describe('class numbers against hand-computed fixtures', () => {
   });
 
   it('when messages fall at 23:59:59 and 00:00:00 Beijing time, then each counts on its own Beijing day', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读', '在读']);
     await insertMessages(pool, [
       { from: cls.parents[0]!, roomId: cls.roomId, at: bj('2026-06-01 23:59:59') },
@@ -76,7 +64,7 @@ describe('class numbers against hand-computed fixtures', () => {
   });
 
   it('when parents wait for replies in the group and 1:1, then the median counts answered waits and the unanswered are counted apart', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读', '在读']);
     const [p0, p1] = cls.parents as [string, string];
     await insertMessages(pool, [
@@ -106,7 +94,7 @@ describe('class numbers against hand-computed fixtures', () => {
   });
 
   it('when staff of the mapping who teach no class answer, a relative outside the mapping speaks, and a parent writes again 13 hours later, then the waits follow the definition', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读', '在读']);
     const [p0, p1] = cls.parents as [string, string];
     // an advisor on the staff list whose WeCom account is another corp's (an external id, no role in the mapping)
@@ -137,7 +125,7 @@ describe('class numbers against hand-computed fixtures', () => {
   });
 
   it('when a class detail is read, then every student has every guardian with counts, last contact and a link to their messages on :5006', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读', '休学']);
     await insertMessages(pool, [
       { from: cls.parents[0]!, roomId: cls.roomId, at: bj('2026-08-05 10:00:00') },
@@ -160,7 +148,7 @@ describe('class numbers against hand-computed fixtures', () => {
   });
 
   it('when a class has one quiet family, one silent father beside a mother who writes and one refund in six, then it is not flagged; when most families are silent and a fifth left, then it is', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const calm = await createClass(pool, ['在读', '在读', '在读', '在读', '在读', '已退费']);
     const quiet = await createClass(pool, ['在读', '在读', '在读', '在读', '休学']);
     const father = `wmFather${calm.classId}`;
@@ -185,7 +173,7 @@ describe('class numbers against hand-computed fixtures', () => {
   });
 
   it('when the class list is filtered by 段 and by 阶, then only classes of that 段 / 阶 are listed', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const l1 = await createClass(pool, ['在读']);
     const l4 = await createClass(pool, ['在读'], { levelCode: 'level_4' });
     await refreshAll();
@@ -204,7 +192,7 @@ describe('class numbers against hand-computed fixtures', () => {
   });
 
   it('when the overview is asked for a window, then it compares with the window of equal length before it', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读', '休学', '已退费']);
     await insertMessages(pool, [
       { from: cls.parents[0]!, roomId: cls.roomId, at: bj('2026-09-08 10:00:00') },
@@ -224,7 +212,7 @@ describe('class numbers against hand-computed fixtures', () => {
     expect(overview.engagementDefinition).toContain('活跃');
   });
   it('when the window before starts before the first day of the archive, then there is no previous (无上期数据), not a fake increase', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读']);
     // the earliest class message of this database: no other test writes before 2026
     await insertMessages(pool, [
@@ -250,7 +238,7 @@ describe('API guards', () => {
     '/api/overview-stats', '/api/hierarchy-tree', '/api/class-stats', '/api/class-details/1', '/api/alerts', '/api/trends', '/api/heatmap',
     '/api/settings', '/api/exports/class-report.csv', '/api/exports/alerts.xlsx',
   ])('when %s is called without a session, then 401', async (url) => {
-    expect((await supertest(app).get(url)).status).toBe(401);
+    expect((await supertest(t.app).get(url)).status).toBe(401);
   });
 
   it.each([
@@ -268,6 +256,6 @@ describe('API guards', () => {
   });
 
   it('when a viewer changes settings, then 403', async () => {
-    expect((await supertest(app).put('/api/settings').set('Cookie', viewer).send({})).status).toBe(403);
+    expect((await supertest(t.app).put('/api/settings').set('Cookie', t.cookies.viewer).send({})).status).toBe(403);
   });
 });

@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enqueueEvent } from '@doitcrm/kit';
-import { createTestService, type TestService } from '@doitcrm/kit/testing';
-import { dashboardConfigShape, type DashboardConfig } from '../src/config.ts';
+import { useTestService } from '@doitcrm/kit/testing';
+import { dashboardConfigShape } from '../src/config.ts';
 import { startRollupConsumers } from '../src/entry-points/queue/rollup-consumers.ts';
 import { bj, createClass, insertMessages } from './fixtures.ts';
 
-let service: TestService<DashboardConfig>;
+const t = useTestService('dashboard', dashboardConfigShape, { prepare: startRollupConsumers });
 let runId = 700_000 + Math.floor(Math.random() * 100_000);
-
-beforeAll(async () => {
-  service = await createTestService('dashboard', dashboardConfigShape);
-  await startRollupConsumers(service.context);
-}, 120_000);
-afterAll(async () => {
-  await service?.cleanup();
-});
 
 async function publish(...args: Parameters<typeof enqueueEvent>): Promise<void> {
   await enqueueEvent(...args);
-  await service.context.outbox.flush();
+  await t.context.outbox.flush();
 }
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -31,11 +23,11 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): P
 }
 
 const parentDays = async (classId: number) =>
-  (await service.context.pool.query('SELECT parent_id, day::text, group_sent FROM dashboard.parent_day WHERE class_id = $1 ORDER BY parent_id', [classId])).rows;
+  (await t.context.pool.query('SELECT parent_id, day::text, group_sent FROM dashboard.parent_day WHERE class_id = $1 ORDER BY parent_id', [classId])).rows;
 
 describe('queue consumers', () => {
   it('when chat.ingested arrives (twice), then the imported days are counted once and the run is recorded', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读']);
     await insertMessages(pool, [{ from: cls.parents[0]!, roomId: cls.roomId, at: bj('2026-10-01 09:00:00') }]);
     runId += 1;
@@ -51,7 +43,7 @@ describe('queue consumers', () => {
   });
 
   it('when roster.changed says a class got a new parent, then their earlier messages are counted for the class', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读']);
     const other = await createClass(pool, ['在读']);
     await insertMessages(pool, [{ from: other.parents[0]!, roomId: cls.roomId, at: bj('2026-10-02 09:00:00') }]);

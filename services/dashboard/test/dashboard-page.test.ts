@@ -1,19 +1,12 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { PoolClient } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '@doitcrm/kit';
-import { createTestService, createTestUser, launchBrowser, screenshotPath, logInThroughForm, type TestService } from '@doitcrm/kit/testing';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, useTestPage } from '@doitcrm/kit/testing';
 import { generateSchool, loadSchool } from '@doitcrm/demo-data';
 import { createDashboardApp } from '../src/app.ts';
-import { dashboardConfigShape, type DashboardConfig } from '../src/config.ts';
+import { dashboardConfigShape } from '../src/config.ts';
 import { evaluateAlerts } from '../src/domain/evaluate-alerts.ts';
 import { refreshRollups } from '../src/domain/refresh-rollups.ts';
-
-let service: TestService<DashboardConfig>;
-let browser: Browser;
-let baseUrl: string;
-let username: string;
 
 /**
  * Twenty days of chat for the demo school, shaped like a real one: in most classes seven families in eight write in
@@ -22,7 +15,7 @@ let username: string;
  * default 30 days lies before the data, so the page must say 无上期数据.
  */
 async function seedRecentChat(): Promise<void> {
-  const client = await service.context.pool.connect();
+  const client = await t.context.pool.connect();
   try {
     await seedWith(client);
   } finally {
@@ -55,25 +48,19 @@ async function seedWith(pool: PoolClient): Promise<void> {
   await pool.query('DROP TABLE seeded');
 }
 
-beforeAll(async () => {
-  service = await createTestService('dashboard', dashboardConfigShape, { HOST: '127.0.0.1' });
-  const { pool } = service.context;
-  await loadSchool(pool, generateSchool());
-  await seedRecentChat();
-  await refreshRollups(pool, { full: true }, { timezone: 'Asia/Shanghai' });
-  await evaluateAlerts(pool, { timezone: 'Asia/Shanghai' });
-  const server = await listen(service.context, createDashboardApp(service.context), 0);
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  username = (await createTestUser(service.context, 'staff')).username;
-  browser = await launchBrowser();
-}, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.cleanup();
+const t = useTestPage('dashboard', dashboardConfigShape, createDashboardApp, {
+  async prepare(context) {
+    const { pool } = context;
+    await loadSchool(pool, generateSchool());
+    await seedRecentChat();
+    await refreshRollups(pool, { full: true }, { timezone: 'Asia/Shanghai' });
+    await evaluateAlerts(pool, { timezone: 'Asia/Shanghai' });
+  },
+  timeout: 180_000,
 });
 
 async function logIn(page: Page): Promise<void> {
-  await logInThroughForm(page, `${baseUrl}/`, username);
+  await t.logIn(page);
   await page.getByText('学员总数').waitFor();
   await page.locator('.dash-class').first().waitFor();
 }
@@ -85,7 +72,7 @@ async function choose(page: Page, label: string, option: string): Promise<void> 
 
 describe('dashboard page in Chromium', () => {
   it('when the principal goes from the overview to a class, then to an alert, then the alert links to the right message on :5006', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const page = await t.browser.newPage({ viewport: { width: 1366, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await logIn(page);
@@ -133,7 +120,7 @@ describe('dashboard page in Chromium', () => {
     const alert = page.locator('.dash-alert').first();
     await alert.getByText('退费').first().waitFor();
     const href = await alert.getByRole('link', { name: '查看消息' }).getAttribute('href');
-    const { rows } = await service.context.pool.query("SELECT msgid FROM chat.messages WHERE payload->>'content' LIKE '%退费%' AND msgid LIKE 'PAGE%'");
+    const { rows } = await t.context.pool.query("SELECT msgid FROM chat.messages WHERE payload->>'content' LIKE '%退费%' AND msgid LIKE 'PAGE%'");
     expect(href).toBe(`http://127.0.0.1:5006/?msg=${rows[0].msgid}`);
     await page.screenshot({ path: screenshotPath('dashboard-desktop-alerts.png') });
     expect(errors).toEqual([]);
@@ -141,7 +128,7 @@ describe('dashboard page in Chromium', () => {
   });
 
   it('when opened at a phone width, then the cards, alerts and a class detail fit the screen', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await t.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await logIn(page);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(1);

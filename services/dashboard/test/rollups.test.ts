@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestService, type TestService } from '@doitcrm/kit/testing';
-import { dashboardConfigShape, type DashboardConfig } from '../src/config.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestService } from '@doitcrm/kit/testing';
+import { dashboardConfigShape } from '../src/config.ts';
 import { refreshRollups } from '../src/domain/refresh-rollups.ts';
 import { bj, createClass, insertMessages, snapshotRollups, type TestMessage } from './fixtures.ts';
 
-let service: TestService<DashboardConfig>;
+const t = useTestService('dashboard', dashboardConfigShape);
 const timezone = 'Asia/Shanghai';
-
-beforeAll(async () => {
-  service = await createTestService('dashboard', dashboardConfigShape);
-}, 120_000);
-afterAll(async () => {
-  await service?.cleanup();
-});
 
 /** One import refreshed as a whole from the start of the log: the state the incremental refreshes build on. */
 async function insertMessagesIds(messages: TestMessage[]): Promise<string[]> {
-  const { pool } = service.context;
+  const { pool } = t.context;
   const msgids = await insertMessages(pool, messages);
   await refreshRollups(pool, { full: true }, { timezone });
   return msgids;
@@ -24,7 +17,7 @@ async function insertMessagesIds(messages: TestMessage[]): Promise<string[]> {
 
 /** Inserts one "import" and refreshes the days it touched, as the chat.ingested consumer does. */
 async function importBatch(messages: TestMessage[]) {
-  const { pool } = service.context;
+  const { pool } = t.context;
   await insertMessages(pool, messages);
   const times = messages.map((message) => new Date(message.at).getTime());
   return refreshRollups(pool, { minMsgtime: new Date(Math.min(...times)), maxMsgtime: new Date(Math.max(...times)) }, { timezone });
@@ -32,7 +25,7 @@ async function importBatch(messages: TestMessage[]) {
 
 describe('rollups', () => {
   it('when two imports are refreshed incrementally, then the rollups equal a full recomputation, and a redelivery changes nothing', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const a = await createClass(pool, ['在读', '在读', '休学']);
     const b = await createClass(pool, ['在读']);
     await refreshRollups(pool, { membership: true }, { timezone });
@@ -67,7 +60,7 @@ describe('rollups', () => {
   });
 
   it('when an import answers waits asked before its first day, then those waits get their first reply, as in a full recount', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const a = await createClass(pool, ['在读', '在读']);
     const b = await createClass(pool, ['在读']);
     await refreshRollups(pool, { membership: true }, { timezone });
@@ -104,7 +97,7 @@ describe('rollups', () => {
   });
 
   it('when a parent is unlinked from a student, then the class is recounted without their messages', async () => {
-    const { pool } = service.context;
+    const { pool } = t.context;
     const cls = await createClass(pool, ['在读', '在读']);
     await refreshRollups(pool, { membership: true }, { timezone });
     await importBatch([

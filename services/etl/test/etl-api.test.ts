@@ -2,20 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import amqplib from 'amqplib';
-import type { Express } from 'express';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_EXCHANGE } from '@doitcrm/types';
-import { createTestService, createTestUser, loginCookie, type TestService } from '@doitcrm/kit/testing';
+import { useTestApp } from '@doitcrm/kit/testing';
 import { createEtlApp } from '../src/app.ts';
-import { etlConfigShape, type EtlConfig } from '../src/config.ts';
+import { etlConfigShape } from '../src/config.ts';
 import { startImportConsumer } from '../src/entry-points/queue/import-consumer.ts';
 import { buildTextRecord, manyTextRecords, toJsonl } from './archive-factory.ts';
 
-let service: TestService<EtlConfig>;
-let app: Express;
-let staffCookie: string;
-let viewerCookie: string;
 let events: { received: Array<Record<string, unknown>>; close: () => Promise<void> };
 
 async function listenForEvents(namespace: string, routingKey: string) {
@@ -34,25 +29,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitForJob(jobId: string): Promise<Record<string, unknown>> {
   for (let i = 0; i < 300; i += 1) {
-    const response = await supertest(app).get(`/api/jobs/${jobId}`).set('Cookie', staffCookie);
+    const response = await supertest(t.app).get(`/api/jobs/${jobId}`).set('Cookie', t.cookies.staff);
     if (['succeeded', 'failed'].includes(response.body.status)) return response.body;
     await sleep(100);
   }
   throw new Error(`job ${jobId} did not finish`);
 }
 
+const t = useTestApp('etl', etlConfigShape, createEtlApp, {
+  roles: ['staff', 'viewer'],
+  env: () => ({ MAX_UPLOAD_MB: '1', UPLOAD_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'doitcrm-etl-uploads-')) }),
+  prepare: startImportConsumer,
+});
 beforeAll(async () => {
-  const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'doitcrm-etl-uploads-'));
-  service = await createTestService('etl', etlConfigShape, { MAX_UPLOAD_MB: '1', UPLOAD_DIR: uploadDir });
-  await startImportConsumer(service.context);
-  app = createEtlApp(service.context);
-  events = await listenForEvents(service.context.config.AMQP_NAMESPACE, 'chat.ingested');
-  staffCookie = await loginCookie(app, (await createTestUser(service.context, 'staff')).username);
-  viewerCookie = await loginCookie(app, (await createTestUser(service.context, 'viewer')).username);
+  events = await listenForEvents(t.context.config.AMQP_NAMESPACE, 'chat.ingested');
 });
 afterAll(async () => {
   await events?.close();
-  await service?.cleanup();
 });
 
 describe('etl HTTP API', () => {
@@ -61,15 +54,15 @@ describe('etl HTTP API', () => {
     ['get', '/api/runs/1/quarantine.jsonl'], ['get', '/api/config'], ['post', '/api/imports'],
     ['get', '/api/jobs/00000000-0000-4000-8000-000000000000'], ['get', '/api/auth/me'],
   ] as const)('when %s %s is called without a session, then it answers 401', async (method, url) => {
-    const response = await supertest(app)[method](url);
+    const response = await supertest(t.app)[method](url);
 
     expect(response.status).toBe(401);
     expect(response.body).toMatchObject({ name: 'UnauthorizedError', message: expect.any(String), id: expect.any(String) });
   });
 
   it('when health and readiness are asked without a session, then they answer (the broker, database and Redis are up)', async () => {
-    const health = await supertest(app).get('/healthz');
-    const ready = await supertest(app).get('/readyz');
+    const health = await supertest(t.app).get('/healthz');
+    const ready = await supertest(t.app).get('/readyz');
 
     expect(health.status).toBe(200);
     expect(ready.status).toBe(200);
@@ -80,13 +73,13 @@ describe('etl HTTP API', () => {
     const records = manyTextRecords(30);
     const body = toJsonl([...records.slice(0, 10), '{broken json', ...records.slice(10)]);
 
-    const upload = await supertest(app).post('/api/imports').set('Cookie', staffCookie)
+    const upload = await supertest(t.app).post('/api/imports').set('Cookie', t.cookies.staff)
       .field('conflict', 'skip').attach('file', Buffer.from(body), '班级群导出.jsonl');
     const job = await waitForJob(upload.body.jobId);
-    const runs = await supertest(app).get('/api/runs?limit=5').set('Cookie', staffCookie);
+    const runs = await supertest(t.app).get('/api/runs?limit=5').set('Cookie', t.cookies.staff);
     const run = runs.body.items.find((item: { jobId: string }) => item.jobId === upload.body.jobId);
-    const quarantine = await supertest(app).get(`/api/runs/${run.id}/quarantine`).set('Cookie', staffCookie);
-    const download = await supertest(app).get(`/api/runs/${run.id}/quarantine.jsonl`).set('Cookie', staffCookie);
+    const quarantine = await supertest(t.app).get(`/api/runs/${run.id}/quarantine`).set('Cookie', t.cookies.staff);
+    const download = await supertest(t.app).get(`/api/runs/${run.id}/quarantine.jsonl`).set('Cookie', t.cookies.staff);
     await sleep(300);
 
     expect(upload.status).toBe(202);
@@ -98,18 +91,18 @@ describe('etl HTTP API', () => {
     expect(events.received.find((event) => (event.payload as { runId: number }).runId === run.id)).toMatchObject({
       type: 'chat.ingested', payload: { runId: run.id, inserted: 30, updated: 0 },
     });
-    const { rows } = await service.context.pool.query("SELECT count(*)::int AS n FROM auth.audit_log WHERE action = 'etl.import.upload' AND target_id = $1", [upload.body.jobId]);
+    const { rows } = await t.context.pool.query("SELECT count(*)::int AS n FROM auth.audit_log WHERE action = 'etl.import.upload' AND target_id = $1", [upload.body.jobId]);
     expect(rows[0].n).toBe(1);
-    const { rows: looks } = await service.context.pool.query(
+    const { rows: looks } = await t.context.pool.query(
       "SELECT action FROM auth.audit_log WHERE target_type = 'import_run' AND target_id = $1 ORDER BY id", [String(run.id)]);
     expect(looks.map((row) => row.action)).toEqual(['etl.quarantine.view', 'etl.quarantine.download']);
   });
 
   it('when a finished job\'s event stream is opened, then it sends the final snapshot and ends', async () => {
-    const upload = await supertest(app).post('/api/imports').set('Cookie', staffCookie).attach('file', Buffer.from(toJsonl([buildTextRecord()])), 'one.jsonl');
+    const upload = await supertest(t.app).post('/api/imports').set('Cookie', t.cookies.staff).attach('file', Buffer.from(toJsonl([buildTextRecord()])), 'one.jsonl');
     await waitForJob(upload.body.jobId);
 
-    const stream = await supertest(app).get(`/api/jobs/${upload.body.jobId}/events`).set('Cookie', staffCookie);
+    const stream = await supertest(t.app).get(`/api/jobs/${upload.body.jobId}/events`).set('Cookie', t.cookies.staff);
 
     expect(stream.headers['content-type']).toContain('text/event-stream');
     expect(stream.text).toContain('event: job');
@@ -119,10 +112,10 @@ describe('etl HTTP API', () => {
   it('when records carry seq with a hole, then stats show the high-water mark and the missing range, not the quarantined line', async () => {
     const quarantinedButPresent = JSON.stringify({ msgid: 'no-type', seq: 1_000_011, action: 'send', msgtime: 1704100000000 });
     const file = toJsonl([...manyTextRecords(10, 1_000_001), quarantinedButPresent, ...manyTextRecords(6, 1_000_015)]);
-    const upload = await supertest(app).post('/api/imports').set('Cookie', staffCookie).attach('file', Buffer.from(file), 'seq.jsonl');
+    const upload = await supertest(t.app).post('/api/imports').set('Cookie', t.cookies.staff).attach('file', Buffer.from(file), 'seq.jsonl');
     await waitForJob(upload.body.jobId);
 
-    const stats = await supertest(app).get('/api/stats').set('Cookie', staffCookie);
+    const stats = await supertest(t.app).get('/api/stats').set('Cookie', t.cookies.staff);
 
     expect(stats.body.seq).toMatchObject({ max: 1_000_020, gapCount: 1, missingTotal: 3, gaps: [{ from: 1_000_012, to: 1_000_014, missing: 3 }] });
     expect(stats.body.totalMessages).toBeGreaterThanOrEqual(16);
@@ -132,21 +125,21 @@ describe('etl HTTP API', () => {
   it('when the file is larger than the limit, then 413 says the limit and nothing is queued', async () => {
     const big = Buffer.alloc(1024 * 1024 + 10, 'x');
 
-    const response = await supertest(app).post('/api/imports').set('Cookie', staffCookie).attach('file', big, 'big.jsonl');
+    const response = await supertest(t.app).post('/api/imports').set('Cookie', t.cookies.staff).attach('file', big, 'big.jsonl');
 
     expect(response.status).toBe(413);
     expect(response.body.message).toContain('1 MB');
   });
 
   it('when the file is not JSONL, then 400 names the file and line', async () => {
-    const response = await supertest(app).post('/api/imports').set('Cookie', staffCookie).attach('file', Buffer.from('学员姓名,班级\n张三,小熊1班\n'), 'roster.csv');
+    const response = await supertest(t.app).post('/api/imports').set('Cookie', t.cookies.staff).attach('file', Buffer.from('学员姓名,班级\n张三,小熊1班\n'), 'roster.csv');
 
     expect(response.status).toBe(400);
     expect(response.body.details[0]).toMatchObject({ field: 'file', file: 'roster.csv', line: 1 });
   });
 
   it('when the conflict field is not skip or update, then 400 names the field', async () => {
-    const response = await supertest(app).post('/api/imports').set('Cookie', staffCookie)
+    const response = await supertest(t.app).post('/api/imports').set('Cookie', t.cookies.staff)
       .field('conflict', 'merge').attach('file', Buffer.from(toJsonl([buildTextRecord()])), 'a.jsonl');
 
     expect(response.status).toBe(400);
@@ -154,22 +147,22 @@ describe('etl HTTP API', () => {
   });
 
   it('when a viewer uploads or asks for quarantined lines (chat content), then 403', async () => {
-    const upload = await supertest(app).post('/api/imports').set('Cookie', viewerCookie).attach('file', Buffer.from(toJsonl([buildTextRecord()])), 'a.jsonl');
-    const lines = await supertest(app).get('/api/runs/1/quarantine').set('Cookie', viewerCookie);
-    const download = await supertest(app).get('/api/runs/1/quarantine.jsonl').set('Cookie', viewerCookie);
+    const upload = await supertest(t.app).post('/api/imports').set('Cookie', t.cookies.viewer).attach('file', Buffer.from(toJsonl([buildTextRecord()])), 'a.jsonl');
+    const lines = await supertest(t.app).get('/api/runs/1/quarantine').set('Cookie', t.cookies.viewer);
+    const download = await supertest(t.app).get('/api/runs/1/quarantine.jsonl').set('Cookie', t.cookies.viewer);
 
     expect([upload.status, lines.status, download.status]).toEqual([403, 403, 403]);
   });
 
   it('when a query parameter is malformed, then 400 names it', async () => {
-    const response = await supertest(app).get('/api/runs?limit=lots').set('Cookie', viewerCookie);
+    const response = await supertest(t.app).get('/api/runs?limit=lots').set('Cookie', t.cookies.viewer);
 
     expect(response.status).toBe(400);
     expect(response.body.details).toEqual([expect.objectContaining({ field: 'limit' })]);
   });
 
   it('when metrics are scraped, then HTTP latency per route and queue outcomes are there', async () => {
-    const response = await supertest(app).get('/metrics');
+    const response = await supertest(t.app).get('/metrics');
 
     expect(response.status).toBe(200);
     expect(response.text).toContain('http_request_duration_seconds_bucket');

@@ -1,40 +1,17 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '@doitcrm/kit';
-import { createTestService, createTestUser, launchBrowser, screenshotPath, logInThroughForm, type TestService } from '@doitcrm/kit/testing';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, useTestPage } from '@doitcrm/kit/testing';
 import { createEtlApp } from '../src/app.ts';
-import { etlConfigShape, type EtlConfig } from '../src/config.ts';
+import { etlConfigShape } from '../src/config.ts';
 import { startImportConsumer } from '../src/entry-points/queue/import-consumer.ts';
 import { manyTextRecords, toJsonl } from './archive-factory.ts';
 
-let service: TestService<EtlConfig>;
-let browser: Browser;
-let baseUrl: string;
-let username: string;
-
-beforeAll(async () => {
-  service = await createTestService('etl', etlConfigShape, { HOST: '127.0.0.1' });
-  await startImportConsumer(service.context);
-  const server = await listen(service.context, createEtlApp(service.context), 0);
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  username = (await createTestUser(service.context, 'staff')).username;
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.cleanup();
-});
-
-async function logIn(page: Page): Promise<void> {
-  await logInThroughForm(page, `${baseUrl}/`, username);
-}
+const t = useTestPage('etl', etlConfigShape, createEtlApp, { prepare: startImportConsumer });
 
 describe('ETL page in Chromium', () => {
   it('when a signed-out user opens the page, then it asks for a login and shows no data', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    const page = await t.browser.newPage({ viewport: { width: 1366, height: 800 } });
 
-    await page.goto(`${baseUrl}/`);
+    await page.goto(`${t.baseUrl}/`);
 
     await expect(page.getByRole('button', { name: '登录' })).toBeDefined();
     await page.getByPlaceholder('请输入用户名').waitFor();
@@ -44,13 +21,13 @@ describe('ETL page in Chromium', () => {
   });
 
   it('when staff log in and upload an archive with a hostile file name, then the import runs live and the counts and quarantine show, escaped', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    const page = await t.browser.newPage({ viewport: { width: 1366, height: 800 } });
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => { dialogs.push(dialog.message()); void dialog.dismiss(); });
     const hostileName = '<img src=x onerror=alert(1)>班级群.jsonl';
     const body = toJsonl([...manyTextRecords(12), 'oops not json']);
 
-    await logIn(page);
+    await t.logIn(page);
     await page.getByText('还没有导入任何聊天记录').waitFor();
     await page.screenshot({ path: screenshotPath('etl-empty.png') });
     await page.locator('input[type=file]').setInputFiles({ name: hostileName, mimeType: 'application/x-ndjson', buffer: Buffer.from(body) });

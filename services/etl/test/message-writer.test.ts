@@ -1,27 +1,16 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@doitcrm/kit/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@doitcrm/kit/testing';
 import { MessageWriter } from '../src/data-access/message-writer.ts';
 import { createRun } from '../src/data-access/import-run-repository.ts';
 import { buildChunk } from '../src/domain/chunk-builder.ts';
 import { encodeChunk } from '../src/domain/chunk-encoder.ts';
 import { buildTextRecord } from './archive-factory.ts';
 
-let database: TestDatabase;
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 3 });
-});
-afterAll(async () => {
-  await pool.end();
-  await database.drop();
-});
+const db = useTestDatabase({ max: 3 });
 
 async function writerFor(conflict: 'skip' | 'update') {
-  const run = await createRun(pool, { source: 'writer-test.jsonl', origin: 'cli', conflictMode: conflict });
-  return { run, writer: new MessageWriter(pool, run.id, 'writer-test.jsonl', conflict) };
+  const run = await createRun(db.pool, { source: 'writer-test.jsonl', origin: 'cli', conflictMode: conflict });
+  return { run, writer: new MessageWriter(db.pool, run.id, 'writer-test.jsonl', conflict) };
 }
 
 function chunkOf(records: Array<Record<string, unknown>>, firstLineNo: number, runId: number, corrupt?: (copyLine: string, index: number) => string) {
@@ -42,12 +31,12 @@ describe('MessageWriter', () => {
     writer.close();
 
     expect(counts).toMatchObject({ inserted: 8, quarantined: 1, unchanged: 0 });
-    const { rows: quarantined } = await pool.query('SELECT line_no, reason, raw_text FROM chat.quarantine WHERE run_id = $1', [run.id]);
+    const { rows: quarantined } = await db.pool.query('SELECT line_no, reason, raw_text FROM chat.quarantine WHERE run_id = $1', [run.id]);
     expect(quarantined).toHaveLength(1);
     expect(Number(quarantined[0].line_no)).toBe(106);
     expect(quarantined[0].reason).toMatch(/数据库拒绝/);
     expect(JSON.parse(quarantined[0].raw_text).msgid).toBe(records[6]!.msgid);
-    const { rows } = await pool.query('SELECT count(*)::int AS n FROM chat.messages WHERE msgid = ANY($1)', [records.map((record) => record.msgid)]);
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM chat.messages WHERE msgid = ANY($1)', [records.map((record) => record.msgid)]);
     expect(rows[0].n).toBe(8);
   });
 
@@ -62,7 +51,7 @@ describe('MessageWriter', () => {
 
     expect(a).toMatchObject({ inserted: 5, unchanged: 0 });
     expect(b).toMatchObject({ inserted: 2, unchanged: 1 });
-    const { rows } = await pool.query('SELECT inserted, unchanged, lines FROM chat.import_runs WHERE id = $1', [run.id]);
+    const { rows } = await db.pool.query('SELECT inserted, unchanged, lines FROM chat.import_runs WHERE id = $1', [run.id]);
     expect(rows[0]).toEqual({ inserted: 7, unchanged: 1, lines: 8 });
   });
 });

@@ -1,22 +1,19 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseConfigShape, type BaseConfig } from '@doitcrm/kit';
-import { createTestService, type TestService } from '@doitcrm/kit/testing';
+import { describe, expect, it } from 'vitest';
+import { baseConfigShape } from '@doitcrm/kit';
+import { useTestService } from '@doitcrm/kit/testing';
 import { extractIds } from '../src/domain/extract-ids.ts';
 import { catchUpMissedRuns, startChatIngestedConsumer } from '../src/entry-points/queue/chat-ingested-consumer.ts';
 import { insertMessages, nextRunId, testIds } from './chat-factory.ts';
 
-let service: TestService<BaseConfig>;
 let pool: pg.Pool;
 const timezone = 'Asia/Shanghai';
 
-beforeAll(async () => {
-  service = await createTestService('mapper', baseConfigShape);
-  pool = service.context.pool;
-  await startChatIngestedConsumer(service.context);
-});
-afterAll(async () => {
-  await service?.cleanup();
+const t = useTestService('mapper', baseConfigShape, {
+  async prepare(context) {
+    pool = context.pool;
+    await startChatIngestedConsumer(context);
+  },
 });
 
 async function identity(originalId: string) {
@@ -100,7 +97,7 @@ describe('id extraction', () => {
     const runId = nextRunId();
     await insertMessages(pool, [{ from: ids.parent, to: [ids.teacher], roomId: ids.room, at: new Date('2025-07-01T02:00:00Z'), runId }]);
 
-    await service.context.broker.publishEvent('chat.ingested', { runId, inserted: 1, updated: 0, minMsgtime: null, maxMsgtime: null });
+    await t.context.broker.publishEvent('chat.ingested', { runId, inserted: 1, updated: 0, minMsgtime: null, maxMsgtime: null });
 
     const deadline = Date.now() + 10_000;
     while (!(await identity(ids.parent)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -148,8 +145,8 @@ describe('id extraction', () => {
     const runId = Number(run!.id);
     await insertMessages(pool, [{ from: ids.parent, to: [ids.teacher], roomId: ids.room, at: new Date('2025-10-01T02:00:00Z'), runId }]);
 
-    await catchUpMissedRuns(service.context);
-    const second = await catchUpMissedRuns(service.context);
+    await catchUpMissedRuns(t.context);
+    const second = await catchUpMissedRuns(t.context);
 
     expect(await identity(ids.parent)).toMatchObject({ id_kind: 'external_wechat' });
     const { rows } = await pool.query('SELECT new_ids FROM crm.extracted_runs WHERE run_id = $1', [runId]);

@@ -1,35 +1,20 @@
-import type { Express } from 'express';
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '@doitcrm/kit';
-import { createTestService, createTestUser, loginCookie, type TestService } from '@doitcrm/kit/testing';
+import { useTestApp } from '@doitcrm/kit/testing';
 import { createMapperApp } from '../src/app.ts';
-import { mapperConfigShape, type MapperConfig } from '../src/config.ts';
+import { mapperConfigShape } from '../src/config.ts';
 import type { ExtractResult } from '../src/contract.ts';
 import { monthSteps } from '../src/domain/extract-ids.ts';
 import { startExtractConsumer } from '../src/entry-points/queue/extract-consumer.ts';
 import { insertMessages, testIds } from './chat-factory.ts';
 
-let service: TestService<MapperConfig>;
-let app: Express;
-let staff: string;
-let viewer: string;
-
-beforeAll(async () => {
-  service = await createTestService('mapper', mapperConfigShape);
-  await startExtractConsumer(service.context);
-  app = createMapperApp(service.context);
-  staff = await loginCookie(app, (await createTestUser(service.context, 'staff')).username);
-  viewer = await loginCookie(app, (await createTestUser(service.context, 'viewer')).username);
-});
-afterAll(async () => {
-  await service?.cleanup();
-});
+const t = useTestApp('mapper', mapperConfigShape, createMapperApp, { roles: ['staff', 'viewer'], prepare: startExtractConsumer });
 
 async function finished(jobId: string): Promise<{ final: JobSnapshot; seen: JobSnapshot[] }> {
   const seen: JobSnapshot[] = [];
   for (let i = 0; i < 400; i += 1) {
-    const job = (await supertest(app).get(`/api/jobs/${jobId}`).set('Cookie', staff)).body as JobSnapshot;
+    const job = (await supertest(t.app).get(`/api/jobs/${jobId}`).set('Cookie', t.cookies.staff)).body as JobSnapshot;
     seen.push(job);
     if (job.status === 'succeeded' || job.status === 'failed') return { final: job, seen };
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -40,15 +25,15 @@ async function finished(jobId: string): Promise<{ final: JobSnapshot; seen: JobS
 describe('whole-archive extraction job', () => {
   it('when staff extract on demand, then a job walks the archive month by month and the stats say when and how many', async () => {
     const ids = testIds();
-    await insertMessages(service.context.pool, [
+    await insertMessages(t.context.pool, [
       { from: ids.wecomParent, to: [ids.teacher], roomId: null, at: new Date('2024-01-15T03:00:00Z') },
       { from: ids.teacher, to: [ids.silentParent, ids.wecomParent], roomId: ids.room, at: new Date('2024-03-02T03:00:00Z') },
     ]);
 
-    const started = await supertest(app).post('/api/extract').set('Cookie', staff);
+    const started = await supertest(t.app).post('/api/extract').set('Cookie', t.cookies.staff);
     const { final } = await finished(started.body.jobId);
-    const stats = await supertest(app).get('/api/stats').set('Cookie', staff);
-    const silent = await supertest(app).get(`/api/mappings/user_id?keyword=${ids.silentParent}`).set('Cookie', staff);
+    const stats = await supertest(t.app).get('/api/stats').set('Cookie', t.cookies.staff);
+    const silent = await supertest(t.app).get(`/api/mappings/user_id?keyword=${ids.silentParent}`).set('Cookie', t.cookies.staff);
 
     expect(started.status).toBe(202);
     expect(final).toMatchObject({ status: 'succeeded', progressDone: 3, progressTotal: 3 });
@@ -56,22 +41,22 @@ describe('whole-archive extraction job', () => {
     expect(result.newIds).toBe(4);
     expect(stats.body.lastExtraction).toMatchObject({ wholeArchive: true, newIds: 4 });
     expect(silent.body.items).toEqual([expect.objectContaining({ originalId: ids.silentParent, idKind: 'external_wechat', received: 1 })]);
-    const { rows } = await service.context.pool.query("SELECT action FROM auth.audit_log WHERE action = 'mapper.extract.start' AND target_id = $1", [started.body.jobId]);
+    const { rows } = await t.context.pool.query("SELECT action FROM auth.audit_log WHERE action = 'mapper.extract.start' AND target_id = $1", [started.body.jobId]);
     expect(rows).toHaveLength(1);
   });
 
   it('when the same archive is extracted again, then nothing is new and the activity is unchanged', async () => {
-    const before = await service.context.pool.query('SELECT original_id, room_id, day, sent, received FROM crm.identity_activity ORDER BY 1, 2, 3');
+    const before = await t.context.pool.query('SELECT original_id, room_id, day, sent, received FROM crm.identity_activity ORDER BY 1, 2, 3');
 
-    const { final } = await finished((await supertest(app).post('/api/extract').set('Cookie', staff)).body.jobId);
+    const { final } = await finished((await supertest(t.app).post('/api/extract').set('Cookie', t.cookies.staff)).body.jobId);
 
-    const after = await service.context.pool.query('SELECT original_id, room_id, day, sent, received FROM crm.identity_activity ORDER BY 1, 2, 3');
+    const after = await t.context.pool.query('SELECT original_id, room_id, day, sent, received FROM crm.identity_activity ORDER BY 1, 2, 3');
     expect((final.result as ExtractResult).newIds).toBe(0);
     expect(after.rows).toEqual(before.rows);
   });
 
   it('when a viewer asks for an extraction, then 403 and no job', async () => {
-    const response = await supertest(app).post('/api/extract').set('Cookie', viewer);
+    const response = await supertest(t.app).post('/api/extract').set('Cookie', t.cookies.viewer);
 
     expect(response.status).toBe(403);
   });

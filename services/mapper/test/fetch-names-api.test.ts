@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import supertest from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { insertJob, type Broker, type JobSnapshot, type ServiceContext } from '@doitcrm/kit';
-import { createTestService, createTestUser, loginCookie, type TestService } from '@doitcrm/kit/testing';
+import { useTestApp } from '@doitcrm/kit/testing';
 import type { MapperFetchNamesJob } from '@doitcrm/types';
 import type { WecomClient } from '@doitcrm/wecom';
 import { createMapperApp } from '../src/app.ts';
@@ -16,16 +16,8 @@ import {
 } from './fetch-names-fixtures.ts';
 
 let wecom: FakeServer;
-let service: TestService<MapperConfig>;
 let client: WecomClient;
-let app: Express;
-let staffCookie: string;
-let staffId: number;
-let viewerCookie: string;
-/** a second mapper with no WeCom credentials at all */
-let bare: TestService<MapperConfig>;
-let bareApp: Express;
-let bareStaffCookie: string;
+let bareClient: WecomClient | null;
 
 function wecomApp(context: ServiceContext<MapperConfig>, wecomClient: WecomClient | null): Express {
   return createMapperApp(context, [createWecomRoutes(context, wecomClient)]);
@@ -33,31 +25,30 @@ function wecomApp(context: ServiceContext<MapperConfig>, wecomClient: WecomClien
 
 beforeAll(async () => {
   wecom = await startFakeWecom();
-  service = await createTestService('mapper', mapperConfigShape, {
-    WECOM_BASE_URL: wecom.url, WECOM_CORP_ID: wecom.fake.corpId, WECOM_SECRET: wecom.fake.secret, WECOM_ARCHIVE_SECRET: wecom.fake.archiveSecret,
-  });
-  client = createMapperWecomClient(service.context.config, service.context.logger, FAST_CLIENT_OPTIONS)!;
-  await startFetchNamesConsumer(service.context, client, FAST_JOB_OPTIONS);
-  app = wecomApp(service.context, client);
-  const staff = await createTestUser(service.context, 'staff');
-  staffId = staff.id;
-  staffCookie = await loginCookie(app, staff.username);
-  viewerCookie = await loginCookie(app, (await createTestUser(service.context, 'viewer')).username);
-
-  bare = await createTestService('mapper', mapperConfigShape, { WECOM_CORP_ID: '', WECOM_SECRET: '', WECOM_ARCHIVE_SECRET: '' });
-  const bareClient = createMapperWecomClient(bare.context.config, bare.context.logger);
-  await startFetchNamesConsumer(bare.context, bareClient, FAST_JOB_OPTIONS);
-  bareApp = wecomApp(bare.context, bareClient);
-  bareStaffCookie = await loginCookie(bareApp, (await createTestUser(bare.context, 'staff')).username);
 });
 afterAll(async () => {
-  await bare?.cleanup();
-  await service?.cleanup();
   await wecom?.close();
+});
+const t = useTestApp('mapper', mapperConfigShape, (context) => wecomApp(context, client), {
+  roles: ['staff', 'viewer'],
+  env: () => ({ WECOM_BASE_URL: wecom.url, WECOM_CORP_ID: wecom.fake.corpId, WECOM_SECRET: wecom.fake.secret, WECOM_ARCHIVE_SECRET: wecom.fake.archiveSecret }),
+  async prepare(context) {
+    client = createMapperWecomClient(context.config, context.logger, FAST_CLIENT_OPTIONS)!;
+    await startFetchNamesConsumer(context, client, FAST_JOB_OPTIONS);
+  },
+});
+/** a second mapper with no WeCom credentials at all */
+const bare = useTestApp('mapper', mapperConfigShape, (context) => wecomApp(context, bareClient), {
+  roles: ['staff'],
+  env: { WECOM_CORP_ID: '', WECOM_SECRET: '', WECOM_ARCHIVE_SECRET: '' },
+  async prepare(context) {
+    bareClient = createMapperWecomClient(context.config, context.logger);
+    await startFetchNamesConsumer(context, bareClient, FAST_JOB_OPTIONS);
+  },
 });
 beforeEach(async () => {
   resetFake(wecom.fake);
-  await clearIdentities(service.context.pool);
+  await clearIdentities(t.context.pool);
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -76,7 +67,7 @@ async function watchJob(target: Express, cookie: string, jobId: string): Promise
 }
 
 async function auditActions(action: string): Promise<Array<{ target_id: string; details: Record<string, unknown>; user_id: number | null }>> {
-  const { rows } = await service.context.pool.query('SELECT target_id, details, user_id FROM auth.audit_log WHERE action = $1 ORDER BY id', [action]);
+  const { rows } = await t.context.pool.query('SELECT target_id, details, user_id FROM auth.audit_log WHERE action = $1 ORDER BY id', [action]);
   return rows;
 }
 
@@ -84,7 +75,7 @@ describe('mapper WeCom HTTP API', () => {
   it.each([
     ['post', '/api/fetch-names'], ['get', '/api/wecom/status'], ['get', '/api/wecom/test-connection'],
   ] as const)('when %s %s is called without a session, then it answers 401', async (method, url) => {
-    const response = await supertest(app)[method](url).send({ idType: 'user_id' });
+    const response = await supertest(t.app)[method](url).send({ idType: 'user_id' });
 
     expect(response.status).toBe(401);
   });
@@ -92,7 +83,7 @@ describe('mapper WeCom HTTP API', () => {
   it.each([
     ['post', '/api/fetch-names'], ['get', '/api/wecom/test-connection'],
   ] as const)('when a viewer calls %s %s, then it answers 403 and WeCom is not asked', async (method, url) => {
-    const response = await supertest(app)[method](url).set('Cookie', viewerCookie).send({ idType: 'user_id' });
+    const response = await supertest(t.app)[method](url).set('Cookie', t.cookies.viewer).send({ idType: 'user_id' });
 
     expect(response.status).toBe(403);
     expect(apiCalls(wecom.fake)).toBe(0);
@@ -105,21 +96,21 @@ describe('mapper WeCom HTTP API', () => {
     [{ idType: 'user_id', filter: { from: 'yesterday' } }, 'filter.from'],
     [{ idType: 'user_id', filter: { idKind: 'robot' } }, 'filter.idKind'],
   ])('when the body is %j, then 400 names %s and no job is created', async (body, field) => {
-    const before = await service.context.pool.query("SELECT count(*)::int AS n FROM ops.jobs WHERE type = 'mapper.fetch-names'");
+    const before = await t.context.pool.query("SELECT count(*)::int AS n FROM ops.jobs WHERE type = 'mapper.fetch-names'");
 
-    const response = await supertest(app).post('/api/fetch-names').set('Cookie', staffCookie).send(body);
+    const response = await supertest(t.app).post('/api/fetch-names').set('Cookie', t.cookies.staff).send(body);
 
     expect(response.status).toBe(400);
     expect(response.body.message).toContain(field);
     expect(response.body.details.map((detail: { field: string }) => detail.field)).toContain(field);
-    const after = await service.context.pool.query("SELECT count(*)::int AS n FROM ops.jobs WHERE type = 'mapper.fetch-names'");
+    const after = await t.context.pool.query("SELECT count(*)::int AS n FROM ops.jobs WHERE type = 'mapper.fetch-names'");
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
   it('when WeCom is not configured, then starting a job and testing the connection answer 409 saying what to set, and the status says so', async () => {
-    const start = await supertest(bareApp).post('/api/fetch-names').set('Cookie', bareStaffCookie).send({ idType: 'user_id' });
-    const test = await supertest(bareApp).get('/api/wecom/test-connection').set('Cookie', bareStaffCookie);
-    const status = await supertest(bareApp).get('/api/wecom/status').set('Cookie', bareStaffCookie);
+    const start = await supertest(bare.app).post('/api/fetch-names').set('Cookie', bare.cookies.staff).send({ idType: 'user_id' });
+    const test = await supertest(bare.app).get('/api/wecom/test-connection').set('Cookie', bare.cookies.staff);
+    const status = await supertest(bare.app).get('/api/wecom/status').set('Cookie', bare.cookies.staff);
 
     expect(start.status).toBe(409);
     expect(start.body.message).toBe(WECOM_NOT_CONFIGURED);
@@ -134,13 +125,13 @@ describe('mapper WeCom HTTP API', () => {
     const message: MapperFetchNamesJob = { jobId: job.id, idType: 'user_id', filter: {}, onlyPending: true, userId: null };
 
     await bare.context.broker.sendJob(FETCH_NAMES_QUEUE, message);
-    const { final } = await watchJob(bareApp, bareStaffCookie, job.id);
+    const { final } = await watchJob(bare.app, bare.cookies.staff, job.id);
 
     expect(final).toMatchObject({ status: 'failed', error: WECOM_NOT_CONFIGURED });
   });
 
   it('when WeCom is configured, then the status shows the base URL, corp id and whether an archive secret is set, never a secret', async () => {
-    const response = await supertest(app).get('/api/wecom/status').set('Cookie', viewerCookie);
+    const response = await supertest(t.app).get('/api/wecom/status').set('Cookie', t.cookies.viewer);
 
     expect(response.body).toEqual({ configured: true, baseUrl: wecom.url, corpId: wecom.fake.corpId, archiveSecret: true });
     expect(response.text).not.toContain(wecom.fake.secret);
@@ -149,16 +140,16 @@ describe('mapper WeCom HTTP API', () => {
 
   it('when a staff user starts a job, then 202 gives its id, the job runs through the queue with live progress, and its result counts every id', async () => {
     const allUsers = schoolUserIds().slice(0, 400);
-    await seedIdentities(service.context.pool, users(allUsers));
+    await seedIdentities(t.context.pool, users(allUsers));
     // ≥ 2 s (400 ids × 40 ms / 8 in flight): the job row is written at most once a second, so it shows progress midway
     wecom.fake.state.latencyMs = 40;
 
-    const response = await supertest(app).post('/api/fetch-names').set('Cookie', staffCookie).send({ idType: 'user_id' });
-    const { final, seen } = await watchJob(app, staffCookie, response.body.jobId);
+    const response = await supertest(t.app).post('/api/fetch-names').set('Cookie', t.cookies.staff).send({ idType: 'user_id' });
+    const { final, seen } = await watchJob(t.app, t.cookies.staff, response.body.jobId);
 
     expect(response.status).toBe(202);
     expect(final).toMatchObject({
-      status: 'succeeded', type: 'mapper.fetch-names', createdBy: staffId, params: { idType: 'user_id', filter: {}, onlyPending: true },
+      status: 'succeeded', type: 'mapper.fetch-names', createdBy: t.users.staff.id, params: { idType: 'user_id', filter: {}, onlyPending: true },
       progressDone: allUsers.length, progressTotal: allUsers.length,
       result: { total: allUsers.length, failed: 0, skipped: 0, unresolvableSamples: expect.any(Array) },
     });
@@ -169,21 +160,21 @@ describe('mapper WeCom HTTP API', () => {
     expect(midway.length).toBeGreaterThan(0);
     expect(midway[0]!.message).toMatch(/已获取 \d+，无法获取 \d+，暂时失败 \d+/);
     const audits = await auditActions('mapper.fetch-names.start');
-    expect(audits.find((audit) => audit.target_id === response.body.jobId)).toMatchObject({ user_id: staffId, details: { idType: 'user_id', onlyPending: true } });
+    expect(audits.find((audit) => audit.target_id === response.body.jobId)).toMatchObject({ user_id: t.users.staff.id, details: { idType: 'user_id', onlyPending: true } });
   });
 
   it('when a finished job is delivered again, then the worker leaves it alone and asks WeCom nothing', async () => {
     const staffIds = school.staff.map((s) => s.userId);
-    await seedIdentities(service.context.pool, users(staffIds));
-    const first = await supertest(app).post('/api/fetch-names').set('Cookie', staffCookie).send({ idType: 'user_id', filter: { idKind: 'staff' }, onlyPending: false });
-    const done = (await watchJob(app, staffCookie, first.body.jobId)).final;
+    await seedIdentities(t.context.pool, users(staffIds));
+    const first = await supertest(t.app).post('/api/fetch-names').set('Cookie', t.cookies.staff).send({ idType: 'user_id', filter: { idKind: 'staff' }, onlyPending: false });
+    const done = (await watchJob(t.app, t.cookies.staff, first.body.jobId)).final;
     wecom.fake.calls.clear();
 
-    await service.context.broker.sendJob(FETCH_NAMES_QUEUE, { jobId: first.body.jobId, idType: 'user_id', filter: { idKind: 'staff' }, onlyPending: false, userId: null });
+    await t.context.broker.sendJob(FETCH_NAMES_QUEUE, { jobId: first.body.jobId, idType: 'user_id', filter: { idKind: 'staff' }, onlyPending: false, userId: null });
     // one job at a time, in order: once a later job has finished, the redelivered one has been handled
-    const marker = await supertest(app).post('/api/fetch-names').set('Cookie', staffCookie).send({ idType: 'room_id' });
-    await watchJob(app, staffCookie, marker.body.jobId);
-    const again = (await supertest(app).get(`/api/jobs/${first.body.jobId}`).set('Cookie', staffCookie)).body as JobSnapshot;
+    const marker = await supertest(t.app).post('/api/fetch-names').set('Cookie', t.cookies.staff).send({ idType: 'room_id' });
+    await watchJob(t.app, t.cookies.staff, marker.body.jobId);
+    const again = (await supertest(t.app).get(`/api/jobs/${first.body.jobId}`).set('Cookie', t.cookies.staff)).body as JobSnapshot;
 
     expect(done.status).toBe('succeeded');
     expect(apiCalls(wecom.fake, staffIds)).toBe(0);
@@ -191,35 +182,35 @@ describe('mapper WeCom HTTP API', () => {
   });
 
   it('when the server IP is not trusted, then the queued job fails with the errcode and the hint, and no id is marked unresolvable', async () => {
-    await seedIdentities(service.context.pool, users(school.parents.slice(0, 20).map((p) => p.externalId)));
+    await seedIdentities(t.context.pool, users(school.parents.slice(0, 20).map((p) => p.externalId)));
     wecom.fake.setIpTrusted(false);
 
-    const response = await supertest(app).post('/api/fetch-names').set('Cookie', staffCookie).send({ idType: 'user_id' });
-    const { final } = await watchJob(app, staffCookie, response.body.jobId);
+    const response = await supertest(t.app).post('/api/fetch-names').set('Cookie', t.cookies.staff).send({ idType: 'user_id' });
+    const { final } = await watchJob(t.app, t.cookies.staff, response.body.jobId);
 
     expect(final.status).toBe('failed');
     expect(final.error).toMatch(/60020.*服务器 IP 不在企业微信可信 IP 列表中/);
-    const { rows } = await service.context.pool.query("SELECT count(*)::int AS n FROM crm.identities WHERE name_status <> 'pending'");
+    const { rows } = await t.context.pool.query("SELECT count(*)::int AS n FROM crm.identities WHERE name_status <> 'pending'");
     expect(rows[0].n).toBe(0);
   });
 
   it('when RabbitMQ does not take the job, then 503 says so and the job row is marked failed', async () => {
     const downBroker = { sendJob: () => Promise.reject(new Error('connection refused')) } as unknown as Broker;
-    const context: ServiceContext<MapperConfig> = { ...service.context, broker: downBroker };
+    const context: ServiceContext<MapperConfig> = { ...t.context, broker: downBroker };
 
-    const response = await supertest(wecomApp(context, client)).post('/api/fetch-names').set('Cookie', staffCookie).send({ idType: 'room_id' });
+    const response = await supertest(wecomApp(context, client)).post('/api/fetch-names').set('Cookie', t.cookies.staff).send({ idType: 'room_id' });
 
     expect(response.status).toBe(503);
     expect(response.body.message).toContain('RabbitMQ');
-    const { rows } = await service.context.pool.query(
+    const { rows } = await t.context.pool.query(
       "SELECT status, error FROM ops.jobs WHERE type = 'mapper.fetch-names' AND params->>'idType' = 'room_id' ORDER BY created_at DESC LIMIT 1");
     expect(rows[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('RabbitMQ') });
   });
 
   it('when staff test the connection, then the fake answers ok, and with an untrusted IP it reports 60020 with the fix; both are audited', async () => {
-    const ok = await supertest(app).get('/api/wecom/test-connection').set('Cookie', staffCookie);
+    const ok = await supertest(t.app).get('/api/wecom/test-connection').set('Cookie', t.cookies.staff);
     wecom.fake.setIpTrusted(false);
-    const failing = await supertest(app).get('/api/wecom/test-connection').set('Cookie', staffCookie);
+    const failing = await supertest(t.app).get('/api/wecom/test-connection').set('Cookie', t.cookies.staff);
 
     expect(ok.body).toEqual({ ok: true, corpId: wecom.fake.corpId });
     expect(failing.status).toBe(200);

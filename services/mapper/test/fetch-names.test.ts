@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { baseConfigShape, insertJob, findJob, type BaseConfig, type Pool } from '@doitcrm/kit';
-import { createTestService, type TestService } from '@doitcrm/kit/testing';
+import { baseConfigShape, insertJob, findJob, type Pool } from '@doitcrm/kit';
+import { useTestService } from '@doitcrm/kit/testing';
 import type { WecomClient } from '@doitcrm/wecom';
 import {
   fetchNames, FetchNamesStoppedError, type FetchNamesJob, type FetchNamesOptions, type ProgressSink,
@@ -10,7 +10,6 @@ import {
   seedIdentities, startFakeWecom, users, type FakeServer,
 } from './fetch-names-fixtures.ts';
 
-let service: TestService<BaseConfig>;
 let pool: Pool;
 let wecom: FakeServer;
 let client: WecomClient;
@@ -18,12 +17,14 @@ let client: WecomClient;
 beforeAll(async () => {
   wecom = await startFakeWecom();
   client = clientOf(wecom);
-  service = await createTestService('mapper', baseConfigShape);
-  pool = service.context.pool;
 });
 afterAll(async () => {
-  await service?.cleanup();
   await wecom?.close();
+});
+const t = useTestService('mapper', baseConfigShape, {
+  async prepare(context) {
+    pool = context.pool;
+  },
 });
 beforeEach(async () => {
   resetFake(wecom.fake);
@@ -33,14 +34,14 @@ beforeEach(async () => {
 /** A job row in `running`, as the consumer leaves it before calling the use case. */
 async function startedJob(): Promise<string> {
   const job = await insertJob(pool, { type: 'mapper.fetch-names' });
-  await service.context.jobReporter(job.id).start();
+  await t.context.jobReporter(job.id).start();
   return job.id;
 }
 
 async function runJob(job: Partial<FetchNamesJob> = {}, options: FetchNamesOptions = {}, reporter?: ProgressSink, useClient = client) {
   const jobId = job.jobId ?? await startedJob();
   return fetchNames({ pool, client: useClient }, { jobId, idType: 'user_id', filter: {}, onlyPending: true, ...job },
-    reporter ?? service.context.jobReporter(jobId), { ...FAST_JOB_OPTIONS, ...options });
+    reporter ?? t.context.jobReporter(jobId), { ...FAST_JOB_OPTIONS, ...options });
 }
 
 const unresolvableOnPurpose = () => wecom.fake.state.directory.unresolvable;

@@ -1,12 +1,11 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '@doitcrm/kit';
-import { createTestService, createTestUser, launchBrowser, screenshotPath, logInThroughForm, uniqueSuffix, type TestService } from '@doitcrm/kit/testing';
+import { screenshotPath, uniqueSuffix, useTestPage } from '@doitcrm/kit/testing';
 import { loadSchool } from '@doitcrm/demo-data';
 import type { InjectionHandle } from '@doitcrm/fakes';
+import type { WecomClient } from '@doitcrm/wecom';
 import { createMapperApp } from '../src/app.ts';
-import { mapperConfigShape, type MapperConfig } from '../src/config.ts';
+import { mapperConfigShape } from '../src/config.ts';
 import { createMapperWecomClient } from '../src/domain/wecom-client-factory.ts';
 import { createSuggestionRoutes } from '../src/entry-points/api/suggestion-routes.ts';
 import { createWecomRoutes } from '../src/entry-points/api/wecom-routes.ts';
@@ -20,10 +19,7 @@ import { FAST_CLIENT_OPTIONS, FAST_JOB_OPTIONS, school, startFakeWecom, type Fak
 // accept a suggestion.
 
 let wecom: FakeServer;
-let service: TestService<MapperConfig>;
-let browser: Browser;
-let baseUrl: string;
-let username: string;
+let client: WecomClient;
 let silentId: string;
 let refusedId: string;
 let transient: InjectionHandle;
@@ -31,57 +27,52 @@ let freedClass: { id: number; name: string; room_id: string };
 
 beforeAll(async () => {
   wecom = await startFakeWecom();
-  service = await createTestService('mapper', mapperConfigShape, {
-    HOST: '127.0.0.1', WECOM_BASE_URL: wecom.url, WECOM_CORP_ID: wecom.fake.corpId, WECOM_SECRET: wecom.fake.secret,
-    WECOM_ARCHIVE_SECRET: wecom.fake.archiveSecret,
-  });
-  const { pool } = service.context;
-  await loadSchool(pool, school);
-  // as in a school that just started: the parents nobody mapped yet still have no WeCom name
-  const { rows: forgotten } = await pool.query<{ original_id: string }>(
-    `UPDATE crm.identities SET wecom_nickname = NULL, name_status = 'pending', name_fetched_at = NULL
-     WHERE id_type = 'user_id' AND business_name IS NULL AND id_kind = 'external_wechat' RETURNING original_id`);
-  refusedId = forgotten[0]!.original_id;
-  // a class whose group nobody has linked yet
-  freedClass = (await pool.query<{ id: number; name: string; room_id: string }>(
-    `UPDATE crm.classes c SET room_id = NULL FROM (SELECT id, room_id FROM crm.classes ORDER BY id LIMIT 1) old
-     WHERE c.id = old.id RETURNING c.id, c.name, old.room_id`)).rows[0]!;
-  // a grandparent who sits in that group and never writes: only the archive knows them
-  silentId = `wmFLOW${uniqueSuffix()}`;
-  await insertMessages(pool, [{ from: 'teacher.flow', to: [silentId], roomId: freedClass.room_id, at: new Date() }]);
-
-  wecom.fake.inject({ endpoint: 'externalcontact/get', errcode: 84061, forIds: [refusedId] });
-  transient = wecom.fake.inject({ endpoint: 'externalcontact/get', errcode: -1, times: 2 });
-
-  const client = createMapperWecomClient(service.context.config, service.context.logger, FAST_CLIENT_OPTIONS)!;
-  await startFetchNamesConsumer(service.context, client, FAST_JOB_OPTIONS);
-  await startExtractConsumer(service.context);
-  const app = createMapperApp(service.context, [createWecomRoutes(service.context, client), createSuggestionRoutes(service.context)]);
-  const server = await listen(service.context, app, 0);
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  username = (await createTestUser(service.context, 'staff')).username;
-  browser = await launchBrowser();
-}, 180_000);
+});
 afterAll(async () => {
-  await browser?.close();
-  await service?.cleanup();
   await wecom?.close();
+});
+const t = useTestPage('mapper', mapperConfigShape, (context) => createMapperApp(context, [createWecomRoutes(context, client), createSuggestionRoutes(context)]), {
+  env: () => ({ WECOM_BASE_URL: wecom.url, WECOM_CORP_ID: wecom.fake.corpId, WECOM_SECRET: wecom.fake.secret, WECOM_ARCHIVE_SECRET: wecom.fake.archiveSecret }),
+  async prepare(context) {
+    const { pool } = context;
+    await loadSchool(pool, school);
+    // as in a school that just started: the parents nobody mapped yet still have no WeCom name
+    const { rows: forgotten } = await pool.query<{ original_id: string }>(
+      `UPDATE crm.identities SET wecom_nickname = NULL, name_status = 'pending', name_fetched_at = NULL
+       WHERE id_type = 'user_id' AND business_name IS NULL AND id_kind = 'external_wechat' RETURNING original_id`);
+    refusedId = forgotten[0]!.original_id;
+    // a class whose group nobody has linked yet
+    freedClass = (await pool.query<{ id: number; name: string; room_id: string }>(
+      `UPDATE crm.classes c SET room_id = NULL FROM (SELECT id, room_id FROM crm.classes ORDER BY id LIMIT 1) old
+       WHERE c.id = old.id RETURNING c.id, c.name, old.room_id`)).rows[0]!;
+    // a grandparent who sits in that group and never writes: only the archive knows them
+    silentId = `wmFLOW${uniqueSuffix()}`;
+    await insertMessages(pool, [{ from: 'teacher.flow', to: [silentId], roomId: freedClass.room_id, at: new Date() }]);
+
+    wecom.fake.inject({ endpoint: 'externalcontact/get', errcode: 84061, forIds: [refusedId] });
+    transient = wecom.fake.inject({ endpoint: 'externalcontact/get', errcode: -1, times: 2 });
+
+    client = createMapperWecomClient(context.config, context.logger, FAST_CLIENT_OPTIONS)!;
+    await startFetchNamesConsumer(context, client, FAST_JOB_OPTIONS);
+    await startExtractConsumer(context);
+  },
+  timeout: 180_000,
 });
 
 async function logIn(page: Page): Promise<void> {
-  await logInThroughForm(page, `${baseUrl}/`, username);
+  await t.logIn(page);
   await page.getByText('用户总数').waitFor();
 }
 
 async function identity(originalId: string) {
-  const { rows } = await service.context.pool.query<{ wecom_nickname: string | null; name_status: string; name_error: string | null; user_role: string | null }>(
+  const { rows } = await t.context.pool.query<{ wecom_nickname: string | null; name_status: string; name_error: string | null; user_role: string | null }>(
     "SELECT wecom_nickname, name_status, name_error, user_role FROM crm.identities WHERE id_type = 'user_id' AND original_id = $1", [originalId]);
   return rows[0];
 }
 
 describe('mapper acceptance flow in Chromium, against the WeCom fake', () => {
   it('when staff extract, fetch every name, link a group and accept a suggestion, then each step shows and is stored', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const page = await t.browser.newPage({ viewport: { width: 1366, height: 900 } });
     await logIn(page);
 
     await page.getByRole('button', { name: '提取 ID（不覆盖）' }).click();
@@ -106,7 +97,7 @@ describe('mapper acceptance flow in Chromium, against the WeCom fake', () => {
     expect(refused?.name_error).toContain('84061');
     expect(await identity(silentId)).toMatchObject({ name_status: 'unresolvable' });
     expect(transient.fired).toBe(2);
-    const { rows: [names] } = await service.context.pool.query<{ pending: number; resolved: number }>(
+    const { rows: [names] } = await t.context.pool.query<{ pending: number; resolved: number }>(
       `SELECT count(*) FILTER (WHERE name_status = 'pending')::int AS pending,
               count(*) FILTER (WHERE name_status = 'resolved' AND wecom_nickname IS NOT NULL)::int AS resolved
        FROM crm.identities WHERE id_type = 'user_id'`);
@@ -118,7 +109,7 @@ describe('mapper acceptance flow in Chromium, against the WeCom fake', () => {
     await picker.click();
     await picker.fill(freedClass.name);
     await page.locator('.el-select-dropdown__item:visible', { hasText: freedClass.name }).first().click();
-    await expect.poll(async () => (await service.context.pool.query('SELECT room_id FROM crm.classes WHERE id = $1', [freedClass.id])).rows[0].room_id,
+    await expect.poll(async () => (await t.context.pool.query('SELECT room_id FROM crm.classes WHERE id = $1', [freedClass.id])).rows[0].room_id,
       { timeout: 10_000 }).toBe(freedClass.room_id);
     await page.screenshot({ path: screenshotPath('mapper-flow-group-linked.png') });
 

@@ -1,42 +1,30 @@
-import type { Express } from 'express';
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestService, createTestUser, loginCookie, type TestService } from '@doitcrm/kit/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '@doitcrm/kit/testing';
 import { generateSchool, loadSchool } from '@doitcrm/demo-data';
 import { createMapperApp } from '../src/app.ts';
-import { mapperConfigShape, type MapperConfig } from '../src/config.ts';
+import { mapperConfigShape } from '../src/config.ts';
 import type { UserMapping } from '../src/contract.ts';
 import { extractIds } from '../src/domain/extract-ids.ts';
 import { insertMessages, nextRunId, testIds } from './chat-factory.ts';
 
-let service: TestService<MapperConfig>;
-let app: Express;
-let staff: string;
-let viewer: string;
-
-beforeAll(async () => {
-  service = await createTestService('mapper', mapperConfigShape);
-  await loadSchool(service.context.pool, generateSchool());
-  app = createMapperApp(service.context);
-  staff = await loginCookie(app, (await createTestUser(service.context, 'staff')).username);
-  viewer = await loginCookie(app, (await createTestUser(service.context, 'viewer')).username);
-}, 120_000);
-afterAll(async () => {
-  await service?.cleanup();
+const t = useTestApp('mapper', mapperConfigShape, createMapperApp, {
+  roles: ['staff', 'viewer'],
+  prepare: (context) => loadSchool(context.pool, generateSchool()),
 });
 
-const get = (url: string, cookie = staff) => supertest(app).get(url).set('Cookie', cookie);
-const put = (url: string, body: object, cookie = staff) => supertest(app).put(url).set('Cookie', cookie).send(body);
+const get = (url: string, cookie = t.cookies.staff) => supertest(t.app).get(url).set('Cookie', cookie);
+const put = (url: string, body: object, cookie = t.cookies.staff) => supertest(t.app).put(url).set('Cookie', cookie).send(body);
 
 async function unmappedParentId(): Promise<string> {
-  const { rows } = await service.context.pool.query(
+  const { rows } = await t.context.pool.query(
     "SELECT original_id FROM crm.identities WHERE id_kind = 'external_wechat' AND user_role IS NULL ORDER BY original_id LIMIT 1 OFFSET $1",
     [Math.floor(Math.random() * 50)]);
   return rows[0].original_id;
 }
 
 async function twoStudents(): Promise<Array<{ id: number; name: string }>> {
-  const { rows } = await service.context.pool.query('SELECT id, name FROM crm.students ORDER BY id LIMIT 2 OFFSET $1', [Math.floor(Math.random() * 500)]);
+  const { rows } = await t.context.pool.query('SELECT id, name FROM crm.students ORDER BY id LIMIT 2 OFFSET $1', [Math.floor(Math.random() * 500)]);
   return rows;
 }
 
@@ -46,7 +34,7 @@ describe('mapper API', () => {
     ['get', '/api/mappings.csv?idType=user_id'], ['get', '/api/classes'], ['put', '/api/classes/1/room'], ['get', '/api/students'],
     ['get', '/api/user-groups/x'], ['post', '/api/extract'],
   ] as const)('when %s %s is called without a session, then 401', async (method, url) => {
-    expect((await supertest(app)[method](url)).status).toBe(401);
+    expect((await supertest(t.app)[method](url)).status).toBe(401);
   });
 
   it('when users are listed page by page, then pages do not overlap, cover every row and agree with the total', async () => {
@@ -82,7 +70,7 @@ describe('mapper API', () => {
   });
 
   it('when searched by a child\'s name, then the child\'s parents are found', async () => {
-    const { rows } = await service.context.pool.query(
+    const { rows } = await t.context.pool.query(
       'SELECT s.name, i.original_id FROM crm.guardianships g JOIN crm.students s ON s.id = g.student_id JOIN crm.identities i ON i.id = g.identity_id LIMIT 1');
 
     const response = await get(`/api/mappings/user_id?keyword=${encodeURIComponent(rows[0].name)}`);
@@ -93,11 +81,11 @@ describe('mapper API', () => {
   it('when filtered by a date window and a group, then only ids active there then are listed, with their counts', async () => {
     const ids = testIds();
     const runId = nextRunId();
-    await insertMessages(service.context.pool, [
+    await insertMessages(t.context.pool, [
       { from: ids.parent, to: [ids.teacher, ids.silentParent], roomId: ids.room, at: new Date('2024-02-10T02:00:00Z'), runId },
       { from: ids.teacher, to: [ids.parent, ids.silentParent], roomId: ids.room, at: new Date('2024-02-11T02:00:00Z'), runId },
     ]);
-    await extractIds(service.context.pool, { runId }, { timezone: 'Asia/Shanghai' });
+    await extractIds(t.context.pool, { runId }, { timezone: 'Asia/Shanghai' });
 
     const inWindow = await get(`/api/mappings/user_id?from=2024-02-10&to=2024-02-10&room=${ids.room}`);
     const outside = await get(`/api/mappings/user_id?from=2024-03-01&room=${ids.room}`);
@@ -131,9 +119,9 @@ describe('mapper API', () => {
     expect(response.body).toMatchObject({ state: 'mapped', userRole: 'parent', notes: '周末才看消息' });
     expect(response.body.students.map((student: { studentId: number; isPrimary: boolean; relation: string }) => [student.studentId, student.isPrimary, student.relation]))
       .toEqual(expect.arrayContaining([[first!.id, true, 'mother'], [second!.id, false, 'mother']]));
-    const { rows: audit } = await service.context.pool.query("SELECT details FROM auth.audit_log WHERE action = 'mapper.mapping.update' AND target_id = $1", [parent]);
+    const { rows: audit } = await t.context.pool.query("SELECT details FROM auth.audit_log WHERE action = 'mapper.mapping.update' AND target_id = $1", [parent]);
     expect(audit).toHaveLength(1);
-    const { rows: events } = await service.context.pool.query("SELECT envelope FROM ops.outbox WHERE envelope->>'type' = 'mapping.changed' AND envelope->'payload'->'originalIds' ? $1", [parent]);
+    const { rows: events } = await t.context.pool.query("SELECT envelope FROM ops.outbox WHERE envelope->>'type' = 'mapping.changed' AND envelope->'payload'->'originalIds' ? $1", [parent]);
     expect(events[0].envelope.payload.fields).toEqual(expect.arrayContaining(['businessName', 'userRole', 'notes', 'students']));
   });
 
@@ -158,7 +146,7 @@ describe('mapper API', () => {
 
     expect(response.status).toBe(400);
     expect(response.body.details.map((detail: { field: string }) => detail.field)).toEqual(expect.arrayContaining(['students', 'students.0.studentId']));
-    const { rows } = await service.context.pool.query('SELECT business_name FROM crm.identities WHERE original_id = $1', [parent]);
+    const { rows } = await t.context.pool.query('SELECT business_name FROM crm.identities WHERE original_id = $1', [parent]);
     expect(rows[0].business_name).toBeNull();
   });
 
@@ -166,18 +154,18 @@ describe('mapper API', () => {
     const a = await unmappedParentId();
     const b = await unmappedParentId();
 
-    const ok = await supertest(app).post('/api/mappings/bulk').set('Cookie', staff).send({ idType: 'user_id', originalIds: [a, b], change: { notes: '批量备注' } });
-    const bad = await supertest(app).post('/api/mappings/bulk').set('Cookie', staff).send({ idType: 'user_id', originalIds: [a, 'wmNOSUCHID'], change: { notes: '不会保存' } });
+    const ok = await supertest(t.app).post('/api/mappings/bulk').set('Cookie', t.cookies.staff).send({ idType: 'user_id', originalIds: [a, b], change: { notes: '批量备注' } });
+    const bad = await supertest(t.app).post('/api/mappings/bulk').set('Cookie', t.cookies.staff).send({ idType: 'user_id', originalIds: [a, 'wmNOSUCHID'], change: { notes: '不会保存' } });
 
     expect(ok.status).toBe(200);
     expect(bad.status).toBe(400);
     expect(bad.body.details[0].field).toBe('originalIds.1');
-    const { rows } = await service.context.pool.query('SELECT notes FROM crm.identities WHERE original_id = ANY($1)', [[a, b]]);
+    const { rows } = await t.context.pool.query('SELECT notes FROM crm.identities WHERE original_id = ANY($1)', [[a, b]]);
     expect(rows.map((row) => row.notes)).toEqual(['批量备注', '批量备注']);
   });
 
   it('when a group already linked to a class is linked to another, then 409 names the owner; with force it moves', async () => {
-    const { rows } = await service.context.pool.query('SELECT id, room_id FROM crm.classes WHERE room_id IS NOT NULL ORDER BY id LIMIT 2');
+    const { rows } = await t.context.pool.query('SELECT id, room_id FROM crm.classes WHERE room_id IS NOT NULL ORDER BY id LIMIT 2');
     const [owner, other] = rows;
 
     const conflict = await put(`/api/classes/${other.id}/room`, { roomId: owner.room_id });
@@ -187,17 +175,17 @@ describe('mapper API', () => {
     expect(conflict.body.details[0]).toMatchObject({ field: 'roomId' });
     expect(forced.status).toBe(200);
     expect(forced.body.roomId).toBe(owner.room_id);
-    const { rows: after } = await service.context.pool.query('SELECT room_id FROM crm.classes WHERE id = $1', [owner.id]);
+    const { rows: after } = await t.context.pool.query('SELECT room_id FROM crm.classes WHERE id = $1', [owner.id]);
     expect(after[0].room_id).toBeNull();
   });
 
   it('when a viewer edits, then 403', async () => {
-    expect((await put(`/api/mappings/user_id/${await unmappedParentId()}`, { notes: 'x' }, viewer)).status).toBe(403);
+    expect((await put(`/api/mappings/user_id/${await unmappedParentId()}`, { notes: 'x' }, t.cookies.viewer)).status).toBe(403);
   });
 
   it('when mappings are exported, then the CSV opens in Excel and a formula-like nickname stays text', async () => {
     const parent = await unmappedParentId();
-    await service.context.pool.query("UPDATE crm.identities SET wecom_nickname = '=HYPERLINK(\"http://x\")' WHERE original_id = $1", [parent]);
+    await t.context.pool.query("UPDATE crm.identities SET wecom_nickname = '=HYPERLINK(\"http://x\")' WHERE original_id = $1", [parent]);
 
     const response = await get(`/api/mappings.csv?idType=user_id&keyword=${parent}`);
 

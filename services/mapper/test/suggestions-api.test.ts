@@ -1,38 +1,30 @@
 import express, { type Express } from 'express';
-import pg from 'pg';
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createErrorHandler, createLogger } from '@doitcrm/kit';
-import { createTestDatabase, type TestDatabase } from '@doitcrm/kit/testing';
+import { useTestDatabase } from '@doitcrm/kit/testing';
 import { generateSchool, loadSchool } from '@doitcrm/demo-data';
 import type { Suggestion } from '../src/contract.ts';
 import { createSuggestionRoutes } from '../src/entry-points/api/suggestion-routes.ts';
 import { addActivity, addUser, classByName } from './suggestions-factory.ts';
 
-let database: TestDatabase;
-let pool: pg.Pool;
+const db = useTestDatabase({ max: 4 });
 let app: Express;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 4 });
-  await loadSchool(pool, generateSchool());
+  await loadSchool(db.pool, generateSchool());
   // the routes as the service mounts them under /api (login is the app's business, tested with the app)
   app = express();
-  app.use('/api', createSuggestionRoutes({ pool }));
+  app.use('/api', createSuggestionRoutes({ pool: db.pool }));
   app.use(createErrorHandler(createLogger({ service: 'mapper-test', level: 'silent' })));
-});
-afterAll(async () => {
-  await pool?.end();
-  await database?.drop();
 });
 
 describe('GET /api/suggestions', () => {
   it('when asked without parameters, then it answers a page of suggestions and a cursor', async () => {
-    const { roomId } = await classByName(pool, '小熊1班');
+    const { roomId } = await classByName(db.pool, '小熊1班');
     for (let i = 0; i < 3; i++) {
-      const parent = await addUser(pool, { nickname: `家长${i}` });
-      await addActivity(pool, parent.originalId, roomId, { sent: i, received: 10 });
+      const parent = await addUser(db.pool, { nickname: `家长${i}` });
+      await addActivity(db.pool, parent.originalId, roomId, { sent: i, received: 10 });
     }
 
     const response = await supertest(app).get('/api/suggestions');
@@ -59,14 +51,14 @@ describe('GET /api/suggestions', () => {
   });
 
   it('when a proposal is accepted through the mapping, then the next request no longer proposes it', async () => {
-    const { roomId } = await classByName(pool, '小熊2班');
-    const parent = await addUser(pool, { nickname: '阿花' });
-    await addActivity(pool, parent.originalId, roomId, { sent: 1, received: 5 });
+    const { roomId } = await classByName(db.pool, '小熊2班');
+    const parent = await addUser(db.pool, { nickname: '阿花' });
+    await addActivity(db.pool, parent.originalId, roomId, { sent: 1, received: 5 });
     const before = await supertest(app).get('/api/suggestions').query({ kind: 'role', limit: 200 });
     expect(before.body.items.map((s: Suggestion) => s.originalId)).toContain(parent.originalId);
 
     // what PUT /api/mappings/user_id/:originalId does with { userRole: 'parent' }
-    await pool.query("UPDATE crm.identities SET user_role = 'parent' WHERE original_id = $1", [parent.originalId]);
+    await db.pool.query("UPDATE crm.identities SET user_role = 'parent' WHERE original_id = $1", [parent.originalId]);
     const after = await supertest(app).get('/api/suggestions').query({ kind: 'role', limit: 200 });
 
     expect(after.body.items.map((s: Suggestion) => s.originalId)).not.toContain(parent.originalId);
@@ -74,11 +66,11 @@ describe('GET /api/suggestions', () => {
 
   it('when activity is added after a first request, then the next request sees it (the cache follows the activity table)', async () => {
     await supertest(app).get('/api/suggestions').query({ kind: 'role' });
-    const { roomId } = await classByName(pool, '小熊3班');
-    const parent = await addUser(pool, { nickname: 'Sunny' });
+    const { roomId } = await classByName(db.pool, '小熊3班');
+    const parent = await addUser(db.pool, { nickname: 'Sunny' });
     // an extraction records its run in the same transaction as the activity it wrote
-    await pool.query('INSERT INTO crm.extracted_runs (run_id, new_ids) VALUES ($1, 1)', [Math.floor(Math.random() * 1e9)]);
-    await addActivity(pool, parent.originalId, roomId, { received: 5 });
+    await db.pool.query('INSERT INTO crm.extracted_runs (run_id, new_ids) VALUES ($1, 1)', [Math.floor(Math.random() * 1e9)]);
+    await addActivity(db.pool, parent.originalId, roomId, { received: 5 });
 
     const response = await supertest(app).get('/api/suggestions').query({ kind: 'role', limit: 200 });
 

@@ -1,27 +1,19 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@doitcrm/kit/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@doitcrm/kit/testing';
 import { generateSchool, loadSchool, type DemoParent } from '@doitcrm/demo-data';
 import type { Suggestion } from '../src/contract.ts';
 import { suggest } from '../src/domain/suggestions/index.ts';
 import { addActivity, addRoom, addStudent, addUser, allSuggestions, classByName, suggestionFor } from './suggestions-factory.ts';
 
 const school = generateSchool();
-let database: TestDatabase;
-let pool: pg.Pool;
+const db = useTestDatabase({ max: 4 });
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 4 });
-  await loadSchool(pool, school);
-});
-afterAll(async () => {
-  await pool?.end();
-  await database?.drop();
+  await loadSchool(db.pool, school);
 });
 
 async function identityId(originalId: string): Promise<number> {
-  const { rows } = await pool.query<{ id: number }>("SELECT id FROM crm.identities WHERE id_type = 'user_id' AND original_id = $1", [originalId]);
+  const { rows } = await db.pool.query<{ id: number }>("SELECT id FROM crm.identities WHERE id_type = 'user_id' AND original_id = $1", [originalId]);
   return rows[0]!.id;
 }
 
@@ -40,13 +32,13 @@ function demoMother(className: string): DemoParent {
 
 describe('role suggestions', () => {
   it('when an external id speaks in class groups and chats 1:1 with staff, then parent is proposed, the reason counting groups and messages', async () => {
-    const [bear1, bear2] = [await classByName(pool, '小熊1班'), await classByName(pool, '小熊2班')];
-    const parent = await addUser(pool, { nickname: 'Lemon' });
-    await addActivity(pool, parent.originalId, bear1.roomId, { sent: 30, received: 100 });
-    await addActivity(pool, parent.originalId, bear2.roomId, { sent: 11, received: 50 });
-    await addActivity(pool, parent.originalId, null, { sent: 2, received: 3 });
+    const [bear1, bear2] = [await classByName(db.pool, '小熊1班'), await classByName(db.pool, '小熊2班')];
+    const parent = await addUser(db.pool, { nickname: 'Lemon' });
+    await addActivity(db.pool, parent.originalId, bear1.roomId, { sent: 30, received: 100 });
+    await addActivity(db.pool, parent.originalId, bear2.roomId, { sent: 11, received: 50 });
+    await addActivity(db.pool, parent.originalId, null, { sent: 2, received: 3 });
 
-    const suggestion = await suggestionFor(pool, 'role', parent.originalId);
+    const suggestion = await suggestionFor(db.pool, 'role', parent.originalId);
 
     expect(suggestion).toEqual({
       kind: 'role', idType: 'user_id', originalId: parent.originalId, displayName: 'Lemon', change: { userRole: 'parent' }, confidence: 0.9,
@@ -55,13 +47,13 @@ describe('role suggestions', () => {
   });
 
   it('when an external id only reads a class group, then parent is proposed with less confidence than for one who spoke there', async () => {
-    const { roomId } = await classByName(pool, '小熊1班');
-    const reader = await addUser(pool, { nickname: '岁月静好' });
-    const speaker = await addUser(pool, { kind: 'external_wecom', nickname: '🌸一一妈妈🌸' });
-    await addActivity(pool, reader.originalId, roomId, { received: 80 });
-    await addActivity(pool, speaker.originalId, roomId, { sent: 5, received: 80 });
+    const { roomId } = await classByName(db.pool, '小熊1班');
+    const reader = await addUser(db.pool, { nickname: '岁月静好' });
+    const speaker = await addUser(db.pool, { kind: 'external_wecom', nickname: '🌸一一妈妈🌸' });
+    await addActivity(db.pool, reader.originalId, roomId, { received: 80 });
+    await addActivity(db.pool, speaker.originalId, roomId, { sent: 5, received: 80 });
 
-    const [read, spoke] = [await suggestionFor(pool, 'role', reader.originalId), await suggestionFor(pool, 'role', speaker.originalId)];
+    const [read, spoke] = [await suggestionFor(db.pool, 'role', reader.originalId), await suggestionFor(db.pool, 'role', speaker.originalId)];
 
     expect(read).toMatchObject({ change: { userRole: 'parent' }, confidence: 0.7, reason: '在 1 个班级群中（未发言，收到 80 条），是外部联系人' });
     expect(spoke).toMatchObject({ change: { userRole: 'parent' }, confidence: 0.88 });
@@ -69,17 +61,17 @@ describe('role suggestions', () => {
   });
 
   it('when an id is a bot, an external id seen only outside class groups, or an id that has a role, then no role is proposed', async () => {
-    const { roomId } = await classByName(pool, '小熊1班');
+    const { roomId } = await classByName(db.pool, '小熊1班');
     const trialGroup = school.otherGroups.find((g) => g.name === '新生体验课家长群')!.roomId;
-    const bot = await addUser(pool, { kind: 'bot', nickname: '打卡提醒' });
-    const prospect = await addUser(pool, { nickname: '王小明妈妈' });
-    const teacherWithRole = await addUser(pool, { kind: 'staff', nickname: '李老师', role: 'teacher', businessName: '李老师' });
-    await addActivity(pool, bot.originalId, roomId, { sent: 50 });
-    await addActivity(pool, prospect.originalId, trialGroup, { sent: 9, received: 40 });
-    await addActivity(pool, prospect.originalId, null, { sent: 3, received: 3 });
-    await addActivity(pool, teacherWithRole.originalId, roomId, { sent: 300 });
+    const bot = await addUser(db.pool, { kind: 'bot', nickname: '打卡提醒' });
+    const prospect = await addUser(db.pool, { nickname: '王小明妈妈' });
+    const teacherWithRole = await addUser(db.pool, { kind: 'staff', nickname: '李老师', role: 'teacher', businessName: '李老师' });
+    await addActivity(db.pool, bot.originalId, roomId, { sent: 50 });
+    await addActivity(db.pool, prospect.originalId, trialGroup, { sent: 9, received: 40 });
+    await addActivity(db.pool, prospect.originalId, null, { sent: 3, received: 3 });
+    await addActivity(db.pool, teacherWithRole.originalId, roomId, { sent: 300 });
 
-    const roles = await allSuggestions(pool, 'role');
+    const roles = await allSuggestions(db.pool, 'role');
 
     const ids = new Set(roles.map((s) => s.originalId));
     expect([bot, prospect, teacherWithRole].filter((user) => ids.has(user.originalId))).toEqual([]);
@@ -88,10 +80,10 @@ describe('role suggestions', () => {
   it('when a staff id on the staff list has no role, then its staff role is proposed at 0.95, with the staff name when it has no business name', async () => {
     const headTeacher = school.staff.find((s) => s.role === 'head_teacher')!;
     const teacher = school.staff.find((s) => s.role === 'teacher')!;
-    await pool.query("UPDATE crm.identities SET user_role = NULL, business_name = NULL WHERE id_type = 'user_id' AND original_id = $1", [headTeacher.userId]);
-    await pool.query("UPDATE crm.identities SET user_role = NULL WHERE id_type = 'user_id' AND original_id = $1", [teacher.userId]);
+    await db.pool.query("UPDATE crm.identities SET user_role = NULL, business_name = NULL WHERE id_type = 'user_id' AND original_id = $1", [headTeacher.userId]);
+    await db.pool.query("UPDATE crm.identities SET user_role = NULL WHERE id_type = 'user_id' AND original_id = $1", [teacher.userId]);
 
-    const [forHead, forTeacher] = [await suggestionFor(pool, 'role', headTeacher.userId), await suggestionFor(pool, 'role', teacher.userId)];
+    const [forHead, forTeacher] = [await suggestionFor(db.pool, 'role', headTeacher.userId), await suggestionFor(db.pool, 'role', teacher.userId)];
 
     expect(forHead).toMatchObject({
       change: { userRole: 'head_teacher', businessName: headTeacher.name }, confidence: 0.95, reason: `教职工名单中的${headTeacher.name}，岗位为班主任`,
@@ -100,22 +92,22 @@ describe('role suggestions', () => {
   });
 
   it('when an unlisted staff id speaks a lot in class groups, then teacher is proposed; the top speaker of a group whose class has no head teacher gets head_teacher, with less confidence', async () => {
-    const dolphin1 = await classByName(pool, '海豚1班');
-    const [dolphin2, dolphin3] = [await classByName(pool, '海豚2班'), await classByName(pool, '海豚3班')];
-    await pool.query('UPDATE crm.classes SET head_teacher_staff_id = NULL WHERE id = $1', [dolphin1.id]);
+    const dolphin1 = await classByName(db.pool, '海豚1班');
+    const [dolphin2, dolphin3] = [await classByName(db.pool, '海豚2班'), await classByName(db.pool, '海豚3班')];
+    await db.pool.query('UPDATE crm.classes SET head_teacher_staff_id = NULL WHERE id = $1', [dolphin1.id]);
     const classTeacher = school.staff.find((s) => s.userId === school.classes.find((c) => c.name === '海豚1班')!.teacherUserId)!;
-    const leader = await addUser(pool, { kind: 'staff', nickname: '周老师' });
-    const busy = await addUser(pool, { kind: 'staff', nickname: 'Amy' });
-    const quiet = await addUser(pool, { kind: 'staff', nickname: '前台小吴' });
+    const leader = await addUser(db.pool, { kind: 'staff', nickname: '周老师' });
+    const busy = await addUser(db.pool, { kind: 'staff', nickname: 'Amy' });
+    const quiet = await addUser(db.pool, { kind: 'staff', nickname: '前台小吴' });
     // the class's own teacher says more, but is the teacher, not the head teacher
-    await addActivity(pool, classTeacher.userId, dolphin1.roomId, { sent: 200 });
-    await addActivity(pool, leader.originalId, dolphin1.roomId, { sent: 120 });
-    await addActivity(pool, busy.originalId, dolphin2.roomId, { sent: 15 });
-    await addActivity(pool, busy.originalId, dolphin3.roomId, { sent: 15 });
-    await addActivity(pool, quiet.originalId, dolphin2.roomId, { sent: 5, received: 300 });
+    await addActivity(db.pool, classTeacher.userId, dolphin1.roomId, { sent: 200 });
+    await addActivity(db.pool, leader.originalId, dolphin1.roomId, { sent: 120 });
+    await addActivity(db.pool, busy.originalId, dolphin2.roomId, { sent: 15 });
+    await addActivity(db.pool, busy.originalId, dolphin3.roomId, { sent: 15 });
+    await addActivity(db.pool, quiet.originalId, dolphin2.roomId, { sent: 5, received: 300 });
 
     const [forLeader, forBusy, forQuiet] = [
-      await suggestionFor(pool, 'role', leader.originalId), await suggestionFor(pool, 'role', busy.originalId), await suggestionFor(pool, 'role', quiet.originalId),
+      await suggestionFor(db.pool, 'role', leader.originalId), await suggestionFor(db.pool, 'role', busy.originalId), await suggestionFor(db.pool, 'role', quiet.originalId),
     ];
 
     expect(forLeader).toMatchObject({
@@ -128,12 +120,12 @@ describe('role suggestions', () => {
 
 describe('student suggestions', () => {
   it('when an unmapped "王小明妈妈" is active in the group of the class 王小明 is in, then 王小明 is proposed with relation mother, primary, role and business name', async () => {
-    const rabbit1 = await classByName(pool, '兔子1班');
-    const studentId = await addStudent(pool, { name: '王小明', classId: rabbit1.id });
-    const mother = await addUser(pool, { nickname: '王小明妈妈' });
-    await addActivity(pool, mother.originalId, rabbit1.roomId, { received: 20 });
+    const rabbit1 = await classByName(db.pool, '兔子1班');
+    const studentId = await addStudent(db.pool, { name: '王小明', classId: rabbit1.id });
+    const mother = await addUser(db.pool, { nickname: '王小明妈妈' });
+    await addActivity(db.pool, mother.originalId, rabbit1.roomId, { received: 20 });
 
-    const suggestion = await suggestionFor(pool, 'student', mother.originalId);
+    const suggestion = await suggestionFor(db.pool, 'student', mother.originalId);
 
     expect(suggestion).toEqual({
       kind: 'student', idType: 'user_id', originalId: mother.originalId, displayName: '王小明妈妈',
@@ -143,12 +135,12 @@ describe('student suggestions', () => {
   });
 
   it('when a "Tom爸爸" is active in a class group, then the student with English name Tom is proposed, relation father', async () => {
-    const rabbit2 = await classByName(pool, '兔子2班');
-    const studentId = await addStudent(pool, { name: '林小天', englishName: 'Tom', classId: rabbit2.id });
-    const father = await addUser(pool, { nickname: 'Tom爸爸' });
-    await addActivity(pool, father.originalId, rabbit2.roomId, { sent: 3, received: 20 });
+    const rabbit2 = await classByName(db.pool, '兔子2班');
+    const studentId = await addStudent(db.pool, { name: '林小天', englishName: 'Tom', classId: rabbit2.id });
+    const father = await addUser(db.pool, { nickname: 'Tom爸爸' });
+    await addActivity(db.pool, father.originalId, rabbit2.roomId, { sent: 3, received: 20 });
 
-    const suggestion = await suggestionFor(pool, 'student', father.originalId);
+    const suggestion = await suggestionFor(db.pool, 'student', father.originalId);
 
     expect(suggestion).toMatchObject({
       change: { userRole: 'parent', businessName: '林小天爸爸', students: [{ studentId, relation: 'father', isPrimary: true }] }, confidence: 0.75,
@@ -157,75 +149,75 @@ describe('student suggestions', () => {
   });
 
   it('when two children of the parent\'s class match the given name, then one is proposed with low confidence and the reason names both', async () => {
-    const rabbit3 = await classByName(pool, '兔子3班');
-    const first = await addStudent(pool, { name: '周小美', classId: rabbit3.id });
-    await addStudent(pool, { name: '吴小美', classId: rabbit3.id });
-    const mother = await addUser(pool, { nickname: '小美妈' });
-    await addActivity(pool, mother.originalId, rabbit3.roomId, { received: 10 });
+    const rabbit3 = await classByName(db.pool, '兔子3班');
+    const first = await addStudent(db.pool, { name: '周小美', classId: rabbit3.id });
+    await addStudent(db.pool, { name: '吴小美', classId: rabbit3.id });
+    const mother = await addUser(db.pool, { nickname: '小美妈' });
+    await addActivity(db.pool, mother.originalId, rabbit3.roomId, { received: 10 });
 
-    const suggestion = await suggestionFor(pool, 'student', mother.originalId);
+    const suggestion = await suggestionFor(db.pool, 'student', mother.originalId);
 
     expect(suggestion).toMatchObject({ confidence: 0.45, change: { businessName: '周小美妈妈', students: [{ studentId: first, relation: 'mother' }] } });
     expect(suggestion!.reason).toBe('昵称「小美妈」中的「小美」可能是周小美（兔子3班）或吴小美（兔子3班），请核对；关系：妈（母亲）');
   });
 
   it('when one child matches by full name and another by given name, then the full name wins without doubt', async () => {
-    const rabbit4 = await classByName(pool, '兔子4班');
-    const wangMing = await addStudent(pool, { name: '王明', classId: rabbit4.id });
-    await addStudent(pool, { name: '李王明', classId: rabbit4.id });
-    const father = await addUser(pool, { nickname: '王明爸爸' });
-    await addActivity(pool, father.originalId, rabbit4.roomId, { received: 10 });
+    const rabbit4 = await classByName(db.pool, '兔子4班');
+    const wangMing = await addStudent(db.pool, { name: '王明', classId: rabbit4.id });
+    await addStudent(db.pool, { name: '李王明', classId: rabbit4.id });
+    const father = await addUser(db.pool, { nickname: '王明爸爸' });
+    await addActivity(db.pool, father.originalId, rabbit4.roomId, { received: 10 });
 
-    expect(await suggestionFor(pool, 'student', father.originalId)).toMatchObject({
+    expect(await suggestionFor(db.pool, 'student', father.originalId)).toMatchObject({
       confidence: 0.9, change: { students: [{ studentId: wangMing, relation: 'father' }] },
     });
   });
 
   it('when the named child is in a class whose group the parent is not in, then no student is proposed (the role still is)', async () => {
-    const rabbit5 = await classByName(pool, '兔子5班');
-    const rabbit6 = await classByName(pool, '兔子6班');
-    await addStudent(pool, { name: '郑小北', classId: rabbit5.id });
-    const mother = await addUser(pool, { nickname: '郑小北妈妈' });
-    await addActivity(pool, mother.originalId, rabbit6.roomId, { received: 10 });
+    const rabbit5 = await classByName(db.pool, '兔子5班');
+    const rabbit6 = await classByName(db.pool, '兔子6班');
+    await addStudent(db.pool, { name: '郑小北', classId: rabbit5.id });
+    const mother = await addUser(db.pool, { nickname: '郑小北妈妈' });
+    await addActivity(db.pool, mother.originalId, rabbit6.roomId, { received: 10 });
 
-    expect(await suggestionFor(pool, 'student', mother.originalId)).toBeUndefined();
-    expect(await suggestionFor(pool, 'role', mother.originalId)).toMatchObject({ change: { userRole: 'parent' } });
+    expect(await suggestionFor(db.pool, 'student', mother.originalId)).toBeUndefined();
+    expect(await suggestionFor(db.pool, 'role', mother.originalId)).toMatchObject({ change: { userRole: 'parent' } });
   });
 
   it('when the child already has a primary guardian, then the proposal is not primary', async () => {
-    const rabbit6 = await classByName(pool, '兔子6班');
-    const studentId = await addStudent(pool, { name: '赵小红', classId: rabbit6.id });
-    const mother = await addUser(pool, { nickname: '赵小红妈妈', businessName: '赵小红妈妈', role: 'parent' });
-    await pool.query("INSERT INTO crm.guardianships (identity_id, student_id, relation, is_primary) VALUES ($1, $2, 'mother', true)", [mother.id, studentId]);
-    const grandma = await addUser(pool, { nickname: '赵小红外婆' });
-    await addActivity(pool, grandma.originalId, rabbit6.roomId, { sent: 1, received: 10 });
-    await addActivity(pool, mother.originalId, rabbit6.roomId, { sent: 4, received: 10 });
+    const rabbit6 = await classByName(db.pool, '兔子6班');
+    const studentId = await addStudent(db.pool, { name: '赵小红', classId: rabbit6.id });
+    const mother = await addUser(db.pool, { nickname: '赵小红妈妈', businessName: '赵小红妈妈', role: 'parent' });
+    await db.pool.query("INSERT INTO crm.guardianships (identity_id, student_id, relation, is_primary) VALUES ($1, $2, 'mother', true)", [mother.id, studentId]);
+    const grandma = await addUser(db.pool, { nickname: '赵小红外婆' });
+    await addActivity(db.pool, grandma.originalId, rabbit6.roomId, { sent: 1, received: 10 });
+    await addActivity(db.pool, mother.originalId, rabbit6.roomId, { sent: 4, received: 10 });
 
-    expect(await suggestionFor(pool, 'student', grandma.originalId)).toMatchObject({
+    expect(await suggestionFor(db.pool, 'student', grandma.originalId)).toMatchObject({
       change: { businessName: '赵小红外婆', students: [{ studentId, relation: 'guardian', isPrimary: false }] },
     });
     // the mother is mapped: nothing for her
-    expect((await allSuggestions(pool)).filter((s) => s.originalId === mother.originalId)).toEqual([]);
+    expect((await allSuggestions(db.pool)).filter((s) => s.originalId === mother.originalId)).toEqual([]);
   });
 
   it('when an id without a role already has its student, then only the role is proposed, never the student again', async () => {
-    const squirrel4 = await classByName(pool, '松鼠4班');
-    const studentId = await addStudent(pool, { name: '钱小雨', classId: squirrel4.id });
-    const mother = await addUser(pool, { nickname: '钱小雨妈妈' });
-    await pool.query("INSERT INTO crm.guardianships (identity_id, student_id, relation, is_primary) VALUES ($1, $2, 'mother', true)", [mother.id, studentId]);
-    await addActivity(pool, mother.originalId, squirrel4.roomId, { received: 10 });
+    const squirrel4 = await classByName(db.pool, '松鼠4班');
+    const studentId = await addStudent(db.pool, { name: '钱小雨', classId: squirrel4.id });
+    const mother = await addUser(db.pool, { nickname: '钱小雨妈妈' });
+    await db.pool.query("INSERT INTO crm.guardianships (identity_id, student_id, relation, is_primary) VALUES ($1, $2, 'mother', true)", [mother.id, studentId]);
+    await addActivity(db.pool, mother.originalId, squirrel4.roomId, { received: 10 });
 
-    expect(await suggestionFor(pool, 'student', mother.originalId)).toBeUndefined();
-    expect(await suggestionFor(pool, 'role', mother.originalId)).toMatchObject({ change: { userRole: 'parent' } });
+    expect(await suggestionFor(db.pool, 'student', mother.originalId)).toBeUndefined();
+    expect(await suggestionFor(db.pool, 'role', mother.originalId)).toMatchObject({ change: { userRole: 'parent' } });
   });
 
   it('when a demo parent keeps role and business name but lost its students, then its own child is proposed from the business name, changing only the students', async () => {
     const parent = demoMother('松鼠1班');
     const id = await identityId(parent.externalId);
-    const { rows } = await pool.query<{ student_id: number }>('DELETE FROM crm.guardianships WHERE identity_id = $1 RETURNING student_id', [id]);
-    await addActivity(pool, parent.externalId, (await classByName(pool, '松鼠1班')).roomId, { received: 30 });
+    const { rows } = await db.pool.query<{ student_id: number }>('DELETE FROM crm.guardianships WHERE identity_id = $1 RETURNING student_id', [id]);
+    await addActivity(db.pool, parent.externalId, (await classByName(db.pool, '松鼠1班')).roomId, { received: 30 });
 
-    const suggestion = await suggestionFor(pool, 'student', parent.externalId);
+    const suggestion = await suggestionFor(db.pool, 'student', parent.externalId);
 
     expect(suggestion).toMatchObject({
       displayName: parent.businessName, confidence: 0.9, change: { students: [{ studentId: rows[0]!.student_id, relation: 'mother', isPrimary: true }] },
@@ -236,29 +228,29 @@ describe('student suggestions', () => {
 
   it('when a parent is fully mapped, then nothing at all is proposed for it, however active', async () => {
     const parent = demoMother('松鼠2班');
-    await addActivity(pool, parent.externalId, (await classByName(pool, '松鼠2班')).roomId, { sent: 40, received: 300 });
-    await addActivity(pool, parent.externalId, null, { sent: 10, received: 10 });
+    await addActivity(db.pool, parent.externalId, (await classByName(db.pool, '松鼠2班')).roomId, { sent: 40, received: 300 });
+    await addActivity(db.pool, parent.externalId, null, { sent: 10, received: 10 });
 
-    expect((await allSuggestions(pool)).filter((s) => s.originalId === parent.externalId)).toEqual([]);
+    expect((await allSuggestions(db.pool)).filter((s) => s.originalId === parent.externalId)).toEqual([]);
   });
 
   it('when a parent\'s nickname is markup ("<img src=x onerror=alert(1)>妈妈"), then it is plain text: no student is proposed and the name comes back verbatim', async () => {
-    const squirrel3 = await classByName(pool, '松鼠3班');
+    const squirrel3 = await classByName(db.pool, '松鼠3班');
     const hostile = '<img src=x onerror=alert(1)>妈妈';
-    const parent = await addUser(pool, { nickname: hostile });
-    await addActivity(pool, parent.originalId, squirrel3.roomId, { received: 10 });
+    const parent = await addUser(db.pool, { nickname: hostile });
+    await addActivity(db.pool, parent.originalId, squirrel3.roomId, { received: 10 });
 
-    expect(await suggestionFor(pool, 'student', parent.originalId)).toBeUndefined();
-    expect(await suggestionFor(pool, 'role', parent.originalId)).toMatchObject({ displayName: hostile, confidence: 0.7 });
+    expect(await suggestionFor(db.pool, 'student', parent.originalId)).toBeUndefined();
+    expect(await suggestionFor(db.pool, 'role', parent.originalId)).toMatchObject({ displayName: hostile, confidence: 0.7 });
   });
 });
 
 describe('class suggestions', () => {
   /** Unlinks a class from its group and renames the group, as if the group had been made anew by hand. */
   async function unlinkClass(className: string, roomName: string): Promise<{ id: number; roomId: string }> {
-    const found = await classByName(pool, className);
-    await pool.query('UPDATE crm.classes SET room_id = NULL WHERE id = $1', [found.id]);
-    await pool.query("UPDATE crm.identities SET wecom_nickname = $2 WHERE id_type = 'room_id' AND original_id = $1", [found.roomId, roomName]);
+    const found = await classByName(db.pool, className);
+    await db.pool.query('UPDATE crm.classes SET room_id = NULL WHERE id = $1', [found.id]);
+    await db.pool.query("UPDATE crm.identities SET wecom_nickname = $2 WHERE id_type = 'room_id' AND original_id = $1", [found.roomId, roomName]);
     return found;
   }
 
@@ -267,13 +259,13 @@ describe('class suggestions', () => {
     const demoClass = school.classes.find((c) => c.name === className)!;
     const pupils = new Set(school.students.filter((s) => s.classKeys.includes(demoClass.key)).map((s) => s.key));
     const parents = school.parents.filter((p) => p.businessName !== null && p.children.some((c) => pupils.has(c.studentKey)));
-    for (const parent of parents.slice(0, count)) await addActivity(pool, parent.externalId, roomId, { sent: 2, received: 30 });
+    for (const parent of parents.slice(0, count)) await addActivity(db.pool, parent.externalId, roomId, { sent: 2, received: 30 });
   }
 
   it('when a room "小熊3班家长群" is linked to no class and 小熊3班 has no group, then 小熊3班 is proposed', async () => {
     const bear3 = await unlinkClass('小熊3班', '小熊3班家长群');
 
-    expect(await suggestionFor(pool, 'class', bear3.roomId)).toEqual({
+    expect(await suggestionFor(db.pool, 'class', bear3.roomId)).toEqual({
       kind: 'class', idType: 'room_id', originalId: bear3.roomId, displayName: '小熊3班家长群', change: { classId: bear3.id }, confidence: 0.9,
       reason: '群名「小熊3班家长群」与班级「L1 小熊3班」一致',
     });
@@ -283,7 +275,7 @@ describe('class suggestions', () => {
     const deer1 = await unlinkClass('小鹿1班', '小鹿1班群');
     await guardiansSpeakIn('小鹿1班', deer1.roomId, 6);
 
-    const suggestion = await suggestionFor(pool, 'class', deer1.roomId);
+    const suggestion = await suggestionFor(db.pool, 'class', deer1.roomId);
 
     expect(suggestion).toMatchObject({ change: { classId: deer1.id }, confidence: 0.98 });
     expect(suggestion!.reason).toBe('群名「小鹿1班群」与班级「L1 小鹿1班」一致；群内 6 位已关联学员的家长中，6 位的孩子在「L1 小鹿1班」');
@@ -293,15 +285,15 @@ describe('class suggestions', () => {
     const deer2 = await unlinkClass('小鹿2班', '周末英语');
     await guardiansSpeakIn('小鹿2班', deer2.roomId, 4);
 
-    expect(await suggestionFor(pool, 'class', deer2.roomId)).toMatchObject({ change: { classId: deer2.id }, confidence: 0.95 });
+    expect(await suggestionFor(db.pool, 'class', deer2.roomId)).toMatchObject({ change: { classId: deer2.id }, confidence: 0.95 });
   });
 
   it('when the room name only contains the class name, or only shares mascot and number, then the class is proposed with less confidence', async () => {
     const deer3 = await unlinkClass('小鹿3班', '小鹿三班');
     const deer4 = await unlinkClass('小鹿4班', '【周六9:00】小鹿4班·家长');
 
-    expect(await suggestionFor(pool, 'class', deer3.roomId)).toMatchObject({ change: { classId: deer3.id }, confidence: 0.55 });
-    expect(await suggestionFor(pool, 'class', deer4.roomId)).toMatchObject({ change: { classId: deer4.id }, confidence: 0.75 });
+    expect(await suggestionFor(db.pool, 'class', deer3.roomId)).toMatchObject({ change: { classId: deer3.id }, confidence: 0.55 });
+    expect(await suggestionFor(db.pool, 'class', deer4.roomId)).toMatchObject({ change: { classId: deer4.id }, confidence: 0.75 });
   });
 
   it('when the room name points at one class but its parents are another class\'s, then the members win with less confidence and both are named', async () => {
@@ -309,7 +301,7 @@ describe('class suggestions', () => {
     const koala2 = await unlinkClass('考拉2班', '已解散');
     await guardiansSpeakIn('考拉2班', koala1.roomId, 4);
 
-    const suggestion = await suggestionFor(pool, 'class', koala1.roomId);
+    const suggestion = await suggestionFor(db.pool, 'class', koala1.roomId);
 
     expect(suggestion).toMatchObject({ change: { classId: koala2.id }, confidence: 0.7 });
     expect(suggestion!.reason).toBe('群内 4 位已关联学员的家长中，4 位的孩子在「L3 考拉2班」；但群名「考拉1班群」与班级「L3 考拉1班」一致');
@@ -317,9 +309,9 @@ describe('class suggestions', () => {
 
   it('when two rooms fit the same class, then only the better keeps its confidence and the other names its rival', async () => {
     const deer5 = await unlinkClass('小鹿5班', '小鹿5班');
-    const newRoom = await addRoom(pool, { nickname: '小鹿5班群' });
+    const newRoom = await addRoom(db.pool, { nickname: '小鹿5班群' });
 
-    const [old, fresh] = [await suggestionFor(pool, 'class', deer5.roomId), await suggestionFor(pool, 'class', newRoom)];
+    const [old, fresh] = [await suggestionFor(db.pool, 'class', deer5.roomId), await suggestionFor(db.pool, 'class', newRoom)];
 
     const [winner, loser] = deer5.roomId < newRoom ? [old!, fresh!] : [fresh!, old!];
     expect(winner).toMatchObject({ change: { classId: deer5.id }, confidence: 0.9 });
@@ -329,10 +321,10 @@ describe('class suggestions', () => {
 
   it('when a room is named after a class that has its group already, or is a staff-only group, then nothing is proposed for it', async () => {
     const deer6 = await unlinkClass('小鹿6班', '小鹿6班');
-    const namedAfterLinked = await addRoom(pool, { nickname: '兔子1班群' });
-    const staffGroup = await addRoom(pool, { nickname: '小鹿6班老师群', kind: 'internal_group' });
+    const namedAfterLinked = await addRoom(db.pool, { nickname: '兔子1班群' });
+    const staffGroup = await addRoom(db.pool, { nickname: '小鹿6班老师群', kind: 'internal_group' });
 
-    const classes = await allSuggestions(pool, 'class');
+    const classes = await allSuggestions(db.pool, 'class');
 
     expect(classes.map((s) => s.originalId)).not.toContain(namedAfterLinked);
     expect(classes.map((s) => s.originalId)).not.toContain(staffGroup);
@@ -344,7 +336,7 @@ describe('ranking and paging', () => {
   const key = (s: Suggestion) => `${s.kind}:${s.originalId}`;
 
   it('when all kinds are asked for, then they come best first: confidence descending, then originalId', async () => {
-    const { items } = await suggest(pool, { limit: 200 });
+    const { items } = await suggest(db.pool, { limit: 200 });
 
     expect(new Set(items.map((s) => s.kind))).toEqual(new Set(['role', 'student', 'class']));
     for (let i = 1; i < items.length; i++) {
@@ -354,12 +346,12 @@ describe('ranking and paging', () => {
   });
 
   it('when the list is walked in pages of 3, then every suggestion comes exactly once, in the order of one big page', async () => {
-    const whole = (await suggest(pool, { limit: 200 })).items;
+    const whole = (await suggest(db.pool, { limit: 200 })).items;
     const walked: Suggestion[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await suggest(pool, { limit: 3, cursor });
+      const page = await suggest(db.pool, { limit: 3, cursor });
       expect(page.items.length).toBeLessThanOrEqual(3);
       walked.push(...page.items);
       cursor = page.nextCursor ?? undefined;
@@ -372,20 +364,20 @@ describe('ranking and paging', () => {
 
   it('when a kind is asked for, then only that kind comes', async () => {
     for (const kind of ['role', 'student', 'class'] as const) {
-      const { items } = await suggest(pool, { kind, limit: 200 });
+      const { items } = await suggest(db.pool, { kind, limit: 200 });
       expect(items.length).toBeGreaterThan(0);
       expect(items.every((s) => s.kind === kind)).toBe(true);
     }
   });
 
   it('when suggestions are computed, then nothing in the database changes', async () => {
-    const snapshot = async () => (await pool.query(
+    const snapshot = async () => (await db.pool.query(
       `SELECT (SELECT md5(string_agg(i::text, ',' ORDER BY i.id)) FROM crm.identities i) AS identities,
               (SELECT md5(string_agg(g::text, ',' ORDER BY g.identity_id, g.student_id)) FROM crm.guardianships g) AS guardianships,
               (SELECT md5(string_agg(c::text, ',' ORDER BY c.id)) FROM crm.classes c) AS classes`)).rows[0];
     const before = await snapshot();
 
-    await allSuggestions(pool);
+    await allSuggestions(db.pool);
 
     expect(await snapshot()).toEqual(before);
   });

@@ -1,13 +1,15 @@
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { useTestApp } from '@doitcrm/kit/testing';
+import { createMessagesApp } from '../src/app.ts';
+import { messagesConfigShape } from '../src/config.ts';
 import type { AggregateResponse, CohortMember } from '../src/contract.ts';
-import { useMessagesApi } from './messages-api-harness.ts';
 import { createFamily, insertMessages, text } from './chat-factory.ts';
 
-const api = useMessagesApi();
+const api = useTestApp('messages', messagesConfigShape, createMessagesApp, { roles: ['staff'] });
 
-const post = (url: string, body: object) => supertest(api.app).post(url).set('Cookie', api.staff).send(body);
-const get = (url: string) => supertest(api.app).get(url).set('Cookie', api.staff);
+const post = (url: string, body: object) => supertest(api.app).post(url).set('Cookie', api.cookies.staff).send(body);
+const get = (url: string) => supertest(api.app).get(url).set('Cookie', api.cookies.staff);
 const windowStart = new Date('2025-11-01T00:00:00+08:00');
 const windowEnd = new Date('2025-11-30T23:59:59+08:00');
 const inWindow = (day: number) => new Date(`2025-11-${String(day).padStart(2, '0')}T10:00:00+08:00`);

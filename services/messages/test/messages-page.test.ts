@@ -1,12 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCozeFake, type StartedCozeFake } from '@doitcrm/fakes';
-import { listen } from '@doitcrm/kit';
-import { createTestService, createTestUser, launchBrowser, screenshotPath, logInThroughForm, type TestService } from '@doitcrm/kit/testing';
+import { screenshotPath, useTestPage } from '@doitcrm/kit/testing';
 import { generateSchool, loadSchool } from '@doitcrm/demo-data';
 import { createMessagesApp } from '../src/app.ts';
-import { messagesConfigShape, type MessagesConfig } from '../src/config.ts';
+import { messagesConfigShape } from '../src/config.ts';
 import { createSummaryBots } from '../src/domain/summary-bots.ts';
 import { createSummaryRoutes } from '../src/entry-points/api/summary-routes.ts';
 import { startSummarizeConsumer } from '../src/entry-points/queue/summarize-consumer.ts';
@@ -15,55 +12,45 @@ import { createFamily, insertMessages, minutesBefore, text, type Family } from '
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
 let coze: StartedCozeFake;
-let service: TestService<MessagesConfig>;
-let browser: Browser;
-let baseUrl: string;
-let username: string;
+let bots: ReturnType<typeof createSummaryBots>;
 let f: Family;
 let refundMsgid: string;
 
 beforeAll(async () => {
   coze = await startCozeFake({ stream: { deltaDelayMs: 60, chunkSize: 2 } });
-  service = await createTestService('messages', messagesConfigShape, {
-    HOST: '127.0.0.1', COZE_BASE_URL: coze.url, COZE_API_TOKEN: coze.token, COZE_PARENT_BOT_ID: coze.parentBotId, COZE_TEACHER_BOT_ID: coze.teacherBotId,
-  });
-  const { pool } = service.context;
-  await loadSchool(pool, generateSchool());
-  f = await createFamily(pool);
-  await pool.query("UPDATE crm.identities SET wecom_nickname = $2 WHERE original_id = $1", [f.unmappedParent, HOSTILE]);
-  const base = new Date(Date.now() - 2 * 86_400_000);
-  const written = await insertMessages(pool, [
-    { from: f.parent, to: [f.teacher], roomId: f.room, at: minutesBefore(base, 120), ...text('老师好，孩子明天请假一天') },
-    { from: f.teacher, to: [f.parent], roomId: f.room, at: minutesBefore(base, 110), ...text('好的，收到，记得补作业') },
-    { from: f.unmappedParent, to: [f.teacher], roomId: f.room, at: minutesBefore(base, 100), ...text(`请问怎么退费？${HOSTILE}`) },
-    { from: f.teacher, to: [f.parent], roomId: f.room, at: minutesBefore(base, 90), msgtype: 'file', payload: { filename: '寒假作业.pdf', filesize: 204_800 } },
-    { from: f.parent, to: [f.teacher], roomId: null, at: minutesBefore(base, 60), ...text('私下问一下下学期的课表') },
-    { from: f.teacher, to: [f.parent], roomId: null, at: minutesBefore(base, 50), msgtype: 'voice', payload: { play_length: 8, voice_size: 9000 } },
-  ]);
-  refundMsgid = written[2]!;
-  const bots = createSummaryBots({ ...service.context.config }, service.context.logger);
-  await startSummarizeConsumer(service.context, bots);
-  const server = await listen(service.context, createMessagesApp(service.context, [createSummaryRoutes(service.context, bots)]), 0);
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  username = (await createTestUser(service.context, 'staff')).username;
-  browser = await launchBrowser();
-}, 180_000);
+});
 afterAll(async () => {
-  await browser?.close();
-  await service?.cleanup();
   await coze?.close();
 });
-
-async function logIn(page: Page, path = '/'): Promise<void> {
-  await logInThroughForm(page, `${baseUrl}${path}`, username);
-}
+const t = useTestPage('messages', messagesConfigShape, (context) => createMessagesApp(context, [createSummaryRoutes(context, bots)]), {
+  env: () => ({ COZE_BASE_URL: coze.url, COZE_API_TOKEN: coze.token, COZE_PARENT_BOT_ID: coze.parentBotId, COZE_TEACHER_BOT_ID: coze.teacherBotId }),
+  async prepare(context) {
+    const { pool } = context;
+    await loadSchool(pool, generateSchool());
+    f = await createFamily(pool);
+    await pool.query("UPDATE crm.identities SET wecom_nickname = $2 WHERE original_id = $1", [f.unmappedParent, HOSTILE]);
+    const base = new Date(Date.now() - 2 * 86_400_000);
+    const written = await insertMessages(pool, [
+      { from: f.parent, to: [f.teacher], roomId: f.room, at: minutesBefore(base, 120), ...text('老师好，孩子明天请假一天') },
+      { from: f.teacher, to: [f.parent], roomId: f.room, at: minutesBefore(base, 110), ...text('好的，收到，记得补作业') },
+      { from: f.unmappedParent, to: [f.teacher], roomId: f.room, at: minutesBefore(base, 100), ...text(`请问怎么退费？${HOSTILE}`) },
+      { from: f.teacher, to: [f.parent], roomId: f.room, at: minutesBefore(base, 90), msgtype: 'file', payload: { filename: '寒假作业.pdf', filesize: 204_800 } },
+      { from: f.parent, to: [f.teacher], roomId: null, at: minutesBefore(base, 60), ...text('私下问一下下学期的课表') },
+      { from: f.teacher, to: [f.parent], roomId: null, at: minutesBefore(base, 50), msgtype: 'voice', payload: { play_length: 8, voice_size: 9000 } },
+    ]);
+    refundMsgid = written[2]!;
+    bots = createSummaryBots({ ...context.config }, context.logger);
+    await startSummarizeConsumer(context, bots);
+  },
+  timeout: 180_000,
+});
 
 describe('messages page in Chromium', () => {
   it('when staff find a parent by the child\'s English name, search 退费, jump to the hit and browse to the class group, then each view shows the right messages', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
+    const page = await t.browser.newPage({ viewport: { width: 1366, height: 860 } });
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => { dialogs.push(dialog.message()); void dialog.dismiss(); });
-    await logIn(page);
+    await t.logIn(page);
 
     await page.locator('input[data-test=person-search]').fill(f.englishName);
     await page.getByRole('heading', { name: `${f.studentName}妈妈` }).waitFor();
@@ -102,8 +89,8 @@ describe('messages page in Chromium', () => {
   });
 
   it('when staff make a cohort summary, then the text streams in from the Coze fake', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
-    await logIn(page);
+    const page = await t.browser.newPage({ viewport: { width: 1366, height: 860 } });
+    await t.logIn(page);
     await page.getByRole('tab', { name: '群体筛选与总结' }).click();
     await page.getByPlaceholder('姓名 / 学员 / ID').fill(f.englishName);
     await page.locator('[data-test=cohort-query]').click();
@@ -124,8 +111,8 @@ describe('messages page in Chromium', () => {
   });
 
   it('when a link opens a person on a phone, then the month is readable at phone width', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await logIn(page, `/?user=${encodeURIComponent(f.parent)}`);
+    const page = await t.browser.newPage({ viewport: { width: 390, height: 844 } });
+    await t.logIn(page, `/?user=${encodeURIComponent(f.parent)}`);
     await page.getByRole('heading', { name: `${f.studentName}妈妈` }).waitFor();
     await page.locator('.msg', { hasText: '[语音]' }).getByText('8 秒').waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -1,13 +1,15 @@
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { useTestApp } from '@doitcrm/kit/testing';
+import { createMessagesApp } from '../src/app.ts';
+import { messagesConfigShape } from '../src/config.ts';
 import type { MessageView, UserMessagesResponse } from '../src/contract.ts';
 import { conversationPage } from '../src/data-access/conversation-repository.ts';
-import { useMessagesApi } from './messages-api-harness.ts';
 import { createFamily, insertMessages, minutesBefore, text } from './chat-factory.ts';
 
-const api = useMessagesApi();
+const api = useTestApp('messages', messagesConfigShape, createMessagesApp, { roles: ['staff'] });
 
-const get = (url: string) => supertest(api.app).get(url).set('Cookie', api.staff);
+const get = (url: string) => supertest(api.app).get(url).set('Cookie', api.cookies.staff);
 const base = new Date(Date.now() - 2 * 86_400_000);
 
 describe('person search and conversations', () => {
@@ -127,7 +129,7 @@ describe('person search and conversations', () => {
     await get(`/api/user-messages?user_id=${f.parent}`).expect(200);
     const { rows } = await api.service.context.pool.query(
       "SELECT username, action, target_type, target_id FROM auth.audit_log WHERE service = 'messages' AND target_id = $1", [f.parent]);
-    expect(rows).toEqual([{ username: api.staffName, action: 'messages.person.view', target_type: 'person', target_id: f.parent }]);
+    expect(rows).toEqual([{ username: api.users.staff.username, action: 'messages.person.view', target_type: 'person', target_id: f.parent }]);
   });
 
   it.each([

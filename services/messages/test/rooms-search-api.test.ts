@@ -1,13 +1,14 @@
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { uniqueSuffix } from '@doitcrm/kit/testing';
+import { uniqueSuffix, useTestApp } from '@doitcrm/kit/testing';
+import { createMessagesApp } from '../src/app.ts';
+import { messagesConfigShape } from '../src/config.ts';
 import type { MessageView, RoomTree, SearchHit } from '../src/contract.ts';
-import { useMessagesApi } from './messages-api-harness.ts';
 import { createFamily, insertMessages, minutesBefore, text } from './chat-factory.ts';
 
-const api = useMessagesApi();
+const api = useTestApp('messages', messagesConfigShape, createMessagesApp, { roles: ['staff'] });
 
-const get = (url: string) => supertest(api.app).get(url).set('Cookie', api.staff);
+const get = (url: string) => supertest(api.app).get(url).set('Cookie', api.cookies.staff);
 const base = new Date(Date.now() - 3 * 86_400_000);
 const ids = (items: MessageView[]) => items.map((m) => m.msgid);
 

@@ -1,12 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import supertest from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCozeFake, type StartedCozeFake } from '@doitcrm/fakes';
-import { createTestService, createTestUser, loginCookie, type TestService } from '@doitcrm/kit/testing';
+import { createTestUser, loginCookie, useTestApp } from '@doitcrm/kit/testing';
 import { createMessagesApp } from '../src/app.ts';
-import { messagesConfigShape, type MessagesConfig } from '../src/config.ts';
+import { messagesConfigShape } from '../src/config.ts';
 import type { SummaryRecord } from '../src/contract.ts';
 import { createSummaryBots } from '../src/domain/summary-bots.ts';
 import { createSummaryRoutes } from '../src/entry-points/api/summary-routes.ts';
@@ -14,36 +13,36 @@ import { startSummarizeConsumer } from '../src/entry-points/queue/summarize-cons
 import { createFamily, insertMessages, minutesBefore, text, type Family } from './chat-factory.ts';
 
 let coze: StartedCozeFake;
-let service: TestService<MessagesConfig>;
-let app: Express;
+let bots: ReturnType<typeof createSummaryBots>;
 let server: http.Server;
-let staff: string;
-let viewer: string;
 
 beforeAll(async () => {
   coze = await startCozeFake({ stream: { deltaDelayMs: 40, chunkSize: 3 } });
-  service = await createTestService('messages', messagesConfigShape, {
-    COZE_BASE_URL: coze.url, COZE_API_TOKEN: coze.token, COZE_PARENT_BOT_ID: coze.parentBotId, COZE_TEACHER_BOT_ID: coze.teacherBotId,
-  });
-  const bots = createSummaryBots({ ...service.context.config }, service.context.logger);
-  await startSummarizeConsumer(service.context, bots);
-  app = createMessagesApp(service.context, [createSummaryRoutes(service.context, bots)]);
-  server = http.createServer(app).listen(0, '127.0.0.1');
-  staff = await loginCookie(app, (await createTestUser(service.context, 'staff')).username);
-  viewer = await loginCookie(app, (await createTestUser(service.context, 'viewer')).username);
-}, 120_000);
-afterEach(() => coze.fake.clearInjections());
+});
 afterAll(async () => {
-  server?.close();
-  await service?.cleanup();
   await coze?.close();
+});
+const t = useTestApp('messages', messagesConfigShape, (context) => createMessagesApp(context, [createSummaryRoutes(context, bots)]), {
+  roles: ['staff', 'viewer'],
+  env: () => ({ COZE_BASE_URL: coze.url, COZE_API_TOKEN: coze.token, COZE_PARENT_BOT_ID: coze.parentBotId, COZE_TEACHER_BOT_ID: coze.teacherBotId }),
+  async prepare(context) {
+    bots = createSummaryBots({ ...context.config }, context.logger);
+    await startSummarizeConsumer(context, bots);
+  },
+});
+beforeAll(() => {
+  server = http.createServer(t.app).listen(0, '127.0.0.1');
+});
+afterEach(() => coze.fake.clearInjections());
+afterAll(() => {
+  server?.close();
 });
 
 const base = new Date(Date.now() - 86_400_000);
 
 async function familyWithMessages(): Promise<Family> {
-  const f = await createFamily(service.context.pool);
-  await insertMessages(service.context.pool, [
+  const f = await createFamily(t.context.pool);
+  await insertMessages(t.context.pool, [
     { from: f.parent, to: [f.teacher], roomId: f.room, at: minutesBefore(base, 30), ...text('孩子最近作业有点难') },
     { from: f.parent, to: [f.teacher], roomId: null, at: minutesBefore(base, 20), ...text('想问一下退费流程') },
   ]);
@@ -53,7 +52,7 @@ async function familyWithMessages(): Promise<Family> {
 /** Reads the job's SSE stream (the kit's /api/jobs/:id/events) until it ends; returns every snapshot. */
 async function jobEvents(jobId: string): Promise<Array<{ status: string; message: string | null }>> {
   const { port } = server.address() as AddressInfo;
-  const response = await fetch(`http://127.0.0.1:${port}/api/jobs/${jobId}/events`, { headers: { Cookie: staff } });
+  const response = await fetch(`http://127.0.0.1:${port}/api/jobs/${jobId}/events`, { headers: { Cookie: t.cookies.staff } });
   const body = await response.text();
   return body.split('\n\n').filter((block) => block.startsWith('event: job'))
     .map((block) => JSON.parse(block.slice(block.indexOf('data: ') + 6)) as { status: string; message: string | null });
@@ -61,7 +60,7 @@ async function jobEvents(jobId: string): Promise<Array<{ status: string; message
 
 async function waitForSummary(id: number): Promise<SummaryRecord> {
   for (let i = 0; i < 200; i += 1) {
-    const summary = (await supertest(app).get(`/api/summaries/${id}`).set('Cookie', staff)).body as SummaryRecord;
+    const summary = (await supertest(t.app).get(`/api/summaries/${id}`).set('Cookie', t.cookies.staff)).body as SummaryRecord;
     if (summary.status === 'succeeded' || summary.status === 'failed') return summary;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -71,7 +70,7 @@ async function waitForSummary(id: number): Promise<SummaryRecord> {
 describe('AI summaries', () => {
   it('when a cohort summary is requested, then its text streams over the job events and is saved with its inputs', async () => {
     const f = await familyWithMessages();
-    const created = await supertest(app).post('/api/summaries').set('Cookie', staff)
+    const created = await supertest(t.app).post('/api/summaries').set('Cookie', t.cookies.staff)
       .send({ user_ids: [f.parent, 'wmNOBODY'], mode: 'parent' }).expect(202);
     const events = await jobEvents(created.body.jobId);
     const summary = await waitForSummary(created.body.summaryId);
@@ -90,16 +89,16 @@ describe('AI summaries', () => {
     const sent = coze.fake.requests.filter((request) => request.endpoint === 'chat').pop()!.body as { additional_messages: Array<{ content: string }>; auto_save_history: boolean };
     expect(sent.additional_messages[0]!.content).toContain('想问一下退费流程');
     expect(sent.auto_save_history).toBe(false);
-    const history = await supertest(app).get(`/api/summaries?user_id=${f.parent}`).set('Cookie', staff).expect(200);
+    const history = await supertest(t.app).get(`/api/summaries?user_id=${f.parent}`).set('Cookie', t.cookies.staff).expect(200);
     expect(history.body.items.map((item: SummaryRecord) => item.id)).toEqual([summary.id]);
-    const { rows } = await service.context.pool.query(
+    const { rows } = await t.context.pool.query(
       "SELECT action FROM auth.audit_log WHERE service = 'messages' AND (target_id = $1 OR details->'people' ? $2) ORDER BY id", [String(summary.id), f.parent]);
     expect(rows.map((row) => row.action)).toEqual(expect.arrayContaining(['messages.summary.create', 'messages.summary.view']));
   });
 
   it('when the teacher mode is chosen, then the teacher bot answers', async () => {
     const f = await familyWithMessages();
-    const created = await supertest(app).post('/api/summaries').set('Cookie', staff).send({ user_ids: [f.parent], mode: 'teacher' }).expect(202);
+    const created = await supertest(t.app).post('/api/summaries').set('Cookie', t.cookies.staff).send({ user_ids: [f.parent], mode: 'teacher' }).expect(202);
     const summary = await waitForSummary(created.body.summaryId);
     expect(summary).toMatchObject({ status: 'succeeded', botId: coze.teacherBotId });
     expect(summary.summary).toContain('老师沟通');
@@ -112,40 +111,40 @@ describe('AI summaries', () => {
   ] as const)('when Coze answers %s, then the summary fails with Coze\'s explanation', async (kind, code) => {
     const f = await familyWithMessages();
     coze.fake.inject({ kind });
-    const created = await supertest(app).post('/api/summaries').set('Cookie', staff).send({ user_ids: [f.parent] }).expect(202);
+    const created = await supertest(t.app).post('/api/summaries').set('Cookie', t.cookies.staff).send({ user_ids: [f.parent] }).expect(202);
     const summary = await waitForSummary(created.body.summaryId);
     expect(summary.status).toBe('failed');
     if (code) expect(summary.error).toContain(String(code));
     expect(summary.error).toBeTruthy();
-    const job = await supertest(app).get(`/api/jobs/${created.body.jobId}`).set('Cookie', staff).expect(200);
+    const job = await supertest(t.app).get(`/api/jobs/${created.body.jobId}`).set('Cookie', t.cookies.staff).expect(200);
     expect(job.body).toMatchObject({ status: 'failed', error: summary.error });
   });
 
   it.each(['rate_limited', 'busy'] as const)('when Coze answers %s once, then the client retries and the summary still succeeds', async (kind) => {
     const f = await familyWithMessages();
     coze.fake.inject({ kind, times: 1 });
-    const created = await supertest(app).post('/api/summaries').set('Cookie', staff).send({ user_ids: [f.parent] }).expect(202);
+    const created = await supertest(t.app).post('/api/summaries').set('Cookie', t.cookies.staff).send({ user_ids: [f.parent] }).expect(202);
     expect((await waitForSummary(created.body.summaryId)).status).toBe('succeeded');
   }, 30_000);
 
   it('when nobody selected has messages in the window, then 400 names user_ids and nothing is queued', async () => {
-    const f = await createFamily(service.context.pool);
-    const response = await supertest(app).post('/api/summaries').set('Cookie', staff).send({ user_ids: [f.parent] });
+    const f = await createFamily(t.context.pool);
+    const response = await supertest(t.app).post('/api/summaries').set('Cookie', t.cookies.staff).send({ user_ids: [f.parent] });
     expect(response.status).toBe(400);
     expect(response.body.details[0].field).toBe('user_ids');
   });
 
   it('when a viewer asks for a summary, then 403, and without a session 401', async () => {
     const f = await familyWithMessages();
-    expect((await supertest(app).post('/api/summaries').set('Cookie', viewer).send({ user_ids: [f.parent] })).status).toBe(403);
-    expect((await supertest(app).post('/api/summaries').send({ user_ids: [f.parent] })).status).toBe(401);
+    expect((await supertest(t.app).post('/api/summaries').set('Cookie', t.cookies.viewer).send({ user_ids: [f.parent] })).status).toBe(403);
+    expect((await supertest(t.app).post('/api/summaries').send({ user_ids: [f.parent] })).status).toBe(401);
   });
 });
 
 describe('AI summaries without Coze', () => {
   it('when Coze is not configured, then the status says so and a request is refused with the settings to add', async () => {
-    const plain = createMessagesApp(service.context, [createSummaryRoutes(service.context, null)]);
-    const cookie = await loginCookie(plain, (await createTestUser(service.context, 'staff')).username);
+    const plain = createMessagesApp(t.context, [createSummaryRoutes(t.context, null)]);
+    const cookie = await loginCookie(plain, (await createTestUser(t.context, 'staff')).username);
     const status = await supertest(plain).get('/api/summaries/status').set('Cookie', cookie).expect(200);
     expect(status.body).toEqual({ enabled: false, message: expect.stringContaining('COZE_API_TOKEN') });
     const refused = await supertest(plain).post('/api/summaries').set('Cookie', cookie).send({ user_ids: ['wmX'] });

@@ -1,19 +1,15 @@
 import iconv from 'iconv-lite';
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSchool, loadSchool, rosterCsv, enrolmentCsv } from '@doitcrm/demo-data';
-import { commit, preview, startRoster, undo, type RosterTestApp } from './roster-harness.ts';
+import { commit, preview, undo, useRosterApp } from './roster-harness.ts';
 
-let t: RosterTestApp;
+const t = useRosterApp();
 const school = generateSchool();
 
 beforeAll(async () => {
-  t = await startRoster();
-  await loadSchool(t.service.context.pool, school);
+  await loadSchool(t.context.pool, school);
 }, 120_000);
-afterAll(async () => {
-  await t?.service.cleanup();
-});
 
 describe('acceptance: the demo school round trip', () => {
   it('when the demo matrix is uploaded as GBK, an edited status previews as exactly that change, commits and undoes', async () => {
@@ -67,7 +63,7 @@ describe('acceptance: the demo school round trip', () => {
   });
 
   it('when the database matrix is exported and imported again, then it previews as no changes', async () => {
-    const exported = await supertest(t.app).get('/api/export/matrix.csv').set('Cookie', t.staff);
+    const exported = await supertest(t.app).get('/api/export/matrix.csv').set('Cookie', t.cookies.staff);
     expect(exported.status).toBe(200);
     expect(exported.text.charCodeAt(0)).toBe(0xfeff);
     const result = await preview(t, Buffer.from(exported.text, 'utf8'));

@@ -4,29 +4,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@doitcrm/kit/testing';
+import { useTestDatabase } from '@doitcrm/kit/testing';
 import { freshMatrix } from './roster-harness.ts';
 
 const cliPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.ts');
-let database: TestDatabase;
-let pool: pg.Pool;
+const db = useTestDatabase();
 let dir: string;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 2 });
+beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-cli-'));
-}, 120_000);
-afterAll(async () => {
-  await pool?.end();
-  await database?.drop();
+});
+afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cliPath, ...args], { env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', cliPath, ...args], { env: { ...process.env, DATABASE_URL: db.database.url, LOG_LEVEL: 'warn' } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
@@ -46,14 +40,14 @@ describe('npm run roster', () => {
     expect(preview.stdout).toContain('编码 GBK / GB18030');
     expect(preview.stdout).toMatch(/学员：新增 2，变更 0，未变 0，未匹配 1/u);
     expect(preview.stdout).toMatch(/提示 第2行第3列：.*所在阶段/u);
-    expect((await pool.query('SELECT 1 FROM crm.classes WHERE room_id = ANY($1)', [rooms])).rowCount).toBe(0);
+    expect((await db.pool.query('SELECT 1 FROM crm.classes WHERE room_id = ANY($1)', [rooms])).rowCount).toBe(0);
 
     const commit = await runCli(['commit', file]);
 
     expect(commit.code).toBe(0);
     expect(commit.stderr).toContain('提交导入');
     expect(commit.stdout).toMatch(/学员 新增 2 更新 0 新入班 2/u);
-    const { rows } = await pool.query("SELECT l.name FROM crm.classes c JOIN crm.levels l ON l.id = c.level_id WHERE c.room_id = ANY($1)", [rooms]);
+    const { rows } = await db.pool.query("SELECT l.name FROM crm.classes c JOIN crm.levels l ON l.id = c.level_id WHERE c.room_id = ANY($1)", [rooms]);
     expect(rows).toEqual([{ name: 'L7' }]);
   });
 

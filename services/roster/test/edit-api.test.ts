@@ -7,9 +7,9 @@ import { commit, freshMatrix, preview, useRosterApp } from './roster-harness.ts'
 const t = useRosterApp();
 
 const db = () => t.service.context.pool;
-const get = (url: string, cookie = t.staff) => supertest(t.app).get(url).set('Cookie', cookie);
-const patch = (url: string, body: object, cookie = t.staff) => supertest(t.app).patch(url).set('Cookie', cookie).send(body);
-const post = (url: string, body: object, cookie = t.staff) => supertest(t.app).post(url).set('Cookie', cookie).send(body);
+const get = (url: string, cookie = t.cookies.staff) => supertest(t.app).get(url).set('Cookie', cookie);
+const patch = (url: string, body: object, cookie = t.cookies.staff) => supertest(t.app).patch(url).set('Cookie', cookie).send(body);
+const post = (url: string, body: object, cookie = t.cookies.staff) => supertest(t.app).post(url).set('Cookie', cookie).send(body);
 
 /** Two fresh classes in L2 with the given pupils, committed through the import; their ids and pupils. */
 async function classesWith(pupils: string[][]): Promise<Array<{ id: number; students: RosterStudent[] }>> {
@@ -34,7 +34,7 @@ describe('roster editing API', () => {
 
   it('when the hierarchy is read, then sections hold levels in order and a committed class sits under its level with its pupil count', async () => {
     const [created] = await classesWith([['甲一', '甲二']]);
-    const response = await get('/api/hierarchy', t.viewer);
+    const response = await get('/api/hierarchy', t.cookies.viewer);
     expect(response.status).toBe(200);
     const sections = response.body as SectionNode[];
     expect(sections.map((s) => s.name)).toEqual(['一段', '二段', '三段']);
@@ -44,7 +44,7 @@ describe('roster editing API', () => {
 
   it('when a viewer asks for a class\'s pupils, then 403; staff see them with masked ID numbers', async () => {
     const [created] = await classesWith([['乙一']]);
-    expect((await get(`/api/classes/${created!.id}/students`, t.viewer)).status).toBe(403);
+    expect((await get(`/api/classes/${created!.id}/students`, t.cookies.viewer)).status).toBe(403);
     expect(created!.students).toEqual([expect.objectContaining({ name: '乙一', status: '在读', enrolmentStatus: '在读', nationalIdMasked: null })]);
   });
 
@@ -120,7 +120,7 @@ describe('roster editing API', () => {
     expect(((await get(`/api/classes/${b!.id}/students`)).body as RosterStudent[])[0]!.id).toBe(other);
     const namesakes = await get(`/api/students/${other}/namesakes`);
     expect(namesakes.body).toEqual([expect.objectContaining({ id: one.id, name: '己一', classes: [expect.any(String)] })]);
-    expect((await get(`/api/students/${other}/namesakes`, t.viewer)).status).toBe(403);
+    expect((await get(`/api/students/${other}/namesakes`, t.cookies.viewer)).status).toBe(403);
     expect((await post(`/api/students/${other}/merge`, { intoStudentId: one.id })).status).toBe(204);
     expect(((await get(`/api/classes/${b!.id}/students`)).body as RosterStudent[])[0]!.id).toBe(one.id);
     expect((await db().query('SELECT 1 FROM crm.students WHERE id = $1', [other])).rowCount).toBe(0);
@@ -134,7 +134,7 @@ describe('roster exports', () => {
     await db().query("UPDATE crm.classes SET name = '=HYPERLINK(\"http://x\")' WHERE room_id = $1", [rooms[0]]);
 
     const students = await get('/api/export/students.csv');
-    const classes = await get('/api/export/classes.csv', t.viewer);
+    const classes = await get('/api/export/classes.csv', t.cookies.viewer);
     const matrix = await get('/api/export/matrix.csv');
 
     for (const response of [students, classes, matrix]) {
@@ -147,7 +147,7 @@ describe('roster exports', () => {
     expect(students.text).toContain("'@SUM,");
     expect(classes.text).toContain('"\'=HYPERLINK(""http://x"")"');
     expect(classes.text).toContain("'+老师");
-    expect((await get('/api/export/students.csv', t.viewer)).status).toBe(403);
+    expect((await get('/api/export/students.csv', t.cookies.viewer)).status).toBe(403);
     expect((await db().query("SELECT 1 FROM auth.audit_log WHERE action = 'roster.export.students'")).rowCount).toBeGreaterThan(0);
   });
 });

@@ -1,16 +1,9 @@
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueSuffix } from '@doitcrm/kit/testing';
-import { commit, freshMatrix, preview, startRoster, undo, uploadCsv, type RosterTestApp } from './roster-harness.ts';
+import { commit, freshMatrix, preview, undo, uploadCsv, useRosterApp } from './roster-harness.ts';
 
-let t: RosterTestApp;
-
-beforeAll(async () => {
-  t = await startRoster({ ROSTER_MAX_UPLOAD_MB: '0.05' });
-}, 120_000);
-afterAll(async () => {
-  await t?.service.cleanup();
-});
+const t = useRosterApp({ ROSTER_MAX_UPLOAD_MB: '0.05' });
 
 const db = () => t.service.context.pool;
 
@@ -31,13 +24,13 @@ describe('roster import API: access and bad input', () => {
 
   it('when a viewer uploads a roster, then 403 and nothing is stored', async () => {
     const before = await db().query('SELECT count(*)::int AS n FROM crm.roster_imports');
-    const response = await uploadCsv(t, freshMatrix([{ pupils: ['甲'] }]).csv, { cookie: t.viewer });
+    const response = await uploadCsv(t, freshMatrix([{ pupils: ['甲'] }]).csv, { cookie: t.cookies.viewer });
     expect(response.status).toBe(403);
     expect((await db().query('SELECT count(*)::int AS n FROM crm.roster_imports')).rows[0].n).toBe(before.rows[0].n);
   });
 
   it('when the request is not multipart, then 400 names the file field', async () => {
-    const response = await supertest(t.app).post('/api/imports').set('Cookie', t.staff).send({ file: 'x' });
+    const response = await supertest(t.app).post('/api/imports').set('Cookie', t.cookies.staff).send({ file: 'x' });
     expect(response.status).toBe(400);
     expect(response.body.details[0].field).toBe('file');
   });
@@ -68,8 +61,8 @@ describe('roster import API: access and bad input', () => {
   });
 
   it('when a commit or undo names an unknown import, then 404; a path id that is not a number is 400 naming id', async () => {
-    expect((await supertest(t.app).post('/api/imports/999999/commit').set('Cookie', t.staff).send({})).status).toBe(404);
-    const bad = await supertest(t.app).post('/api/imports/abc/undo').set('Cookie', t.staff).send({});
+    expect((await supertest(t.app).post('/api/imports/999999/commit').set('Cookie', t.cookies.staff).send({})).status).toBe(404);
+    const bad = await supertest(t.app).post('/api/imports/abc/undo').set('Cookie', t.cookies.staff).send({});
     expect(bad.status).toBe(400);
     expect(bad.body.details[0].field).toBe('id');
   });
@@ -138,7 +131,7 @@ describe('roster import API: preview, commit, undo', () => {
     const first = await preview(t, csv);
     await commit(t, first);
     const { rows } = await db().query('SELECT st.id FROM crm.students st JOIN crm.enrolments e ON e.student_id = st.id JOIN crm.classes c ON c.id = e.class_id WHERE c.room_id = $1', [rooms[0]]);
-    expect((await supertest(t.app).patch(`/api/students/${rows[0].id}`).set('Cookie', t.staff).send({ status: '休学' })).status).toBe(204);
+    expect((await supertest(t.app).patch(`/api/students/${rows[0].id}`).set('Cookie', t.cookies.staff).send({ status: '休学' })).status).toBe(204);
 
     const response = await undo(t, first.import.id);
 
@@ -276,7 +269,7 @@ describe('roster import API: identity and matrix rules', () => {
     expect(previewed.diff.students[0]!.action).toBe('unmatched');
     expect(previewed.diff.warnings).toContainEqual(expect.objectContaining({ row: 2, column: 2, field: 'stage' }));
 
-    const edited = await supertest(t.app).patch(`/api/imports/${previewed.import.id}/draft`).set('Cookie', t.staff)
+    const edited = await supertest(t.app).patch(`/api/imports/${previewed.import.id}/draft`).set('Cookie', t.cookies.staff)
       .send({ edits: [{ target: 'class', index: 0, values: { stage: 'L5', name: '改名班' } }] });
 
     expect(edited.status).toBe(200);
@@ -287,7 +280,7 @@ describe('roster import API: identity and matrix rules', () => {
 
   it('when a preview edit is malformed, then 400 names the field', async () => {
     const previewed = await preview(t, freshMatrix([{ pupils: ['甲'] }]).csv);
-    const response = await supertest(t.app).patch(`/api/imports/${previewed.import.id}/draft`).set('Cookie', t.staff)
+    const response = await supertest(t.app).patch(`/api/imports/${previewed.import.id}/draft`).set('Cookie', t.cookies.staff)
       .send({ edits: [{ target: 'student', index: 0, values: { colour: 'red' } }] });
     expect(response.status).toBe(400);
     expect(response.body.message).toContain('edits');
@@ -326,8 +319,8 @@ describe('roster import API: enrolment CSV', () => {
   });
 
   it('when an admin turns on keeping ID numbers, then they are stored and only ever shown masked', async () => {
-    expect((await supertest(t.app).put('/api/settings').set('Cookie', t.staff).send({ storeNationalId: true })).status).toBe(403);
-    expect((await supertest(t.app).put('/api/settings').set('Cookie', t.admin).send({ storeNationalId: true })).status).toBe(200);
+    expect((await supertest(t.app).put('/api/settings').set('Cookie', t.cookies.staff).send({ storeNationalId: true })).status).toBe(403);
+    expect((await supertest(t.app).put('/api/settings').set('Cookie', t.cookies.admin).send({ storeNationalId: true })).status).toBe(200);
     try {
       const { csv, names } = freshMatrix([{ pupils: ['身份童'] }]);
       await commit(t, await preview(t, csv));
@@ -337,14 +330,14 @@ describe('roster import API: enrolment CSV', () => {
       await commit(t, previewed);
       expect((await db().query("SELECT national_id FROM crm.students WHERE name = '身份童'")).rows[0].national_id).toBe('110101201501010011');
     } finally {
-      await supertest(t.app).put('/api/settings').set('Cookie', t.admin).send({ storeNationalId: false });
+      await supertest(t.app).put('/api/settings').set('Cookie', t.cookies.admin).send({ storeNationalId: false });
     }
   });
 });
 
 describe('roster API documentation', () => {
   it('when a signed-in user opens /docs, then the OpenAPI document lists the import routes; signed out, /docs redirects', async () => {
-    const document = await supertest(t.app).get('/docs/openapi.json').set('Cookie', t.viewer);
+    const document = await supertest(t.app).get('/docs/openapi.json').set('Cookie', t.cookies.viewer);
     expect(document.status).toBe(200);
     expect(Object.keys(document.body.paths)).toEqual(expect.arrayContaining(['/api/imports', '/api/imports/{id}/commit', '/api/imports/{id}/undo', '/api/hierarchy']));
     expect((await supertest(t.app).get('/docs/')).status).toBe(302);
@@ -355,13 +348,13 @@ describe('roster import API: history', () => {
   it('when imports are listed, then the newest come first with their reports and pages do not overlap', async () => {
     const first = await preview(t, freshMatrix([{ pupils: ['史一'] }]).csv);
     await commit(t, first);
-    const page1 = await supertest(t.app).get('/api/imports?limit=1').set('Cookie', t.staff);
+    const page1 = await supertest(t.app).get('/api/imports?limit=1').set('Cookie', t.cookies.staff);
     expect(page1.status).toBe(200);
     expect(page1.body.items).toHaveLength(1);
-    const page2 = await supertest(t.app).get(`/api/imports?limit=1&before=${page1.body.nextCursor}`).set('Cookie', t.staff);
+    const page2 = await supertest(t.app).get(`/api/imports?limit=1&before=${page1.body.nextCursor}`).set('Cookie', t.cookies.staff);
     expect(page2.body.items[0].id).toBeLessThan(page1.body.items[0].id);
-    const all = await supertest(t.app).get('/api/imports?limit=100').set('Cookie', t.staff);
+    const all = await supertest(t.app).get('/api/imports?limit=100').set('Cookie', t.cookies.staff);
     expect(all.body.items.find((i: { id: number }) => i.id === first.import.id)).toMatchObject({ status: 'committed', report: { students: { inserted: 1 } } });
-    expect((await supertest(t.app).get('/api/imports?limit=0').set('Cookie', t.staff)).body.details[0].field).toBe('limit');
+    expect((await supertest(t.app).get('/api/imports?limit=0').set('Cookie', t.cookies.staff)).body.details[0].field).toBe('limit');
   });
 });

@@ -1,46 +1,24 @@
-import type { AddressInfo } from 'node:net';
 import iconv from 'iconv-lite';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '@doitcrm/kit';
-import { createTestService, createTestUser, launchBrowser, screenshotPath, logInThroughForm, type TestService } from '@doitcrm/kit/testing';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, useTestPage } from '@doitcrm/kit/testing';
 import { createRosterApp } from '../src/app.ts';
-import { rosterConfigShape, type RosterConfig } from '../src/config.ts';
+import { rosterConfigShape } from '../src/config.ts';
 import { freshMatrix } from './roster-harness.ts';
 
-let service: TestService<RosterConfig>;
-let browser: Browser;
-let baseUrl: string;
-let username: string;
-
-beforeAll(async () => {
-  service = await createTestService('roster', rosterConfigShape, { HOST: '127.0.0.1' });
-  const server = await listen(service.context, createRosterApp(service.context), 0);
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  username = (await createTestUser(service.context, 'staff')).username;
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.cleanup();
-});
-
-async function logIn(page: Page): Promise<void> {
-  await logInThroughForm(page, `${baseUrl}/`, username);
-}
+const t = useTestPage('roster', rosterConfigShape, createRosterApp);
 
 describe.each([
   ['desktop', { width: 1366, height: 900 }],
   ['phone', { width: 390, height: 844 }],
 ] as const)('roster page in Chromium (%s)', (label, viewport) => {
   it('when staff drop a GBK matrix with a hostile pupil name, then the preview shows it escaped, commit reports it, the tree shows the class and undo removes it', async () => {
-    const page = await browser.newPage({ viewport });
+    const page = await t.browser.newPage({ viewport });
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => { dialogs.push(dialog.message()); void dialog.dismiss(); });
     const hostile = '<img src=x onerror=alert(1)>';
     const { csv, names } = freshMatrix([{ stage: '二段L4', pupils: ['张小明', `${hostile}`, '李小红(休学)'], teacher: '王老师' }, { stage: '高级', pupils: ['赵小刚'] }]);
 
-    await logIn(page);
+    await t.logIn(page);
     await page.getByText('将花名册 CSV 拖到此处').waitFor();
     await page.screenshot({ path: screenshotPath(`roster-${label}-upload.png`), fullPage: true });
     await page.locator('input[type=file]').setInputFiles({ name: '花名册-GBK.csv', mimeType: 'text/csv', buffer: iconv.encode(csv, 'gbk') });
@@ -104,7 +82,7 @@ describe.each([
     await page.getByRole('button', { name: '撤销' }).first().click();
     await page.getByRole('dialog').getByRole('button', { name: '撤销' }).click();
     await page.getByText(/已撤销，恢复 \d+ 条记录/u).waitFor();
-    expect((await service.context.pool.query('SELECT 1 FROM crm.classes WHERE name = $1', [names[0]])).rowCount).toBe(0);
+    expect((await t.context.pool.query('SELECT 1 FROM crm.classes WHERE name = $1', [names[0]])).rowCount).toBe(0);
     expect(dialogs).toEqual([]);
     await page.close();
   });

@@ -1,38 +1,26 @@
 import express from 'express';
-import pg from 'pg';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { createLogger } from '../logger.ts';
-import { createTestDatabase, uniqueSuffix, type TestDatabase } from '../testing/index.ts';
+import { uniqueSuffix, useTestDatabase } from '../testing/index.ts';
 import { auditFromRequest, recordAudit, recordAuditOrLog, type AuditEntry } from './audit.ts';
 import { buildTestUser } from './auth-test-helpers.ts';
 
-let database: TestDatabase;
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 2 });
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await database?.drop();
-});
+const db = useTestDatabase();
 
 async function auditRowsFor(targetId: string) {
-  const { rows } = await pool.query('SELECT service, action, target_type, target_id, details, user_id::int AS user_id, username, ip, user_agent FROM auth.audit_log WHERE target_id = $1', [targetId]);
+  const { rows } = await db.pool.query('SELECT service, action, target_type, target_id, details, user_id::int AS user_id, username, ip, user_agent FROM auth.audit_log WHERE target_id = $1', [targetId]);
   return rows;
 }
 
 describe('audit log', () => {
   test('when an entry is recorded, then one row holds every field, the target id as text and details as JSON', async () => {
     // Arrange
-    const user = await buildTestUser(pool);
+    const user = await buildTestUser(db.pool);
     const targetId = `wm-${uniqueSuffix()}`;
 
     // Act
-    await recordAudit(pool, {
+    await recordAudit(db.pool, {
       service: 'messages',
       action: 'messages.conversation.view',
       targetType: 'person',
@@ -67,8 +55,8 @@ describe('audit log', () => {
     const logged = vi.spyOn(logger, 'error');
 
     // Act
-    const thrown = await recordAudit(pool, entry).then(() => null, (error: unknown) => error);
-    const answered = await recordAuditOrLog(pool, logger, entry);
+    const thrown = await recordAudit(db.pool, entry).then(() => null, (error: unknown) => error);
+    const answered = await recordAuditOrLog(db.pool, logger, entry);
 
     // Assert
     expect(thrown).toBeInstanceOf(Error);

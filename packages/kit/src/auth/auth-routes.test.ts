@@ -1,26 +1,20 @@
-import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestDatabase, uniqueSuffix, type TestDatabase } from '../testing/index.ts';
+import { uniqueSuffix, useTestDatabase } from '../testing/index.ts';
 import { TEST_PASSWORD, buildTestApp, buildTestUser, createTestRedis, sessionCookieFrom, type TestApp, type TestRedis } from './auth-test-helpers.ts';
 import { changeActive, changePassword } from './user-admin.ts';
 
-let database: TestDatabase;
-let pool: pg.Pool;
+const db = useTestDatabase({ max: 4 });
 let testRedis: TestRedis;
 let service: TestApp;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 4 });
+beforeAll(() => {
   testRedis = createTestRedis('auth-routes');
-  service = buildTestApp({ pool, redis: testRedis.redis });
+  service = buildTestApp({ pool: db.pool, redis: testRedis.redis });
 });
 
 afterAll(async () => {
   await testRedis?.cleanup();
-  await pool?.end();
-  await database?.drop();
 });
 
 async function loginAs(username: string, password = TEST_PASSWORD): Promise<string> {
@@ -31,7 +25,7 @@ async function loginAs(username: string, password = TEST_PASSWORD): Promise<stri
 describe('POST /api/auth/login', () => {
   test('when a user logs in with the right password, then the answer carries the user and a session cookie that opens /api', async () => {
     // Arrange
-    const user = await buildTestUser(pool, { role: 'staff', displayName: '王老师' });
+    const user = await buildTestUser(db.pool, { role: 'staff', displayName: '王老师' });
 
     // Act
     const login = await request(service.app).post('/api/auth/login').send({ username: user.username, password: TEST_PASSWORD });
@@ -53,8 +47,8 @@ describe('POST /api/auth/login', () => {
 
   test('when cookieSecure is set, then the session cookie carries Secure', async () => {
     // Arrange
-    const secureService = buildTestApp({ pool, redis: testRedis.redis, cookieSecure: true });
-    const user = await buildTestUser(pool);
+    const secureService = buildTestApp({ pool: db.pool, redis: testRedis.redis, cookieSecure: true });
+    const user = await buildTestUser(db.pool);
 
     // Act
     const login = await request(secureService.app).post('/api/auth/login').send({ username: user.username, password: TEST_PASSWORD });
@@ -66,7 +60,7 @@ describe('POST /api/auth/login', () => {
 
   test('when the username is typed in another case, then the login still succeeds', async () => {
     // Arrange
-    const user = await buildTestUser(pool, { username: `Teacher-${uniqueSuffix()}` });
+    const user = await buildTestUser(db.pool, { username: `Teacher-${uniqueSuffix()}` });
 
     // Act
     const login = await request(service.app).post('/api/auth/login').send({ username: user.username.toUpperCase(), password: TEST_PASSWORD });
@@ -78,7 +72,7 @@ describe('POST /api/auth/login', () => {
 
   test('when the password is wrong or the user unknown, then both get the same 401 body', async () => {
     // Arrange
-    const user = await buildTestUser(pool);
+    const user = await buildTestUser(db.pool);
 
     // Act
     const wrongPassword = await request(service.app).post('/api/auth/login').send({ username: user.username, password: 'not the password' });
@@ -111,7 +105,7 @@ describe('POST /api/auth/login', () => {
 
   test('when a login succeeds or fails, then the audit log records it with the username tried', async () => {
     // Arrange
-    const user = await buildTestUser(pool);
+    const user = await buildTestUser(db.pool);
     const tried = `ghost-${uniqueSuffix()}`;
 
     // Act
@@ -119,7 +113,7 @@ describe('POST /api/auth/login', () => {
     await request(service.app).post('/api/auth/login').send({ username: tried, password: 'wrong password' }).expect(401);
 
     // Assert
-    const { rows } = await pool.query(
+    const { rows } = await db.pool.query(
       `SELECT action, service, user_id::int AS user_id, username, target_type, target_id, ip, user_agent, details
          FROM auth.audit_log WHERE username IN ($1, $2) AND action LIKE 'auth.%' ORDER BY id`,
       [user.username, tried],
@@ -128,13 +122,13 @@ describe('POST /api/auth/login', () => {
       expect.objectContaining({ action: 'auth.login', service: 'auth-test', user_id: user.id, username: user.username, target_type: 'user', target_id: String(user.id), user_agent: 'audit-test-agent', ip: expect.stringContaining('127.0.0.1') }),
       expect.objectContaining({ action: 'auth.login_failed', user_id: null, username: tried, target_id: null, details: { reason: 'unknown_user' } }),
     ]);
-    const { rows: users } = await pool.query('SELECT last_login_at FROM auth.users WHERE id = $1', [user.id]);
+    const { rows: users } = await db.pool.query('SELECT last_login_at FROM auth.users WHERE id = $1', [user.id]);
     expect(users[0].last_login_at).toBeInstanceOf(Date);
   });
 
   test('when one username fails five times from one IP, then the next attempt gets 429 with Retry-After, even with the right password', async () => {
     // Arrange
-    const user = await buildTestUser(pool);
+    const user = await buildTestUser(db.pool);
     for (let attempt = 0; attempt < 5; attempt += 1) {
       await request(service.app).post('/api/auth/login').send({ username: user.username, password: `wrong-${attempt}` }).expect(401);
     }
@@ -153,7 +147,7 @@ describe('POST /api/auth/login', () => {
     // Arrange: a small per-IP limit in a key space of its own
     const ownRedis = createTestRedis('auth-routes-ip');
     try {
-      const strict = buildTestApp({ pool, redis: ownRedis.redis, loginLimits: { failuresPerIp: 3 } });
+      const strict = buildTestApp({ pool: db.pool, redis: ownRedis.redis, loginLimits: { failuresPerIp: 3 } });
       for (let attempt = 0; attempt < 3; attempt += 1) {
         await request(strict.app).post('/api/auth/login').send({ username: `spray-${uniqueSuffix()}`, password: 'password1' }).expect(401);
       }
@@ -171,7 +165,7 @@ describe('POST /api/auth/login', () => {
 
   test('when a user logs in successfully after a few failures, then the failure count starts again', async () => {
     // Arrange
-    const user = await buildTestUser(pool);
+    const user = await buildTestUser(db.pool);
     for (let attempt = 0; attempt < 4; attempt += 1) {
       await request(service.app).post('/api/auth/login').send({ username: user.username, password: 'wrong password' }).expect(401);
     }
@@ -189,8 +183,8 @@ describe('POST /api/auth/login', () => {
 
   test('when a disabled user logs in with the right password, then the same generic 401 answers', async () => {
     // Arrange
-    const user = await buildTestUser(pool);
-    await changeActive({ db: pool, service: 'auth-test', sessionStore: service.auth.sessionStore }, user.id, false);
+    const user = await buildTestUser(db.pool);
+    await changeActive({ db: db.pool, service: 'auth-test', sessionStore: service.auth.sessionStore }, user.id, false);
 
     // Act
     const login = await request(service.app).post('/api/auth/login').send({ username: user.username, password: TEST_PASSWORD });
@@ -223,7 +217,7 @@ describe('requireUser', () => {
 
   test('when a script sends the token as a Bearer header, then it is signed in like a browser', async () => {
     // Arrange
-    const user = await buildTestUser(pool);
+    const user = await buildTestUser(db.pool);
     const token = (await loginAs(user.username)).split('=')[1]!;
 
     // Act
@@ -236,9 +230,9 @@ describe('requireUser', () => {
 
   test('when another service of the suite shares the Redis, then the same cookie signs the user in there too', async () => {
     // Arrange
-    const user = await buildTestUser(pool);
+    const user = await buildTestUser(db.pool);
     const cookie = await loginAs(user.username);
-    const otherService = buildTestApp({ pool, redis: testRedis.redis, service: 'messages' });
+    const otherService = buildTestApp({ pool: db.pool, redis: testRedis.redis, service: 'messages' });
 
     // Act
     const response = await request(otherService.app).get('/api/ping').set('Cookie', cookie);
@@ -249,12 +243,12 @@ describe('requireUser', () => {
 
   test('when a signed-in user is disabled, then their existing session stops working', async () => {
     // Arrange
-    const user = await buildTestUser(pool);
+    const user = await buildTestUser(db.pool);
     const cookie = await loginAs(user.username);
     await request(service.app).get('/api/ping').set('Cookie', cookie).expect(200);
 
     // Act
-    await changeActive({ db: pool, service: 'auth-test', sessionStore: service.auth.sessionStore }, user.id, false);
+    await changeActive({ db: db.pool, service: 'auth-test', sessionStore: service.auth.sessionStore }, user.id, false);
     const response = await request(service.app).get('/api/ping').set('Cookie', cookie);
 
     // Assert
@@ -263,12 +257,12 @@ describe('requireUser', () => {
 
   test('when a user changes their password, then every session of theirs ends and the new password works', async () => {
     // Arrange
-    const user = await buildTestUser(pool);
+    const user = await buildTestUser(db.pool);
     const firstBrowser = await loginAs(user.username);
     const secondBrowser = await loginAs(user.username);
 
     // Act
-    const { endedSessions } = await changePassword({ db: pool, service: 'auth-test', sessionStore: service.auth.sessionStore }, user.id, 'a brand new secret');
+    const { endedSessions } = await changePassword({ db: db.pool, service: 'auth-test', sessionStore: service.auth.sessionStore }, user.id, 'a brand new secret');
 
     // Assert
     expect(endedSessions).toBe(2);
@@ -281,7 +275,7 @@ describe('requireUser', () => {
 describe('POST /api/auth/logout and GET /api/auth/me', () => {
   test('when a user logs out, then 204 clears the cookie and the old cookie no longer works', async () => {
     // Arrange
-    const user = await buildTestUser(pool);
+    const user = await buildTestUser(db.pool);
     const cookie = await loginAs(user.username);
 
     // Act
@@ -292,13 +286,13 @@ describe('POST /api/auth/logout and GET /api/auth/me', () => {
     expect(logout.status).toBe(204);
     expect((logout.headers['set-cookie'] as unknown as string[])[0]).toMatch(/^doitcrm_sid=; .*Expires=Thu, 01 Jan 1970/);
     expect(ping.status).toBe(401);
-    const { rows } = await pool.query("SELECT count(*)::int AS n FROM auth.audit_log WHERE action = 'auth.logout' AND user_id = $1", [user.id]);
+    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM auth.audit_log WHERE action = 'auth.logout' AND user_id = $1", [user.id]);
     expect(rows[0].n).toBe(1);
   });
 
   test('when /me is asked with and without a session, then it answers the user or 401', async () => {
     // Arrange
-    const user = await buildTestUser(pool, { role: 'viewer' });
+    const user = await buildTestUser(db.pool, { role: 'viewer' });
     const cookie = await loginAs(user.username);
 
     // Act
@@ -317,9 +311,9 @@ describe('requireRole', () => {
   test('when a viewer, a staff member and an admin call staff and admin routes, then the role order admin > staff > viewer decides', async () => {
     // Arrange
     const [viewer, staff, admin] = await Promise.all([
-      buildTestUser(pool, { role: 'viewer' }),
-      buildTestUser(pool, { role: 'staff' }),
-      buildTestUser(pool, { role: 'admin' }),
+      buildTestUser(db.pool, { role: 'viewer' }),
+      buildTestUser(db.pool, { role: 'staff' }),
+      buildTestUser(db.pool, { role: 'admin' }),
     ]);
     const [viewerCookie, staffCookie, adminCookie] = [await loginAs(viewer.username), await loginAs(staff.username), await loginAs(admin.username)];
     const get = (path: string, cookie: string) => request(service.app).get(path).set('Cookie', cookie).then((response) => response.status);

@@ -1,30 +1,24 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestDatabase, uniqueSuffix, type TestDatabase } from '../testing/index.ts';
+import { uniqueSuffix, useTestDatabase } from '../testing/index.ts';
 import { buildTestApp, createTestRedis, sessionCookieFrom, type TestApp, type TestRedis } from './auth-test-helpers.ts';
 
 const CLI = fileURLToPath(new URL('./user-cli.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
-let database: TestDatabase;
-let pool: pg.Pool;
+const db = useTestDatabase();
 let testRedis: TestRedis;
 let service: TestApp;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 2 });
+beforeAll(() => {
   testRedis = createTestRedis('user-cli');
-  service = buildTestApp({ pool, redis: testRedis.redis });
+  service = buildTestApp({ pool: db.pool, redis: testRedis.redis });
 });
 
 afterAll(async () => {
   await testRedis?.cleanup();
-  await pool?.end();
-  await database?.drop();
 });
 
 interface CliResult {
@@ -39,7 +33,7 @@ function runCli(args: string[], stdin?: string): Promise<CliResult> {
     const child = execFile(
       'npx',
       ['tsx', CLI, ...args],
-      { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: database.url, REDIS_PREFIX: testRedis.keyPrefix }, timeout: 60_000 },
+      { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: db.database.url, REDIS_PREFIX: testRedis.keyPrefix }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
@@ -63,7 +57,7 @@ describe('user CLI', () => {
     const login = await request(service.app).post('/api/auth/login').send({ username, password: 'cli password 1' });
     expect(login.status).toBe(200);
     expect(login.body.user).toMatchObject({ username, displayName: '校长', role: 'admin' });
-    const { rows } = await pool.query("SELECT count(*)::int AS n FROM auth.audit_log WHERE service = 'user-cli' AND action = 'user.create' AND details->>'username' = $1", [username]);
+    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM auth.audit_log WHERE service = 'user-cli' AND action = 'user.create' AND details->>'username' = $1", [username]);
     expect(rows[0].n).toBe(1);
   });
 
@@ -101,7 +95,7 @@ describe('user CLI', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--role');
     expect(result.stderr).toContain('superuser');
-    const { rows } = await pool.query('SELECT 1 FROM auth.users WHERE username = $1', [username]);
+    const { rows } = await db.pool.query('SELECT 1 FROM auth.users WHERE username = $1', [username]);
     expect(rows).toHaveLength(0);
   });
 

@@ -1,7 +1,6 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { createTestDatabase, uniqueSuffix, type TestDatabase } from '../testing/index.ts';
+import { uniqueSuffix, useTestDatabase } from '../testing/index.ts';
 import {
   createUser,
   findUserById,
@@ -13,18 +12,7 @@ import {
   touchUserLastLogin,
 } from './user-repository.ts';
 
-let database: TestDatabase;
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 2 });
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await database?.drop();
-});
+const db = useTestDatabase();
 
 // the repository never hashes; any opaque string stands in for a hash here
 const newUser = (overrides: { username?: string } = {}) => ({
@@ -40,9 +28,9 @@ describe('user repository', () => {
     const input = newUser({ username: `Mixed-${uniqueSuffix()}` });
 
     // Act
-    const created = await createUser(pool, input);
-    const byName = await findUserByUsername(pool, input.username.toLowerCase());
-    const byId = await findUserById(pool, created.id);
+    const created = await createUser(db.pool, input);
+    const byName = await findUserByUsername(db.pool, input.username.toLowerCase());
+    const byId = await findUserById(db.pool, created.id);
 
     // Assert
     expect(created).toEqual({
@@ -62,10 +50,10 @@ describe('user repository', () => {
 
   test('when a username differs from an existing one only in case, then creating it is a ConflictError naming the field', async () => {
     // Arrange
-    const existing = await createUser(pool, newUser());
+    const existing = await createUser(db.pool, newUser());
 
     // Act
-    const attempt = createUser(pool, newUser({ username: existing.username.toUpperCase() }));
+    const attempt = createUser(db.pool, newUser({ username: existing.username.toUpperCase() }));
 
     // Assert
     await expect(attempt).rejects.toBeInstanceOf(ConflictError);
@@ -74,33 +62,33 @@ describe('user repository', () => {
 
   test('when role, activity, password and last login change, then the row says so', async () => {
     // Arrange
-    const user = await createUser(pool, newUser());
+    const user = await createUser(db.pool, newUser());
 
     // Act
-    await setUserRole(pool, user.id, 'admin');
-    await setUserActive(pool, user.id, false);
-    await setUserPassword(pool, user.id, 'scrypt$new');
-    await touchUserLastLogin(pool, user.id);
+    await setUserRole(db.pool, user.id, 'admin');
+    await setUserActive(db.pool, user.id, false);
+    await setUserPassword(db.pool, user.id, 'scrypt$new');
+    await touchUserLastLogin(db.pool, user.id);
 
     // Assert
-    const found = await findUserByUsername(pool, user.username);
+    const found = await findUserByUsername(db.pool, user.username);
     expect(found).toMatchObject({ role: 'admin', isActive: false, passwordHash: 'scrypt$new', lastLoginAt: expect.any(Date) });
     expect(found!.updatedAt.getTime()).toBeGreaterThanOrEqual(user.updatedAt.getTime());
   });
 
   test('when a missing user is changed or looked up, then NotFoundError or null answers', async () => {
     // Act / Assert
-    await expect(setUserRole(pool, 999_999_999, 'viewer')).rejects.toBeInstanceOf(NotFoundError);
-    expect(await findUserById(pool, 999_999_999)).toBeNull();
-    expect(await findUserByUsername(pool, `nobody-${uniqueSuffix()}`)).toBeNull();
+    await expect(setUserRole(db.pool, 999_999_999, 'viewer')).rejects.toBeInstanceOf(NotFoundError);
+    expect(await findUserById(db.pool, 999_999_999)).toBeNull();
+    expect(await findUserByUsername(db.pool, `nobody-${uniqueSuffix()}`)).toBeNull();
   });
 
   test('when users are listed, then every created user appears', async () => {
     // Arrange
-    const [first, second] = [await createUser(pool, newUser()), await createUser(pool, newUser())];
+    const [first, second] = [await createUser(db.pool, newUser()), await createUser(db.pool, newUser())];
 
     // Act
-    const users = await listUsers(pool);
+    const users = await listUsers(db.pool);
 
     // Assert
     expect(users.map((user) => user.id)).toEqual(expect.arrayContaining([first.id, second.id]));
@@ -111,9 +99,9 @@ describe('user repository', () => {
     const input = newUser({ username: `x'); DROP TABLE auth.users; --${uniqueSuffix()}` });
 
     // Act
-    const created = await createUser(pool, input);
+    const created = await createUser(db.pool, input);
 
     // Assert
-    expect((await findUserByUsername(pool, input.username))?.id).toBe(created.id);
+    expect((await findUserByUsername(db.pool, input.username))?.id).toBe(created.id);
   });
 });

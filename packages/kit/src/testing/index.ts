@@ -3,3 +3,5 @@ export { uniqueSuffix, uniqueName } from './unique.ts';
 export * from './service-harness.ts';
 export * from './browser.ts';
 export { percentile, timeRuns } from './bench-timing.ts';
+export * from './test-app.ts';
+export * from './test-pool.ts';
