@@ -123,6 +123,16 @@ describe('dashboard page in Chromium', () => {
     const { rows } = await t.context.pool.query("SELECT msgid FROM chat.messages WHERE payload->>'content' LIKE '%退费%' AND msgid LIKE 'PAGE%'");
     expect(href).toBe(`http://127.0.0.1:5006/?msg=${rows[0].msgid}`);
     await page.screenshot({ path: screenshotPath('dashboard-desktop-alerts.png') });
+
+    // a churn alert whose student has no guardian with a WeCom id says why there is nothing to open
+    await page.locator('.el-radio-button', { hasText: '流失风险' }).click();
+    await expect.poll(() => page.locator('.dash-alert').evaluateAll((rows) => rows.length > 0 && rows.every((row) => row.textContent!.includes('流失风险')))).toBe(true);
+    const { rows: [unlinked] } = await t.context.pool.query<{ title: string }>(
+      "SELECT title FROM dashboard.alerts WHERE kind = 'churn_risk' AND evidence_query IS NULL AND resolved_at IS NULL ORDER BY severity_rank, last_contact_at NULLS FIRST, raised_at DESC, id DESC LIMIT 1");
+    const unlinkedRow = page.locator('.dash-alert', { hasText: unlinked!.title }).first();
+    await expect.poll(() => unlinkedRow.textContent()).toContain('未关联家长微信');
+    expect(await unlinkedRow.getByRole('link', { name: '查看消息' }).count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('dashboard-desktop-churn.png') });
     expect(errors).toEqual([]);
     await page.close();
   });
