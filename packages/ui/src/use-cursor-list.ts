@@ -1,4 +1,5 @@
 import { ref, type Ref } from 'vue';
+import { runTracked } from './use-loader.ts';
 
 /** One page of a list the server pages with a cursor: the items, and the cursor of the next page (null at the end). */
 export interface CursorPage<T, C> {
@@ -18,34 +19,21 @@ export function useCursorList<T extends { id: unknown }, C>(fetchPage: (cursor: 
   const error = ref<unknown>(null);
 
   /** Reloads the newest page; pages loaded with "加载更多" are dropped, because rows may have shifted meanwhile. */
-  async function reload(): Promise<void> {
-    loading.value = true;
-    error.value = null;
-    try {
-      const page = await fetchPage(null);
-      items.value = page.items;
-      nextCursor.value = page.nextCursor;
-    } catch (caught) {
-      error.value = caught;
-    } finally {
-      loading.value = false;
-    }
-  }
+  const reload = () => runTracked(loading, error, async () => {
+    const page = await fetchPage(null);
+    items.value = page.items;
+    nextCursor.value = page.nextCursor;
+  });
 
   async function loadMore(): Promise<void> {
-    if (nextCursor.value === null) return;
-    loadingMore.value = true;
-    error.value = null;
-    try {
-      const page = await fetchPage(nextCursor.value);
+    const cursor = nextCursor.value;
+    if (cursor === null) return;
+    await runTracked(loadingMore, error, async () => {
+      const page = await fetchPage(cursor);
       const known = new Set(items.value.map((item) => item.id));
       items.value = [...items.value, ...page.items.filter((item) => !known.has(item.id))];
       nextCursor.value = page.nextCursor;
-    } catch (caught) {
-      error.value = caught;
-    } finally {
-      loadingMore.value = false;
-    }
+    });
   }
 
   return { items, nextCursor, loading, loadingMore, error, reload, loadMore };

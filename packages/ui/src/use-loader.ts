@@ -1,6 +1,22 @@
 import { ref, type Ref } from 'vue';
 
 /**
+ * Runs `work` with `busy` set and `error` cleared; a failure is kept in `error` for an `ApiErrorAlert` rather than
+ * thrown, because a page shows it where the action was started.
+ */
+export async function runTracked(busy: Ref<boolean>, error: Ref<unknown>, work: () => Promise<void>): Promise<void> {
+  busy.value = true;
+  error.value = null;
+  try {
+    await work();
+  } catch (caught) {
+    error.value = caught;
+  } finally {
+    busy.value = false;
+  }
+}
+
+/**
  * Something a page fetches and may fetch again (counts, settings): `load` keeps the last answer in `data` while it
  * runs, and leaves a failure in `error` for an `ApiErrorAlert`.
  */
@@ -9,17 +25,9 @@ export function useLoader<T>(fetch: () => Promise<T>) {
   const loading = ref(false);
   const error = ref<unknown>(null);
 
-  async function load(): Promise<void> {
-    loading.value = true;
-    error.value = null;
-    try {
-      data.value = await fetch();
-    } catch (caught) {
-      error.value = caught;
-    } finally {
-      loading.value = false;
-    }
-  }
+  const load = () => runTracked(loading, error, async () => {
+    data.value = await fetch();
+  });
 
   return { data, loading, error, load };
 }
