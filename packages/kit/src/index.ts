@@ -2,6 +2,7 @@ export * from './errors.ts';
 export * from './config.ts';
 export * from './logger.ts';
 export * from './db.ts';
+export * from './locks.ts';
 export * from './redis.ts';
 export * from './broker.ts';
 export * from './metrics.ts';

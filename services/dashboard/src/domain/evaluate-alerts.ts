@@ -1,4 +1,4 @@
-import { enqueueEvent, withTransaction, type Pool } from '@doitcrm/kit';
+import { enqueueEvent, lockForTransaction, withTransaction, type Pool } from '@doitcrm/kit';
 import {
   churnCandidates, keywordCandidates, silentParentCandidates, slowResponseCandidates,
 } from '../data-access/alert-candidate-repository.ts';
@@ -20,7 +20,7 @@ export interface EvaluationResult {
  */
 export async function evaluateAlerts(pool: Pool, options: { timezone: string }): Promise<EvaluationResult> {
   return withTransaction(pool, async (client) => {
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('dashboard.alerts'))");
+    await lockForTransaction(client, 'dashboard.alerts');
     const settings = await readSettings(client);
     const { window } = resolveWindow({ days: settings.alertWindowDays }, options.timezone);
     const candidates = [

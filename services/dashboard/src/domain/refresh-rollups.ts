@@ -1,4 +1,4 @@
-import { withTransaction, type Pool, type PoolClient } from '@doitcrm/kit';
+import { lockForTransaction, withTransaction, type Pool, type PoolClient } from '@doitcrm/kit';
 import { buildClassContext } from '../data-access/class-context.ts';
 import { refreshMembership } from '../data-access/membership-repository.ts';
 import { markRefreshed } from '../data-access/refresh-state-repository.ts';
@@ -44,7 +44,7 @@ export async function refreshRollups(pool: Pool, request: RefreshRequest, option
 async function recount(pool: Pool, request: RefreshRequest, options: { timezone: string }): Promise<RefreshResult> {
   const started = performance.now();
   return withTransaction(pool, async (client) => {
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('dashboard.refresh'))");
+    await lockForTransaction(client, 'dashboard.refresh');
     const settings = await readSettings(client);
     const changed = await refreshMembership(client);
     const full = 'full' in request;
@@ -78,7 +78,7 @@ async function recount(pool: Pool, request: RefreshRequest, options: { timezone:
 /** Recounts only what depends on the settings: weekly active parents (engagement rule) and keyword hits. */
 export async function applySettingsToRollups(pool: Pool, options: { timezone: string; keywordsChanged: boolean; engagementChanged: boolean }): Promise<void> {
   await withTransaction(pool, async (client) => {
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('dashboard.refresh'))");
+    await lockForTransaction(client, 'dashboard.refresh');
     const settings = await readSettings(client);
     const everything: RollupScope = { fromDay: null, toDay: null, classIds: null };
     if (options.engagementChanged) await rebuildWeekRollups(client, everything, settings.engagement);

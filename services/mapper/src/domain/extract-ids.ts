@@ -1,4 +1,4 @@
-import { withTransaction, type Pool } from '@doitcrm/kit';
+import { lockForTransaction, withTransaction, type Pool } from '@doitcrm/kit';
 import { idKindOf } from '@doitcrm/types';
 import {
   countSeenIdentities, findSeenIds, markRunExtracted, rebuildActivity, recordExtraction, refreshIdentityTotals, refreshRoomStats, scopeWindow,
@@ -22,10 +22,10 @@ export async function extractIds(pool: Pool, scope: ExtractionScope, options: { 
   const started = performance.now();
   return withTransaction(pool, async (client) => {
     // one extraction at a time: two rebuilding the same days would delete each other's rows
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('mapper.extract'))");
+    await lockForTransaction(client, 'mapper.extract');
     if ('runId' in scope) {
       // serialises concurrent deliveries of the same run; the second sees it done
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mapper.extract.${scope.runId}`]);
+      await lockForTransaction(client, `mapper.extract.${scope.runId}`);
       const { rows } = await client.query('SELECT 1 FROM crm.extracted_runs WHERE run_id = $1', [scope.runId]);
       if (rows.length > 0) return { seenIds: 0, newIds: 0, activityRows: 0, applied: false };
     }

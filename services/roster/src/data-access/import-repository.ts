@@ -1,4 +1,4 @@
-import type { Queryable } from '@doitcrm/kit';
+import { lockForTransaction, type Queryable } from '@doitcrm/kit';
 import type { ImportKind, RosterDraft } from '../domain/draft.ts';
 
 export type ImportStatus = 'previewed' | 'committed' | 'undone' | 'discarded';
@@ -104,5 +104,5 @@ export async function lastCommitOfFile(db: Queryable, sha256: string): Promise<{
 
 /** One lock for every roster write (imports, undo, edits): they are rare, and serialising them keeps diffs honest. */
 export async function lockRoster(db: Queryable): Promise<void> {
-  await db.query("SELECT pg_advisory_xact_lock(hashtext('doitcrm.roster'))");
+  await lockForTransaction(db, 'doitcrm.roster');
 }

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import {
   ConflictError, NotFoundError, TERMINAL_JOB_STATUSES, auditFromRequest, listJobs, parseBody, parseParams, parseQuery, recordAudit, recordAuditOrLog, requireRole,
-  toCsv, withTransaction, type ServiceContext,
+  lockForTransaction, toCsv, withTransaction, type ServiceContext,
 } from '@doitcrm/kit';
 import type { MapperConfig } from '../../config.ts';
 import type { MappingQuery, RoomMapping, UserMapping } from '../../contract.ts';
@@ -83,7 +83,7 @@ export function createMappingRoutes(context: ServiceContext<MapperConfig>): Rout
     const { id } = parseParams(z.object({ id: z.coerce.number().int().positive() }), req);
     const body = parseBody(classRoomSchema, req);
     const updated = await withTransaction(pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['mapper.class-room']);
+      await lockForTransaction(client, 'mapper.class-room');
       const target = await findClass(client, id);
       if (!target) throw new NotFoundError(`没有班级 ${id}`);
       if (body.roomId) {

@@ -1,4 +1,4 @@
-import type { ServiceContext } from '@doitcrm/kit';
+import { withAdvisoryLock, type ServiceContext } from '@doitcrm/kit';
 import { mapperFetchNamesJobSchema, type MapperFetchNamesJob } from '@doitcrm/types';
 import type { WecomClient } from '@doitcrm/wecom';
 import {
@@ -56,19 +56,7 @@ async function runJob(context: ServiceContext, client: WecomClient | null, job: 
  * consumer timeout, a channel reopened) waits here, then finds the job finished, or resumes it if that worker died.
  */
 async function withJobLock(context: ServiceContext, jobId: string, work: () => Promise<void>): Promise<void> {
-  const lockClient = await context.pool.connect();
-  const key = `${FETCH_NAMES_QUEUE}:${jobId}`;
-  let broken = false;
-  try {
-    await lockClient.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
-    await work();
-  } finally {
-    await lockClient.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => {
-      broken = true;
-    });
-    // a connection that could not unlock is dropped: closing the session releases the lock
-    lockClient.release(broken);
-  }
+  await withAdvisoryLock(context.pool, `${FETCH_NAMES_QUEUE}:${jobId}`, work);
 }
 
 function summary(result: FetchNamesResult): string {
