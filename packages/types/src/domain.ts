@@ -15,15 +15,18 @@ export type IdKind = (typeof ID_KINDS)[number];
 
 export const STUDENT_STATUSES = ['在读', '休学', '已退费'] as const;
 
-/** The services of the suite and their default ports (the shared page shell links them). */
+/**
+ * The services of the suite and their default ports (the shared page shell links them). `planned` ones have no code
+ * yet: nothing listens on their port, so nothing may link or deploy them until their code lands and flips this.
+ */
 export const SERVICES = [
-  { key: 'etl', title: '聊天归档导入', port: 5002 },
-  { key: 'mapper', title: 'ID 映射', port: 5004 },
-  { key: 'messages', title: '消息查询', port: 5006 },
-  { key: 'roster', title: '花名册', port: 5010 },
-  { key: 'dashboard', title: '校区看板', port: 5011 },
-  { key: 'feishu-sync', title: '飞书同步', port: 5020 },
-  { key: 'contacts-sync', title: '客户同步', port: 5030 },
-  { key: 'dispatcher', title: '消息分发', port: 5040 },
+  { key: 'etl', status: 'ready', title: '聊天归档导入', port: 5002 },
+  { key: 'mapper', status: 'ready', title: 'ID 映射', port: 5004 },
+  { key: 'messages', status: 'ready', title: '消息查询', port: 5006 },
+  { key: 'roster', status: 'ready', title: '花名册', port: 5010 },
+  { key: 'dashboard', status: 'ready', title: '校区看板', port: 5011 },
+  { key: 'feishu-sync', status: 'planned', title: '飞书同步', port: 5020 },
+  { key: 'contacts-sync', status: 'planned', title: '客户同步', port: 5030 },
+  { key: 'dispatcher', status: 'planned', title: '消息分发', port: 5040 },
 ] as const;
 export type ServiceKey = (typeof SERVICES)[number]['key'];
