@@ -64,6 +64,7 @@ export async function summarize(deps: SummarizeDeps, summary: SummaryRecord, rep
         writing = writing.then(async () => {
           await updateSummaryText(deps.pool, summary.id, text);
           await reporter.progress(text.length, null);
+          // the live text is a courtesy to watching pages: finishSummary below writes the whole answer either way
         }).catch(() => {});
       },
     });
