@@ -10,7 +10,7 @@ import { createServiceMetrics, type ServiceMetrics } from './metrics.ts';
 import { OutboxRelay } from './outbox.ts';
 import { createRedis, pingRedis, type Redis } from './redis.ts';
 import { ShutdownRegistry } from './shutdown.ts';
-import { createJobRoutes, JobReporter } from './jobs/index.ts';
+import { createJobRoutes, JobReporter, type JobRoutes } from './jobs/index.ts';
 import type { ReadinessCheck } from './http/app.ts';
 
 export interface ServiceContext<C extends BaseConfig = BaseConfig> {
@@ -23,7 +23,8 @@ export interface ServiceContext<C extends BaseConfig = BaseConfig> {
   broker: Broker;
   outbox: OutboxRelay;
   auth: ReturnType<typeof createAuth>;
-  jobRoutes: ReturnType<typeof createJobRoutes>;
+  /** the job routes, mounted by each service for the job types it owns: `jobRoutes.routerFor(['etl.import'])` */
+  jobRoutes: JobRoutes;
   readiness: ReadinessCheck[];
   shutdown: ShutdownRegistry;
   jobReporter(jobId: string): JobReporter;

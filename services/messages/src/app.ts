@@ -5,6 +5,7 @@ import { createCohortRoutes } from './entry-points/api/cohort-routes.ts';
 import { createPersonRoutes } from './entry-points/api/person-routes.ts';
 import { createRoomRoutes } from './entry-points/api/room-routes.ts';
 import { createSearchRoutes } from './entry-points/api/search-routes.ts';
+import { SUMMARIZE_QUEUE } from './entry-points/queue/summarize-consumer.ts';
 
 /** The messages HTTP app without listening; the summary routes (they need the Coze client) are mounted beside. */
 export function createMessagesApp(context: ServiceContext<MessagesConfig>, extraRouters: Router[] = []) {
@@ -16,7 +17,7 @@ export function createMessagesApp(context: ServiceContext<MessagesConfig>, extra
       createSearchRoutes(context),
       createCohortRoutes(context),
       ...extraRouters,
-      context.jobRoutes.router,
+      context.jobRoutes.routerFor([SUMMARIZE_QUEUE]),
     ],
   });
 }

@@ -49,13 +49,13 @@ async function familyWithMessages(): Promise<Family> {
   return f;
 }
 
-/** Reads the job's SSE stream (the kit's /api/jobs/:id/events) until it ends; returns every snapshot. */
-async function jobEvents(jobId: string): Promise<Array<{ status: string; message: string | null }>> {
+/** Reads an SSE stream until it ends; returns the data of every event of that name. */
+async function readEvents<T>(path: string, event: string, cookie = t.cookies.staff): Promise<T[]> {
   const { port } = server.address() as AddressInfo;
-  const response = await fetch(`http://127.0.0.1:${port}/api/jobs/${jobId}/events`, { headers: { Cookie: t.cookies.staff } });
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { Cookie: cookie } });
   const body = await response.text();
-  return body.split('\n\n').filter((block) => block.startsWith('event: job'))
-    .map((block) => JSON.parse(block.slice(block.indexOf('data: ') + 6)) as { status: string; message: string | null });
+  return body.split('\n\n').filter((block) => block.startsWith(`event: ${event}\n`))
+    .map((block) => JSON.parse(block.slice(block.indexOf('data: ') + 6)) as T);
 }
 
 async function waitForSummary(id: number): Promise<SummaryRecord> {
@@ -68,11 +68,12 @@ async function waitForSummary(id: number): Promise<SummaryRecord> {
 }
 
 describe('AI summaries', () => {
-  it('when a cohort summary is requested, then its text streams over the job events and is saved with its inputs', async () => {
+  it('when a cohort summary is requested, then its text streams over the audited summary stream and is saved with its inputs', async () => {
     const f = await familyWithMessages();
     const created = await supertest(t.app).post('/api/summaries').set('Cookie', t.cookies.staff)
       .send({ user_ids: [f.parent, 'wmNOBODY'], mode: 'parent' }).expect(202);
-    const events = await jobEvents(created.body.jobId);
+    const events = (await readEvents<SummaryRecord>(`/api/summaries/${created.body.summaryId}/events`, 'summary'))
+      .map((event) => ({ status: event.status, message: event.summary }));
     const summary = await waitForSummary(created.body.summaryId);
     expect(summary).toMatchObject({
       status: 'succeeded', mode: 'parent', subjectIds: [f.parent], subjectNames: [`${f.studentName}妈妈`], messageCount: 2,
@@ -94,6 +95,8 @@ describe('AI summaries', () => {
     const { rows } = await t.context.pool.query(
       "SELECT action FROM auth.audit_log WHERE service = 'messages' AND (target_id = $1 OR details->'people' ? $2) ORDER BY id", [String(summary.id), f.parent]);
     expect(rows.map((row) => row.action)).toEqual(expect.arrayContaining(['messages.summary.create', 'messages.summary.view']));
+    const live = await t.context.pool.query("SELECT 1 FROM auth.audit_log WHERE action = 'messages.summary.view' AND target_id = $1 AND details->>'live' = 'true'", [String(summary.id)]);
+    expect(live.rows).toHaveLength(1);
   });
 
   it('when the teacher mode is chosen, then the teacher bot answers', async () => {
@@ -138,6 +141,57 @@ describe('AI summaries', () => {
     const f = await familyWithMessages();
     expect((await supertest(t.app).post('/api/summaries').set('Cookie', t.cookies.viewer).send({ user_ids: [f.parent] })).status).toBe(403);
     expect((await supertest(t.app).post('/api/summaries').send({ user_ids: [f.parent] })).status).toBe(401);
+  });
+});
+
+describe('AI summaries and the job routes, played by a hostile user', () => {
+  it('when a summary has run, then neither its job row nor any progress published in Redis carries its text', async () => {
+    const f = await familyWithMessages();
+    const published: string[] = [];
+    // channels ignore key prefixes; a subscribed connection can do nothing else, hence a connection of its own
+    const listener = t.context.redis.duplicate({ keyPrefix: '' });
+    await listener.psubscribe(`${t.context.config.REDIS_PREFIX}jobs:*`);
+    listener.on('pmessage', (_pattern: string, _channel: string, message: string) => published.push(message));
+    try {
+      const created = await supertest(t.app).post('/api/summaries').set('Cookie', t.cookies.staff).send({ user_ids: [f.parent] }).expect(202);
+      const jobEvents = await readEvents<Record<string, unknown>>(`/api/jobs/${created.body.jobId}/events`, 'job');
+      const summary = await waitForSummary(created.body.summaryId);
+      const { rows: [row] } = await t.context.pool.query('SELECT message, result::text, error, params::text FROM ops.jobs WHERE id = $1', [created.body.jobId]);
+
+      const text = summary.summary!;
+      expect(summary.status).toBe('succeeded');
+      // a line of the bot's answer, long enough that it cannot turn up by chance
+      const fragment = text.split('\n').find((line) => line.length >= 8)!;
+      expect(fragment).toBeTruthy();
+      expect(published.length).toBeGreaterThan(1);
+      for (const stored of [...Object.values(row as Record<string, string | null>), ...published, JSON.stringify(jobEvents)]) {
+        expect(stored ?? '').not.toContain(fragment);
+        expect(stored ?? '').not.toContain('【模拟');
+      }
+      expect(row).toMatchObject({ message: '总结完成', error: null });
+      expect(jobEvents.at(-1)).toMatchObject({ status: 'succeeded', result: { summaryId: summary.id } });
+    } finally {
+      listener.disconnect();
+    }
+  });
+
+  it('when a viewer lists summary jobs, asks for one or follows its stream, then 404 as for a missing job; staff get the job', async () => {
+    const f = await familyWithMessages();
+    const created = await supertest(t.app).post('/api/summaries').set('Cookie', t.cookies.staff).send({ user_ids: [f.parent] }).expect(202);
+    await waitForSummary(created.body.summaryId);
+
+    const list = await supertest(t.app).get('/api/jobs?type=messages.summarize').set('Cookie', t.cookies.viewer);
+    const byId = await supertest(t.app).get(`/api/jobs/${created.body.jobId}`).set('Cookie', t.cookies.viewer);
+    const stream = await supertest(t.app).get(`/api/jobs/${created.body.jobId}/events`).set('Cookie', t.cookies.viewer);
+    const asStaff = await supertest(t.app).get(`/api/jobs/${created.body.jobId}`).set('Cookie', t.cookies.staff);
+
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((item: { id: string }) => item.id)).not.toContain(created.body.jobId);
+    expect(byId.status).toBe(404);
+    expect(stream.status).toBe(404);
+    expect(stream.headers['content-type']).toContain('application/json');
+    expect(asStaff.status).toBe(200);
+    expect(asStaff.body).toMatchObject({ id: created.body.jobId, type: 'messages.summarize', status: 'succeeded' });
   });
 });
 

@@ -1,3 +1,4 @@
 export * from './job-repository.ts';
 export * from './job-progress.ts';
+export * from './job-event-stream.ts';
 export * from './job-routes.ts';

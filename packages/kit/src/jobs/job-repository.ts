@@ -76,10 +76,12 @@ export async function findJob(db: Queryable, id: string): Promise<JobSnapshot | 
   return rows[0] ? toSnapshot(rows[0]) : null;
 }
 
-export async function listJobs(db: Queryable, filter: { type?: string; limit: number }): Promise<JobSnapshot[]> {
+/** Newest first, of the given types; with `createdBy`, only the jobs that user started. */
+export async function listJobs(db: Queryable, filter: { types: readonly string[]; createdBy?: number; limit: number }): Promise<JobSnapshot[]> {
   const { rows } = await db.query<JobRow>(
-    `SELECT * FROM ops.jobs WHERE ($1::text IS NULL OR type = $1) ORDER BY created_at DESC LIMIT $2`,
-    [filter.type ?? null, filter.limit],
+    `SELECT * FROM ops.jobs WHERE type = ANY($1::text[]) AND ($2::bigint IS NULL OR created_by = $2)
+     ORDER BY created_at DESC LIMIT $3`,
+    [filter.types, filter.createdBy ?? null, filter.limit],
   );
   return rows.map(toSnapshot);
 }

@@ -1,149 +1,79 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import type { AuthUser } from '../auth/types.ts';
+import { roleSatisfies } from '../auth/roles.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Pool } from '../db.ts';
-import type { Redis } from '../redis.ts';
-import type { Logger } from '../logger.ts';
 import { parseQuery } from '../http/validate.ts';
-import { findJob, listJobs, TERMINAL_JOB_STATUSES, type JobSnapshot } from './job-repository.ts';
-import { jobChannel } from './job-progress.ts';
+import { JobEventHub, type JobEventDeps, type JobStreamOptions } from './job-event-stream.ts';
+import { findJob, listJobs, type JobSnapshot } from './job-repository.ts';
 
-export interface JobRoutesDeps {
-  pool: Pool;
-  redis: Redis;
-  redisPrefix: string;
-  logger: Logger;
+export type JobRoutesDeps = JobEventDeps;
+
+export interface JobRoutes {
+  /**
+   * `GET /jobs`, `/jobs/:id` and `/jobs/:id/events` for the job types this service owns. A job of another type, or
+   * one a viewer did not create, answers 404 exactly as a job that does not exist: the answer confirms nothing.
+   */
+  routerFor(ownedTypes: readonly string[]): Router;
+  /** The SSE stream of a job, for a feature route that has checked access itself and renders its own view of it. */
+  stream(req: Request, res: Response, job: JobSnapshot, options: JobStreamOptions): Promise<void>;
+  close(): Promise<void>;
 }
 
 const jobIdSchema = z.string().uuid();
 const listQuery = z.object({ type: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
+const NO_SUCH_JOB = '没有这个任务';
 
-/**
- * Fans Redis job-progress messages out to SSE clients through one subscriber connection per process.
- */
-class JobEventHub {
-  private subscriber: Redis | undefined;
-  private readonly listeners = new Map<string, Set<(message: string) => void>>();
-
-  constructor(private readonly deps: JobRoutesDeps) {}
-
-  private ensureSubscriber(): Redis {
-    if (!this.subscriber) {
-      // a subscribed connection can do nothing else, and key prefixes do not apply to channels
-      this.subscriber = this.deps.redis.duplicate({ keyPrefix: '' });
-      this.subscriber.on('message', (channel: string, message: string) => {
-        for (const listener of this.listeners.get(channel) ?? []) listener(message);
-      });
-      this.subscriber.on('error', (error: Error) => this.deps.logger.warn({ err: error }, 'job event subscriber problem'));
-    }
-    return this.subscriber;
-  }
-
-  async listen(jobId: string, listener: (message: string) => void): Promise<() => Promise<void>> {
-    const channel = jobChannel(this.deps.redisPrefix, jobId);
-    const subscriber = this.ensureSubscriber();
-    let set = this.listeners.get(channel);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(channel, set);
-      await subscriber.subscribe(channel);
-    }
-    set.add(listener);
-    return async () => {
-      set.delete(listener);
-      if (set.size === 0) {
-        this.listeners.delete(channel);
-        await subscriber.unsubscribe(channel).catch(() => {});
-      }
-    };
-  }
-
-  async close(): Promise<void> {
-    this.subscriber?.disconnect();
-  }
+/** Staff and admin see every job of the service; a viewer only the jobs they started. */
+export function mayReadJob(user: AuthUser | undefined, job: Pick<JobSnapshot, 'createdBy'>): boolean {
+  if (!user) return false;
+  return roleSatisfies(user.role, ['staff']) || (job.createdBy !== null && job.createdBy === user.id);
 }
 
-export function createJobRoutes(deps: JobRoutesDeps): { router: Router; close: () => Promise<void> } {
-  const router = Router();
+export function createJobRoutes(deps: JobRoutesDeps): JobRoutes {
   const hub = new JobEventHub(deps);
+  const asJob = { event: 'job', render: (job: JobSnapshot) => job };
 
-  router.get('/jobs', async (req, res) => {
-    const query = parseQuery(listQuery, req);
-    res.json({ items: await listJobs(deps.pool, { type: query.type, limit: query.limit }) });
-  });
+  return {
+    routerFor(ownedTypes) {
+      if (ownedTypes.length === 0) throw new Error('routerFor needs the job types the service owns');
+      const owned = new Set(ownedTypes);
+      const router = Router();
 
-  router.get('/jobs/:id', async (req, res) => {
-    res.json(await loadJob(deps.pool, req.params.id));
-  });
+      router.get('/jobs', async (req, res) => {
+        const query = parseQuery(listQuery, req);
+        if (query.type !== undefined && !owned.has(query.type)) throw new NotFoundError(`没有这类任务 (${query.type})`);
+        const user = req.user;
+        if (!user) throw new NotFoundError(NO_SUCH_JOB);
+        res.json({
+          items: await listJobs(deps.pool, {
+            types: query.type === undefined ? [...owned] : [query.type],
+            createdBy: roleSatisfies(user.role, ['staff']) ? undefined : user.id,
+            limit: query.limit,
+          }),
+        });
+      });
 
-  router.get('/jobs/:id/events', async (req: Request, res: Response) => {
-    let snapshot = await loadJob(deps.pool, String(req.params.id));
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    const send = (job: JobSnapshot) => res.write(`event: job\ndata: ${JSON.stringify(job)}\n\n`);
-    send(snapshot);
-    if (TERMINAL_JOB_STATUSES.has(snapshot.status)) {
-      res.end();
-      return;
-    }
+      router.get('/jobs/:id', async (req, res) => {
+        res.json(await loadReadableJob(deps.pool, owned, req));
+      });
 
-    let closed = false;
-    let heartbeat: NodeJS.Timeout | undefined;
-    let poll: NodeJS.Timeout | undefined;
-    let stopListening: (() => Promise<void>) | undefined;
-    const finish = async () => {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      clearInterval(poll);
-      await stopListening?.();
-      res.end();
-    };
-    const onUpdate = (job: JobSnapshot) => {
-      if (closed) return;
-      snapshot = job;
-      send(job);
-      if (TERMINAL_JOB_STATUSES.has(job.status)) void finish();
-    };
-    // the page may go away at any moment, also while the subscription below is being set up: listen before awaiting
-    res.on('close', () => void finish());
-    if (res.destroyed || req.socket.destroyed) void finish();
-    const refresh = () => findJob(deps.pool, snapshot.id).then((job) => {
-      if (job && job.updatedAt !== snapshot.updatedAt) onUpdate(job);
-    }).catch(() => {});
-    stopListening = await hub.listen(snapshot.id, (message) => {
-      const parsed = JSON.parse(message) as Partial<JobSnapshot> & { partial?: boolean; done?: number; total?: number | null };
-      if (parsed.partial) {
-        onUpdate({ ...snapshot, status: 'running', progressDone: parsed.done ?? snapshot.progressDone,
-          progressTotal: parsed.total ?? snapshot.progressTotal, message: parsed.message ?? snapshot.message });
-      } else {
-        onUpdate(parsed as JobSnapshot);
-      }
-    });
-    if (closed) {
-      await stopListening();
-      return;
-    }
-    // the job may have moved on between the first read and the subscription
-    await refresh();
-    if (closed) return;
-    // proxies close idle streams; a comment line keeps it open
-    heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    // pub/sub is fire-and-forget: a slow poll catches anything lost while Redis restarted
-    poll = setInterval(() => void refresh(), 5_000);
-  });
+      router.get('/jobs/:id/events', async (req: Request, res: Response) => {
+        await hub.stream(req, res, await loadReadableJob(deps.pool, owned, req), asJob);
+      });
 
-  return { router, close: () => hub.close() };
+      return router;
+    },
+    stream: (req, res, job, options) => hub.stream(req, res, job, options),
+    close: () => hub.close(),
+  };
 }
 
-async function loadJob(pool: Pool, rawId: string | undefined): Promise<JobSnapshot> {
-  const id = jobIdSchema.safeParse(rawId);
-  if (!id.success) throw new NotFoundError('没有这个任务');
+async function loadReadableJob(pool: Pool, owned: ReadonlySet<string>, req: Request): Promise<JobSnapshot> {
+  const id = jobIdSchema.safeParse(req.params.id);
+  if (!id.success) throw new NotFoundError(NO_SUCH_JOB);
   const job = await findJob(pool, id.data);
-  if (!job) throw new NotFoundError('没有这个任务');
+  if (!job || !owned.has(job.type) || !mayReadJob(req.user, job)) throw new NotFoundError(NO_SUCH_JOB);
   return job;
 }

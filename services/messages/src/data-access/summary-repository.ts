@@ -68,6 +68,11 @@ export async function markSummaryRunning(db: Queryable, id: number, messageCount
   await db.query("UPDATE insight.summaries SET status = 'running', message_count = $2 WHERE id = $1", [id, messageCount]);
 }
 
+/** The text so far while the bot writes: it lives here, behind the audited summary routes, and never in the job row. */
+export async function updateSummaryText(db: Queryable, id: number, text: string): Promise<void> {
+  await db.query("UPDATE insight.summaries SET summary = $2 WHERE id = $1 AND status = 'running'", [id, text]);
+}
+
 export async function finishSummary(
   db: Queryable, id: number, outcome: { status: 'succeeded' | 'failed'; summary?: string; error?: string; durationMs?: number; messageCount?: number },
 ): Promise<void> {

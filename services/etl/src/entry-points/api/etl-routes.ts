@@ -96,6 +96,7 @@ export function createEtlRoutes(context: ServiceContext<EtlConfig>): Router {
     res.status(202).json({ jobId: job.id });
   });
 
-  router.use(context.jobRoutes.router);
+  // only the ETL's own jobs: the other services' jobs (AI summaries among them) are not this page's to show
+  router.use(context.jobRoutes.routerFor(['etl.import']));
   return router;
 }

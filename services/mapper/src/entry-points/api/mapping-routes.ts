@@ -29,7 +29,7 @@ export function createMappingRoutes(context: ServiceContext<MapperConfig>): Rout
 
   // the whole archive is a job (minutes on a big one); one at a time, so a second click follows the first job
   router.post('/extract', requireRole('staff'), async (req, res) => {
-    const [latest] = await listJobs(pool, { type: EXTRACT_QUEUE, limit: 1 });
+    const [latest] = await listJobs(pool, { types: [EXTRACT_QUEUE], limit: 1 });
     if (latest && !TERMINAL_JOB_STATUSES.has(latest.status)) {
       res.status(202).json({ jobId: latest.id, alreadyRunning: true });
       return;

@@ -1,12 +1,12 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
-  ConflictError, NotFoundError, UnavailableError, ValidationError, auditFromRequest, finishJob, insertJob, parseBody, parseParams,
+  ConflictError, NotFoundError, UnavailableError, ValidationError, auditFromRequest, findJob, finishJob, insertJob, parseBody, parseParams,
   parseQuery, recordAudit, requireRole, withTransaction, type ServiceContext,
 } from '@doitcrm/kit';
 import type { MessagesSummarizeJob } from '@doitcrm/types';
 import type { MessagesConfig } from '../../config.ts';
-import type { SummariesStatus } from '../../contract.ts';
+import type { SummariesStatus, SummaryRecord } from '../../contract.ts';
 import { messagesOfPeople } from '../../data-access/cohort-repository.ts';
 import { findPeople } from '../../data-access/person-repository.ts';
 import { findSummary, finishSummary, insertSummary, listSummaries } from '../../data-access/summary-repository.ts';
@@ -16,7 +16,12 @@ import { SUMMARIZE_QUEUE } from '../queue/summarize-consumer.ts';
 import { resolveWindow, summariesQuery, summaryBody } from './schemas.ts';
 import { auditView } from './view-audit.ts';
 
-/** AI summaries: a POST queues a `messages.summarize` job; its text streams over the job's SSE (/api/jobs/:id/events). */
+const summaryIdParams = z.object({ id: z.coerce.number().int().positive() });
+
+/**
+ * AI summaries: a POST queues a `messages.summarize` job; the text streams over `/api/summaries/:id/events`, audited
+ * like every other read of a summary (the job itself carries no text).
+ */
 export function createSummaryRoutes(context: ServiceContext<MessagesConfig>, bots: SummaryBots | null): Router {
   const router = Router();
   const { pool } = context;
@@ -71,12 +76,31 @@ export function createSummaryRoutes(context: ServiceContext<MessagesConfig>, bot
   });
 
   router.get('/summaries/:id', async (req, res) => {
-    const { id } = parseParams(z.object({ id: z.coerce.number().int().positive() }), req);
-    const summary = await findSummary(pool, id);
-    if (!summary) throw new NotFoundError(`没有总结 ${id}`);
-    await auditView(pool, req, 'messages.summary.view', { type: 'summary', id: String(id) }, { people: summary.subjectIds });
+    const summary = await loadSummary(req);
+    await auditView(pool, req, 'messages.summary.view', { type: 'summary', id: String(summary.id) }, { people: summary.subjectIds });
     res.json(summary);
   });
+
+  // the text as the bot writes it: each progress event of the job makes the stream read the row again
+  router.get('/summaries/:id/events', async (req, res) => {
+    const summary = await loadSummary(req);
+    await auditView(pool, req, 'messages.summary.view', { type: 'summary', id: String(summary.id) }, { people: summary.subjectIds, live: true });
+    const job = summary.jobId ? await findJob(pool, summary.jobId) : null;
+    const latest = async () => (await findSummary(pool, summary.id)) ?? summary;
+    if (!job) {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform' });
+      res.end(`event: summary\ndata: ${JSON.stringify(await latest())}\n\n`);
+      return;
+    }
+    await context.jobRoutes.stream(req, res, job, { event: 'summary', render: latest });
+  });
+
+  async function loadSummary(req: Request): Promise<SummaryRecord> {
+    const { id } = parseParams(summaryIdParams, req);
+    const summary = await findSummary(pool, id);
+    if (!summary) throw new NotFoundError(`没有总结 ${id}`);
+    return summary;
+  }
 
   return router;
 }
