@@ -1,14 +1,18 @@
-// `npm test`: every test against the real PostgreSQL, RabbitMQ and Redis. The page tests need the built pages
-// and Debian's chromium, so the pages are built first (turbo skips what is unchanged).
+// `npm test`: every test against the real PostgreSQL, RabbitMQ and Redis. The page tests need Debian's chromium and
+// Chinese fonts (installed here when missing and we may, otherwise we stop before running anything) and the built
+// pages, so the pages are built first (turbo skips what is unchanged).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSystemPrerequisites } from './lib/system-prerequisites.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = (command, args) => spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env }).status ?? 1;
 const summaryFile = path.join(root, 'test-results', 'vitest.json');
 
+ensureSystemPrerequisites();
+if (!fs.existsSync(path.join(root, 'node_modules', '.package-lock.json')) && run('npm', ['install', '--no-audit', '--no-fund']) !== 0) process.exit(1);
 if (run('npm', ['run', 'build', '--silent']) !== 0) process.exit(1);
 fs.rmSync(summaryFile, { force: true });
 const status = run(process.execPath, [
