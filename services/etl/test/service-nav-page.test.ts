@@ -13,9 +13,9 @@ const planned = SERVICES.filter((service) => service.status === 'planned');
 
 /** The ports of the suite's services that some link on the page (shown or not) leads to. */
 async function linkedServicePorts(page: Page): Promise<number[]> {
-  const ports = new Set(SERVICES.map((service) => service.port));
+  const ports = new Set<number>(SERVICES.map((service) => service.port));
   const hrefs = await page.locator('a[href]').evaluateAll((links) => links.map((link) => (link as HTMLAnchorElement).href));
-  return [...new Set(hrefs.map((href) => Number(new URL(href).port)))].filter((port) => ports.has(port)).sort();
+  return [...new Set(hrefs.map((href) => Number(new URL(href).port)))].filter((port) => ports.has(port)).sort((a, b) => a - b);
 }
 
 describe('service navigation in Chromium', () => {
@@ -31,7 +31,7 @@ describe('service navigation in Chromium', () => {
     for (const service of ready) {
       expect(await nav.getByRole('link', { name: service.title, exact: true }).getAttribute('href')).toBe(`http://127.0.0.1:${service.port}/`);
     }
-    expect(await linkedServicePorts(page)).toEqual(ready.map((service) => service.port).sort());
+    expect(await linkedServicePorts(page)).toEqual(ready.map((service) => service.port).sort((a, b) => a - b));
     for (const service of planned) {
       const item = nav.getByRole('link', { name: new RegExp(`^${service.title}\\s*规划中$`) });
       expect(await item.getAttribute('aria-disabled')).toBe('true');
@@ -77,7 +77,7 @@ describe('service navigation in Chromium', () => {
       expect(await item.innerText()).toMatch(/规划中\s*尚未部署/);
       expect(await item.locator('a').count()).toBe(0);
     }
-    expect(await linkedServicePorts(page)).toEqual(ready.map((service) => service.port).sort());
+    expect(await linkedServicePorts(page)).toEqual(ready.map((service) => service.port).sort((a, b) => a - b));
     await page.screenshot({ path: screenshotPath('nav-phone.png') });
     await page.close();
   });
