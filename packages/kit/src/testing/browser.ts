@@ -3,12 +3,13 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { TEST_USER_PASSWORD } from './service-harness.ts';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// `||`, as npm test's own check (scripts/lib/system-prerequisites.mjs) reads it: an empty CHROMIUM_PATH means the default
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /** Debian's chromium, headless, with the flags this network needs (no background calls home). */
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(`page tests need Chromium at ${CHROMIUM_PATH}: apt-get install chromium fonts-noto-cjk (or set CHROMIUM_PATH)`);
+    throw new Error(`page tests need Chromium at ${CHROMIUM_PATH}: run them through npm test, which installs it (or says how), or apt-get install chromium fonts-noto-cjk (or set CHROMIUM_PATH)`);
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
