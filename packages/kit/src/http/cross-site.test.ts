@@ -152,6 +152,19 @@ describe('writes from our own pages and from programs', () => {
     expect(await notesWritten(text)).toBe(1);
   });
 
+  test('when the page is served through a TLS reverse proxy on this machine that passes Host and X-Forwarded-Proto on, then its writes are done unlisted', async () => {
+    // Arrange: the browser is at https://crm.example.org, which is in neither setting
+    const text = `proxied-${uniqueSuffix()}`;
+
+    // Act
+    const response = await postNote(text).set('Cookie', t.cookies.staff).set('Host', 'crm.example.org').set('X-Forwarded-Proto', 'https')
+      .set('Origin', 'https://crm.example.org').set('Sec-Fetch-Site', 'same-origin');
+
+    // Assert
+    expect(response.status).toBe(201);
+    expect(await notesWritten(text)).toBe(1);
+  });
+
   test('when a script logs in and writes with a Bearer token, sending neither Origin nor Sec-Fetch-Site, then both work', async () => {
     // Arrange
     const text = `cli-${uniqueSuffix()}`;
