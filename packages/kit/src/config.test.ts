@@ -68,4 +68,27 @@ describe('loadConfig', () => {
     expect(config).not.toHaveProperty('UNRELATED');
     expect(Object.isFrozen(config)).toBe(true);
   });
+
+  test('when the public hosts and origins are given, then they are kept as a browser writes them in an Origin; unset, only this machine\'s names', () => {
+    // Act
+    const given = loadConfig(baseConfigShape, { PUBLIC_HOSTS: ' CRM.Example.cn , 10.0.0.5,[::1]', PUBLIC_ORIGINS: 'https://School.example.cn/, http://10.0.0.5:8080' });
+    const unset = loadConfig(baseConfigShape, {});
+
+    // Assert
+    expect(given.PUBLIC_HOSTS).toEqual(['crm.example.cn', '10.0.0.5', '[::1]']);
+    expect(given.PUBLIC_ORIGINS).toEqual(['https://school.example.cn', 'http://10.0.0.5:8080']);
+    expect(unset.PUBLIC_HOSTS).toEqual(['localhost', '127.0.0.1', '[::1]']);
+    expect(unset.PUBLIC_ORIGINS).toEqual([]);
+  });
+
+  test('when a public host carries a port or an origin carries a path, then the error names the variable and the bad item', () => {
+    // Act
+    const error = configErrorOf(baseConfigShape, { PUBLIC_HOSTS: 'crm.example.cn,crm.example.cn:5004', PUBLIC_ORIGINS: 'https://school.example.cn/crm' });
+
+    // Assert
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^PUBLIC_HOSTS: "crm\.example\.cn:5004": not a bare host name/),
+      expect.stringMatching(/^PUBLIC_ORIGINS: "https:\/\/school\.example\.cn\/crm": not an origin/),
+    ]);
+  });
 });

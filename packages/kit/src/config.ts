@@ -4,6 +4,42 @@ const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** A comma-separated list; each item is trimmed, checked by `parse` (an error message, or the item as kept). */
+function commaList(parse: (item: string) => { ok: string } | { error: string }) {
+  return z.string().transform((value, ctx) => {
+    const items: string[] = [];
+    for (const item of value.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+      const parsed = parse(item);
+      if ('error' in parsed) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(item)}: ${parsed.error}` });
+      else items.push(parsed.ok);
+    }
+    return items;
+  });
+}
+
+function parseUrl(value: string): URL | null {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+}
+
+// the host as a browser writes it in an Origin: lower case, IPv6 in brackets, no port
+const publicHost = commaList((item) => {
+  const url = parseUrl(`http://${item}/`);
+  if (!url || url.hostname !== item.toLowerCase() || url.port !== '') return { error: 'not a bare host name or address (IPv6 in brackets, no port, no scheme)' };
+  return { ok: url.hostname };
+});
+
+const publicOrigin = commaList((item) => {
+  const url = parseUrl(item);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== item.replace(/\/$/, '').toLowerCase()) {
+    return { error: 'not an origin such as https://crm.example.cn or http://10.0.0.5:8080 (scheme, host and port only)' };
+  }
+  return { ok: url.origin };
+});
+
 /**
  * Settings every service and command shares. Defaults exist only for local, password-less URLs of the
  * architecture note; secrets never get one.
@@ -21,7 +57,11 @@ export const baseConfigShape = {
   REDIS_PREFIX: z.string().default('doitcrm:').describe('prefix of every Redis key'),
   HOST: z.string().default('0.0.0.0').describe('interface the HTTP server listens on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  COOKIE_SECURE: booleanFromEnv.default(false).describe('mark the session cookie Secure (set true behind HTTPS)'),
+  COOKIE_SECURE: booleanFromEnv.default(false).describe('mark the session cookie Secure and send HSTS (set true behind HTTPS)'),
+  PUBLIC_HOSTS: publicHost.default(['localhost', '127.0.0.1', '[::1]'])
+    .describe('hosts users open the pages on, comma-separated: writes are accepted from pages at the service ports of these hosts'),
+  PUBLIC_ORIGINS: publicOrigin.default([])
+    .describe('further origins of our pages, comma-separated, e.g. https://crm.example.cn behind a reverse proxy'),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(300).max(7 * 24 * 3600).default(8 * 3600),
   METRICS_TOKEN: z.string().min(16).optional()
     .describe('bearer token that lets a remote Prometheus read /metrics; without it only loopback may'),

@@ -35,8 +35,8 @@ export class UnauthorizedError extends AppError {
   }
 }
 export class ForbiddenError extends AppError {
-  constructor(message = '没有权限执行此操作') {
-    super(message, { status: 403 });
+  constructor(message = '没有权限执行此操作', details?: ErrorDetail[]) {
+    super(message, { status: 403, details });
   }
 }
 export class NotFoundError extends AppError {

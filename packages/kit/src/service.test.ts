@@ -43,7 +43,7 @@ describe('createTestService and the service context', () => {
     try {
       const app = createApp({
         service: 'kit', logger: service.context.logger, metrics: service.context.metrics, auth: service.context.auth,
-        readiness: service.context.readiness, api: Router(),
+        readiness: service.context.readiness, api: Router(), ownOrigins: service.context.config,
       });
 
       // Act
@@ -87,7 +87,7 @@ describe('createTestService and the service context', () => {
     const service = await createTestService('kit', baseConfigShape, { HOST: '127.0.0.1' });
     const { context } = service;
     try {
-      const app = createApp({ service: 'kit', logger: context.logger, metrics: context.metrics, auth: context.auth, readiness: context.readiness, api: Router() });
+      const app = createApp({ service: 'kit', logger: context.logger, metrics: context.metrics, auth: context.auth, readiness: context.readiness, api: Router(), ownOrigins: context.config });
       const server = await listen(context, app, 0);
       const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const before = await fetch(`${baseUrl}/healthz`);

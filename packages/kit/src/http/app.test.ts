@@ -56,6 +56,7 @@ function buildApp(overrides: Partial<AppOptions> = {}) {
     api: serviceRoutes(),
     jsonLimit: '1kb',
     openApiFile,
+    ownOrigins: { PUBLIC_HOSTS: ['localhost', '127.0.0.1'], PUBLIC_ORIGINS: [] },
     ...overrides,
   });
   return { app, lines };
@@ -106,6 +107,21 @@ describe('createApp: health, readiness and metrics', () => {
       { name: 'rabbitmq', ok: false, error: 'not connected' },
       { name: 'redis', ok: true },
     ]);
+  });
+
+  test('when a remote client asks /readyz while a dependency is down, then it gets 503 and the status, but not which one failed nor why', async () => {
+    // Arrange: the request reaches the app through a local reverse proxy on behalf of 10.0.0.5
+    const broken: ReadinessCheck = { name: 'postgres', check: async () => { throw new Error('connect ECONNREFUSED 10.1.2.3:5432'); } };
+    const { app } = buildApp({ readiness: [broken, passing('redis')] });
+
+    // Act
+    const response = await supertest(app).get('/readyz').set('X-Forwarded-For', '10.0.0.5');
+
+    // Assert
+    expect(response.status).toBe(503);
+    expect(response.body).toEqual({ status: 'not ready', service: 'kit-test' });
+    expect(response.text).not.toContain('ECONNREFUSED');
+    expect(response.text).not.toContain('postgres');
   });
 
   test('when /metrics is scraped from loopback, then it answers 200 with the Prometheus text', async () => {
@@ -171,6 +187,18 @@ describe('createApp: health, readiness and metrics', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['x-powered-by']).toBeUndefined();
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  test('when cookies are secure (served over HTTPS), then browsers are told to keep to HTTPS for a year', async () => {
+    // Arrange
+    const { app } = buildApp({ cookieSecure: true });
+
+    // Act
+    const response = await supertest(app).get('/healthz');
+
+    // Assert
+    expect(response.headers['strict-transport-security']).toBe('max-age=31536000');
   });
 });
 

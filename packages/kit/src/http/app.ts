@@ -4,7 +4,9 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import helmet from 'helmet';
 import type { Logger } from '../logger.ts';
 import type { ServiceMetrics } from '../metrics.ts';
+import { refuseCrossSiteWrites, type OwnOriginSettings } from './cross-site.ts';
 import { createErrorHandler, notFoundHandler } from './error-handler.ts';
+import { isLoopback } from './loopback.ts';
 import { httpMetricsMiddleware, metricsHandler } from './metrics-routes.ts';
 import { requestContextMiddleware } from './request-context.ts';
 import { docsRouter } from './docs.ts';
@@ -30,7 +32,14 @@ export interface AppOptions {
   openApiFile?: string;
   metricsToken?: string;
   jsonLimit?: string;
+  /** COOKIE_SECURE: the installation is served over HTTPS, so browsers are told to keep to it (HSTS) */
+  cookieSecure?: boolean;
+  /** where our pages live (PUBLIC_HOSTS, PUBLIC_ORIGINS): writes sent by pages anywhere else are refused */
+  ownOrigins: OwnOriginSettings;
 }
+
+// a year, as helmet's default; not includeSubDomains: other hosts under the school's domain are not ours to force to HTTPS
+const HSTS = { maxAge: 365 * 24 * 3600, includeSubDomains: false };
 
 /** Builds the Express app without listening, so tests drive it directly. */
 export function createApp(options: AppOptions): Express {
@@ -52,14 +61,16 @@ export function createApp(options: AppOptions): Express {
         upgradeInsecureRequests: null,
       },
     },
-    strictTransportSecurity: false,
+    // HSTS over plain HTTP would be ignored at best, and would lock users out of an HTTP-only installation at worst
+    strictTransportSecurity: options.cookieSecure ? HSTS : false,
   }));
   app.use(httpMetricsMiddleware(options.metrics));
+  app.use(refuseCrossSiteWrites(options.ownOrigins, options.logger));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: options.service });
   });
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', async (req, res) => {
     const results = await Promise.all(options.readiness.map(async ({ name, check }) => {
       try {
         await withTimeout(check(), 3_000);
@@ -69,14 +80,18 @@ export function createApp(options: AppOptions): Express {
       }
     }));
     const ready = results.every((result) => result.ok);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', service: options.service, checks: results });
+    const answer = { status: ready ? 'ready' : 'not ready', service: options.service };
+    // which dependency failed and why (host names, ports, driver messages) is for the operator on this machine
+    res.status(ready ? 200 : 503).json(isLoopback(req) ? { ...answer, checks: results } : answer);
   });
   app.get('/metrics', metricsHandler(options.metrics, options.metricsToken));
 
   if (options.openApiFile) app.use('/docs', redirectToLoginWhenSignedOut(options.auth.requireUser), docsRouter(options.openApiFile));
 
-  app.use('/api', express.json({ limit: options.jsonLimit ?? '1mb' }));
+  // the login routes parse their own small bodies, so they go first: once a larger parser has read a body, theirs
+  // skips it, and an oversized login would reach the password check
   app.use('/api/auth', options.auth.router);
+  app.use('/api', express.json({ limit: options.jsonLimit ?? '1mb' }));
   app.use('/api', options.auth.requireUser, options.api);
   app.use('/api', notFoundHandler);
 

@@ -1,13 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { ServiceMetrics } from '../metrics.ts';
-
-function isLoopback(req: Request): boolean {
-  // req.ip, not the socket: behind a reverse proxy on this box every socket is loopback, and the app trusts
-  // X-Forwarded-For from loopback only (`trust proxy`), so req.ip is the real client
-  const address = req.ip ?? req.socket.remoteAddress ?? '';
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
-}
+import { isLoopback } from './loopback.ts';
 
 function tokenMatches(req: Request, token: string | undefined): boolean {
   if (!token) return false;

@@ -26,5 +26,7 @@ export function createServiceApp(context: ServiceContext, options: ServiceAppOpt
     webDir: path.join(serviceRoot, 'dist', 'web'),
     openApiFile: path.join(serviceRoot, 'openapi.yaml'),
     metricsToken: context.config.METRICS_TOKEN,
+    cookieSecure: context.config.COOKIE_SECURE,
+    ownOrigins: context.config,
   });
 }
