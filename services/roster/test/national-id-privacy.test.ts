@@ -3,6 +3,7 @@ import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import type { RosterStudent } from '../src/contract.ts';
 import { createNationalIdCipher } from '../src/domain/national-id.ts';
+import { reconcileNationalIds } from '../src/domain/national-id-startup.ts';
 import { commit, freshMatrix, preview, undo, useRosterApp } from './roster-harness.ts';
 
 const key = randomBytes(32).toString('base64');
@@ -97,11 +98,11 @@ describe('children\'s ID numbers: never copied, encrypted at rest', () => {
 
     const response = await setStoring(false);
 
+    for (const number of [committed, pending]) expect(await tablesContaining(hidden(number))).toEqual([]);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ storeNationalId: false, purged: { stored: expect.any(Number), previews: expect.any(Number) } });
     expect(response.body.purged.stored).toBeGreaterThanOrEqual(1);
     expect(response.body.purged.previews).toBeGreaterThanOrEqual(1);
-    for (const number of [committed, pending]) expect(await tablesContaining(hidden(number))).toEqual([]);
     expect((await db().query('SELECT count(*)::int AS n FROM crm.student_national_ids')).rows[0].n).toBe(0);
     const audit = await db().query("SELECT details, username FROM auth.audit_log WHERE action = 'roster.national_id.purge' ORDER BY id DESC LIMIT 1");
     expect(audit.rows[0]).toMatchObject({ details: response.body.purged, username: expect.stringMatching(/^admin-/) });
@@ -137,9 +138,50 @@ describe('children\'s ID numbers: never copied, encrypted at rest', () => {
 
     const undone = await undo(t, second.import.id);
 
+    for (const number of [before, replaced]) expect(await rowsContaining('crm.roster_import_changes', [hidden(number)])).toBe(0);
     expect(undone.status).toBe(200);
     expect(undone.body.nationalIdsRemoved).toBe(1);
     expect((await classPupils(classId)).find((p) => p.id === ids.get('撤销童'))!.nationalIdMasked).toBeNull();
-    for (const number of [before, replaced]) expect(await rowsContaining('crm.roster_import_changes', [hidden(number)])).toBe(0);
+  });
+});
+
+describe('children\'s ID numbers left in plaintext by an earlier version (migration 1764000012000)', () => {
+  async function legacyPupil(number: string): Promise<number> {
+    const { ids } = await pupilsWithNumbers([{ name: '旧版童', number: '' }]);
+    const studentId = [...ids.values()][0]!;
+    await db().query('INSERT INTO crm.student_national_ids_legacy (student_id, national_id) VALUES ($1, $2)', [studentId, number]);
+    return studentId;
+  }
+
+  it('when the service starts with storing on and the key set, then the plaintext is encrypted and gone', async () => {
+    expect((await setStoring(true)).status).toBe(200);
+    const number = idNumber();
+    const studentId = await legacyPupil(number);
+
+    const result = await reconcileNationalIds(db(), createNationalIdCipher(key));
+
+    expect(result.encrypted).toBeGreaterThanOrEqual(1);
+    expect(await tablesContaining(hidden(number))).toEqual([]);
+    const sealed = (await db().query('SELECT key_id AS "keyId", ciphertext FROM crm.student_national_ids WHERE student_id = $1', [studentId])).rows[0];
+    expect(createNationalIdCipher(key).open(sealed)).toBe(number);
+  });
+
+  it('when the service starts with storing on but no key, then it refuses to start and names ROSTER_ID_NUMBER_KEY', async () => {
+    expect((await setStoring(true)).status).toBe(200);
+    await expect(reconcileNationalIds(db(), null)).rejects.toThrow(/ROSTER_ID_NUMBER_KEY/);
+  });
+
+  it('when the service starts with storing off, then plaintext left behind is deleted and the deletion audited', async () => {
+    expect((await setStoring(true)).status).toBe(200);
+    const number = idNumber();
+    await legacyPupil(number);
+    await db().query('UPDATE crm.roster_settings SET store_national_id = false');
+
+    const result = await reconcileNationalIds(db(), null);
+
+    expect(result.purged).toBeGreaterThanOrEqual(1);
+    expect(await tablesContaining(hidden(number))).toEqual([]);
+    const audit = await db().query("SELECT details FROM auth.audit_log WHERE action = 'roster.national_id.purge' AND username = 'roster-start' ORDER BY id DESC LIMIT 1");
+    expect(audit.rows[0].details.legacy).toBeGreaterThanOrEqual(1);
   });
 });
