@@ -71,6 +71,20 @@ describe('children\'s ID numbers: never copied, encrypted at rest', () => {
     expect((await classPupils(classId)).find((p) => p.name === '审计甲')).toMatchObject({ school: '二小', nationalIdMasked: `${first.slice(0, 3)}${'*'.repeat(13)}${first.slice(-2)}` });
   });
 
+  it('when a file\'s ID-number cell is not an ID number (a phone number, a typo), then it is not stored and the warning names the row, not the value', async () => {
+    expect((await setStoring(true)).status).toBe(200);
+    const { csv, names } = freshMatrix([{ pupils: ['格式童'] }]);
+    await commit(t, await preview(t, csv));
+    const phone = `1${String(randomInt(1e9)).padStart(10, '0')}`;
+
+    const previewed = await preview(t, `${header}\r\n格式童,,,${names[0]},,,${phone},\r\n`);
+
+    expect(previewed.diff.warnings).toContainEqual(expect.objectContaining({ row: 2, field: '学员身份证号码', message: expect.stringContaining('第 2 行') }));
+    expect(JSON.stringify(previewed)).not.toContain(phone);
+    expect(previewed.diff.students[0]!.changes).toEqual([]);
+    expect(await tablesContaining(phone)).toEqual([]);
+  });
+
   it('when ID numbers are previewed and committed, then no table holds one in plaintext and the stored value opens only with the key', async () => {
     expect((await setStoring(true)).status).toBe(200);
     const number = idNumber();

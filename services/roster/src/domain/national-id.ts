@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { UnavailableError } from '@doitcrm/kit';
 
 /** Children's ID numbers are shown only as enough to recognise one: the first three and last two characters. */
 export function maskNationalId(value: string | null): string | null {
@@ -54,11 +55,18 @@ export function createNationalIdCipher(secretBase64: string): NationalIdCipher {
       return { keyId, ciphertext: Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64'), hash: hash(plain), masked: maskNationalId(plain)! };
     },
     open(sealed) {
-      if (sealed.keyId !== keyId) throw new Error(`ID number sealed with key ${sealed.keyId}, but ${NATIONAL_ID_KEY_VARIABLE} is key ${keyId}`);
+      if (sealed.keyId !== keyId) {
+        throw new UnavailableError(`这个身份证号由另一个密钥（${sealed.keyId}）加密，当前 ${NATIONAL_ID_KEY_VARIABLE} 是 ${keyId}，无法解密`);
+      }
       const bytes = Buffer.from(sealed.ciphertext, 'base64');
-      const decipher = createDecipheriv('aes-256-gcm', encryptionKey, bytes.subarray(0, NONCE_BYTES)).setAAD(AAD);
-      decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-      return Buffer.concat([decipher.update(bytes.subarray(NONCE_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', encryptionKey, bytes.subarray(0, NONCE_BYTES)).setAAD(AAD);
+        decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+        return Buffer.concat([decipher.update(bytes.subarray(NONCE_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      } catch (error) {
+        // GCM's tag check: the stored value was altered, or sealed under another secret with the same key id
+        throw new UnavailableError('保存的身份证号无法解密（数据被改动或密钥不符）', error);
+      }
     },
   };
 }
@@ -66,6 +74,11 @@ export function createNationalIdCipher(secretBase64: string): NationalIdCipher {
 /** the same number written with a lower-case x or stray spaces is the same number */
 function normalise(value: string): string {
   return value.replace(/\s+/g, '').toUpperCase();
+}
+
+/** 18 characters (17 digits and a digit or X check character, GB 11643-1999), or the 15 digits of first-generation cards */
+export function looksLikeNationalId(value: string): boolean {
+  return /^(\d{17}[\dX]|\d{15})$/.test(normalise(value));
 }
 
 /** true when the secret is exactly 32 bytes in canonical base64 (what `openssl rand -base64 32` prints) */

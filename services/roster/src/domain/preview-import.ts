@@ -8,7 +8,7 @@ import { ENCODING_LABELS, type DetectedEncoding } from './decode-upload.ts';
 import { diffRoster, diffToken } from './diff-roster.ts';
 import type { RosterDiff } from './diff-types.ts';
 import { warning, type ImportKind, type RosterDraft } from './draft.ts';
-import { NATIONAL_ID_KEY_VARIABLE, type NationalIdCipher } from './national-id.ts';
+import { NATIONAL_ID_KEY_VARIABLE, looksLikeNationalId, type NationalIdCipher } from './national-id.ts';
 import { parseRosterFile } from './parse-roster-file.ts';
 
 export type Actor = Omit<AuditEntry, 'action' | 'targetType' | 'targetId' | 'details'>;
@@ -75,7 +75,10 @@ function emptyDiff(draft: RosterDraft): RosterDiff {
   return { classes: [], students: [], absent: [], warnings: draft.warnings ?? [], summary: { classes: none, students: none, absent: 0 } };
 }
 
-/** Storing on: each number is encrypted before the draft is stored; the plaintext is not kept. */
+/**
+ * Storing on: each number is encrypted before the draft is stored; the plaintext is not kept. A value that is not an
+ * ID number's shape (another column's data, a typo) is not stored; the warning names its row, never the value.
+ */
 function sealNationalIds(draft: RosterDraft, cipher: NationalIdCipher | null): RosterDraft {
   if (!draft.students.some((s) => s.nationalId !== null)) return draft;
   if (!cipher) {
@@ -83,7 +86,17 @@ function sealNationalIds(draft: RosterDraft, cipher: NationalIdCipher | null): R
     throw new ValidationError(`保存儿童身份证号已开启，但未设置 ${NATIONAL_ID_KEY_VARIABLE}，无法加密文件中的身份证号`,
       [{ field: '学员身份证号码', message: `${NATIONAL_ID_KEY_VARIABLE} is not set` }]);
   }
-  return { ...draft, students: draft.students.map((s) => ({ ...s, nationalId: null, sealedNationalId: s.nationalId === null ? null : cipher.seal(s.nationalId) })) };
+  const malformedRows = new Set<number>();
+  const students = draft.students.map((s) => {
+    if (s.nationalId === null) return { ...s, sealedNationalId: null };
+    if (!looksLikeNationalId(s.nationalId)) {
+      malformedRows.add(s.ref.row);
+      return { ...s, nationalId: null, sealedNationalId: null };
+    }
+    return { ...s, nationalId: null, sealedNationalId: cipher.seal(s.nationalId) };
+  });
+  const warnings = [...malformedRows].map((row) => warning(`第 ${row} 行学员身份证号码不是 18 位（或旧版 15 位）身份证号，未保存`, { row, field: '学员身份证号码' }));
+  return { ...draft, students, warnings: [...draft.warnings, ...warnings] };
 }
 
 /** Children's ID numbers are not kept unless an admin turned that on; they never reach the stored draft. */
