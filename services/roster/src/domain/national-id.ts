@@ -44,12 +44,20 @@ export function createNationalIdCipher(secretBase64: string): NationalIdCipher {
   const hashKey = derive('doitcrm roster national-id lookup hmac');
   const keyId = createHash('sha256').update(derive('doitcrm roster national-id key id')).digest('hex').slice(0, 12);
   const hash = (value: string) => createHmac('sha256', hashKey).update(normalise(value)).digest('hex');
+  // nonces drawn from the CSPRNG a thousand at a time: one randomBytes call per value cost more than the encryption
+  let nonces = Buffer.alloc(0);
+  const nextNonce = () => {
+    if (nonces.length < NONCE_BYTES) nonces = randomBytes(NONCE_BYTES * 1024);
+    const nonce = Buffer.from(nonces.subarray(0, NONCE_BYTES));
+    nonces = nonces.subarray(NONCE_BYTES);
+    return nonce;
+  };
   return {
     keyId,
     hash,
     seal(value) {
       const plain = normalise(value);
-      const nonce = randomBytes(NONCE_BYTES);
+      const nonce = nextNonce();
       const cipher = createCipheriv('aes-256-gcm', encryptionKey, nonce).setAAD(AAD);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return { keyId, ciphertext: Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64'), hash: hash(plain), masked: maskNationalId(plain)! };
