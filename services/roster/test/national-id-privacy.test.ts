@@ -67,6 +67,7 @@ describe('children\'s ID numbers: never copied, encrypted at rest', () => {
 
     expect(await rowsContaining('auth.audit_log', [hidden(first), hidden(second)])).toBe(0);
     expect(await rowsContaining('crm.roster_import_changes', [hidden(first), hidden(second)])).toBe(0);
+    expect(await tablesContaining(hidden(second))).toEqual([]);
     // the number is there all the same, shown masked
     expect((await classPupils(classId)).find((p) => p.name === '审计甲')).toMatchObject({ school: '二小', nationalIdMasked: `${first.slice(0, 3)}${'*'.repeat(13)}${first.slice(-2)}` });
   });
@@ -120,6 +121,18 @@ describe('children\'s ID numbers: never copied, encrypted at rest', () => {
     expect((await db().query('SELECT count(*)::int AS n FROM crm.student_national_ids')).rows[0].n).toBe(0);
     const audit = await db().query("SELECT details, username FROM auth.audit_log WHERE action = 'roster.national_id.purge' ORDER BY id DESC LIMIT 1");
     expect(audit.rows[0]).toMatchObject({ details: response.body.purged, username: expect.stringMatching(/^admin-/) });
+  });
+
+  it('when a record without an ID number absorbs one that has it (同名合并), then the kept record keeps the number, still sealed', async () => {
+    expect((await setStoring(true)).status).toBe(200);
+    const number = idNumber();
+    const { classId, ids } = await pupilsWithNumbers([{ name: '合并甲', number: '' }, { name: '合并乙', number }]);
+
+    const merged = await supertest(t.app).post(`/api/students/${ids.get('合并乙')}/merge`).set('Cookie', t.cookies.staff).send({ intoStudentId: ids.get('合并甲') });
+
+    expect(merged.status).toBe(204);
+    expect((await classPupils(classId)).find((p) => p.id === ids.get('合并甲'))!.nationalIdMasked).toBe(`110${'*'.repeat(13)}${number.slice(-2)}`);
+    expect((await supertest(t.app).get(`/api/students/${ids.get('合并甲')}/national-id`).set('Cookie', t.cookies.staff)).body.nationalId).toBe(number);
   });
 
   it('when a viewer asks for a whole ID number, then 403; staff get it, and the read is audited without the number', async () => {
