@@ -76,11 +76,13 @@ export async function loadSchool(pool: pg.Pool, school: DemoSchool): Promise<{ l
     const studentIds = ids.rows.map((r) => r.id).sort((a, b) => a - b);
     const studentIdByKey = new Map(school.students.map((s, i) => [s.key, studentIds[i] as number]));
     await client.query(
-      `INSERT INTO crm.students (id, name, english_name, status, school, address, national_id)
-       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+      // no ID numbers: storing them is off until an admin turns it on (with a key), and then only an import stores
+      // them, encrypted; the demo's enrolment CSV still carries them for trying that out
+      `INSERT INTO crm.students (id, name, english_name, status, school, address)
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
       [
         studentIds, school.students.map((s) => s.name), school.students.map((s) => s.englishName), school.students.map((s) => s.status),
-        school.students.map((s) => s.school), school.students.map((s) => s.address), school.students.map((s) => s.nationalId),
+        school.students.map((s) => s.school), school.students.map((s) => s.address),
       ],
     );
 

@@ -45,7 +45,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function runFile(pool: pg.Pool, label: string, csv: string, anchorRows: Parameters<typeof bareUpsert>[1], round: number): Promise<Sample> {
   const bytes = Buffer.from(csv, 'utf8');
-  const preview = await timed(() => previewUpload(pool, { bytes, fileName: `${label}.csv` }, actor));
+  const preview = await timed(() => previewUpload(pool, { bytes, fileName: `${label}.csv` }, actor, null));
   const commit = await timed(() => commitImport(pool, preview.value.record.id, { token: preview.value.token }, actor));
   await truncateAnchor(pool);
   const anchor = await timed(() => bareUpsert(pool, anchorRows));
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     console.log(`medians of ${rounds} rounds:`);
     report('matrix', matrixSamples);
     report('enrolment', enrolmentSamples);
-    const again = await timed(() => previewUpload(pool, { bytes: Buffer.from(lastMatrix, 'utf8'), fileName: 'again.csv' }, actor));
+    const again = await timed(() => previewUpload(pool, { bytes: Buffer.from(lastMatrix, 'utf8'), fileName: 'again.csv' }, actor, null));
     line('matrix again: preview (expect no changes)', `${seconds(again.ms)}  ${JSON.stringify(again.value.diff.summary.students)}`);
   } finally {
     await pool.end();

@@ -33,7 +33,8 @@ export interface ImportSummary {
 export interface ImportPreview {
   import: ImportSummary;
   classes: DraftClass[];
-  students: DraftStudent[];
+  /** nationalId: masked */
+  students: Array<Omit<DraftStudent, 'sealedNationalId'>>;
   ignoredCells: number;
   diff: RosterDiff;
   /** send back with the commit: the server refuses when its own diff no longer matches */

@@ -51,6 +51,18 @@ describe('npm run roster', () => {
     expect(rows).toEqual([{ name: 'L7' }]);
   });
 
+  it('when storing ID numbers is turned on without a key, then it exits 1 naming ROSTER_ID_NUMBER_KEY and storing stays off; off reports what it deleted', async () => {
+    const on = await runCli(['settings', '--store-national-id', 'on']);
+
+    expect(on.code).toBe(1);
+    expect(on.stderr).toContain('ROSTER_ID_NUMBER_KEY');
+    expect((await db.pool.query('SELECT store_national_id FROM crm.roster_settings')).rows[0].store_national_id).toBe(false);
+    const off = await runCli(['settings', '--store-national-id', 'off']);
+    expect(off.code).toBe(0);
+    expect(off.stdout).toMatch(/已关闭；已删除 0 个加密保存的身份证号/u);
+    expect((await runCli(['settings', '--store-national-id', 'yes'])).code).toBe(2);
+  });
+
   it('when the command line is wrong or the file is not a roster, then it says why and exits non-zero', async () => {
     const usage = await runCli(['import', 'x.csv']);
     expect(usage.code).toBe(2);

@@ -304,9 +304,10 @@ describe('roster import API: enrolment CSV', () => {
     expect(report.students).toMatchObject({ inserted: 1, enrolled: 2, skipped: 2 });
     expect(report.skipped.map((s: { name: string }) => s.name)).toEqual(['无班童', '错班童']);
     const { rows } = await db().query(
-      `SELECT st.english_name, st.school, st.national_id, sc.name AS guardian, sc.relation, sc.phone FROM crm.students st
-       JOIN crm.student_contacts sc ON sc.student_id = st.id WHERE sc.phone = $1`, [phone]);
-    expect(rows).toEqual([{ english_name: 'Amy', school: '实验小学', national_id: null, guardian: '刘芳', relation: '妈妈', phone }]);
+      `SELECT st.english_name, st.school, (SELECT count(*)::int FROM crm.student_national_ids n WHERE n.student_id = st.id) AS national_ids,
+              sc.name AS guardian, sc.relation, sc.phone
+       FROM crm.students st JOIN crm.student_contacts sc ON sc.student_id = st.id WHERE sc.phone = $1`, [phone]);
+    expect(rows).toEqual([{ english_name: 'Amy', school: '实验小学', national_ids: 0, guardian: '刘芳', relation: '妈妈', phone }]);
     expect((await enrolledNames(rooms[0]!))).toContain('新童/在读');
     expect((await enrolledNames(rooms[1]!))).toContain('新童/在读');
   });
@@ -318,20 +319,20 @@ describe('roster import API: enrolment CSV', () => {
     expect(previewed.diff.students[0]).toMatchObject({ action: 'unmatched', reason: expect.stringContaining('有 2 个名为') });
   });
 
-  it('when an admin turns on keeping ID numbers, then they are stored and only ever shown masked', async () => {
+  it('when an admin turns on keeping ID numbers without an encryption key, then 400 names ROSTER_ID_NUMBER_KEY and nothing is stored', async () => {
     expect((await supertest(t.app).put('/api/settings').set('Cookie', t.cookies.staff).send({ storeNationalId: true })).status).toBe(403);
-    expect((await supertest(t.app).put('/api/settings').set('Cookie', t.cookies.admin).send({ storeNationalId: true })).status).toBe(200);
-    try {
-      const { csv, names } = freshMatrix([{ pupils: ['身份童'] }]);
-      await commit(t, await preview(t, csv));
-      const previewed = await preview(t, `${header}\r\n身份童,,,${names[0]},,,110101201501010011,\r\n`);
-      expect(previewed.diff.students[0]!.changes).toEqual([{ field: 'nationalId', before: null, after: '110*************11' }]);
-      expect(JSON.stringify(previewed)).not.toContain('110101201501010011');
-      await commit(t, previewed);
-      expect((await db().query("SELECT national_id FROM crm.students WHERE name = '身份童'")).rows[0].national_id).toBe('110101201501010011');
-    } finally {
-      await supertest(t.app).put('/api/settings').set('Cookie', t.cookies.admin).send({ storeNationalId: false });
-    }
+
+    const response = await supertest(t.app).put('/api/settings').set('Cookie', t.cookies.admin).send({ storeNationalId: true });
+
+    expect(response.status).toBe(400);
+    expect(response.body.message).toContain('ROSTER_ID_NUMBER_KEY');
+    expect(response.body.details).toEqual([expect.objectContaining({ field: 'storeNationalId', message: expect.stringContaining('ROSTER_ID_NUMBER_KEY') })]);
+    expect((await supertest(t.app).get('/api/config').set('Cookie', t.cookies.viewer)).body.storeNationalId).toBe(false);
+    const { csv, names } = freshMatrix([{ pupils: ['身份童'] }]);
+    await commit(t, await preview(t, csv));
+    const previewed = await preview(t, `${header}\r\n身份童,,,${names[0]},,,110101201501010011,\r\n`);
+    expect(previewed.diff.warnings.some((w) => w.field === '学员身份证号码')).toBe(true);
+    expect(previewed.students[0]!.nationalId).toBeNull();
   });
 });
 

@@ -18,7 +18,7 @@ export const editPreview = (id: number, edits: DraftEdit[]) => api.patch<ImportP
 export const commitPreview = (id: number, token: string) => api.post<{ report: CommitReport; import: ImportSummary }>(`/api/imports/${id}/commit`, { token });
 export const discardPreview = (id: number) => api.delete<void>(`/api/imports/${id}`);
 export const fetchImports = (before: number | null) => api.get<ImportPage>('/api/imports', { limit: 20, before });
-export const undoImport = (id: number) => api.post<{ restored: number; import: ImportSummary }>(`/api/imports/${id}/undo`);
+export const undoImport = (id: number) => api.post<{ restored: number; nationalIdsRemoved: number; import: ImportSummary }>(`/api/imports/${id}/undo`);
 
 export const fetchHierarchy = (includeInactive: boolean) => api.get<SectionNode[]>('/api/hierarchy', { includeInactive });
 export const fetchStaff = () => api.get<StaffRef[]>('/api/staff');

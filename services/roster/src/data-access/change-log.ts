@@ -1,6 +1,6 @@
 import type { PoolClient } from '@doitcrm/kit';
 
-export type ChangedTable = 'staff' | 'classes' | 'students' | 'enrolments' | 'student_contacts';
+export type ChangedTable = 'staff' | 'classes' | 'students' | 'enrolments' | 'student_contacts' | 'student_national_ids';
 type Row = Record<string, unknown>;
 
 /** One row an import wrote, as undo sees it. */
@@ -28,6 +28,7 @@ const KEY_COLUMNS: Record<ChangedTable, string[]> = {
   students: ['id'],
   student_contacts: ['id', 'student_id'],
   enrolments: ['student_id', 'class_id'],
+  student_national_ids: ['student_id'],
 };
 
 /**

@@ -101,6 +101,10 @@ export async function mergeStudentRows(db: Queryable, fromId: number, intoId: nu
   await db.query(
     `INSERT INTO crm.guardianships (identity_id, student_id, relation, is_primary) SELECT identity_id, $2, relation, is_primary FROM crm.guardianships
      WHERE student_id = $1 ON CONFLICT DO NOTHING`, [fromId, intoId]);
+  // the kept record takes the other's ID number (still sealed) when it has none; its own number wins otherwise
+  await db.query(
+    `INSERT INTO crm.student_national_ids (student_id, key_id, ciphertext, lookup_hash, masked)
+     SELECT $2, key_id, ciphertext, lookup_hash, masked FROM crm.student_national_ids WHERE student_id = $1 ON CONFLICT DO NOTHING`, [fromId, intoId]);
   await db.query('DELETE FROM crm.students WHERE id = $1', [fromId]);
   await db.query('UPDATE crm.students SET updated_at = now() WHERE id = $1', [intoId]);
 }

@@ -1,7 +1,6 @@
 import type { Queryable } from '@doitcrm/kit';
 import { toIso } from '@doitcrm/kit';
 import type { ClassDetail, RosterStudent, SectionNode, StaffRef } from '../contract.ts';
-import { maskNationalId } from '../domain/national-id.ts';
 
 /** 段 → 阶 → 班级, with each class's pupil count; inactive classes only when asked for. */
 export async function readHierarchy(db: Queryable, includeInactive: boolean): Promise<SectionNode[]> {
@@ -46,9 +45,9 @@ export async function readClass(db: Queryable, id: number): Promise<ClassDetail 
 }
 
 export async function readClassStudents(db: Queryable, classId: number): Promise<RosterStudent[]> {
-  const { rows } = await db.query<Omit<RosterStudent, 'nationalIdMasked'> & { nationalId: string | null }>(
+  const { rows } = await db.query<RosterStudent>(
     `SELECT st.id, st.name, st.english_name AS "englishName", st.status, e.status AS "enrolmentStatus", st.school, st.address,
-            st.national_id AS "nationalId",
+            (SELECT n.masked FROM crm.student_national_ids n WHERE n.student_id = st.id) AS "nationalIdMasked",
             COALESCE((SELECT json_agg(json_build_object('name', sc.name, 'relation', sc.relation, 'phone', sc.phone) ORDER BY sc.id)
                       FROM crm.student_contacts sc WHERE sc.student_id = st.id), '[]') AS contacts,
             COALESCE((SELECT json_agg(json_build_object('id', oc.id, 'name', oc.name) ORDER BY oc.name)
@@ -57,7 +56,7 @@ export async function readClassStudents(db: Queryable, classId: number): Promise
      WHERE e.class_id = $1 ORDER BY st.name, st.id`,
     [classId],
   );
-  return rows.map(({ nationalId, ...row }) => ({ ...row, nationalIdMasked: maskNationalId(nationalId) }));
+  return rows;
 }
 
 export async function readStaff(db: Queryable): Promise<StaffRef[]> {

@@ -11,8 +11,8 @@ export interface AppliedPlan {
 
 const CLASS_UNNEST = `unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[])
   AS u (id, level_id, room_id, name, teacher, head, start_time, end_time, progress, promotion)`;
-const STUDENT_UNNEST = `unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-  AS u (id, name, english_name, status, school, address, national_id)`;
+const STUDENT_UNNEST = `unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+  AS u (id, name, english_name, status, school, address)`;
 
 /** Writes a commit plan set-based (one statement per table and kind), each statement logging its rows for undo on the way. */
 export async function applyPlan(client: PoolClient, importId: number, plan: CommitPlan, snapshot: RosterSnapshot): Promise<AppliedPlan> {
@@ -52,12 +52,12 @@ export async function applyPlan(client: PoolClient, importId: number, plan: Comm
   plan.studentInserts.forEach((item, i) => newIds.set(item.newKey, studentIds[i]!));
   const studentColumns = (rows: readonly StudentValues[], ids: readonly number[]) => [
     ids, rows.map((s) => s.name), rows.map((s) => s.englishName), rows.map((s) => s.status),
-    rows.map((s) => s.school), rows.map((s) => s.address), rows.map((s) => s.nationalId),
+    rows.map((s) => s.school), rows.map((s) => s.address),
   ];
   if (plan.studentInserts.length > 0) {
     logged.push(await writeLogged(client, {
       importId, table: 'students', op: 'insert',
-      write: `INSERT INTO crm.students AS t (id, name, english_name, status, school, address, national_id) SELECT u.* FROM ${STUDENT_UNNEST}
+      write: `INSERT INTO crm.students AS t (id, name, english_name, status, school, address) SELECT u.* FROM ${STUDENT_UNNEST}
               RETURNING t.id, md5(t::text) AS h`,
       params: studentColumns(plan.studentInserts, studentIds),
     }));
@@ -66,7 +66,7 @@ export async function applyPlan(client: PoolClient, importId: number, plan: Comm
     logged.push(await writeLogged(client, {
       importId, table: 'students', op: 'update',
       write: `UPDATE crm.students t SET english_name = u.english_name, status = u.status, school = u.school, address = u.address,
-                national_id = u.national_id, updated_at = now()
+                updated_at = now()
               FROM ${STUDENT_UNNEST} JOIN crm.students o ON o.id = u.id WHERE t.id = u.id RETURNING t.id, md5(t::text) AS h, o AS before`,
       params: studentColumns(plan.studentUpdates, plan.studentUpdates.map((s) => s.id)),
     }));
@@ -74,10 +74,12 @@ export async function applyPlan(client: PoolClient, importId: number, plan: Comm
 
   await writeEnrolments(client, importId, plan, newIds, logged);
   await writeContacts(client, importId, plan, newIds, logged);
+  await writeNationalIds(client, importId, plan, newIds, logged);
   const touchedClasses = new Set([...plan.classUpdates.map((c) => c.id), ...classIds, ...plan.enrolmentInserts.map((e) => resolve(e.classRef, newIds))]);
   const touchedStudents = new Set([
     ...plan.studentUpdates.map((s) => s.id), ...studentIds, ...plan.enrolmentInserts.map((e) => resolve(e.student, newIds)),
     ...plan.enrolmentUpdates.map((e) => e.studentId), ...plan.contactInserts.map((c) => resolve(c.student, newIds)),
+    ...plan.nationalIds.map((n) => resolve(n.student, newIds)),
   ]);
   return { logged, classIds: [...touchedClasses], studentIds: [...touchedStudents] };
 }
@@ -160,4 +162,24 @@ async function writeContacts(client: PoolClient, importId: number, plan: CommitP
       params: [plan.contactUpdates.map((c) => c.id), plan.contactUpdates.map((c) => c.name), plan.contactUpdates.map((c) => c.relation)],
     }));
   }
+}
+
+/**
+ * ID numbers go to their own table, encrypted. The undo log gets only their students' keys and the hashes of the
+ * encrypted rows: undo deletes what the import stored and cannot put back a number it never kept (a number the import
+ * replaced is not restored; the pupil then has none until a file gives it again).
+ */
+async function writeNationalIds(client: PoolClient, importId: number, plan: CommitPlan, newIds: Map<string, number>, logged: LoggedWrite[]): Promise<void> {
+  if (plan.nationalIds.length === 0) return;
+  const sealed = plan.nationalIds.map((n) => n.sealed);
+  logged.push(await writeLogged(client, {
+    importId, table: 'student_national_ids', op: 'insert',
+    write: `INSERT INTO crm.student_national_ids AS t (student_id, key_id, ciphertext, lookup_hash, masked)
+            SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[])
+            ON CONFLICT (student_id) DO UPDATE SET key_id = EXCLUDED.key_id, ciphertext = EXCLUDED.ciphertext, lookup_hash = EXCLUDED.lookup_hash,
+              masked = EXCLUDED.masked, updated_at = now()
+            RETURNING t.student_id, md5(t::text) AS h`,
+    params: [plan.nationalIds.map((n) => resolve(n.student, newIds)), sealed.map((s) => s.keyId), sealed.map((s) => s.ciphertext), sealed.map((s) => s.hash),
+      sealed.map((s) => s.masked)],
+  }));
 }

@@ -4,8 +4,9 @@ export interface RosterSettings {
   storeNationalId: boolean;
 }
 
-export async function readSettings(db: Queryable): Promise<RosterSettings> {
-  const { rows } = await db.query<RosterSettings>('SELECT store_national_id AS "storeNationalId" FROM crm.roster_settings');
+/** forShare: holds the setting until the transaction ends, so turning storing off (which updates the row) waits for it */
+export async function readSettings(db: Queryable, options: { forShare?: boolean } = {}): Promise<RosterSettings> {
+  const { rows } = await db.query<RosterSettings>(`SELECT store_national_id AS "storeNationalId" FROM crm.roster_settings${options.forShare ? ' FOR SHARE' : ''}`);
   return rows[0] ?? { storeNationalId: false };
 }
 

@@ -41,8 +41,9 @@ export async function loadSnapshot(db: Queryable, scope: SnapshotScope): Promise
     [fileClassIds],
   )).rows;
   const { rows: studentRows } = await db.query<StudentRecord>(
-    `SELECT st.id, st.name, st.english_name AS "englishName", st.status, st.school, st.address, st.national_id AS "nationalId"
-     FROM crm.students st
+    `SELECT st.id, st.name, st.english_name AS "englishName", st.status, st.school, st.address,
+            n.lookup_hash AS "nationalIdHash", n.masked AS "nationalIdMasked"
+     FROM crm.students st LEFT JOIN crm.student_national_ids n ON n.student_id = st.id
      WHERE st.id IN (SELECT DISTINCT e.student_id FROM crm.enrolments e WHERE e.class_id = ANY($1::int[])
                      UNION SELECT s.id FROM crm.students s JOIN unnest($2::text[]) AS n (name) ON s.name = n.name)`,
     [fileClassIds, scope.classlessNames],

@@ -9,12 +9,14 @@ const TABLES: Record<ChangedTable, { name: string; key: string[]; restore: strin
     name: 'crm.classes', key: ['id'],
     restore: ['level_id', 'room_id', 'name', 'teacher_staff_id', 'head_teacher_staff_id', 'start_time', 'end_time', 'course_progress', 'promotion', 'max_students', 'is_active', 'updated_at'],
   },
-  students: { name: 'crm.students', key: ['id'], restore: ['name', 'english_name', 'status', 'school', 'address', 'national_id', 'updated_at'] },
+  students: { name: 'crm.students', key: ['id'], restore: ['name', 'english_name', 'status', 'school', 'address', 'updated_at'] },
   enrolments: { name: 'crm.enrolments', key: ['student_id', 'class_id'], restore: ['status', 'enrolled_at'] },
   student_contacts: { name: 'crm.student_contacts', key: ['id'], restore: ['name', 'relation', 'phone'] },
+  // logged as inserts only: undo deletes the numbers an import stored, never restores one (the log keeps none)
+  student_national_ids: { name: 'crm.student_national_ids', key: ['student_id'], restore: [] },
 };
 /** children first, so no delete cascades into a row this undo did not create */
-const DELETE_ORDER: ChangedTable[] = ['student_contacts', 'enrolments', 'students', 'classes', 'staff'];
+const DELETE_ORDER: ChangedTable[] = ['student_national_ids', 'student_contacts', 'enrolments', 'students', 'classes', 'staff'];
 
 export async function loadChanges(client: PoolClient, importId: number): Promise<ChangeEntry[]> {
   const { rows } = await client.query<ChangeEntry>(
@@ -65,12 +67,16 @@ export async function laterDependents(client: PoolClient, changes: readonly Chan
      UNION ALL
      SELECT '学员 ' || s.name || ' 的家长关联' FROM crm.guardianships g JOIN crm.students s ON s.id = g.student_id WHERE g.student_id = ANY($1::int[])
      UNION ALL
+     SELECT '学员 ' || s.name || ' 的身份证号' FROM crm.student_national_ids n JOIN crm.students s ON s.id = n.student_id
+       WHERE n.student_id = ANY($1::int[]) AND NOT (n.student_id = ANY($7::int[]))
+     UNION ALL
      SELECT '班级 ' || c.name || ' 的老师' FROM crm.classes c
        WHERE (c.teacher_staff_id = ANY($5::int[]) OR c.head_teacher_staff_id = ANY($5::int[])) AND NOT (c.id = ANY($2::int[]))
          AND NOT (c.id = ANY($6::int[]))
      LIMIT 5`,
     [ids('students'), ids('classes'), ourEnrolments, ids('student_contacts'), ids('staff'),
-      changes.filter((c) => c.table === 'classes' && c.op === 'update').map((c) => Number(c.key.id))],
+      changes.filter((c) => c.table === 'classes' && c.op === 'update').map((c) => Number(c.key.id)),
+      changes.filter((c) => c.table === 'student_national_ids').map((c) => Number(c.key.student_id))],
   );
   return rows.map((r) => r.what);
 }
@@ -110,7 +116,7 @@ export function touchedIds(changes: readonly ChangeEntry[]): { classIds: number[
       classIds.add(Number(c.key.class_id));
       studentIds.add(Number(c.key.student_id));
     }
-    if (c.table === 'student_contacts') studentIds.add(Number(c.key.student_id));
+    if (c.table === 'student_contacts' || c.table === 'student_national_ids') studentIds.add(Number(c.key.student_id));
   }
   return { classIds: [...classIds], studentIds: [...studentIds] };
 }

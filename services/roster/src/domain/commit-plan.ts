@@ -1,5 +1,6 @@
 import type { RosterDiff } from './diff-types.ts';
 import type { RosterDraft } from './draft.ts';
+import type { SealedNationalId } from './national-id.ts';
 import type { ClassRecord, ContactRecord, RosterSnapshot, StudentRecord } from './snapshot.ts';
 
 export type StaffRole = 'teacher' | 'head_teacher';
@@ -24,7 +25,6 @@ export interface StudentValues {
   status: string;
   school: string | null;
   address: string | null;
-  nationalId: string | null;
 }
 
 export interface CommitPlan {
@@ -37,6 +37,8 @@ export interface CommitPlan {
   enrolmentUpdates: Array<{ studentId: number; classId: number; status: string }>;
   contactInserts: Array<{ student: Ref; phone: string; name: string | null; relation: string | null }>;
   contactUpdates: Array<{ id: number; name: string | null; relation: string | null }>;
+  /** ID numbers to store (new, or different from the stored one), kept apart from the student rows */
+  nationalIds: Array<{ student: Ref; sealed: SealedNationalId }>;
 }
 
 const DEFAULT_STATUS = '在读';
@@ -45,7 +47,7 @@ const DEFAULT_STATUS = '在读';
 export function planCommit(draft: RosterDraft, diff: RosterDiff, snapshot: RosterSnapshot): CommitPlan {
   const plan: CommitPlan = {
     staff: [], classInserts: [], classUpdates: [], studentInserts: [], studentUpdates: [], enrolmentInserts: [], enrolmentUpdates: [],
-    contactInserts: [], contactUpdates: [],
+    contactInserts: [], contactUpdates: [], nationalIds: [],
   };
   const classById = new Map(snapshot.classes.map((c) => [c.id, c]));
   const knownStaff = new Set(snapshot.staff.map((s) => s.name));
@@ -71,6 +73,7 @@ export function planCommit(draft: RosterDraft, diff: RosterDiff, snapshot: Roste
   const studentInserts = new Map<string, StudentValues>();
   const contacts = new Map<string, CommitPlan['contactInserts'][number]>();
   const contactUpdates = new Map<number, CommitPlan['contactUpdates'][number]>();
+  const nationalIds = new Map<string, CommitPlan['nationalIds'][number]>();
   const contactsByStudent = new Map<number, ContactRecord[]>();
   for (const contact of snapshot.contacts) {
     const list = contactsByStudent.get(contact.studentId);
@@ -81,19 +84,18 @@ export function planCommit(draft: RosterDraft, diff: RosterDiff, snapshot: Roste
   for (const item of diff.students) {
     if (item.action === 'unmatched') continue;
     const source = draft.students[item.index]!;
-    const fromFile = { englishName: source.englishName, status: source.status, school: source.school, address: source.address,
-      nationalId: snapshot.storeNationalId ? source.nationalId : null };
+    const fromFile = { englishName: source.englishName, status: source.status, school: source.school, address: source.address };
     let student: Ref;
     if (item.studentId !== null) {
       student = { id: item.studentId };
-      if (item.changes.some((c) => c.field !== 'guardian')) {
+      if (item.changes.some((c) => c.field !== 'guardian' && c.field !== 'nationalId')) {
         const current = studentUpdates.get(item.studentId) ?? studentValues(snapshot.students.get(item.studentId)!);
         studentUpdates.set(item.studentId, mergeStudent(current, fromFile));
       }
     } else {
       const newKey = `student:${item.newKey}`;
       student = { newKey };
-      const current = studentInserts.get(newKey) ?? { name: source.name, englishName: null, status: DEFAULT_STATUS, school: null, address: null, nationalId: null };
+      const current = studentInserts.get(newKey) ?? { name: source.name, englishName: null, status: DEFAULT_STATUS, school: null, address: null };
       studentInserts.set(newKey, mergeStudent(current, fromFile));
     }
     const classRef: Ref | null = item.classId !== null ? { id: item.classId } : item.classIndex !== null ? { newKey: `class:${item.classIndex}` } : null;
@@ -101,12 +103,17 @@ export function planCommit(draft: RosterDraft, diff: RosterDiff, snapshot: Roste
     else if (item.studentId !== null && item.classId !== null && item.changes.some((c) => c.field === 'status')) {
       plan.enrolmentUpdates.push({ studentId: item.studentId, classId: item.classId, status: source.status! });
     }
+    const sealed = snapshot.storeNationalId ? source.sealedNationalId ?? null : null;
+    if (sealed && ('newKey' in student || item.changes.some((c) => c.field === 'nationalId'))) {
+      nationalIds.set('id' in student ? `id:${student.id}` : student.newKey, { student, sealed });
+    }
     if (source.guardian) planContact(contactUpdates, contacts, student, source.guardian, 'id' in student ? contactsByStudent.get(student.id) ?? [] : []);
   }
   plan.studentUpdates = [...studentUpdates].map(([id, values]) => ({ id, ...values }));
   plan.studentInserts = [...studentInserts].map(([newKey, values]) => ({ newKey, ...values }));
   plan.contactInserts = [...contacts.values()];
   plan.contactUpdates = [...contactUpdates.values()];
+  plan.nationalIds = [...nationalIds.values()];
   return plan;
 }
 
@@ -140,7 +147,7 @@ function mergeClass(source: RosterDraft['classes'][number], record: ClassRecord 
 }
 
 function studentValues(record: StudentRecord): StudentValues {
-  return { name: record.name, englishName: record.englishName, status: record.status, school: record.school, address: record.address, nationalId: record.nationalId };
+  return { name: record.name, englishName: record.englishName, status: record.status, school: record.school, address: record.address };
 }
 
 /** blanks in the file keep what is there */
@@ -151,6 +158,5 @@ function mergeStudent(current: StudentValues, fromFile: { [K in keyof Omit<Stude
     status: fromFile.status ?? current.status,
     school: fromFile.school ?? current.school,
     address: fromFile.address ?? current.address,
-    nationalId: fromFile.nationalId ?? current.nationalId,
   };
 }

@@ -1,3 +1,5 @@
+import type { SealedNationalId } from './national-id.ts';
+
 /** What an uploaded roster file says, before it is compared with the database. Rows and columns are 1-based. */
 export type ImportKind = 'matrix' | 'enrolment';
 
@@ -44,7 +46,10 @@ export interface DraftStudent {
   classIndex: number | null;
   school: string | null;
   address: string | null;
+  /** the ID number as the file gives it; a stored draft never keeps it (preview seals it into sealedNationalId) */
   nationalId: string | null;
+  /** stored drafts: the number encrypted, with its keyed hash and masked form (absent: none, or storing is off) */
+  sealedNationalId?: SealedNationalId | null;
   guardian: DraftGuardian | null;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { recordAudit, type AuditEntry, type Pool, type Queryable } from '@doitcrm/kit';
+import { ValidationError, recordAudit, withTransaction, type AuditEntry, type Pool, type Queryable } from '@doitcrm/kit';
 import { discardStalePreviews, findImport, findImportSummary, insertImport, lastCommitOfFile, type ImportRecord } from '../data-access/import-repository.ts';
 import { readSettings } from '../data-access/settings-repository.ts';
 import { loadSnapshot } from '../data-access/snapshot-repository.ts';
@@ -8,6 +8,7 @@ import { ENCODING_LABELS, type DetectedEncoding } from './decode-upload.ts';
 import { diffRoster, diffToken } from './diff-roster.ts';
 import type { RosterDiff } from './diff-types.ts';
 import { warning, type ImportKind, type RosterDraft } from './draft.ts';
+import { NATIONAL_ID_KEY_VARIABLE, looksLikeNationalId, type NationalIdCipher } from './national-id.ts';
 import { parseRosterFile } from './parse-roster-file.ts';
 
 export type Actor = Omit<AuditEntry, 'action' | 'targetType' | 'targetId' | 'details'>;
@@ -21,18 +22,27 @@ export interface PreviewResult {
   previouslyCommitted: { id: number; committedAt: Date } | null;
 }
 
-/** Upload → parsed draft kept server-side → diff against the database. Nothing in the roster is written. */
-export async function previewUpload(pool: Pool, upload: { bytes: Buffer; fileName: string; kind?: ImportKind }, actor: Actor): Promise<PreviewResult> {
+/**
+ * Upload → parsed draft kept server-side → diff against the database. Nothing in the roster is written. ID numbers
+ * reach the stored draft only encrypted, and only while storing is on (read under a share lock, so turning it off
+ * waits for this draft and then purges it).
+ */
+export async function previewUpload(
+  pool: Pool, upload: { bytes: Buffer; fileName: string; kind?: ImportKind }, actor: Actor, cipher: NationalIdCipher | null,
+): Promise<PreviewResult> {
   const parsed = parseRosterFile(upload.bytes, upload.fileName, upload.kind);
-  const settings = await readSettings(pool);
-  const draft = settings.storeNationalId ? parsed.draft : withoutNationalIds(parsed.draft);
   const sha256 = createHash('sha256').update(upload.bytes).digest('hex');
   await discardStalePreviews(pool);
-  const id = await insertImport(pool, {
-    kind: draft.kind, fileName: upload.fileName, fileSize: upload.bytes.length, fileSha256: sha256, encoding: parsed.encoding, draft,
-    createdBy: actor.userId ?? null,
+  const { id, draft } = await withTransaction(pool, async (client) => {
+    const settings = await readSettings(client, { forShare: true });
+    const draft = settings.storeNationalId ? sealNationalIds(parsed.draft, cipher) : withoutNationalIds(parsed.draft);
+    const id = await insertImport(client, {
+      kind: draft.kind, fileName: upload.fileName, fileSize: upload.bytes.length, fileSha256: sha256, encoding: parsed.encoding, draft,
+      createdBy: actor.userId ?? null,
+    });
+    await recordAudit(client, { ...actor, action: 'roster.import.preview', targetType: 'roster_import', targetId: id, details: { file: upload.fileName, kind: draft.kind } });
+    return { id, draft };
   });
-  await recordAudit(pool, { ...actor, action: 'roster.import.preview', targetType: 'roster_import', targetId: id, details: { file: upload.fileName, kind: draft.kind } });
   const diff = diffRoster(draft, await loadSnapshot(pool, snapshotScope(draft, { warnings: true })));
   return {
     record: (await findImportSummary(pool, id))!,
@@ -63,6 +73,30 @@ export async function loadPreview(db: Queryable, id: number): Promise<PreviewRes
 function emptyDiff(draft: RosterDraft): RosterDiff {
   const none = { new: 0, changed: 0, unchanged: 0, unmatched: 0 };
   return { classes: [], students: [], absent: [], warnings: draft.warnings ?? [], summary: { classes: none, students: none, absent: 0 } };
+}
+
+/**
+ * Storing on: each number is encrypted before the draft is stored; the plaintext is not kept. A value that is not an
+ * ID number's shape (another column's data, a typo) is not stored; the warning names its row, never the value.
+ */
+function sealNationalIds(draft: RosterDraft, cipher: NationalIdCipher | null): RosterDraft {
+  if (!draft.students.some((s) => s.nationalId !== null)) return draft;
+  if (!cipher) {
+    // start-up refuses this state; a CLI run without the key meets it
+    throw new ValidationError(`保存儿童身份证号已开启，但未设置 ${NATIONAL_ID_KEY_VARIABLE}，无法加密文件中的身份证号`,
+      [{ field: '学员身份证号码', message: `${NATIONAL_ID_KEY_VARIABLE} is not set` }]);
+  }
+  const malformedRows = new Set<number>();
+  const students = draft.students.map((s) => {
+    if (s.nationalId === null) return { ...s, sealedNationalId: null };
+    if (!looksLikeNationalId(s.nationalId)) {
+      malformedRows.add(s.ref.row);
+      return { ...s, nationalId: null, sealedNationalId: null };
+    }
+    return { ...s, nationalId: null, sealedNationalId: cipher.seal(s.nationalId) };
+  });
+  const warnings = [...malformedRows].map((row) => warning(`第 ${row} 行学员身份证号码不是 18 位（或旧版 15 位）身份证号，未保存`, { row, field: '学员身份证号码' }));
+  return { ...draft, students, warnings: [...draft.warnings, ...warnings] };
 }
 
 /** Children's ID numbers are not kept unless an admin turned that on; they never reach the stored draft. */

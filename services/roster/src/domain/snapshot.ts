@@ -38,7 +38,9 @@ export interface StudentRecord {
   status: string;
   school: string | null;
   address: string | null;
-  nationalId: string | null;
+  /** keyed hash of the stored ID number (compares a file's number without opening the stored one) */
+  nationalIdHash: string | null;
+  nationalIdMasked: string | null;
 }
 
 export interface EnrolmentRecord {

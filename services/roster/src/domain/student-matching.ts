@@ -1,4 +1,3 @@
-import { maskNationalId } from './national-id.ts';
 import { change, type AbsentEnrolment, type ClassDiff, type DiffAction, type FieldChange, type StudentDiff } from './diff-types.ts';
 import { warning, type DraftStudent, type ImportWarning } from './draft.ts';
 import type { ClassRecord, ContactRecord, RosterSnapshot, StudentRecord } from './snapshot.ts';
@@ -174,8 +173,9 @@ function classlessPupil(
 
 function studentChanges(draft: DraftStudent, student: StudentRecord, enrolmentStatus: string | null, contacts: ContactRecord[], storeNationalId: boolean): FieldChange[] {
   const statusChange = enrolmentStatus !== null ? change('status', enrolmentStatus, draft.status) : change('status', student.status, draft.status);
-  const nationalId = storeNationalId && draft.nationalId !== null && draft.nationalId !== student.nationalId
-    ? { field: 'nationalId', before: maskNationalId(student.nationalId), after: maskNationalId(draft.nationalId) } : null;
+  const sealed = draft.sealedNationalId ?? null;
+  const nationalId = storeNationalId && sealed !== null && sealed.hash !== student.nationalIdHash
+    ? { field: 'nationalId', before: student.nationalIdMasked, after: sealed.masked } : null;
   return [
     statusChange,
     change('englishName', student.englishName, draft.englishName),

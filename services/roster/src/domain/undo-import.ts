@@ -3,13 +3,15 @@ import { findImport, lockRoster, markUndone } from '../data-access/import-reposi
 import { changedSince, laterDependents, loadChanges, restore, touchedIds } from '../data-access/undo-repository.ts';
 import type { Actor } from './preview-import.ts';
 
-const TABLE_LABELS: Record<string, string> = { staff: '老师', classes: '班级', students: '学员', enrolments: '学员的班级', student_contacts: '联系人' };
+const TABLE_LABELS: Record<string, string> = { staff: '老师', classes: '班级', students: '学员', enrolments: '学员的班级', student_contacts: '联系人', student_national_ids: '学员的身份证号' };
 
 /**
  * Restores exactly what a commit changed. Refuses (409) when a later import or edit changed any of the same rows, or
  * hung new rows off rows the import created: undoing then would silently throw that later work away.
+ * ID numbers the import stored are deleted, not restored: the log never keeps a number, so a pupil whose number the
+ * import replaced has none afterwards (nationalIdsRemoved says how many; a file with the numbers gives them back).
  */
-export async function undoImport(pool: Pool, id: number, actor: Actor): Promise<{ restored: number }> {
+export async function undoImport(pool: Pool, id: number, actor: Actor): Promise<{ restored: number; nationalIdsRemoved: number }> {
   return withTransaction(pool, async (client) => {
     await lockRoster(client);
     const record = await findImport(client, id, { forUpdate: true });
@@ -28,9 +30,9 @@ export async function undoImport(pool: Pool, id: number, actor: Actor): Promise<
     }
     await restore(client, changes);
     await markUndone(client, id, actor.userId ?? null);
-    await recordAudit(client, { ...actor, action: 'roster.import.undo', targetType: 'roster_import', targetId: id, details: { file: record.fileName, rows: changes.length } });
+    await recordAudit(client, { ...actor, action: 'roster.import.undo', targetType: 'roster_import', targetId: id, details: { file: record.fileName, rows: changes.length, nationalIdsRemoved: changes.filter((c) => c.table === 'student_national_ids').length } });
     if (changes.length > 0) await enqueueEvent(client, 'roster.changed', { reason: 'undo', importId: id, ...touchedIds(changes), userId: actor.userId ?? null });
-    return { restored: changes.length };
+    return { restored: changes.length, nationalIdsRemoved: changes.filter((c) => c.table === 'student_national_ids').length };
   });
 }
 

@@ -1,18 +1,19 @@
 import { Router } from 'express';
 import {
-  NotFoundError, ValidationError, auditFromRequest, parseBody, parseParams, parseQuery, recordAudit, requireRole, withTransaction,
+  NotFoundError, ValidationError, auditFromRequest, parseBody, parseParams, parseQuery, recordAudit, requireRole,
   type ServiceContext,
 } from '@doitcrm/kit';
 import type { RosterConfig } from '../../config.ts';
 import type { RosterConfigInfo } from '../../contract.ts';
 import { findImport, listImports, markDiscarded } from '../../data-access/import-repository.ts';
-import { readSettings, writeSettings } from '../../data-access/settings-repository.ts';
+import { readSettings } from '../../data-access/settings-repository.ts';
 import { commitImport } from '../../domain/commit-import.ts';
 import { editDraft } from '../../domain/edit-draft.ts';
+import type { NationalIdCipher } from '../../domain/national-id.ts';
 import { loadPreview, previewUpload, type Actor } from '../../domain/preview-import.ts';
 import { undoImport } from '../../domain/undo-import.ts';
 import { STUDENT_STATUSES } from '../../domain/statuses.ts';
-import { commitBody, draftEditBody, importIdParams, importsQuery, kindField, settingsBody } from './import-schemas.ts';
+import { commitBody, draftEditBody, importIdParams, importsQuery, kindField } from './import-schemas.ts';
 import { importJson, previewJson } from './preview-json.ts';
 import { receiveCsv } from './upload.ts';
 
@@ -21,7 +22,7 @@ export function actorOf(req: Parameters<typeof auditFromRequest>[0]): Actor {
   return actor;
 }
 
-export function createImportRoutes(context: ServiceContext<RosterConfig>): Router {
+export function createImportRoutes(context: ServiceContext<RosterConfig>, cipher: NationalIdCipher | null): Router {
   const router = Router();
   const { pool } = context;
   const maxUploadBytes = Math.round(context.config.ROSTER_MAX_UPLOAD_MB * 1024 * 1024);
@@ -30,15 +31,6 @@ export function createImportRoutes(context: ServiceContext<RosterConfig>): Route
     const settings = await readSettings(pool);
     const info: RosterConfigInfo = { maxUploadBytes, storeNationalId: settings.storeNationalId, statuses: [...STUDENT_STATUSES] };
     res.json(info);
-  });
-
-  router.put('/settings', requireRole('admin'), async (req, res) => {
-    const body = parseBody(settingsBody, req);
-    await withTransaction(pool, async (client) => {
-      await writeSettings(client, body, req.user?.id ?? null);
-      await recordAudit(client, auditFromRequest(req, { service: 'roster', action: 'roster.settings.update', targetType: 'roster_settings', details: body }));
-    });
-    res.json(body);
   });
 
   router.get('/imports', requireRole('staff'), async (req, res) => {
@@ -51,7 +43,7 @@ export function createImportRoutes(context: ServiceContext<RosterConfig>): Route
     const upload = await receiveCsv(req, maxUploadBytes);
     const kind = kindField.safeParse(upload.fields.kind || undefined);
     if (!kind.success) throw new ValidationError('kind 只能是 matrix 或 enrolment', [{ field: 'kind', message: 'must be matrix or enrolment' }]);
-    const preview = await previewUpload(pool, { bytes: upload.bytes, fileName: upload.fileName, kind: kind.data }, actorOf(req));
+    const preview = await previewUpload(pool, { bytes: upload.bytes, fileName: upload.fileName, kind: kind.data }, actorOf(req), cipher);
     res.status(201).json(previewJson(preview));
   });
 

@@ -2,7 +2,6 @@ import { toIso } from '@doitcrm/kit';
 import type { ImportPreview, ImportSummary } from '../../contract.ts';
 import type { ImportSummaryRecord } from '../../data-access/import-repository.ts';
 import { ENCODING_LABELS, type DetectedEncoding } from '../../domain/decode-upload.ts';
-import { maskNationalId } from '../../domain/national-id.ts';
 import type { PreviewResult } from '../../domain/preview-import.ts';
 import type { CommitReport } from '../../domain/commit-import.ts';
 
@@ -20,7 +19,8 @@ export function previewJson(preview: PreviewResult): ImportPreview {
   return {
     import: importJson(preview.record),
     classes: preview.draft.classes ?? [],
-    students: (preview.draft.students ?? []).map((s) => ({ ...s, nationalId: maskNationalId(s.nationalId) })),
+    // the masked form only: neither the ciphertext nor its hash leaves the server
+    students: (preview.draft.students ?? []).map(({ sealedNationalId, ...s }) => ({ ...s, nationalId: sealedNationalId?.masked ?? null })),
     ignoredCells: preview.draft.ignoredCells ?? 0,
     diff: preview.diff,
     token: preview.token,
