@@ -83,12 +83,12 @@ describe('reads of parents\' data are audited first and fail closed', () => {
     expect(rows[0].details.alerts).toContain(keyword!.id);
   });
 
-  it.each([
+  it.each<[string, 'staff' | 'viewer', () => string]>([
     ['the alerts quoting a parent', 'viewer', () => `/api/alerts?classId=${cls.classId}`],
     ['a class\'s parents', 'viewer', () => `/api/class-details/${cls.classId}`],
     ['the alert export', 'staff', () => '/api/exports/alerts.csv'],
     ['one class\'s students', 'staff', () => `/api/exports/class-report.xlsx?classId=${cls.classId}`],
-  ] as const)('when the audit log refuses rows and %s is read, then 503 says so and no parent data is sent', async (_what, role, url) => {
+  ])('when the audit log refuses rows and %s is read, then 503 says so and no parent data is sent', async (_what, role, url) => {
     const response = await whileAuditLogRefusesRows(t.context.pool, () => as(role, url()));
 
     expect(response.status).toBe(503);

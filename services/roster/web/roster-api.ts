@@ -1,7 +1,7 @@
 import { api, uploadWithProgress, type UploadProgress } from '@doitcrm/ui';
 import type {
-  ClassDetail, CommitReport, DraftEdit, ImportKind, ImportPage, ImportPreview, ImportSummary, Namesake, RosterConfigInfo, RosterStudent, SectionNode,
-  StaffRef,
+  ClassDetail, CommitReport, DraftEdit, ImportKind, ImportPage, ImportPreview, ImportSummary, Namesake, RevealedPhone, RosterConfigInfo, RosterStudent,
+  SectionNode, StaffRef,
 } from './api-types.ts';
 
 export const fetchConfig = () => api.get<RosterConfigInfo>('/api/config');
@@ -24,6 +24,8 @@ export const fetchHierarchy = (includeInactive: boolean) => api.get<SectionNode[
 export const fetchStaff = () => api.get<StaffRef[]>('/api/staff');
 export const fetchClass = (id: number) => api.get<ClassDetail>(`/api/classes/${id}`);
 export const fetchClassStudents = (id: number) => api.get<RosterStudent[]>(`/api/classes/${id}/students`);
+/** one guardian's whole number; the server records who asked */
+export const revealPhone = (contactId: number) => api.post<RevealedPhone>(`/api/contacts/${contactId}/reveal`);
 export const createClass = (body: Record<string, unknown>) => api.post<ClassDetail>('/api/classes', body);
 export const updateClass = (id: number, body: Record<string, unknown>) => api.patch<ClassDetail>(`/api/classes/${id}`, body);
 export const updateStudent = (id: number, body: Record<string, unknown>) => api.patch<void>(`/api/students/${id}`, body);
