@@ -34,8 +34,9 @@ export const mergeStudent = (id: number, intoStudentId: number) => api.post<void
 export const splitStudent = (id: number, classId: number) => api.post<{ studentId: number }>(`/api/students/${id}/split`, { classId });
 export const moveStudent = (id: number, fromClassId: number, toClassId: number) => api.post<void>(`/api/students/${id}/move`, { fromClassId, toClassId });
 
+/** `staffOnly`: the file names pupils, so the server refuses it to viewers and the page does not offer it to them */
 export const EXPORTS = [
-  { label: '班级 CSV', href: '/api/export/classes.csv' },
-  { label: '学员 CSV', href: '/api/export/students.csv' },
-  { label: '矩阵花名册 CSV', href: '/api/export/matrix.csv' },
+  { label: '班级 CSV', href: '/api/export/classes.csv', staffOnly: false },
+  { label: '学员 CSV', href: '/api/export/students.csv', staffOnly: true },
+  { label: '矩阵花名册 CSV', href: '/api/export/matrix.csv', staffOnly: true },
 ] as const;
