@@ -16,4 +16,5 @@ export * from './http/error-handler.ts';
 export * from './http/validate.ts';
 export * from './auth/index.ts';
 export * from './csv.ts';
+export * from './mask.ts';
 export * from './cli.ts';

@@ -63,7 +63,7 @@ async function extractionJobs(): Promise<number> {
 
 /** Ends the extractions earlier tests left queued (no consumer runs here): the mapper runs one at a time, so a request would only follow a queued one. */
 async function noExtractionRunning(): Promise<void> {
-  for (const job of await listJobs(t.context.pool, { type: 'mapper.extract', limit: 100 })) {
+  for (const job of await listJobs(t.context.pool, { types: ['mapper.extract'], limit: 100 })) {
     await finishJob(t.context.pool, job.id, { status: 'cancelled' });
   }
 }

@@ -102,8 +102,16 @@ export interface RosterStudent {
   school: string | null;
   address: string | null;
   nationalIdMasked: string | null;
-  contacts: Array<{ name: string | null; relation: string | null; phone: string | null }>;
+  /** guardians' numbers masked (138****5678); staff see one whole through POST /api/contacts/{id}/reveal, audited */
+  contacts: Array<{ id: number; name: string | null; relation: string | null; phoneMasked: string | null }>;
   otherClasses: Array<{ id: number; name: string }>;
+}
+
+/** `POST /api/contacts/{id}/reveal`: one guardian's whole phone number, for a staff member who asked for it */
+export interface RevealedPhone {
+  id: number;
+  studentId: number;
+  phone: string | null;
 }
 
 /** `GET /api/students/{id}/namesakes`: other records with the same name, to merge into */

@@ -3,7 +3,8 @@ import request from 'supertest';
 import { describe, expect, test, vi } from 'vitest';
 import { createLogger } from '../logger.ts';
 import { uniqueSuffix, useTestDatabase } from '../testing/index.ts';
-import { auditFromRequest, recordAudit, recordAuditOrLog, type AuditEntry } from './audit.ts';
+import { UnavailableError } from '../errors.ts';
+import { AUDIT_UNAVAILABLE_MESSAGE, auditFromRequest, auditRead, recordAudit, recordAuditOrLog, type AuditEntry } from './audit.ts';
 import { buildTestUser } from './auth-test-helpers.ts';
 
 const db = useTestDatabase();
@@ -91,5 +92,45 @@ describe('audit log', () => {
       userAgent: 'teacher-browser',
     });
     expect(response.body.overriddenIp).toBe('192.0.2.9');
+  });
+
+  test('when the row of a read cannot be written, then auditRead fails closed with a 503 that says nothing was sent', async () => {
+    // Arrange: a user id that does not exist violates the foreign key, as an unwritable table would refuse the row
+    const targetId = `wm-${uniqueSuffix()}`;
+    const app = express();
+    app.get('/read', async (req, res) => {
+      req.user = { id: 999_999_999, username: 'ghost', displayName: '不存在', role: 'staff' };
+      const thrown = await auditRead(db.pool, req, { service: 'messages', action: 'messages.person.view', targetType: 'person', targetId })
+        .then(() => null, (error: unknown) => error);
+      res.json({ isUnavailable: thrown instanceof UnavailableError, status: (thrown as UnavailableError).status, message: (thrown as Error).message });
+    });
+
+    // Act
+    const response = await request(app).get('/read');
+
+    // Assert
+    expect(response.body).toEqual({ isUnavailable: true, status: 503, message: AUDIT_UNAVAILABLE_MESSAGE });
+    expect(await auditRowsFor(targetId)).toEqual([]);
+  });
+
+  test('when a read is audited, then its row names the reader from the request and the person read', async () => {
+    // Arrange
+    const user = await buildTestUser(db.pool);
+    const targetId = `wm-${uniqueSuffix()}`;
+    const app = express();
+    app.get('/read', async (req, res) => {
+      req.user = { id: user.id, username: user.username, displayName: '老师', role: 'staff' };
+      await auditRead(db.pool, req, { service: 'roster', action: 'roster.contact.reveal', targetType: 'student_contact', targetId, details: { studentId: 7 } });
+      res.end();
+    });
+
+    // Act
+    await request(app).get('/read');
+
+    // Assert
+    expect(await auditRowsFor(targetId)).toEqual([expect.objectContaining({
+      service: 'roster', action: 'roster.contact.reveal', target_type: 'student_contact', target_id: targetId, details: { studentId: 7 },
+      user_id: user.id, username: user.username,
+    })]);
   });
 });

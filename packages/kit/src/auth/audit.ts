@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { UnavailableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Queryable } from '../db.ts';
 
@@ -27,7 +28,7 @@ function bounded(value: string | null | undefined): string | null {
 
 /**
  * Inserts one audit row and throws when it cannot: a write whose audit row is lost must fail too, so pass the
- * transaction's client to make both commit or neither. For reads, see recordAuditOrLog.
+ * transaction's client to make both commit or neither. For reads of people's data, see auditRead.
  */
 export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<void> {
   await db.query(
@@ -48,8 +49,9 @@ export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<voi
 }
 
 /**
- * For callers that decided an audit failure must not fail their request: logs the failure (with the entry, so
- * the row can be reconstructed from the logs) and returns false instead of throwing.
+ * For the few requests that must work even when the audit table does not (logging out): logs the failure (with
+ * the entry, so the row can be reconstructed from the logs) and returns false instead of throwing. Never for a
+ * read that shows people's data: that is auditRead, which fails closed.
  */
 export async function recordAuditOrLog(db: Queryable, logger: Logger, entry: AuditEntry): Promise<boolean> {
   try {
@@ -73,4 +75,21 @@ export function auditFromRequest(req: Request, entry: RequestAuditEntry): AuditE
     ip: entry.ip !== undefined ? entry.ip : (req.ip ?? null),
     userAgent: entry.userAgent !== undefined ? entry.userAgent : (req.get('user-agent') ?? null),
   };
+}
+
+/** What a reader is told when the record of their read cannot be written: nothing personal was sent. */
+export const AUDIT_UNAVAILABLE_MESSAGE = '访问记录暂时无法写入，为保护个人信息本次未返回数据，请稍后重试 (audit log unavailable)';
+
+/**
+ * Records who read a person's messages, phone, address or a bulk export of them, and must be awaited BEFORE the
+ * answer is written: when the row cannot be inserted the read fails closed (503, nothing personal sent), because
+ * an unrecorded read of families' data is exactly what the audit log exists to rule out. One call per read; name
+ * the person(s) read in targetId or details so the row says whose data it was.
+ */
+export async function auditRead(db: Queryable, req: Request, entry: RequestAuditEntry): Promise<void> {
+  try {
+    await recordAudit(db, auditFromRequest(req, entry));
+  } catch (error) {
+    throw new UnavailableError(AUDIT_UNAVAILABLE_MESSAGE, error);
+  }
 }

@@ -18,7 +18,9 @@ export {
 } from './session-store.ts';
 export { createLoginLimiter, retryMessage, type LoginLimiter, type LoginLimits } from './login-limiter.ts';
 export { login, LOGIN_FAILED_MESSAGE, type LoginAttempt, type LoginDeps } from './login-use-case.ts';
-export { recordAudit, recordAuditOrLog, auditFromRequest, type AuditEntry, type RequestAuditEntry } from './audit.ts';
+export {
+  recordAudit, recordAuditOrLog, auditFromRequest, auditRead, AUDIT_UNAVAILABLE_MESSAGE, type AuditEntry, type RequestAuditEntry,
+} from './audit.ts';
 export {
   createUser,
   findUserByUsername,

@@ -18,7 +18,7 @@ const listType = `test.list.${uniqueSuffix()}`;
 const viewerListType = `test.viewer-list.${uniqueSuffix()}`;
 const t = useTestApp('kit', baseConfigShape, (context) => createApp({
   service: 'kit', logger: context.logger, metrics: context.metrics, auth: context.auth, readiness: context.readiness,
-  api: context.jobRoutes.routerFor([OWN, listType, viewerListType]),
+  api: context.jobRoutes.routerFor([OWN, listType, viewerListType]), ownOrigins: context.config,
 }), { roles: ['admin', 'staff', 'viewer'] });
 
 let plain: Redis;

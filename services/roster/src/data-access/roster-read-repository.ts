@@ -1,6 +1,6 @@
 import type { Queryable } from '@doitcrm/kit';
-import { toIso } from '@doitcrm/kit';
-import type { ClassDetail, RosterStudent, SectionNode, StaffRef } from '../contract.ts';
+import { maskPhone, toIso } from '@doitcrm/kit';
+import type { ClassDetail, RevealedPhone, RosterStudent, SectionNode, StaffRef } from '../contract.ts';
 
 /** 段 → 阶 → 班级, with each class's pupil count; inactive classes only when asked for. */
 export async function readHierarchy(db: Queryable, includeInactive: boolean): Promise<SectionNode[]> {
@@ -44,11 +44,14 @@ export async function readClass(db: Queryable, id: number): Promise<ClassDetail 
   return row ? { ...row, updatedAt: toIso(row.updatedAt)! } : null;
 }
 
+type StoredContact = { id: number; name: string | null; relation: string | null; phone: string | null };
+
+/** A class's pupils, with their guardians' phone numbers masked: a whole number is shown one at a time (readContactPhone). */
 export async function readClassStudents(db: Queryable, classId: number): Promise<RosterStudent[]> {
-  const { rows } = await db.query<RosterStudent>(
+  const { rows } = await db.query<Omit<RosterStudent, 'contacts'> & { contacts: StoredContact[] }>(
     `SELECT st.id, st.name, st.english_name AS "englishName", st.status, e.status AS "enrolmentStatus", st.school, st.address,
             (SELECT n.masked FROM crm.student_national_ids n WHERE n.student_id = st.id) AS "nationalIdMasked",
-            COALESCE((SELECT json_agg(json_build_object('name', sc.name, 'relation', sc.relation, 'phone', sc.phone) ORDER BY sc.id)
+            COALESCE((SELECT json_agg(json_build_object('id', sc.id, 'name', sc.name, 'relation', sc.relation, 'phone', sc.phone) ORDER BY sc.id)
                       FROM crm.student_contacts sc WHERE sc.student_id = st.id), '[]') AS contacts,
             COALESCE((SELECT json_agg(json_build_object('id', oc.id, 'name', oc.name) ORDER BY oc.name)
                       FROM crm.enrolments oe JOIN crm.classes oc ON oc.id = oe.class_id WHERE oe.student_id = st.id AND oe.class_id <> $1), '[]') AS "otherClasses"
@@ -56,7 +59,17 @@ export async function readClassStudents(db: Queryable, classId: number): Promise
      WHERE e.class_id = $1 ORDER BY st.name, st.id`,
     [classId],
   );
-  return rows;
+  return rows.map(({ contacts, ...row }) => ({
+    ...row,
+    contacts: contacts.map(({ phone, ...contact }) => ({ ...contact, phoneMasked: maskPhone(phone) })),
+  }));
+}
+
+/** One guardian contact's whole phone number, with the student it belongs to; null when there is no such contact. */
+export async function readContactPhone(db: Queryable, contactId: number): Promise<RevealedPhone | null> {
+  const { rows } = await db.query<RevealedPhone>(
+    'SELECT id, student_id AS "studentId", phone FROM crm.student_contacts WHERE id = $1', [contactId]);
+  return rows[0] ?? null;
 }
 
 export async function readStaff(db: Queryable): Promise<StaffRef[]> {

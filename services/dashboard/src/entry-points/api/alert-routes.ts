@@ -1,13 +1,13 @@
 import { Router } from 'express';
 import {
-  auditFromRequest, NotFoundError, parseBody, parseParams, parseQuery, recordAudit, requireRole, withTransaction, type ServiceContext,
+  auditFromRequest, auditRead, NotFoundError, parseBody, parseParams, parseQuery, recordAudit, requireRole, withTransaction, type ServiceContext,
 } from '@doitcrm/kit';
 import type { DashboardConfig } from '../../config.ts';
 import type { AlertList } from '../../contract.ts';
 import { acknowledgeAlert, findAlert, listAlerts, reopenAlert, snoozeAlert } from '../../data-access/alert-repository.ts';
 import { readFreshness } from '../../data-access/refresh-state-repository.ts';
 import { toAlert } from '../../domain/alert-view.ts';
-import { originOf } from './request-helpers.ts';
+import { alertSubjects, originOf } from './request-helpers.ts';
 import { alertIdParamsSchema, alertQuerySchema, snoozeBodySchema } from './schemas.ts';
 
 export function createAlertRoutes(context: ServiceContext<DashboardConfig>): Router {
@@ -21,6 +21,10 @@ export function createAlertRoutes(context: ServiceContext<DashboardConfig>): Rou
       listAlerts(pool, { ...query, state: query.state ?? 'active', limit: query.limit ?? 100, offset: query.offset ?? 0 }),
       readFreshness(pool),
     ]);
+    // alerts name parents and children and quote their messages (keyword excerpts): who saw which is recorded first
+    if (list.items.length > 0) {
+      await auditRead(pool, req, { service: 'dashboard', action: 'dashboard.alerts.view', targetType: 'alerts', details: alertSubjects(list.items) });
+    }
     const body: AlertList = { items: list.items.map((row) => toAlert(row, originOf(req), port)), total: list.total, counts: list.counts, freshness };
     res.json(body);
   });

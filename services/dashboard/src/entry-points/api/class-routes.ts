@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { auditFromRequest, parseParams, parseQuery, recordAuditOrLog, type ServiceContext } from '@doitcrm/kit';
+import { auditRead, parseParams, parseQuery, type ServiceContext } from '@doitcrm/kit';
 import type { DashboardConfig } from '../../config.ts';
 import type { ClassStatsList } from '../../contract.ts';
 import { readFreshness } from '../../data-access/refresh-state-repository.ts';
@@ -32,10 +32,11 @@ export function createClassRoutes(context: ServiceContext<DashboardConfig>): Rou
     const { window } = resolveWindow(parseQuery(windowQuerySchema, req), timezone);
     const settings = await readSettings(pool);
     const details = await readClassDetails(pool, settings, classId, window, originOf(req), context.config.MESSAGES_PORT);
-    // the page lists parents of minors with their activity: who looked is recorded
-    await recordAuditOrLog(pool, context.logger, auditFromRequest(req, {
-      service: 'dashboard', action: 'dashboard.class.view', targetType: 'class', targetId: classId, details: { window },
-    }));
+    // the page lists parents of minors with their activity: who looked is recorded, or nothing is shown
+    await auditRead(pool, req, {
+      service: 'dashboard', action: 'dashboard.class.view', targetType: 'class', targetId: classId,
+      details: { window, people: details.students.flatMap((student) => student.guardians.map((guardian) => guardian.parentId)) },
+    });
     res.json(details);
   });
 

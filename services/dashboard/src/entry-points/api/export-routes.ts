@@ -1,5 +1,5 @@
-import { Router, type Response } from 'express';
-import { auditFromRequest, parseParams, parseQuery, recordAuditOrLog, type ServiceContext } from '@doitcrm/kit';
+import { Router, type RequestHandler, type Response } from 'express';
+import { auditRead, parseParams, parseQuery, requireRole, type ServiceContext } from '@doitcrm/kit';
 import { z } from 'zod';
 import type { DashboardConfig } from '../../config.ts';
 import { listAlerts } from '../../data-access/alert-repository.ts';
@@ -10,7 +10,7 @@ import { alertColumns, classReportColumns, studentColumns, studentGuardianRows }
 import { readClassDetails } from '../../domain/read-class-details.ts';
 import { readClassList } from '../../domain/read-class-stats.ts';
 import { toCsvText, toWorkbook, type Column } from '../../domain/spreadsheet.ts';
-import { classFilterOf, originOf } from './request-helpers.ts';
+import { alertSubjects, classFilterOf, originOf } from './request-helpers.ts';
 import { alertQuerySchema, classStatsQuerySchema, exportParamsSchema } from './schemas.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -29,23 +29,28 @@ async function send<Row>(res: Response, format: 'csv' | 'xlsx', baseName: string
   }
 }
 
+// the class report of one class lists its students and their guardians (a bulk copy: staff only); the report of
+// many classes holds only per-class numbers, which every signed-in user sees on the page anyway
+const staffForStudents: RequestHandler = (req, res, next) => (req.query.classId === undefined ? next() : requireRole('staff')(req, res, next));
+
 export function createExportRoutes(context: ServiceContext<DashboardConfig>): Router {
   const router = Router();
   const { pool } = context;
   const timezone = context.config.DISPLAY_TIMEZONE;
   const formatParams = z.object({ format: exportParamsSchema.shape.format });
 
-  router.get('/exports/class-report.:format', async (req, res) => {
+  router.get('/exports/class-report.:format', staffForStudents, async (req, res) => {
     const { format } = parseParams(formatParams, req);
     const query = parseQuery(classStatsQuerySchema, req);
     const { window } = resolveWindow(query, timezone);
     const settings = await readSettings(pool);
-    await recordAuditOrLog(pool, context.logger, auditFromRequest(req, {
-      service: 'dashboard', action: 'dashboard.export.classes', targetType: query.classId ? 'class' : 'export', targetId: query.classId ?? format, details: { window, format },
-    }));
     if (query.classId) {
       // one class: its numbers and every student with every guardian (the CSV holds the students)
       const details = await readClassDetails(pool, settings, query.classId, window, originOf(req), context.config.MESSAGES_PORT);
+      await auditRead(pool, req, {
+        service: 'dashboard', action: 'dashboard.export.students', targetType: 'class', targetId: query.classId,
+        details: { window, format, people: details.students.flatMap((student) => student.guardians.map((guardian) => guardian.parentId)) },
+      });
       const name = `${details.class.className}_${window.from}_${window.to}`;
       const rows = studentGuardianRows(details.students);
       if (format === 'csv') {
@@ -62,17 +67,21 @@ export function createExportRoutes(context: ServiceContext<DashboardConfig>): Ro
     const { items } = await readClassList(pool, settings, {
       window, filter: classFilterOf(query), sort: query.sort ?? 'hierarchy', order: query.order ?? 'asc', attentionOnly: query.attention === 'true',
     });
+    await auditRead(pool, req, { service: 'dashboard', action: 'dashboard.export.classes', targetType: 'export', targetId: format, details: { window, format, rows: items.length } });
     await send(res, format, `班级报告_${window.from}_${window.to}`, '班级报告', items, classReportColumns(timezone));
   });
 
-  router.get('/exports/alerts.:format', async (req, res) => {
+  // alerts name parents and children: a bulk copy of them is a staff task, as roster's pupil exports are
+  router.get('/exports/alerts.:format', requireRole('staff'), async (req, res) => {
     const { format } = parseParams(formatParams, req);
     const query = parseQuery(alertQuerySchema, req);
     const list = await listAlerts(pool, { ...query, state: query.state ?? 'all', limit: 100_000, offset: 0 });
     const alerts = list.items.map((row) => toAlert(row, originOf(req), context.config.MESSAGES_PORT));
-    await recordAuditOrLog(pool, context.logger, auditFromRequest(req, {
-      service: 'dashboard', action: 'dashboard.export.alerts', targetType: 'export', targetId: format, details: { rows: alerts.length },
-    }));
+    // whose data left, not every alert id (an export may hold 100,000 of them)
+    const { people, students } = alertSubjects(list.items);
+    await auditRead(pool, req, {
+      service: 'dashboard', action: 'dashboard.export.alerts', targetType: 'export', targetId: format, details: { rows: alerts.length, people, students },
+    });
     await send(res, format, '异常提醒', '异常提醒', alerts, alertColumns(timezone));
   });
 

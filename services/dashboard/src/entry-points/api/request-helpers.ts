@@ -14,3 +14,14 @@ export function classFilterOf(query: { sectionId?: number | undefined; levelId?:
     classId: query.classId,
   };
 }
+
+/** Whose data a list of alerts shows, for its audit row: the alerts, and the parents and students they name. */
+export function alertSubjects(alerts: ReadonlyArray<{ id: number; evidence: Record<string, unknown> }>): { alerts: number[]; people: string[]; students: number[] } {
+  const people = new Set<string>();
+  const students = new Set<number>();
+  for (const { evidence } of alerts) {
+    if (typeof evidence.parentId === 'string') people.add(evidence.parentId);
+    if (typeof evidence.studentId === 'number') students.add(evidence.studentId);
+  }
+  return { alerts: alerts.map((alert) => alert.id), people: [...people], students: [...students] };
+}

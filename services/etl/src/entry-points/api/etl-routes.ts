@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Router } from 'express';
 import { z } from 'zod';
 import {
-  NotFoundError, UnavailableError, ValidationError, auditFromRequest, insertJob, finishJob, parseParams, parseQuery, recordAudit, requireRole,
+  NotFoundError, UnavailableError, ValidationError, auditFromRequest, auditRead, insertJob, finishJob, parseParams, parseQuery, recordAudit, requireRole,
   type ServiceContext,
 } from '@doitcrm/kit';
 import { readArchiveStats } from '../../data-access/archive-stats-repository.ts';
@@ -47,7 +47,7 @@ export function createEtlRoutes(context: ServiceContext<EtlConfig>): Router {
     const { id } = parseParams(runIdParams, req);
     const query = parseQuery(quarantineQuery, req);
     if (!(await findRun(pool, id))) throw new NotFoundError(`没有导入记录 ${id}`);
-    await recordAudit(pool, auditFromRequest(req, { service: 'etl', action: 'etl.quarantine.view', targetType: 'import_run', targetId: id }));
+    await auditRead(pool, req, { service: 'etl', action: 'etl.quarantine.view', targetType: 'import_run', targetId: id });
     res.json(await listQuarantine(pool, id, { limit: query.limit, afterLine: query.afterLine }));
   });
 
@@ -55,7 +55,7 @@ export function createEtlRoutes(context: ServiceContext<EtlConfig>): Router {
   router.get('/runs/:id/quarantine.jsonl', requireRole('staff'), async (req, res) => {
     const { id } = parseParams(runIdParams, req);
     if (!(await findRun(pool, id))) throw new NotFoundError(`没有导入记录 ${id}`);
-    await recordAudit(pool, auditFromRequest(req, { service: 'etl', action: 'etl.quarantine.download', targetType: 'import_run', targetId: id }));
+    await auditRead(pool, req, { service: 'etl', action: 'etl.quarantine.download', targetType: 'import_run', targetId: id });
     res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="quarantine-run-${id}.jsonl"`);
     let afterLine: number | undefined;

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import {
-  ConflictError, NotFoundError, TERMINAL_JOB_STATUSES, auditFromRequest, listJobs, parseBody, parseParams, parseQuery, recordAudit, recordAuditOrLog, requireRole,
+  ConflictError, NotFoundError, TERMINAL_JOB_STATUSES, auditFromRequest, auditRead, listJobs, parseBody, parseParams, parseQuery, recordAudit, requireRole,
   lockForTransaction, toCsv, withTransaction, type ServiceContext,
 } from '@doitcrm/kit';
 import type { MapperConfig } from '../../config.ts';
@@ -38,8 +38,9 @@ export function createMappingRoutes(context: ServiceContext<MapperConfig>): Rout
     res.status(202).json({ jobId, alreadyRunning: false });
   });
 
-  // before /mappings/:idType, or "mappings.csv" would be taken for an id type
-  router.get('/mappings.csv', async (req, res) => {
+  // before /mappings/:idType, or "mappings.csv" would be taken for an id type. Every parent's name, children and
+  // notes in one file: a bulk copy is a staff task, as roster's pupil exports are, and it is recorded or not sent
+  router.get('/mappings.csv', requireRole('staff'), async (req, res) => {
     const { idType } = parseQuery(z.object({ idType: idTypeParam }), req);
     const query = parseQuery(mappingQuerySchema, req);
     const rows: Array<UserMapping | RoomMapping> = [];
@@ -49,7 +50,9 @@ export function createMappingRoutes(context: ServiceContext<MapperConfig>): Rout
       rows.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    await recordAuditOrLog(pool, context.logger, auditFromRequest(req, { service: 'mapper', action: 'mapper.export', details: { idType, rows: rows.length } }));
+    await auditRead(pool, req, {
+      service: 'mapper', action: 'mapper.export', targetType: 'mappings', details: { idType, filter: query, rows: rows.length, ids: rows.map((row) => row.originalId) },
+    });
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="mappings-${idType}.csv"`);
     res.send(toCsv(rows, MAPPING_CSV_COLUMNS));

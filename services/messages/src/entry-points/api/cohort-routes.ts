@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { parseBody, parseQuery, toCsv, type ServiceContext } from '@doitcrm/kit';
+import { parseBody, parseQuery, requireRole, toCsv, type ServiceContext } from '@doitcrm/kit';
 import type { MessagesConfig } from '../../config.ts';
 import type { FilterUsersResponse } from '../../contract.ts';
 import { filterCohort, readFilterOptions } from '../../data-access/cohort-repository.ts';
@@ -36,7 +36,9 @@ export function createCohortRoutes(context: ServiceContext<MessagesConfig>): Rou
     res.json(response);
   });
 
-  router.post('/aggregate-messages/export', async (req, res) => {
+  // a file of many families' messages, or of every parent's activity, leaves the system: staff only, as roster's
+  // pupil exports are (reading a cohort on the page stays open to viewers, and is audited like any view)
+  router.post('/aggregate-messages/export', requireRole('staff'), async (req, res) => {
     const body = parseBody(aggregateBody, req);
     const { format } = parseQuery(exportQuery, req);
     const result = await aggregateCohort(pool, body.user_ids, resolveWindow(body), body.max_messages_per_user, config.DISPLAY_TIMEZONE);
@@ -53,7 +55,7 @@ export function createCohortRoutes(context: ServiceContext<MessagesConfig>): Rou
     res.send(toCsv(cohortCsvRows(result), COHORT_CSV_COLUMNS(config.DISPLAY_TIMEZONE)));
   });
 
-  router.get('/exports/parent-comm-summary.csv', async (req, res) => {
+  router.get('/exports/parent-comm-summary.csv', requireRole('staff'), async (req, res) => {
     const query = parseQuery(commSummaryQuery, req);
     const rows = await readCommSummary(pool, {
       minMessages: query.min_messages, role: query.role,

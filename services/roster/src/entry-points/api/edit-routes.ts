@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { NotFoundError, parseBody, parseParams, parseQuery, requireRole, type ServiceContext } from '@doitcrm/kit';
+import { NotFoundError, auditRead, parseBody, parseParams, parseQuery, requireRole, type ServiceContext } from '@doitcrm/kit';
 import type { RosterConfig } from '../../config.ts';
-import { readClass, readClassStudents, readHierarchy, readNamesakes, readStaff } from '../../data-access/roster-read-repository.ts';
+import { readClass, readClassStudents, readContactPhone, readHierarchy, readNamesakes, readStaff } from '../../data-access/roster-read-repository.ts';
 import { createClass, mergeStudents, moveStudent, splitStudent, updateClass, updateStudent } from '../../domain/roster-edits.ts';
 import { actorOf } from './import-routes.ts';
 
@@ -51,11 +51,28 @@ export function createEditRoutes(context: ServiceContext<RosterConfig>): Router 
     res.json(found);
   });
 
-  // names, statuses, schools and contacts of children: staff only
+  // names, statuses, schools, addresses and guardians of children: staff only, recorded before they are sent (or not
+  // sent), and the guardians' phone numbers masked
   router.get('/classes/:id/students', requireRole('staff'), async (req, res) => {
     const params = parseParams(z.object({ id }), req);
     if (!(await readClass(pool, params.id))) throw new NotFoundError(`班级 ${params.id} 不存在`);
-    res.json(await readClassStudents(pool, params.id));
+    const students = await readClassStudents(pool, params.id);
+    await auditRead(pool, req, {
+      service: 'roster', action: 'roster.class.students.view', targetType: 'class', targetId: params.id, details: { students: students.map((s) => s.id) },
+    });
+    res.json(students);
+  });
+
+  // one whole number, when a member of staff asks for it (to call a parent): each one shown is recorded first
+  router.post('/contacts/:id/reveal', requireRole('staff'), async (req, res) => {
+    const params = parseParams(z.object({ id }), req);
+    const contact = await readContactPhone(pool, params.id);
+    if (!contact) throw new NotFoundError(`家长联系方式 ${params.id} 不存在`);
+    await auditRead(pool, req, {
+      service: 'roster', action: 'roster.contact.reveal', targetType: 'student_contact', targetId: contact.id, details: { studentId: contact.studentId },
+    });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(contact);
   });
 
   router.post('/classes', requireRole('staff'), async (req, res) => {

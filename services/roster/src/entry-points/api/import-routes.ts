@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import {
-  NotFoundError, ValidationError, auditFromRequest, parseBody, parseParams, parseQuery, recordAudit, requireRole,
+  NotFoundError, ValidationError, auditFromRequest, auditRead, parseBody, parseParams, parseQuery, recordAudit, requireRole,
   type ServiceContext,
 } from '@doitcrm/kit';
 import type { RosterConfig } from '../../config.ts';
@@ -51,6 +51,8 @@ export function createImportRoutes(context: ServiceContext<RosterConfig>, cipher
     const { id } = parseParams(importIdParams, req);
     const preview = await loadPreview(pool, id);
     if (!preview) throw new NotFoundError(`没有导入记录 ${id}`);
+    // a reopened preview shows the file's pupils with their guardians' phones and addresses: recorded like any read of them
+    await auditRead(pool, req, { service: 'roster', action: 'roster.import.view', targetType: 'roster_import', targetId: id });
     res.json(previewJson(preview));
   });
 
