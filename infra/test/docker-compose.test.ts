@@ -5,7 +5,7 @@ import { composeSchemaErrors, interpolate, readComposeFile, repositoryRoot, serv
 import { configLoaderOf, configShapeOf, PLANNED_SERVICES, READY_SERVICES, startCommandOf, startFileExists } from './ready-services.ts';
 
 /** The secrets an operator puts in .env (README, infra/README.md). */
-const dotEnv = { POSTGRES_PASSWORD: 'pg-0a1b2c3d', RABBITMQ_PASSWORD: 'mq-4e5f6a7b', REDIS_PASSWORD: 'redis-8c9d0e1f' };
+const dotEnv = { POSTGRES_PASSWORD: 'pg-0a1b2c3d', POSTGRES_SUPERUSER_PASSWORD: 'pgsu-2a3b4c5d', RABBITMQ_PASSWORD: 'mq-4e5f6a7b', REDIS_PASSWORD: 'redis-8c9d0e1f' };
 const INFRASTRUCTURE = ['postgres', 'rabbitmq', 'redis', 'migrate'];
 const DEMO_ONLY = ['fakes'];
 /**
@@ -51,7 +51,7 @@ describe('docker-compose.yml', () => {
     const start = () => interpolate(readComposeFile(), {});
 
     // Assert
-    expect(start).toThrow(/POSTGRES_PASSWORD: set POSTGRES_PASSWORD in .env\n\s+RABBITMQ_PASSWORD: .*\n\s+REDIS_PASSWORD: /);
+    expect(start).toThrow(/POSTGRES_PASSWORD: set POSTGRES_PASSWORD in .env\n\s+RABBITMQ_PASSWORD: .*\n\s+REDIS_PASSWORD: .*\n\s+POSTGRES_SUPERUSER_PASSWORD: /);
   });
 
   test.each(READY_SERVICES)('when $key is ready, then compose runs it with its start command, port $port on loopback, a /readyz healthcheck and its dependencies', ({ key, port }) => {
@@ -111,7 +111,7 @@ describe('docker-compose.yml', () => {
     expect(names.filter((name) => ![...INFRASTRUCTURE, ...DEMO_ONLY].includes(name) && !READY_SERVICES.some(({ key }) => key === name))).toEqual([]);
   });
 
-  test('when the services log in to Redis, RabbitMQ and PostgreSQL, then each server demands the password they use, and none is a default account', () => {
+  test('when the services log in to Redis, RabbitMQ and PostgreSQL, then each server demands the password they use, and none is a default account or the superuser', () => {
     // Arrange
     const { services } = composeWith();
 
@@ -123,7 +123,12 @@ describe('docker-compose.yml', () => {
     expect(redis.command).toEqual(['redis-server', '--appendonly', 'yes', '--requirepass', dotEnv.REDIS_PASSWORD]);
     expect(redis.environment?.REDISCLI_AUTH).toBe(dotEnv.REDIS_PASSWORD);
     expect(services.rabbitmq?.environment).toMatchObject({ RABBITMQ_DEFAULT_USER: 'doitcrm', RABBITMQ_DEFAULT_PASS: dotEnv.RABBITMQ_PASSWORD });
-    expect(services.postgres?.environment).toMatchObject({ POSTGRES_USER: 'doitcrm', POSTGRES_PASSWORD: dotEnv.POSTGRES_PASSWORD });
+    expect(services.postgres?.environment).toMatchObject({
+      POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: dotEnv.POSTGRES_SUPERUSER_PASSWORD, DOITCRM_DB_PASSWORD: dotEnv.POSTGRES_PASSWORD,
+    });
+    // the role itself is made by this script when the data directory is initialised (postgres-init.test.ts runs it)
+    expect(services.postgres?.volumes).toContain('./infra/compose/create-doitcrm-role.sh:/docker-entrypoint-initdb.d/10-create-doitcrm-role.sh:ro');
+    expect(fs.statSync(path.join(repositoryRoot, 'infra', 'compose', 'create-doitcrm-role.sh')).mode & 0o111).not.toBe(0);
     for (const env of urls) {
       expect(new URL(env.REDIS_URL ?? '').password).toBe(dotEnv.REDIS_PASSWORD);
       expect(new URL(env.AMQP_URL ?? '')).toMatchObject({ username: 'doitcrm', password: dotEnv.RABBITMQ_PASSWORD });
