@@ -7,6 +7,11 @@ import { parse } from 'yaml';
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** The secrets an operator puts in .env (see .env.example), as the tests fill them in. */
+export const DOT_ENV = {
+  POSTGRES_PASSWORD: 'pg-0a1b2c3d', POSTGRES_SUPERUSER_PASSWORD: 'pgsu-2a3b4c5d', RABBITMQ_PASSWORD: 'mq-4e5f6a7b', REDIS_PASSWORD: 'redis-8c9d0e1f',
+};
+
 export interface ComposeService {
   image?: string;
   build?: unknown;

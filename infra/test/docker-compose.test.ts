@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { composeSchemaErrors, interpolate, readComposeFile, repositoryRoot, serviceOf, variablesOf, type ComposeFile } from './compose-file.ts';
+import { composeSchemaErrors, DOT_ENV, interpolate, readComposeFile, repositoryRoot, serviceOf, variablesOf, type ComposeFile } from './compose-file.ts';
 import { configLoaderOf, configShapeOf, PLANNED_SERVICES, READY_SERVICES, startCommandOf, startFileExists } from './ready-services.ts';
 
-/** The secrets an operator puts in .env (README, infra/README.md). */
-const dotEnv = { POSTGRES_PASSWORD: 'pg-0a1b2c3d', POSTGRES_SUPERUSER_PASSWORD: 'pgsu-2a3b4c5d', RABBITMQ_PASSWORD: 'mq-4e5f6a7b', REDIS_PASSWORD: 'redis-8c9d0e1f' };
+const dotEnv = DOT_ENV;
 const INFRASTRUCTURE = ['postgres', 'rabbitmq', 'redis', 'migrate'];
 const DEMO_ONLY = ['fakes'];
 /**

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readComposeFile, repositoryRoot, interpolate, type ComposeFile } from './compose-file.ts';
+import { DOT_ENV, interpolate, readComposeFile, repositoryRoot, type ComposeFile } from './compose-file.ts';
 import { READY_SERVICES, startCommandOf } from './ready-services.ts';
 
 interface Instruction {
@@ -50,7 +50,7 @@ function imageContains(file: string): boolean {
   return copied && !ignoredByDocker(file) && fs.existsSync(path.join(repositoryRoot, file));
 }
 
-const composeFile = () => interpolate(readComposeFile(), { POSTGRES_PASSWORD: 'x', RABBITMQ_PASSWORD: 'y', REDIS_PASSWORD: 'z' }) as ComposeFile;
+const composeFile = () => interpolate(readComposeFile(), DOT_ENV) as ComposeFile;
 const builtFromImage = () => Object.entries(composeFile().services).filter(([, service]) => service.build === '.');
 
 describe('Dockerfile', () => {
