@@ -3,6 +3,11 @@
 import { cozeFakeOptionsFromEnv, describeCozeFake, startCozeFake } from './coze/start-coze-fake.ts';
 import { startWecomFake } from './wecom/start-wecom-fake.ts';
 
+// the fakes accept any caller and hand out throwaway credentials: a production installation must never run them
+if (process.env.NODE_ENV === 'production') {
+  console.error('the WeCom and Coze fakes are for demos and tests only and refuse to run with NODE_ENV=production');
+  process.exit(1);
+}
 try {
   const started = await startWecomFake(process.env, (line) => console.log(line));
   const coze = await startCozeFake(cozeFakeOptionsFromEnv(process.env)).catch(async (error: unknown) => {

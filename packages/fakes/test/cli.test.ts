@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startWecomFake, type StartedWecomFake } from '../src/wecom/start-wecom-fake.ts';
 
@@ -43,5 +46,30 @@ describe('WeCom fake CLI', () => {
     // Assert
     expect((error as Error).message).toContain('WECOM_FAKE_PORT');
     expect((error as Error).message).toContain('WECOM_FAKE_SCHOOL_SEED');
+  });
+
+  test('when FAKES_HOST names an address (the compose demo profile), then the fake listens there instead of 127.0.0.1', async () => {
+    // Act
+    started = await startWecomFake({ WECOM_FAKE_PORT: '0', FAKES_HOST: '127.0.0.2' }, () => {});
+    const answer = await fetch(`${started.url}/cgi-bin/gettoken?corpid=${started.fake.corpId}&corpsecret=${started.fake.secret}`);
+
+    // Assert
+    expect(started.url).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
+    expect(((await answer.json()) as { errcode: number }).errcode).toBe(0);
+  });
+
+  test('when started with NODE_ENV=production, then the fakes refuse to run and say why', () => {
+    // Arrange
+    const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli.ts');
+
+    // Act
+    const run = spawnSync(process.execPath, ['--import', 'tsx', cli], {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', WECOM_FAKE_PORT: '0', COZE_FAKE_PORT: '0' }, encoding: 'utf8', timeout: 55_000,
+    });
+
+    // Assert
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('refuse to run with NODE_ENV=production');
+    expect(run.stdout).not.toContain('FAKE {');
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRODUCTION_DEFAULTS, productionProblems } from './production-config.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -45,6 +46,8 @@ const publicOrigin = commaList((item) => {
  * architecture note; secrets never get one.
  */
 export const baseConfigShape = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development')
+    .describe('production refuses the development defaults below (passwordless superuser, guest:guest, Redis without password, insecure cookie)'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/doitcrm')
     .describe('PostgreSQL connection URL'),
   AMQP_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672')
@@ -57,7 +60,7 @@ export const baseConfigShape = {
   REDIS_PREFIX: z.string().default('doitcrm:').describe('prefix of every Redis key'),
   HOST: z.string().default('0.0.0.0').describe('interface the HTTP server listens on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  COOKIE_SECURE: booleanFromEnv.default(false).describe('mark the session cookie Secure and send HSTS (set true behind HTTPS)'),
+  COOKIE_SECURE: booleanFromEnv.default(false).describe('mark the session cookie Secure and send HSTS (behind HTTPS; default true when NODE_ENV=production)'),
   PUBLIC_HOSTS: publicHost.default(['localhost', '127.0.0.1', '[::1]'])
     .describe('hosts users open the pages on, comma-separated: writes are accepted from pages at the service ports of these hosts'),
   PUBLIC_ORIGINS: publicOrigin.default([])
@@ -76,7 +79,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates the environment once at start-up, listing every problem at once; the result is frozen. */
+/**
+ * Validates the environment once at start-up, listing every problem at once; the result is frozen. With
+ * `NODE_ENV=production` the development defaults are refused too (see production-config.ts), in the same list.
+ */
 export function loadConfig<Shape extends z.ZodRawShape>(shape: Shape, env: NodeJS.ProcessEnv = process.env): Readonly<z.infer<z.ZodObject<Shape>>> {
   const cleaned: Record<string, string> = {};
   for (const key of Object.keys(shape)) {
@@ -84,17 +90,28 @@ export function loadConfig<Shape extends z.ZodRawShape>(shape: Shape, env: NodeJ
     // an empty variable means "not set", as operators expect from `FOO= npm start`
     if (value !== undefined && value !== '') cleaned[key] = value;
   }
-  const result = z.object(shape).safeParse(cleaned);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const key = issue.path.join('.');
-      const described = (shape[key] as z.ZodType | undefined)?.description;
-      const given = cleaned[key] === undefined ? 'missing' : `got ${JSON.stringify(redact(key, cleaned[key]))}`;
-      return `${key}: ${issue.message} (${given})${described ? ` — ${described}` : ''}`;
-    });
-    throw new ConfigError(problems);
+  const production = 'NODE_ENV' in shape && cleaned.NODE_ENV === 'production';
+  if (production) {
+    for (const [key, value] of Object.entries(PRODUCTION_DEFAULTS)) if (key in shape && cleaned[key] === undefined) cleaned[key] = value;
   }
+  const result = z.object(shape).safeParse(cleaned);
+  const problems = result.success ? [] : result.error.issues.map((issue) => {
+    const key = issue.path.join('.');
+    const described = (shape[key] as z.ZodType | undefined)?.description;
+    const given = cleaned[key] === undefined ? 'missing' : `got ${JSON.stringify(redact(key, cleaned[key]))}`;
+    return `${key}: ${issue.message} (${given})${described ? ` — ${described}` : ''}`;
+  });
+  if (production) problems.push(...productionProblems(effectiveValues(shape, cleaned), env));
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result.data);
+}
+
+/** Each key's value as the service would use it: the given one, else its default (so an unset URL is checked too). */
+function effectiveValues(shape: z.ZodRawShape, cleaned: Record<string, string>): Record<string, string | boolean | undefined> {
+  return Object.fromEntries(Object.entries(shape).map(([key, schema]) => {
+    const parsed = (schema as z.ZodType).safeParse(cleaned[key]);
+    return [key, parsed.success ? parsed.data as string | boolean | undefined : cleaned[key]];
+  }));
 }
 
 function redact(key: string, value: string | undefined): string | undefined {

@@ -30,6 +30,7 @@ export async function startCozeFake(options: StartCozeFakeOptions = {}): Promise
 /**
  * The CLI's options from environment variables (problems listed all at once):
  * - `COZE_FAKE_PORT` (default 5903; 0 = any free port)
+ * - `FAKES_HOST` (default 127.0.0.1), as for the WeCom fake
  * - `COZE_FAKE_TOKEN`: the token it accepts; random when unset (it opens nothing but this fake)
  * - `COZE_FAKE_DELTA_DELAY_MS` (default 40): pause between answer fragments, so pages visibly stream
  */
@@ -38,7 +39,7 @@ export function cozeFakeOptionsFromEnv(env: NodeJS.ProcessEnv): StartCozeFakeOpt
   const port = integer(env, 'COZE_FAKE_PORT', DEFAULT_COZE_FAKE_PORT, 65_535, problems);
   const deltaDelayMs = integer(env, 'COZE_FAKE_DELTA_DELAY_MS', 40, 60_000, problems);
   if (problems.length > 0) throw new Error(`invalid Coze fake configuration:\n  ${problems.join('\n  ')}`);
-  return { port, token: env.COZE_FAKE_TOKEN || undefined, stream: { deltaDelayMs } };
+  return { port, host: env.FAKES_HOST || '127.0.0.1', token: env.COZE_FAKE_TOKEN || undefined, stream: { deltaDelayMs } };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number, problems: string[]): number {

@@ -10,8 +10,9 @@ export interface StartedWecomFake {
 }
 
 /**
- * Starts the WeCom fake from environment variables, on 127.0.0.1 only:
+ * Starts the WeCom fake from environment variables:
  * - `WECOM_FAKE_PORT` (default 5901; 0 = any free port)
+ * - `FAKES_HOST` (default 127.0.0.1): the compose demo profile listens on the container's network instead
  * - `WECOM_FAKE_CORP_ID`, `WECOM_FAKE_SECRET`, `WECOM_FAKE_ARCHIVE_SECRET`: the fake's own credentials; random
  *   when unset (they open nothing but this fake)
  * - `WECOM_FAKE_SCHOOL_SEED`: seed of the demo school it serves (default: the demo's seed)
@@ -38,7 +39,7 @@ export async function startWecomFake(env: NodeJS.ProcessEnv, print: (line: strin
       fake.inject({ endpoint, errcode: 45033, probability: transientRate / 2 });
     }
   }
-  const server = await fake.listen(port, '127.0.0.1');
+  const server = await fake.listen(port, env.FAKES_HOST || '127.0.0.1');
   print(`WeCom fake listening on ${server.url} (throwaway credentials of this fake, not of any real corp)`);
   print(`  WECOM_BASE_URL=${server.url}`);
   print(`  WECOM_CORP_ID=${fake.corpId}`);

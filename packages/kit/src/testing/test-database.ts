@@ -6,7 +6,8 @@ import { migrate } from '@doitcrm/db';
 const STALE_AFTER_SECONDS = 3 * 3600;
 const TEMPLATE_ENV = 'DOITCRM_TEST_TEMPLATE';
 
-function serverUrl(database: string): string {
+/** The URL of `database` on the tests' PostgreSQL server (for tests that must create roles or databases themselves). */
+export function serverUrl(database: string): string {
   const url = new URL(process.env.TEST_DATABASE_SERVER_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   url.pathname = `/${database}`;
   return url.toString();
