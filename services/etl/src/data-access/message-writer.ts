@@ -95,13 +95,7 @@ export class MessageWriter {
   async writeChunk(chunk: EncodedChunk): Promise<ChunkCounts> {
     const client = await this.session();
     try {
-      // A chunk's commit does not wait for its WAL to reach the disk: waiting stalled the load at every chunk, which
-      // showed most on narrow rows. Only a crash of the PostgreSQL server itself can lose the last few chunks
-      // (never part of one: rows and run counters stay together), the run is then left 'running' and the same
-      // import completes it; the run's final commit (finishRun, on another connection) is synchronous and flushes
-      // all of them before the run says succeeded. See
-      // https://www.postgresql.org/docs/current/wal-async-commit.html
-      await client.query('BEGIN; SET LOCAL synchronous_commit = off');
+      await client.query('BEGIN');
       const refused: QuarantinedLine[] = [];
       const merged = await this.writeRows(client, chunk, refused);
       await linkRecalls(client, chunk);
