@@ -6,7 +6,9 @@ import { DEFAULT_MAX_DECOMPRESSED_MB, DEFAULT_MAX_LINE_KB } from './domain/line-
 
 /** The limits every import reads a file under (the CLI's too): one hostile file must not stall or exhaust the process. */
 export const importLimitsShape = {
-  MAX_LINE_KB: z.coerce.number().int().min(1).max(262_144).default(DEFAULT_MAX_LINE_KB)
+  // at most 8 MiB: the parse worker's heap is capped (domain/chunk-source.ts) and must hold a batch plus such a line
+  // parsed; lines of 8.1 MB (Chinese or ASCII text) load at this maximum, a longer limit would need a larger heap
+  MAX_LINE_KB: z.coerce.number().int().min(1).max(8_192).default(DEFAULT_MAX_LINE_KB)
     .describe('longest archive line, in KiB; a longer one is quarantined (line number, length, first 4 KiB) and reading goes on'),
   MAX_DECOMPRESSED_MB: z.coerce.number().int().min(1).max(1_048_576).default(DEFAULT_MAX_DECOMPRESSED_MB)
     .describe('most a .gz archive may decompress to, in MiB; past it the import stops with an error, keeping the lines before'),
