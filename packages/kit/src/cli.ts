@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
 import { baseConfigShape, ConfigError, loadConfig, type BaseConfig } from './config.ts';
 
 type CliOptions = NonNullable<ParseArgsConfig['options']>;
@@ -44,10 +45,15 @@ export function parseFileCommandLine<Command extends string, Options extends Cli
   return { command: command as Command, file, values: parsed.values as FileCommandLine<Command, Options>['values'] };
 }
 
-/** The base config for a CLI; when it is invalid, every problem is printed and the result is undefined (exit 1). */
-export function loadCliConfig(): BaseConfig | undefined {
+/**
+ * The base config for a CLI (or the shape given, for a CLI that reads settings of its own); when it is invalid,
+ * every problem is printed and the result is undefined (exit 1).
+ */
+export function loadCliConfig(): BaseConfig | undefined;
+export function loadCliConfig<Shape extends z.ZodRawShape>(shape: Shape): Readonly<z.infer<z.ZodObject<Shape>>> | undefined;
+export function loadCliConfig(shape: z.ZodRawShape = baseConfigShape): unknown {
   try {
-    return loadConfig(baseConfigShape);
+    return loadConfig(shape);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

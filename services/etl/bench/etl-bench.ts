@@ -1,10 +1,13 @@
-// npm run bench:etl -- --messages 300000 [--sample 20000] [--keep]
+// npm run bench:etl -- --messages 300000 [--sample 20000] [--recipients N] [--keep]
+// --recipients N keeps at most N recipients per message: narrow rows, where the loader's own per-row work weighs
+// most against the database's (the demo school's group messages carry 29 recipients on average).
 // Imports a generated archive into an empty chat.messages, then loads the same final rows with a raw COPY into a
 // table created LIKE chat.messages INCLUDING ALL, in the same run, and prints both rates and their ratio; also the
 // re-import speed-up and the original's row-by-row pattern on a sample. Ratios, not absolute times, are the goal.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +23,7 @@ const { values } = parseArgs({
   options: {
     messages: { type: 'string', default: '300000' },
     sample: { type: 'string', default: '20000' },
+    recipients: { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -27,6 +31,8 @@ const messages = Number(values.messages);
 const sample = Number(values.sample);
 if (!Number.isInteger(messages) || messages < 1000) throw new Error(`--messages must be a whole number ≥ 1000 (got ${values.messages})`);
 if (!Number.isInteger(sample) || sample < 100) throw new Error(`--sample must be a whole number ≥ 100 (got ${values.sample})`);
+const recipients = values.recipients === undefined ? null : Number(values.recipients);
+if (recipients !== null && (!Number.isInteger(recipients) || recipients < 0)) throw new Error(`--recipients must be a whole number ≥ 0 (got ${values.recipients})`);
 
 const cliPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.ts');
 const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/doitcrm');
@@ -69,15 +75,38 @@ function runCli(file: string, conflict: 'skip' | 'update'): Promise<CliRun> {
   });
 }
 
+/** The archive with every tolist cut to `keep` recipients, written next to it (lines that are not JSON stay as they are). */
+async function narrowed(file: string, keep: number): Promise<string> {
+  const out = file.replace(/\.jsonl$/, `-${keep}-recipients.jsonl`);
+  const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+  const transform = async function* () {
+    for await (const text of lines) {
+      let record: { tolist?: unknown } | undefined;
+      try {
+        record = JSON.parse(text) as { tolist?: unknown };
+      } catch {
+        record = undefined;
+      }
+      if (record && Array.isArray(record.tolist)) record.tolist = record.tolist.slice(0, keep);
+      yield `${record ? JSON.stringify(record) : text}\n`;
+    }
+  };
+  await pipeline(transform, fs.createWriteStream(out));
+  fs.rmSync(file);
+  return out;
+}
+
 async function main(): Promise<void> {
-  console.log(`ETL benchmark: ${messages} messages, database ${redactUrl(benchUrl.toString())}, ${os.cpus().length} cores`);
+  console.log(`ETL benchmark: ${messages} messages${recipients === null ? '' : ` (≤ ${recipients} recipients each)`}, database ${redactUrl(benchUrl.toString())}, ${os.cpus().length} cores`);
   await migrate({ databaseUrl: benchUrl.toString() });
   const client = new pg.Client({ connectionString: benchUrl.toString() });
   await client.connect();
   try {
-    const archive = path.join(workDir, 'archive.jsonl');
-    const generated = await writeArchiveFile(archive, { messages });
-    line('archive generated (demo school, not timed)', `${generated.lines} lines, ${(generated.bytes / 1024 / 1024).toFixed(0)} MB`);
+    const generatedPath = path.join(workDir, 'generated.jsonl');
+    const generated = await writeArchiveFile(generatedPath, { messages });
+    const archive = recipients === null ? generatedPath : await narrowed(generatedPath, recipients);
+    const archiveMb = (fs.statSync(archive).size / 1024 / 1024).toFixed(0);
+    line('archive generated (demo school, not timed)', `${generated.lines} lines, ${archiveMb} MB${recipients === null ? '' : `, at most ${recipients} recipients per message`}`);
 
     await client.query('CHECKPOINT');
     const first = await runCli(archive, 'skip');
@@ -99,8 +128,9 @@ async function main(): Promise<void> {
     const update = await runCli(archive, 'update');
     line('re-import of the same file (update, nothing changed)', `${seconds(update.summary.durationMs)} s`);
 
-    const sampleFile = path.join(workDir, 'sample.jsonl');
-    await writeArchiveFile(sampleFile, { messages: sample, seed: 7 });
+    const sampleGenerated = path.join(workDir, 'sample.jsonl');
+    await writeArchiveFile(sampleGenerated, { messages: sample, seed: 7 });
+    const sampleFile = recipients === null ? sampleGenerated : await narrowed(sampleGenerated, recipients);
     await client.query('CREATE TABLE public.bench_row_by_row (LIKE chat.messages INCLUDING ALL)');
     await client.query('CHECKPOINT');
     const slow = await rowByRowImport(client, sampleFile, 'public.bench_row_by_row');
@@ -112,7 +142,7 @@ async function main(): Promise<void> {
     const reimport = first.summary.durationMs / again.summary.durationMs;
     const vsOriginal = etlRate / (slow.rows / slow.ms);
     console.log('\nResults (targets from the issue):');
-    line('ETL / raw COPY', `${ratio.toFixed(2)}×   (target ≥ 0.70) ${ratio >= 0.7 ? 'PASS' : 'MISS'}`);
+    line('ETL / raw COPY', `${ratio.toFixed(2)}×   (target ≥ 0.80) ${ratio >= 0.8 ? 'PASS' : 'MISS'}`);
     line('first import / re-import time', `${reimport.toFixed(1)}×   (target ≥ 3, and 0 inserted) ${reimport >= 3 && again.summary.inserted === 0 ? 'PASS' : 'MISS'}`);
     line('ETL / original row-by-row', `${vsOriginal.toFixed(1)}×   (target ≥ 8) ${vsOriginal >= 8 ? 'PASS' : 'MISS'}`);
     line('peak RSS of the import', `${first.peakRssMb} MB (target < 300 MB at 1M lines)`);

@@ -1,6 +1,8 @@
 import cliProgress from 'cli-progress';
-import { Broker, OutboxRelay, createLogger, createPool, exitWithUsage, loadCliConfig, parseFileCommandLine, type BaseConfig } from '@doitcrm/kit';
+import { Broker, OutboxRelay, baseConfigShape, createLogger, createPool, exitWithUsage, loadCliConfig, parseFileCommandLine, type BaseConfig } from '@doitcrm/kit';
 import { importArchive, ImportFileError, type ImportProgress } from './domain/import-archive.ts';
+import { importLimitsShape } from './config.ts';
+import { lineLimits } from './domain/line-limits.ts';
 
 const USAGE = `用法 (usage):
   npm run etl -- import FILE [--conflict skip|update] [--json] [--label NAME]
@@ -10,7 +12,8 @@ const USAGE = `用法 (usage):
                   update: rows whose content changed are rewritten too
   --json          print the summary as one JSON line on stdout (last line)
   --label         what the run is called in the import history (default: FILE as given)
-Environment: DATABASE_URL, AMQP_URL (to announce chat.ingested), LOG_LEVEL`;
+Environment: DATABASE_URL, AMQP_URL (to announce chat.ingested), LOG_LEVEL,
+  MAX_LINE_KB (longest line, default 4096; a longer one is quarantined), MAX_DECOMPRESSED_MB (most a .gz may expand to, default 20480)`;
 
 function parseCommandLine() {
   const { file, values } = parseFileCommandLine(USAGE, ['import'], {
@@ -46,7 +49,7 @@ function progressReporter(enabled: boolean) {
 
 async function main(): Promise<number> {
   const args = parseCommandLine();
-  const config = loadCliConfig();
+  const config = loadCliConfig({ ...baseConfigShape, ...importLimitsShape });
   if (!config) return 1;
   const logger = createLogger({ service: 'etl-cli', level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
   const pool = createPool({ databaseUrl: config.DATABASE_URL, logger, max: 3, applicationName: 'doitcrm-etl-cli' });
@@ -55,7 +58,7 @@ async function main(): Promise<number> {
     await pool.query('SELECT 1').catch((error: Error) => {
       throw new ImportFileError(`无法连接数据库 (cannot reach PostgreSQL at DATABASE_URL): ${error.message}`);
     });
-    const summary = await importArchive({ filePath: args.file, conflict: args.conflict, origin: 'cli', sourceName: args.label, databaseUrl: config.DATABASE_URL }, { pool, logger }, progress.update);
+    const summary = await importArchive({ filePath: args.file, conflict: args.conflict, origin: 'cli', sourceName: args.label, databaseUrl: config.DATABASE_URL, limits: lineLimits(config) }, { pool, logger }, progress.update);
     progress.stop();
     const announced = await announce(config, pool, logger);
     const result = {

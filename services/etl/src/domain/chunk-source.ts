@@ -1,10 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type { EncodedChunk } from './chunk-encoder.ts';
 import type { ParseWorkerInput, ParseWorkerMessage } from './parse-worker.ts';
+import { ArchiveInputError } from './line-limits.ts';
 
 /**
  * Runs the parse worker and hands its chunks out in file order. The worker stays at most `window` chunks ahead,
- * so memory is bounded whatever the file's size.
+ * so memory is bounded whatever the file's size. Chunks the worker sent before failing are handed out first, so
+ * the lines before a bad spot of the file are loaded.
  */
 export async function* parsedChunks(input: ParseWorkerInput): AsyncGenerator<EncodedChunk> {
   const worker = new Worker(new URL('./parse-worker-entry.mjs', import.meta.url), { workerData: input, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 } });
@@ -26,7 +28,7 @@ export async function* parsedChunks(input: ParseWorkerInput): AsyncGenerator<Enc
       }
       const message = queue.shift()!;
       if (message.type === 'done') return;
-      if (message.type === 'error') throw new Error(message.message);
+      if (message.type === 'error') throw message.input ? new ArchiveInputError(message.input.zh, message.input.en) : new Error(message.message);
       yield message.chunk;
       worker.postMessage({ type: 'credit' });
     }

@@ -6,6 +6,7 @@ import type { ConflictMode, ImportCounts, ImportResult } from '../contract.ts';
 import { createRun, finishRun, markInterruptedRuns, type ImportRun, type RunOrigin } from '../data-access/import-run-repository.ts';
 import type { EncodedChunk } from './chunk-encoder.ts';
 import { parsedChunks } from './chunk-source.ts';
+import { ArchiveInputError, DEFAULT_MAX_DECOMPRESSED_MB, DEFAULT_MAX_LINE_KB, lineLimits, type LineLimits } from './line-limits.ts';
 
 export interface ImportRequest {
   /** the database the parse worker probes for msgids stored already (the pool's own URL) */
@@ -18,6 +19,8 @@ export interface ImportRequest {
   jobId?: string | null;
   startedBy?: number | null;
   batchSize?: number;
+  /** what one file may cost the reader (MAX_LINE_KB, MAX_DECOMPRESSED_MB); their defaults when not given */
+  limits?: LineLimits;
 }
 
 export interface ImportProgress {
@@ -64,14 +67,16 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
     const chunks = parsedChunks({
       filePath: request.filePath, conflict: request.conflict, batchSize: request.batchSize ?? 2_000,
       databaseUrl: request.databaseUrl, runId: run.id, window: 1,
+      limits: request.limits ?? lineLimits({ MAX_LINE_KB: DEFAULT_MAX_LINE_KB, MAX_DECOMPRESSED_MB: DEFAULT_MAX_DECOMPRESSED_MB }),
     });
     for await (const chunk of chunks) {
       const counts = await writeWithRetry(writer, chunk, deps.logger);
       accumulate(totals, counts);
       await onProgress?.({ lines: totals.lines, bytesRead: chunk.bytesRead, bytesTotal: stat.size, counts: { ...totals } });
     }
-  } catch (error) {
+  } catch (caught) {
     writer.close();
+    const error = caught instanceof ArchiveInputError ? keptBefore(caught, sourceName, totals) : caught;
     await finishRun(deps.pool, run.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) }).catch(() => {});
     throw error;
   }
@@ -99,6 +104,14 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
     durationMs: Date.now() - started,
     run: finished,
   };
+}
+
+/** A file that cannot be read on: the error names it and says that what came before is loaded (and stays). */
+function keptBefore(error: ArchiveInputError, sourceName: string, totals: ChunkCounts): ImportFileError {
+  return new ImportFileError(
+    `${sourceName}：${error.zh}；此前的 ${totals.lines} 行已导入并保留（新增 ${totals.inserted}，隔离 ${totals.quarantined}）`
+    + ` (${sourceName}: ${error.en}; the ${totals.lines} lines before it were loaded and kept: ${totals.inserted} inserted, ${totals.quarantined} quarantined)`,
+  );
 }
 
 async function writeWithRetry(writer: MessageWriter, chunk: EncodedChunk, logger: Logger): Promise<ChunkCounts> {

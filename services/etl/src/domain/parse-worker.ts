@@ -5,6 +5,7 @@ import pg from 'pg';
 import { buildChunk, leadingMsgids, type ConflictMode } from './chunk-builder.ts';
 import { encodeChunk } from './chunk-encoder.ts';
 import { readLineBatches } from './line-source.ts';
+import { ArchiveInputError, type LineLimits } from './line-limits.ts';
 
 export interface ParseWorkerInput {
   filePath: string;
@@ -14,12 +15,14 @@ export interface ParseWorkerInput {
   runId: number;
   /** chunks parsed ahead of the writer at most */
   window: number;
+  limits: LineLimits;
 }
 
 export type ParseWorkerMessage =
   | { type: 'chunk'; chunk: import('./chunk-encoder.ts').EncodedChunk }
   | { type: 'done' }
-  | { type: 'error'; message: string };
+  /** `input`: the file's content is the problem (see ArchiveInputError), so retrying cannot help */
+  | { type: 'error'; message: string; input?: { zh: string; en: string } };
 
 const input = workerData as ParseWorkerInput;
 const port = parentPort!;
@@ -70,9 +73,9 @@ async function openProbe(): Promise<{ known(lines: string[]): Promise<Set<string
 async function run(): Promise<void> {
   const probe = await openProbe();
   try {
-    for await (const batch of readLineBatches(input.filePath, input.batchSize)) {
+    for await (const batch of readLineBatches(input.filePath, input.batchSize, input.limits)) {
       const known = await probe.known(batch.lines);
-      const chunk = encodeChunk(buildChunk(batch.lines, batch.firstLineNo, input.conflict, known), batch.bytesRead, input.runId);
+      const chunk = encodeChunk(buildChunk(batch.lines, batch.firstLineNo, input.conflict, known, batch.overlong), batch.bytesRead, input.runId);
       await waitForCredit();
       port.postMessage({ type: 'chunk', chunk } satisfies ParseWorkerMessage, [chunk.copyText.buffer as ArrayBuffer]);
     }
@@ -83,5 +86,7 @@ async function run(): Promise<void> {
 }
 
 run().catch((error: unknown) => {
-  port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies ParseWorkerMessage);
+  const message = error instanceof Error ? error.message : String(error);
+  const inputError = error instanceof ArchiveInputError ? { zh: error.zh, en: error.en } : undefined;
+  port.postMessage({ type: 'error', message, input: inputError } satisfies ParseWorkerMessage);
 });

@@ -70,30 +70,32 @@ export function createEtlRoutes(context: ServiceContext<EtlConfig>): Router {
 
   router.post('/imports', requireRole('staff'), async (req, res) => {
     const upload = await receiveUpload(req, { uploadDir: config.UPLOAD_DIR, maxBytes: maxUploadBytes });
-    const conflict = conflictField.safeParse(upload.fields.conflict ?? 'skip');
-    if (!conflict.success) {
-      await fs.promises.rm(upload.filePath, { force: true });
-      throw new ValidationError('conflict 只能是 skip 或 update', [{ field: 'conflict', message: 'must be skip or update' }]);
-    }
-    const job = await insertJob(pool, {
-      type: 'etl.import',
-      params: { originalName: upload.originalName, size: upload.size, conflict: conflict.data },
-      createdBy: req.user?.id ?? null,
-    });
-    await recordAudit(pool, auditFromRequest(req, {
-      service: 'etl', action: 'etl.import.upload', targetType: 'job', targetId: job.id,
-      details: { file: upload.originalName, size: upload.size, conflict: conflict.data },
-    }));
+    let jobId: string | undefined;
     try {
+      const conflict = conflictField.safeParse(upload.fields.conflict ?? 'skip');
+      if (!conflict.success) throw new ValidationError('conflict 只能是 skip 或 update', [{ field: 'conflict', message: 'must be skip or update' }]);
+      const job = await insertJob(pool, {
+        type: 'etl.import',
+        params: { originalName: upload.originalName, size: upload.size, conflict: conflict.data },
+        createdBy: req.user?.id ?? null,
+      });
+      jobId = job.id;
+      await recordAudit(pool, auditFromRequest(req, {
+        service: 'etl', action: 'etl.import.upload', targetType: 'job', targetId: job.id,
+        details: { file: upload.originalName, size: upload.size, conflict: conflict.data },
+      }));
       await context.broker.sendJob('etl.import', {
         jobId: job.id, filePath: upload.filePath, originalName: upload.originalName, conflict: conflict.data, userId: req.user?.id ?? null,
+      }).catch((error: unknown) => {
+        throw new UnavailableError('任务队列暂不可用，请稍后重试 (RabbitMQ unreachable)', error);
       });
     } catch (error) {
-      await finishJob(pool, job.id, { status: 'failed', error: '无法提交到任务队列 (RabbitMQ unreachable)' });
+      // no worker will ever take this file: it must not stay on the disk, nor its job wait forever
       await fs.promises.rm(upload.filePath, { force: true });
-      throw new UnavailableError('任务队列暂不可用，请稍后重试 (RabbitMQ unreachable)', error);
+      if (jobId) await finishJob(pool, jobId, { status: 'failed', error: error instanceof Error ? error.message : String(error) }).catch(() => {});
+      throw error;
     }
-    res.status(202).json({ jobId: job.id });
+    res.status(202).json({ jobId });
   });
 
   // only the ETL's own jobs: the other services' jobs (AI summaries among them) are not this page's to show

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import type { Request } from 'express';
 import busboy from 'busboy';
 import { PayloadTooLargeError, ValidationError } from '@doitcrm/kit';
@@ -24,13 +25,13 @@ export async function receiveUpload(req: Request, options: { uploadDir: string; 
   const parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: options.maxBytes, fields: 10, fieldSize: 1024 } });
   const fields: Record<string, string> = {};
   let received: ReceivedUpload | undefined;
-  let writing: Promise<void> | undefined;
+  let partial: { filePath: string; stream: Readable; writing: Promise<void> } | undefined;
   let tooLarge = false;
   let failure: Error | undefined;
 
   parser.on('field', (name, value) => { fields[name] = value; });
   parser.on('file', (name, stream, info) => {
-    if (name !== 'file') {
+    if (name !== 'file' || partial) {
       stream.resume();
       return;
     }
@@ -40,18 +41,27 @@ export async function receiveUpload(req: Request, options: { uploadDir: string; 
     let size = 0;
     stream.on('data', (chunk: Buffer) => { size += chunk.length; });
     stream.on('limit', () => { tooLarge = true; });
-    writing = pipeline(stream, fs.createWriteStream(filePath, { mode: 0o600 })).then(() => {
+    const writing = pipeline(stream, fs.createWriteStream(filePath, { mode: 0o600 })).then(() => {
       received = { filePath, originalName, size, fields };
     }, (error: Error) => { failure = error; });
+    partial = { filePath, stream, writing };
   });
 
-  await pipeline(req, parser);
-  await writing;
-  if (tooLarge) {
-    if (received) await fs.promises.rm(received.filePath, { force: true });
-    throw new PayloadTooLargeError(`文件超过上限 ${Math.round(options.maxBytes / 1024 / 1024)} MB (file larger than the limit)`);
+  try {
+    await pipeline(req, parser);
+    await partial?.writing;
+    if (tooLarge) throw new PayloadTooLargeError(`文件超过上限 ${Math.round(options.maxBytes / 1024 / 1024)} MB (file larger than the limit)`);
+    if (failure) throw failure;
+  } catch (error) {
+    // a client that went away mid-body, or a body past the limit: what arrived is not an archive, and nobody will
+    // ever import it, so it must not stay on the disk (it holds families' chats)
+    if (partial) {
+      partial.stream.destroy();
+      await partial.writing;
+      await fs.promises.rm(partial.filePath, { force: true });
+    }
+    throw error;
   }
-  if (failure) throw failure;
   if (!received) throw new ValidationError('没有收到文件', [{ field: 'file', message: 'no file field in the upload' }]);
   if (received.size === 0) {
     await fs.promises.rm(received.filePath, { force: true });
