@@ -22,6 +22,13 @@ export function createPool(options: { databaseUrl: string; logger?: Logger; max?
   });
   // an idle client losing its connection (PostgreSQL restart) must not crash the process
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL client lost its connection'));
+  // pg-pool listens for errors only while a client is idle. A checked-out client (a transaction, a lock held
+  // across a job, a COPY, the outbox relay waiting for a broker confirm) whose server goes away emits `error`
+  // with no listener, which Node turns into an uncaught exception that stops the whole service. Its queries
+  // fail anyway (the caller retries), and pg-pool discards a broken client on release: logging is all that is left.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.logger?.warn({ err: error }, 'PostgreSQL connection lost while in use; its work fails and is retried'));
+  });
   return pool;
 }
 

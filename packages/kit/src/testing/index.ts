@@ -5,3 +5,4 @@ export * from './browser.ts';
 export { percentile, timeRuns } from './bench-timing.ts';
 export * from './test-app.ts';
 export * from './test-pool.ts';
+export * from './service-process.ts';
