@@ -51,7 +51,7 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
   if (!stat.isFile()) throw new ImportFileError(`不是文件 (not a regular file): ${request.filePath}`);
   const sourceName = request.sourceName ?? path.basename(request.filePath);
 
-  await markInterruptedRuns(deps.pool);
+  await settleInterruptedRuns(deps.pool, request.jobId ?? null);
   const run = await createRun(deps.pool, {
     source: sourceName, origin: request.origin, conflictMode: request.conflict, jobId: request.jobId, startedBy: request.startedBy, bytesTotal: stat.size,
   });
@@ -99,6 +99,23 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
     durationMs: Date.now() - started,
     run: finished,
   };
+}
+
+/**
+ * Ends the runs that died mid-file and announces the chunks they committed, in one transaction. Their rows carry
+ * their run's id, which no later run's `chat.ingested` covers: unannounced, the mapper would never list their ids
+ * and the dashboard never count them (`npm run faults`, kill -9 of the etl mid-import, found both).
+ */
+async function settleInterruptedRuns(pool: Pool, jobId: string | null): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    for (const run of await markInterruptedRuns(client, { jobId })) {
+      if (run.inserted === 0 && run.updated === 0) continue;
+      await enqueueEvent(client, 'chat.ingested', {
+        runId: run.id, inserted: run.inserted, updated: run.updated,
+        minMsgtime: run.minMsgtime?.toISOString() ?? null, maxMsgtime: run.maxMsgtime?.toISOString() ?? null,
+      });
+    }
+  });
 }
 
 async function writeWithRetry(writer: MessageWriter, chunk: EncodedChunk, logger: Logger): Promise<ChunkCounts> {
