@@ -252,6 +252,11 @@ export class Broker {
     try {
       envelope = this.parse(spec, message);
       const parsedEnvelope = envelope;
+      if (message.fields.redelivered) {
+        // at-least-once made visible: the consumer must absorb it (npm run faults counts these lines)
+        metrics?.queueMessages.inc({ queue: spec.queue, outcome: 'redelivered' });
+        this.options.logger.info({ queue: spec.queue, messageId: parsedEnvelope.id, redelivered: true }, 'redelivered message reached its handler');
+      }
       await requestContext.run({ requestId: parsedEnvelope.id, traceId: parsedEnvelope.traceId }, () =>
         spec.handle(parsedEnvelope.payload, parsedEnvelope));
       safely(() => channel.ack(message));
