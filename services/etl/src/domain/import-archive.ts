@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { enqueueEvent, withTransaction, type Logger, type Pool } from '@doitcrm/kit';
+import { enqueueEvent, isConnectionLoss, withTransaction, type Logger, type Pool } from '@doitcrm/kit';
 import { MessageWriter, type ChunkCounts } from '../data-access/message-writer.ts';
 import type { ConflictMode, ImportCounts, ImportResult } from '../contract.ts';
 import { createRun, finishRun, markInterruptedRuns, type ImportRun, type RunOrigin } from '../data-access/import-run-repository.ts';
@@ -33,11 +33,6 @@ export interface ImportSummary extends ImportResult {
 
 export class ImportFileError extends Error {}
 
-const RETRYABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
-function isRetryable(error: unknown): boolean {
-  const { code, message } = error as { code?: string; message?: string };
-  return (code !== undefined && RETRYABLE_CODES.has(code)) || /Connection terminated|connection lost|Client has encountered a connection error/i.test(message ?? '');
-}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -124,7 +119,7 @@ async function writeWithRetry(writer: MessageWriter, chunk: EncodedChunk, logger
       return await writer.writeChunk(chunk);
     } catch (error) {
       // PostgreSQL restarting: the chunk was rolled back as a whole, so writing it again is safe
-      if (!isRetryable(error) || attempt >= 6) throw error;
+      if (!isConnectionLoss(error) || attempt >= 6) throw error;
       logger.warn({ err: error, attempt }, 'database connection lost during import; retrying the chunk');
       await sleep(Math.min(500 * 2 ** attempt, 10_000));
     }
