@@ -1,5 +1,5 @@
 import { isCozeError } from '@doitcrm/coze';
-import type { JobReporter, Pool } from '@doitcrm/kit';
+import { retryOnConnectionLoss, type JobReporter, type Pool } from '@doitcrm/kit';
 import type { SummaryRecord } from '../contract.ts';
 import { finishSummary, markSummaryRunning } from '../data-access/summary-repository.ts';
 import { aggregateCohort } from './aggregate-cohort.ts';
@@ -40,8 +40,9 @@ export async function summarize(deps: SummarizeDeps, summary: SummaryRecord, rep
   await reporter.progress(0, null, '');
   const started = Date.now();
   let streamed = '';
+  let result: Awaited<ReturnType<SummaryBots['client']['chat']>>;
   try {
-    const result = await deps.bots.client.chat({
+    result = await deps.bots.client.chat({
       botId: summary.botId,
       userId: `doitcrm_summary_${summary.id}`,
       content: transcriptFor(summary, cohort.text, cohort.totalUsers, deps.timezone),
@@ -50,12 +51,14 @@ export async function summarize(deps: SummarizeDeps, summary: SummaryRecord, rep
         void reporter.progress(streamed.length, null, streamed).catch(() => {});
       },
     });
-    const durationMs = Date.now() - started;
-    await finishSummary(deps.pool, summary.id, { status: 'succeeded', summary: result.text, durationMs });
-    await reporter.succeed({ summaryId: summary.id, messageCount: cohort.totalMessages, durationMs }, result.text);
   } catch (error) {
     const message = isCozeError(error) ? error.message : `总结失败 (${error instanceof Error ? error.message : String(error)})`;
     await finishSummary(deps.pool, summary.id, { status: 'failed', error: message, durationMs: Date.now() - started });
     await reporter.fail(message);
+    return;
   }
+  // the answer is paid for: a PostgreSQL restart now must not throw it away (and the redelivery buy it again)
+  const durationMs = Date.now() - started;
+  await retryOnConnectionLoss(() => finishSummary(deps.pool, summary.id, { status: 'succeeded', summary: result.text, durationMs }));
+  await retryOnConnectionLoss(() => reporter.succeed({ summaryId: summary.id, messageCount: cohort.totalMessages, durationMs }, result.text));
 }
