@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { supervise } from './supervisor.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = {
@@ -189,19 +190,25 @@ async function main() {
     ? { COZE_BASE_URL: cozeFake.url, COZE_API_TOKEN: cozeFake.token, COZE_PARENT_BOT_ID: cozeFake.parentBotId, COZE_TEACHER_BOT_ID: cozeFake.teacherBotId }
     : {};
 
+  // every service is supervised: one that exits unexpectedly (a crash, kill -9, the OOM killer) is started again
+  // with back-off, and the console says so; Ctrl-C stops supervision first, then the services
+  let stopping = false;
   const children = [];
   for (const name of serviceNames()) {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('services', name, 'src', 'start.ts')], {
-      cwd: root, env: { ...env, ...wecomEnv, ...cozeEnv, PORT: String(portOf(name)) }, stdio: ['ignore', 'pipe', 'pipe'],
+    const supervised = supervise({
+      name,
+      spawnChild: () => {
+        const child = spawn(process.execPath, ['--import', 'tsx', path.join('services', name, 'src', 'start.ts')], {
+          cwd: root, env: { ...env, ...wecomEnv, ...cozeEnv, PORT: String(portOf(name)) }, stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        relay(name, child.stdout, process.stdout);
+        relay(name, child.stderr, process.stderr);
+        return child;
+      },
+      log: (line) => console.error(line),
     });
-    relay(name, child.stdout, process.stdout);
-    relay(name, child.stderr, process.stderr);
-    child.on('exit', (code, signal) => {
-      if (!stopping) console.error(`[${name}] exited (${signal ?? code}); the others keep running`);
-    });
-    children.push({ name, child });
+    children.push({ name, supervised });
   }
-  let stopping = false;
   fakes?.child.on('exit', (code, signal) => {
     if (!stopping) console.error(`[fakes] exited (${signal ?? code}); nickname fetching and AI summaries will fail until npm start runs again`);
   });
@@ -209,10 +216,10 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping every service…`);
-    const processes = [...children.map(({ child }) => child), ...(fakes ? [fakes.child] : [])];
-    for (const child of processes) child.kill('SIGTERM');
-    const exited = (child) => child.exitCode !== null || child.signalCode !== null;
-    Promise.all(processes.map((child) => new Promise((resolve) => (exited(child) ? resolve() : child.once('exit', resolve))))).then(() => process.exit(0));
+    const fakesExited = !fakes || fakes.child.exitCode !== null || fakes.child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((resolve) => { fakes.child.once('exit', resolve); fakes.child.kill('SIGTERM'); });
+    Promise.all([...children.map(({ supervised }) => supervised.stop('SIGTERM')), fakesExited]).then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,5 +1,5 @@
 import { ChatStreamAssembler } from './chat-stream-assembler.ts';
-import type { CozeChatInput, CozeChatResult } from './coze-types.ts';
+import type { CozeChatInput, CozeChatRef, CozeChatResult } from './coze-types.ts';
 import { failureFromAnswer, openCozeRequest, transportFailure, type CozeTransport } from './http-transport.ts';
 import { SseParser } from './sse-parser.ts';
 
@@ -12,6 +12,7 @@ export async function chatOnce(
   input: CozeChatInput,
   autoSaveHistory: boolean,
   onDelta: ((text: string) => void) | undefined,
+  onChatCreated?: (chat: CozeChatRef) => void,
 ): Promise<CozeChatResult> {
   const opened = await openCozeRequest(transport, {
     method: 'POST',
@@ -29,7 +30,7 @@ export async function chatOnce(
   // errors come as a JSON envelope (HTTP 200 or the mapped status), never as a stream
   if (response.status !== 200 || !isStream || !response.body) throw await failureFromAnswer(opened, transport.baseUrl);
 
-  const assembler = new ChatStreamAssembler(onDelta, logId);
+  const assembler = new ChatStreamAssembler(onDelta, logId, onChatCreated);
   const parser = new SseParser();
   const reader = response.body.getReader();
   let streamEnded = false;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { CozeError } from './coze-error.ts';
 import { cozeErrorPolicy, SERVER_POLICY } from './error-policy.ts';
-import type { CozeChatResult } from './coze-types.ts';
+import type { CozeChatRef, CozeChatResult } from './coze-types.ts';
 import type { SseEvent } from './sse-parser.ts';
 import { chatShape, messageShape, streamErrorShape, type WireChat } from './wire-schemas.ts';
 
@@ -18,10 +18,12 @@ export class ChatStreamAssembler {
   private usage: CozeChatResult['usage'] = null;
   private completed = false;
   private finished = false;
+  private announced = false;
 
   constructor(
     private readonly onDelta: ((text: string) => void) | undefined,
     private readonly logId: string | null,
+    private readonly onChatCreated?: (chat: CozeChatRef) => void,
   ) {}
 
   /** Takes one event; true once the stream is over (`done`). Throws a `CozeError` for failure events. */
@@ -104,6 +106,10 @@ export class ChatStreamAssembler {
   private noteChat(chat: WireChat): void {
     this.chatId = chat.id;
     this.conversationId = chat.conversation_id;
+    // the first event (`conversation.chat.created`) names the chat: from here on it is paid for, whatever happens
+    if (this.announced || chat.id === '') return;
+    this.announced = true;
+    this.onChatCreated?.({ conversationId: chat.conversation_id, chatId: chat.id });
   }
 
   private chatFailed(chat: WireChat): CozeError {

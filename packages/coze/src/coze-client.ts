@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { backoffDelayMs, sleep } from './backoff.ts';
 import { chatOnce } from './chat-attempt.ts';
+import { listChatMessages, resumeChat, retrieveChat, type Retrying } from './chat-poll.ts';
 import { CozeError } from './coze-error.ts';
 import type { CozeChatInput, CozeChatResult, CozeClient, CozeClientOptions } from './coze-types.ts';
 import type { CozeTransport } from './http-transport.ts';
@@ -20,6 +21,21 @@ export function createCozeClient(options: CozeClientOptions): CozeClient {
     baseUrl: options.baseUrl, token: options.token, fetch: options.fetch ?? globalThis.fetch, idleTimeoutMs: settings.idleTimeoutMs,
   };
 
+  /** Retries what is transient with jittered exponential back-off; `mayRetry` says whether asking again is still safe. */
+  async function withRetries<T>(call: () => Promise<T>, log: object, signal: AbortSignal | undefined, mayRetry: () => boolean = () => true): Promise<T> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!(error instanceof CozeError) || !error.retryable || !mayRetry() || retry >= settings.maxRetries) throw error;
+        const delayMs = backoffDelayMs(retry, settings.retryBaseDelayMs, settings.retryMaxDelayMs, options.random);
+        options.logger?.warn({ ...log, kind: error.kind, code: error.code, logId: error.logId, retry: retry + 1, delayMs },
+          'Coze call failed transiently, backing off');
+        await sleep(delayMs, signal);
+      }
+    }
+  }
+
   async function chat(input: CozeChatInput): Promise<CozeChatResult> {
     checkInput(input);
     let delivered = false;
@@ -27,20 +43,18 @@ export function createCozeClient(options: CozeClientOptions): CozeClient {
       delivered = true;
       input.onDelta?.(text);
     });
-    for (let retry = 0; ; retry++) {
-      try {
-        return await chatOnce(transport, input, settings.autoSaveHistory, onDelta);
-      } catch (error) {
-        if (!(error instanceof CozeError) || !error.retryable || delivered || retry >= settings.maxRetries) throw error;
-        const delayMs = backoffDelayMs(retry, settings.retryBaseDelayMs, settings.retryMaxDelayMs, options.random);
-        options.logger?.warn({ botId: input.botId, kind: error.kind, code: error.code, logId: error.logId, retry: retry + 1, delayMs },
-          'Coze chat failed transiently, backing off');
-        await sleep(delayMs, input.signal);
-      }
-    }
+    return withRetries(() => chatOnce(transport, input, settings.autoSaveHistory, onDelta, input.onChatCreated),
+      { botId: input.botId }, input.signal, () => !delivered);
   }
 
-  return { chat, testConnection: (botId) => testConnection(transport, botId) };
+  const retrying: Retrying = (call, signal) => withRetries(call, {}, signal);
+  return {
+    chat,
+    testConnection: (botId) => testConnection(transport, botId),
+    retrieveChat: (ref, signal) => retrying(() => retrieveChat(transport, ref, signal), signal),
+    listChatMessages: (ref, signal) => retrying(() => listChatMessages(transport, ref, signal), signal),
+    resumeChat: (ref, resumeOptions) => resumeChat(transport, retrying, ref, resumeOptions),
+  };
 }
 
 const optionsShape = z.object({

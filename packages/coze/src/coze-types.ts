@@ -37,7 +37,48 @@ export interface CozeChatInput {
   signal?: AbortSignal;
   /** each answer fragment as it streams in */
   onDelta?: (text: string) => void;
+  /**
+   * Once per chat Coze opens (again after a retry opened a new one), as soon as the stream names it: store it to
+   * `resumeChat` it after a crash instead of paying for a new chat. Not awaited; a throw here is the caller's own.
+   */
+  onChatCreated?: (chat: CozeChatRef) => void;
 }
+
+/** Names one chat: what `/v3/chat/retrieve` and `/v3/chat/message/list` ask for. */
+export interface CozeChatRef {
+  conversationId: string;
+  chatId: string;
+}
+
+export type CozeChatStatus = 'created' | 'in_progress' | 'completed' | 'failed' | 'requires_action' | 'canceled';
+
+/** A chat as `/v3/chat/retrieve` reports it. */
+export interface CozeChatState extends CozeChatRef {
+  status: CozeChatStatus | (string & {});
+  lastError: { code: number; msg: string } | null;
+  usage: CozeChatResult['usage'];
+}
+
+/** A message of a chat (`/v3/chat/message/list`): the answer, and verbose / follow-up ones. */
+export interface CozeChatMessage {
+  id: string;
+  role: string;
+  type: string;
+  content: string;
+}
+
+export interface CozeResumeOptions {
+  /** between retrieves while the chat still runs; default 1 s (Coze's docs: at most one retrieve a second) */
+  pollIntervalMs?: number;
+  /** how long a chat still running is waited for before it is given up; default 120 s */
+  waitMs?: number;
+  signal?: AbortSignal;
+}
+
+/** `completed`: the chat's whole answer. `unavailable`: Coze has no answer to give for it (say why); ask anew. */
+export type CozeResumeOutcome =
+  | { status: 'completed'; result: CozeChatResult }
+  | { status: 'unavailable'; reason: string };
 
 export interface CozeChatResult {
   text: string;
@@ -55,4 +96,14 @@ export interface CozeClient {
   chat(input: CozeChatInput): Promise<CozeChatResult>;
   /** Reads the published bot (`/v1/bot/get_online_info`) and says exactly what is wrong when that fails. */
   testConnection(botId: string): Promise<CozeConnectionResult>;
+  /** `POST /v3/chat/retrieve`: the chat's status now (transient failures retried as `chat` does). */
+  retrieveChat(chat: CozeChatRef, signal?: AbortSignal): Promise<CozeChatState>;
+  /** `GET /v3/chat/message/list`: the chat's messages, in Coze's order (the question not among them). */
+  listChatMessages(chat: CozeChatRef, signal?: AbortSignal): Promise<CozeChatMessage[]>;
+  /**
+   * The answer of a chat opened earlier (by a process that died before storing it), without opening a new one:
+   * waits while it runs, then reads its answer messages. `unavailable` when Coze does not know the chat (4200),
+   * it failed, was cancelled, kept running past `waitMs`, or has no answer message (its history not kept).
+   */
+  resumeChat(chat: CozeChatRef, options?: CozeResumeOptions): Promise<CozeResumeOutcome>;
 }

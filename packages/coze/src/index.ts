@@ -5,5 +5,6 @@ export { cozeErrorPolicy, type CozeErrorPolicy } from './error-policy.ts';
 export { SseParser, type SseEvent } from './sse-parser.ts';
 export { backoffDelayMs } from './backoff.ts';
 export type {
-  CozeChatInput, CozeChatResult, CozeClient, CozeClientOptions, CozeConnectionResult, CozeLogger,
+  CozeChatInput, CozeChatMessage, CozeChatRef, CozeChatResult, CozeChatState, CozeChatStatus, CozeClient, CozeClientOptions,
+  CozeConnectionResult, CozeLogger, CozeResumeOptions, CozeResumeOutcome,
 } from './coze-types.ts';

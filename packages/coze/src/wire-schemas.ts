@@ -32,3 +32,6 @@ export const envelopeShape = z.looseObject({
 });
 
 export const botInfoShape = z.looseObject({ bot_id: z.string().optional(), name: z.string().optional().default('') });
+
+/** `/v3/chat/message/list` data: the chat's messages. */
+export const messageListShape = z.array(messageShape);

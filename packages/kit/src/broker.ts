@@ -4,6 +4,7 @@ import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringC
 import type { z } from 'zod';
 import { redactUrl } from '@doitcrm/db';
 import { DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, envelopeSchema, type Envelope } from '@doitcrm/types';
+import { isConnectionLoss } from './db.ts';
 import { ValidationError } from './errors.ts';
 import { requestContext, type Logger } from './logger.ts';
 import type { ServiceMetrics } from './metrics.ts';
@@ -38,6 +39,7 @@ export interface BrokerOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MAX_DELIVERIES = 20;
+const OUTAGE_PATIENCE_MS = 20 * 60_000;
 
 /**
  * RabbitMQ as the suite uses it: a connection that recovers from broker restarts (amqplib's opt-in recovery,
@@ -252,8 +254,13 @@ export class Broker {
     try {
       envelope = this.parse(spec, message);
       const parsedEnvelope = envelope;
+      if (message.fields.redelivered) {
+        // at-least-once made visible: the consumer must absorb it (npm run faults counts these lines)
+        metrics?.queueMessages.inc({ queue: spec.queue, outcome: 'redelivered' });
+        this.options.logger.info({ queue: spec.queue, messageId: parsedEnvelope.id, redelivered: true }, 'redelivered message reached its handler');
+      }
       await requestContext.run({ requestId: parsedEnvelope.id, traceId: parsedEnvelope.traceId }, () =>
-        spec.handle(parsedEnvelope.payload, parsedEnvelope));
+        this.handleThroughOutages(spec, parsedEnvelope));
       safely(() => channel.ack(message));
       metrics?.queueMessages.inc({ queue: spec.queue, outcome: 'acked' });
     } catch (error) {
@@ -275,6 +282,28 @@ export class Broker {
     } finally {
       stopTimer?.();
       this.inFlight -= 1;
+    }
+  }
+
+  /**
+   * A handler that failed because PostgreSQL is away (a restart, crash recovery) runs again in place once it may be
+   * back, keeping the message: an outage must not use up the message's attempts and dead-letter good work, as it
+   * did to a whole-archive extraction while PostgreSQL was still recovering (npm run faults). Bounded well below
+   * RabbitMQ's 30-minute consumer timeout; other errors take the normal retry and dead-letter path.
+   */
+  private async handleThroughOutages(spec: ConsumerSpec<unknown>, envelope: Envelope<unknown>): Promise<void> {
+    const giveUpAt = Date.now() + OUTAGE_PATIENCE_MS;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await spec.handle(envelope.payload, envelope);
+        return;
+      } catch (error) {
+        if (!isConnectionLoss(error) || this.closing || Date.now() > giveUpAt) throw error;
+        const delayMs = Math.min((this.options.retryBackoffMs ?? 500) * 2 ** attempt, 15_000);
+        this.options.logger.warn({ err: error, queue: spec.queue, messageId: envelope.id, delayMs },
+          'PostgreSQL unavailable; the message is kept and handled again when it is back');
+        await sleep(delayMs);
+      }
     }
   }
 

@@ -22,6 +22,13 @@ export function createPool(options: { databaseUrl: string; logger?: Logger; max?
   });
   // an idle client losing its connection (PostgreSQL restart) must not crash the process
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL client lost its connection'));
+  // pg-pool listens for errors only while a client is idle. A checked-out client (a transaction, a lock held
+  // across a job, a COPY, the outbox relay waiting for a broker confirm) whose server goes away emits `error`
+  // with no listener, which Node turns into an uncaught exception that stops the whole service. Its queries
+  // fail anyway (the caller retries), and pg-pool discards a broken client on release: logging is all that is left.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.logger?.warn({ err: error }, 'PostgreSQL connection lost while in use; its work fails and is retried'));
+  });
   return pool;
 }
 
@@ -38,6 +45,38 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
     throw error;
   } finally {
     client.release();
+  }
+}
+
+// admin shutdown / crash shutdown / cannot connect now, connection exceptions, and the socket errors under them
+const CONNECTION_LOSS_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
+
+/**
+ * Whether an error is PostgreSQL going away (a restart, a dropped connection) rather than the statement's own fault:
+ * the same statement on a new connection may well succeed. SQLSTATE classes 08 and 57P, see
+ * https://www.postgresql.org/docs/current/errcodes-appendix.html.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return (code !== undefined && CONNECTION_LOSS_CODES.has(code))
+    || /Connection terminated|connection lost|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message ?? '');
+}
+
+/**
+ * Runs `work` again while PostgreSQL is away (1 s, 2 s, 4 s … up to 10 s apart, for at most `forMs`): for a write that
+ * must not be lost because the work before it cannot be repeated for free (a paid AI answer, an external call).
+ */
+export async function retryOnConnectionLoss<T>(work: () => Promise<T>, options: { forMs?: number; logger?: Logger } = {}): Promise<T> {
+  const deadline = Date.now() + (options.forMs ?? 120_000);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const delay = Math.min(1_000 * 2 ** (attempt - 1), 10_000);
+      if (!isConnectionLoss(error) || Date.now() + delay > deadline) throw error;
+      options.logger?.warn({ err: error, attempt }, `PostgreSQL unavailable; trying again in ${delay / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }
 

@@ -221,4 +221,24 @@ describe('fetching WeCom names', () => {
     const rows = await identitiesById(pool);
     expect([...rows.values()].filter((row) => row.wecom_nickname === '旧昵称' && row.name_status === 'resolved')).toEqual([]);
   });
+
+  it('when a pending-only job\'s worker crashes mid-page, then the names it had already fetched are kept and WeCom is not asked for them again', async () => {
+    const ids = school.parents.slice(0, 100).map((p) => p.externalId);
+    await seedIdentities(pool, users(ids));
+    const jobId = await startedJob();
+    const crashingReporter: ProgressSink = {
+      progress: async (done) => {
+        if (done >= 35) throw new Error('worker killed');
+      },
+    };
+
+    await expect(runJob({ jobId }, { pageSize: 10, concurrency: 1 }, crashingReporter)).rejects.toThrow('worker killed');
+    const callsBeforeResume = apiCalls(wecom.fake);
+    await runJob({ jobId }, { pageSize: 10, concurrency: 1 });
+
+    // 35 answered before the crash (the 35th stored as it came); only the other 65 are asked after it
+    expect(apiCalls(wecom.fake) - callsBeforeResume).toBe(65);
+    const rows = await identitiesById(pool);
+    expect([...rows.values()].filter((row) => row.name_status === 'pending')).toEqual([]);
+  });
 });

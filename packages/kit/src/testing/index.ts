@@ -6,3 +6,4 @@ export { percentile, timeRuns } from './bench-timing.ts';
 export * from './test-app.ts';
 export * from './test-pool.ts';
 export * from './audit-outage.ts';
+export * from './service-process.ts';

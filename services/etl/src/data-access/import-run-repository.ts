@@ -53,15 +53,28 @@ function toRun(row: RunRow): ImportRun {
   };
 }
 
-/** A run whose process died (kill -9, host crash) stops beating; say so instead of showing it running forever. */
-export async function markInterruptedRuns(db: Queryable, staleAfterSeconds = 300): Promise<number> {
-  const result = await db.query(
+export interface InterruptedRun {
+  id: number;
+  inserted: number;
+  updated: number;
+  minMsgtime: Date | null;
+  maxMsgtime: Date | null;
+}
+
+/**
+ * Ends the runs that will never finish, instead of showing them running forever: those that stopped beating
+ * (their process died: kill -9, host crash), and at once those of a job being run again (a job runs on one worker
+ * at a time, so its earlier run's worker is gone). Returns what each had committed, for its announcement.
+ */
+export async function markInterruptedRuns(db: Queryable, options: { jobId?: string | null; staleAfterSeconds?: number } = {}): Promise<InterruptedRun[]> {
+  const { rows } = await db.query<{ id: number; inserted: number; updated: number; min_msgtime: Date | null; max_msgtime: Date | null }>(
     `UPDATE chat.import_runs SET status = 'failed', finished_at = heartbeat_at,
        error = '中断：导入进程停止（已提交的部分保留，重新导入即可补齐） interrupted; committed chunks are kept, run the import again'
-     WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)`,
-    [staleAfterSeconds],
+     WHERE status = 'running' AND (heartbeat_at < now() - make_interval(secs => $1) OR job_id = $2::uuid)
+     RETURNING id, inserted, updated, min_msgtime, max_msgtime`,
+    [options.staleAfterSeconds ?? 300, options.jobId ?? null],
   );
-  return result.rowCount ?? 0;
+  return rows.map((row) => ({ id: row.id, inserted: row.inserted, updated: row.updated, minMsgtime: row.min_msgtime, maxMsgtime: row.max_msgtime }));
 }
 
 export async function createRun(db: Queryable, run: { source: string; origin: RunOrigin; conflictMode: 'skip' | 'update'; jobId?: string | null; startedBy?: number | null; bytesTotal?: number | null }): Promise<ImportRun> {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { enqueueEvent, withTransaction, type Logger, type Pool } from '@doitcrm/kit';
+import { enqueueEvent, isConnectionLoss, withTransaction, type Logger, type Pool } from '@doitcrm/kit';
 import { MessageWriter, type ChunkCounts } from '../data-access/message-writer.ts';
 import type { ConflictMode, ImportCounts, ImportResult } from '../contract.ts';
 import { createRun, finishRun, markInterruptedRuns, type ImportRun, type RunOrigin } from '../data-access/import-run-repository.ts';
@@ -36,11 +36,6 @@ export interface ImportSummary extends ImportResult {
 
 export class ImportFileError extends Error {}
 
-const RETRYABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
-function isRetryable(error: unknown): boolean {
-  const { code, message } = error as { code?: string; message?: string };
-  return (code !== undefined && RETRYABLE_CODES.has(code)) || /Connection terminated|connection lost|Client has encountered a connection error/i.test(message ?? '');
-}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -54,7 +49,7 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
   if (!stat.isFile()) throw new ImportFileError(`不是文件 (not a regular file): ${request.filePath}`);
   const sourceName = request.sourceName ?? path.basename(request.filePath);
 
-  await markInterruptedRuns(deps.pool);
+  await settleInterruptedRuns(deps.pool, request.jobId ?? null);
   const run = await createRun(deps.pool, {
     source: sourceName, origin: request.origin, conflictMode: request.conflict, jobId: request.jobId, startedBy: request.startedBy, bytesTotal: stat.size,
   });
@@ -114,13 +109,30 @@ function keptBefore(error: ArchiveInputError, sourceName: string, totals: ChunkC
   );
 }
 
+/**
+ * Ends the runs that died mid-file and announces the chunks they committed, in one transaction. Their rows carry
+ * their run's id, which no later run's `chat.ingested` covers: unannounced, the mapper would never list their ids
+ * and the dashboard never count them (`npm run faults`, kill -9 of the etl mid-import, found both).
+ */
+async function settleInterruptedRuns(pool: Pool, jobId: string | null): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    for (const run of await markInterruptedRuns(client, { jobId })) {
+      if (run.inserted === 0 && run.updated === 0) continue;
+      await enqueueEvent(client, 'chat.ingested', {
+        runId: run.id, inserted: run.inserted, updated: run.updated,
+        minMsgtime: run.minMsgtime?.toISOString() ?? null, maxMsgtime: run.maxMsgtime?.toISOString() ?? null,
+      });
+    }
+  });
+}
+
 async function writeWithRetry(writer: MessageWriter, chunk: EncodedChunk, logger: Logger): Promise<ChunkCounts> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await writer.writeChunk(chunk);
     } catch (error) {
       // PostgreSQL restarting: the chunk was rolled back as a whole, so writing it again is safe
-      if (!isRetryable(error) || attempt >= 6) throw error;
+      if (!isConnectionLoss(error) || attempt >= 6) throw error;
       logger.warn({ err: error, attempt }, 'database connection lost during import; retrying the chunk');
       await sleep(Math.min(500 * 2 ** attempt, 10_000));
     }

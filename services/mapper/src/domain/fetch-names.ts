@@ -87,8 +87,11 @@ export async function fetchNames(
     if (page.length === 0) break;
     // counts of this page so far, for live progress only: they count once the page is committed
     let live = checkpoint;
-    const run = await resolvePage(page, pageDeps, async (_index, outcome) => {
+    const run = await resolvePage(page, pageDeps, async (index, outcome) => {
       live = tally(live, outcome);
+      // a pending-only walk stores each answer as it comes: a worker killed mid-page then leaves only the lookups in
+      // flight to ask WeCom again, not the whole page (the resumed walk no longer sees stored ids as pending)
+      if (job.onlyPending && outcome.status !== 'failed') await writeOutcomes(deps.pool, [page[index]!], [outcome]);
       consecutiveFailures = outcome.status === 'failed' ? consecutiveFailures + 1 : 0;
       if (outcome.status === 'failed' && consecutiveFailures >= maxConsecutiveFailures) {
         // an outage would otherwise cost every remaining id its full retries, for nothing

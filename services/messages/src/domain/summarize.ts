@@ -1,5 +1,5 @@
 import { isCozeError } from '@doitcrm/coze';
-import type { JobReporter, Pool } from '@doitcrm/kit';
+import { retryOnConnectionLoss, type JobReporter, type Pool } from '@doitcrm/kit';
 import type { SummaryRecord } from '../contract.ts';
 import { finishSummary, markSummaryRunning, updateSummaryText } from '../data-access/summary-repository.ts';
 import { aggregateCohort } from './aggregate-cohort.ts';
@@ -51,8 +51,9 @@ export async function summarize(deps: SummarizeDeps, summary: SummaryRecord, rep
   let lastWrite = 0;
   // one write at a time, in order: an older text must never overwrite a newer one
   let writing = Promise.resolve();
+  let result: Awaited<ReturnType<SummaryBots['client']['chat']>>;
   try {
-    const result = await deps.bots.client.chat({
+    result = await deps.bots.client.chat({
       botId: summary.botId,
       userId: `doitcrm_summary_${summary.id}`,
       content: transcriptFor(summary, cohort.text, cohort.totalUsers, deps.timezone),
@@ -69,13 +70,15 @@ export async function summarize(deps: SummarizeDeps, summary: SummaryRecord, rep
       },
     });
     await writing;
-    const durationMs = Date.now() - started;
-    await finishSummary(deps.pool, summary.id, { status: 'succeeded', summary: result.text, durationMs });
-    await reporter.succeed({ summaryId: summary.id, messageCount: cohort.totalMessages, durationMs }, SUMMARY_DONE);
   } catch (error) {
     await writing;
     const message = isCozeError(error) ? error.message : `总结失败 (${error instanceof Error ? error.message : String(error)})`;
     await finishSummary(deps.pool, summary.id, { status: 'failed', error: message, durationMs: Date.now() - started });
     await reporter.fail(message);
+    return;
   }
+  // the answer is paid for: a PostgreSQL restart now must not throw it away (and the redelivery buy it again)
+  const durationMs = Date.now() - started;
+  await retryOnConnectionLoss(() => finishSummary(deps.pool, summary.id, { status: 'succeeded', summary: result.text, durationMs }));
+  await retryOnConnectionLoss(() => reporter.succeed({ summaryId: summary.id, messageCount: cohort.totalMessages, durationMs }, SUMMARY_DONE));
 }

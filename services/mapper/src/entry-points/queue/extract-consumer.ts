@@ -1,4 +1,4 @@
-import type { BaseConfig, ServiceContext } from '@doitcrm/kit';
+import { isConnectionLoss, type BaseConfig, type ServiceContext } from '@doitcrm/kit';
 import { mapperExtractJobSchema, type MapperExtractJob } from '@doitcrm/types';
 import type { ExtractResult } from '../../contract.ts';
 import { extractWholeArchive } from '../../domain/extract-ids.ts';
@@ -24,6 +24,8 @@ export async function startExtractConsumer(context: ServiceContext<BaseConfig>):
         await reporter.succeed(result, `提取完成：共 ${result.seenIds} 个 ID，新增 ${result.newIds} 个`);
         context.metrics.jobs.inc({ type: EXTRACT_QUEUE, status: 'succeeded' });
       } catch (error) {
+        // PostgreSQL went away mid-walk: the broker runs the job again once it is back (every step is a rebuild)
+        if (isConnectionLoss(error)) throw error;
         context.logger.error({ err: error, jobId: job.jobId }, 'whole-archive extraction failed');
         await reporter.fail(error instanceof Error ? error.message : String(error));
         context.metrics.jobs.inc({ type: EXTRACT_QUEUE, status: 'failed' });

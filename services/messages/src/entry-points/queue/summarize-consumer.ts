@@ -26,6 +26,11 @@ export async function startSummarizeConsumer(context: ServiceContext<MessagesCon
         await reporter.fail(`没有总结 ${job.summaryId}`);
         return;
       }
+      if (summary.status === 'succeeded') {
+        // answered and stored before the job could be marked done (PostgreSQL went away): never ask Coze again
+        await reporter.succeed({ summaryId: summary.id }, summary.summary ?? '');
+        return;
+      }
       if (!bots) {
         await finishSummary(context.pool, summary.id, { status: 'failed', error: SUMMARIES_OFF });
         await reporter.fail(SUMMARIES_OFF);

@@ -1,0 +1,161 @@
+// The whole installation `npm run faults` runs its schedule against: its own servers behind stalling proxies,
+// the WeCom and Coze fakes in this process, every ready service under the same supervisor as `npm start`.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateSchool } from '@doitcrm/demo-data';
+import { createWecomFake, startCozeFake, type StartedCozeFake, type WecomFake } from '@doitcrm/fakes';
+import { PostgresInstance, RabbitInstance, RedisInstance, assertPortFree } from './faults-instances.ts';
+import { StallingProxy } from './faults-proxy.ts';
+import { supervise, type Supervised } from './supervisor.mjs';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface ServiceRun {
+  name: string;
+  port: number;
+  supervised: Supervised;
+  /** every log line of every run of the service, with when it came */
+  lines: Array<{ at: number; text: string }>;
+  restarts: Array<{ at: number; how: string }>;
+}
+
+export interface Stack {
+  dir: string;
+  postgres: PostgresInstance;
+  redis: RedisInstance;
+  rabbit: RabbitInstance;
+  proxies: { postgres: StallingProxy; redis: StallingProxy; rabbit: StallingProxy };
+  databaseUrl: string;
+  wecom?: { fake: WecomFake; url: string; close(): Promise<void> };
+  coze?: StartedCozeFake;
+  services: ServiceRun[];
+}
+
+const base = Number(process.env.FAULTS_PORT_BASE ?? 55000);
+export const PORTS = {
+  postgres: base + 432, postgresProxy: base + 433,
+  redis: base + 1379, redisProxy: base + 1380,
+  rabbit: base + 672, rabbitProxy: base + 674,
+  services: { etl: base + 2, mapper: base + 4, messages: base + 6, roster: base + 10, dashboard: base + 11 } as Record<string, number>,
+};
+
+export async function startServers(dir: string, say: (line: string) => void): Promise<Stack> {
+  const ports = [PORTS.postgres, PORTS.postgresProxy, PORTS.redis, PORTS.redisProxy, PORTS.rabbit, PORTS.rabbit + 1, PORTS.rabbitProxy,
+    ...Object.values(PORTS.services)];
+  for (const port of ports) await assertPortFree(port, 'npm run faults');
+  const postgres = new PostgresInstance('postgres', PORTS.postgres, dir);
+  const redis = new RedisInstance('redis', PORTS.redis, dir);
+  const rabbit = new RabbitInstance('rabbitmq', PORTS.rabbit, dir);
+  const proxies = {
+    postgres: new StallingProxy('postgres', PORTS.postgresProxy, PORTS.postgres),
+    redis: new StallingProxy('redis', PORTS.redisProxy, PORTS.redis),
+    rabbit: new StallingProxy('rabbitmq', PORTS.rabbitProxy, PORTS.rabbit),
+  };
+  const stack: Stack = {
+    dir, postgres, redis, rabbit, proxies, services: [],
+    databaseUrl: `postgres://postgres@127.0.0.1:${PORTS.postgresProxy}/doitcrm`,
+  };
+  say(`starting PostgreSQL :${PORTS.postgres}, Redis :${PORTS.redis} and RabbitMQ :${PORTS.rabbit} of this run in ${dir}`);
+  postgres.init();
+  rabbit.prepare();
+  await Promise.all([postgres.start(), redis.start(), rabbit.start()]);
+  for (const proxy of Object.values(proxies)) await proxy.listen();
+  return stack;
+}
+
+export async function startFakes(stack: Stack): Promise<void> {
+  // no injected WeCom errors: every name call the fake logs is then one the mapper meant to make
+  const fake = createWecomFake({ school: generateSchool() });
+  const server = await fake.listen(0, '127.0.0.1');
+  stack.wecom = { fake, url: server.url, close: server.close };
+  stack.coze = await startCozeFake({ stream: { deltaDelayMs: 5 } });
+}
+
+export function serviceEnv(stack: Stack): NodeJS.ProcessEnv {
+  const { wecom, coze } = stack;
+  return {
+    ...process.env,
+    NODE_ENV: 'development',
+    DATABASE_URL: stack.databaseUrl,
+    AMQP_URL: `amqp://guest:guest@127.0.0.1:${PORTS.rabbitProxy}`,
+    REDIS_URL: `redis://127.0.0.1:${PORTS.redisProxy}`,
+    AMQP_NAMESPACE: '',
+    REDIS_PREFIX: 'doitcrm:',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    UPLOAD_DIR: path.join(stack.dir, 'uploads'),
+    ...(wecom ? { WECOM_BASE_URL: wecom.url, WECOM_CORP_ID: wecom.fake.corpId, WECOM_SECRET: wecom.fake.secret, WECOM_ARCHIVE_SECRET: wecom.fake.archiveSecret } : {}),
+    ...(coze ? { COZE_BASE_URL: coze.url, COZE_API_TOKEN: coze.token, COZE_PARENT_BOT_ID: coze.parentBotId, COZE_TEACHER_BOT_ID: coze.teacherBotId } : {}),
+  };
+}
+
+export function startServices(stack: Stack, say: (line: string) => void): void {
+  const env = serviceEnv(stack);
+  for (const [name, port] of Object.entries(PORTS.services)) {
+    if (!fs.existsSync(path.join(root, 'services', name, 'src', 'start.ts'))) continue;
+    const log = fs.createWriteStream(path.join(stack.dir, `${name}.log`), { flags: 'a' });
+    const run: ServiceRun = { name, port, lines: [], restarts: [], supervised: undefined as unknown as Supervised };
+    run.supervised = supervise({
+      name,
+      initialMs: 1_000,
+      maxMs: 10_000,
+      spawnChild: () => {
+        const child = spawn(process.execPath, ['--import', 'tsx', path.join('services', name, 'src', 'start.ts')], {
+          cwd: root, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        for (const stream of [child.stdout, child.stderr]) {
+          let buffer = '';
+          stream.on('data', (chunk: Buffer) => {
+            log.write(chunk);
+            buffer += chunk.toString('utf8');
+            const parts = buffer.split('\n');
+            buffer = parts.pop() ?? '';
+            for (const text of parts) run.lines.push({ at: Date.now(), text });
+          });
+        }
+        return child;
+      },
+      log: (line) => {
+        run.restarts.push({ at: Date.now(), how: line });
+        say(line);
+      },
+    });
+    stack.services.push(run);
+  }
+}
+
+export async function ready(run: ServiceRun): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${run.port}/readyz`, { signal: AbortSignal.timeout(4_000) });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until every service answers /readyz 200; resolves with the seconds it took, or null at the timeout. */
+export async function allReady(stack: Stack, timeoutMs: number): Promise<number | null> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const states = await Promise.all(stack.services.map(ready));
+    if (states.every(Boolean)) return (Date.now() - started) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return null;
+}
+
+export async function stopStack(stack: Stack | undefined, dir: string, say: (line: string) => void): Promise<void> {
+  if (stack) {
+    await Promise.all(stack.services.map((run) => run.supervised.stop('SIGTERM').catch(() => {})));
+    await stack.wecom?.close().catch(() => {});
+    await stack.coze?.close().catch(() => {});
+    for (const proxy of Object.values(stack.proxies)) await proxy.close().catch(() => {});
+    await stack.rabbit.stop().catch(() => {});
+    await stack.redis.stop().catch(() => {});
+    await stack.postgres.stop().catch(() => {});
+  }
+  if (process.env.FAULTS_KEEP_DIR) say(`kept ${dir} (FAULTS_KEEP_DIR)`);
+  else fs.rmSync(dir, { recursive: true, force: true });
+}
