@@ -1,3 +1,4 @@
+import type { CozeChatRef } from '@doitcrm/coze';
 import type { Queryable } from '@doitcrm/kit';
 import type { SummaryMode, SummaryRecord, SummaryStatus } from '../contract.ts';
 
@@ -80,4 +81,17 @@ export async function finishSummary(
     `UPDATE insight.summaries SET status = $2, summary = $3, error = $4, duration_ms = $5,
        message_count = coalesce($6, message_count), finished_at = now() WHERE id = $1`,
     [id, outcome.status, outcome.summary ?? null, outcome.error ?? null, outcome.durationMs ?? null, outcome.messageCount ?? null]);
+}
+
+/** Remembers the Coze chat a summary opened (replacing one an earlier attempt opened): it is paid for from here on. */
+export async function saveCozeChat(db: Queryable, id: number, chat: CozeChatRef): Promise<void> {
+  await db.query('UPDATE insight.summaries SET coze_conversation_id = $2, coze_chat_id = $3 WHERE id = $1', [id, chat.conversationId, chat.chatId]);
+}
+
+/** The Coze chat an earlier attempt at this summary opened, if any (internal: not part of the API's record). */
+export async function findCozeChat(db: Queryable, id: number): Promise<CozeChatRef | null> {
+  const { rows } = await db.query<{ coze_conversation_id: string | null; coze_chat_id: string | null }>(
+    'SELECT coze_conversation_id, coze_chat_id FROM insight.summaries WHERE id = $1', [id]);
+  const row = rows[0];
+  return row?.coze_conversation_id && row.coze_chat_id ? { conversationId: row.coze_conversation_id, chatId: row.coze_chat_id } : null;
 }

@@ -9,7 +9,8 @@ export const SUMMARIZE_QUEUE = 'messages.summarize';
 
 /**
  * The `messages.summarize` worker. At-least-once delivery: a job already finished is acknowledged untouched
- * (the reporter refuses to start it again), so a redelivery never calls the paid bot twice for one summary.
+ * (the reporter refuses to start it again), and one whose worker died mid-answer reads back the Coze chat it had
+ * opened (summarize), so a redelivery never pays the bot twice for one summary.
  */
 export async function startSummarizeConsumer(context: ServiceContext<MessagesConfig>, bots: SummaryBots | null): Promise<void> {
   await context.broker.consume<MessagesSummarizeJob>({
@@ -36,7 +37,7 @@ export async function startSummarizeConsumer(context: ServiceContext<MessagesCon
         await reporter.fail(SUMMARIES_OFF);
         return;
       }
-      await summarize({ pool: context.pool, bots, timezone: context.config.DISPLAY_TIMEZONE }, summary, reporter);
+      await summarize({ pool: context.pool, bots, timezone: context.config.DISPLAY_TIMEZONE, logger: context.logger }, summary, reporter);
       context.metrics.jobs.inc({ type: SUMMARIZE_QUEUE, status: (await findSummary(context.pool, summary.id))?.status ?? 'failed' });
     },
   });
