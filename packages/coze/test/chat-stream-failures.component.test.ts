@@ -117,7 +117,14 @@ describe('Coze client: failures inside the stream', () => {
     harness = await startHarness();
     harness.fake.inject({ kind: 'rate_limited' });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('job cancelled')), 100);
+    // abort once the first attempt has been answered (the client is then in its 10 s back-off): a fixed 100 ms could
+    // pass before the first request even reached the fake on a loaded machine
+    const fake = harness.fake;
+    const abortInBackoff = setInterval(() => {
+      if (fake.requests.length === 0) return;
+      clearInterval(abortInBackoff);
+      setTimeout(() => controller.abort(new Error('job cancelled')), 50);
+    }, 10);
 
     // Act
     const error = await harness.client({ retryBaseDelayMs: 10_000, retryMaxDelayMs: 10_000 })
