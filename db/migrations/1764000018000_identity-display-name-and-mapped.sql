@@ -24,6 +24,7 @@ ALTER TABLE crm.identities
 -- or is a class's group. It reads other tables, so it cannot be a generated column. Plain views are inlined into
 -- each query by the planner, so a reader pays only for the columns it uses; one view per id type (rather than a
 -- CASE on id_type) keeps each rule visible to the planner, so `is_mapped` can still use the role index.
+-- `i.*` is expanded when a view is created: a migration that adds a column to crm.identities recreates both views.
 CREATE VIEW crm.user_identities AS
 SELECT i.*,
        i.has_business_name AND i.user_role IS NOT NULL
