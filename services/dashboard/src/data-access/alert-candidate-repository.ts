@@ -101,7 +101,7 @@ export async function slowResponseCandidates(db: Queryable, window: DayWindow, l
 export async function keywordCandidates(db: Queryable, window: DayWindow): Promise<AlertCandidate[]> {
   const { rows } = await db.query(
     `SELECT k.class_id, k.msgid, k.parent_id, k.msgtime, k.keywords, k.excerpt,
-            coalesce(i.business_name, i.wecom_nickname, k.parent_id) AS parent_name
+            coalesce(i.display_name, k.parent_id) AS parent_name
      FROM dashboard.keyword_hits k
      JOIN crm.classes c ON c.id = k.class_id AND c.is_active
      LEFT JOIN crm.identities i ON i.id_type = 'user_id' AND i.original_id = k.parent_id

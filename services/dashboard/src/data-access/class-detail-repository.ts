@@ -83,7 +83,7 @@ export interface ResponseRow {
 export async function readResponseStats(db: Queryable, window: DayWindow, classIds: number[] | null): Promise<Array<ResponseRow & { classId: number }>> {
   const { rows } = await db.query(
     `SELECT r.class_id, coalesce(r.replied_by, r.direct_teacher_id) AS teacher_id,
-            coalesce(max(st.name), max(i.business_name), max(i.wecom_nickname), coalesce(r.replied_by, r.direct_teacher_id)) AS teacher_name,
+            coalesce(max(st.name), max(i.display_name), coalesce(r.replied_by, r.direct_teacher_id)) AS teacher_name,
             count(*)::int AS waits, count(r.replied_at)::int AS answered,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY r.wait_seconds) FILTER (WHERE r.wait_seconds IS NOT NULL) / 60 AS median,
             GROUPING(coalesce(r.replied_by, r.direct_teacher_id)) AS is_total

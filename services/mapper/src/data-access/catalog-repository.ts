@@ -1,17 +1,16 @@
 import { type Queryable } from '@doitcrm/kit';
 import { PERSON_ROLES, type IdKind, type PersonRole } from '@doitcrm/types';
 import type { ClassOption, MapperStats, NameStatus, StudentOption, UserGroup } from '../contract.ts';
-import { mappedCondition } from './mapping-filter.ts';
 
 export async function readStats(db: Queryable): Promise<MapperStats> {
   const [rooms, users, roles, kinds, names, extraction] = await Promise.all([
     db.query<{ total: number; mapped: number; linked: number }>(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE ${mappedCondition('room_id')})::int AS mapped,
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE i.is_mapped)::int AS mapped,
          count(*) FILTER (WHERE EXISTS (SELECT 1 FROM crm.classes c WHERE c.room_id = i.original_id))::int AS linked
-       FROM crm.identities i WHERE i.id_type = 'room_id'`),
+       FROM crm.room_identities i`),
     db.query<{ total: number; mapped: number }>(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE ${mappedCondition('user_id')})::int AS mapped
-       FROM crm.identities i WHERE i.id_type = 'user_id'`),
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE i.is_mapped)::int AS mapped
+       FROM crm.user_identities i`),
     db.query<{ user_role: PersonRole; n: number }>(
       "SELECT user_role, count(*)::int AS n FROM crm.identities WHERE id_type = 'user_id' AND user_role IS NOT NULL GROUP BY user_role"),
     db.query<{ id_kind: IdKind; n: number }>("SELECT id_kind, count(*)::int AS n FROM crm.identities WHERE id_type = 'user_id' GROUP BY id_kind"),
@@ -37,7 +36,7 @@ export async function readStats(db: Queryable): Promise<MapperStats> {
 }
 
 const CLASS_SELECT = `SELECT c.id, c.name, c.room_id, l.name AS level_name, sec.name AS section_name,
-    coalesce(r.business_name, r.wecom_nickname) AS room_name
+    r.display_name AS room_name
   FROM crm.classes c JOIN crm.levels l ON l.id = c.level_id JOIN crm.sections sec ON sec.id = l.section_id
   LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = c.room_id`;
 
@@ -86,10 +85,10 @@ export async function searchStudents(db: Queryable, filter: { keyword?: string; 
 /** The groups a person spoke or listened in, most recent first. */
 export async function groupsOfUser(db: Queryable, userId: string): Promise<UserGroup[]> {
   const { rows } = await db.query<{ room_id: string; name: string | null; message_count: number; last_at: Date }>(
-    `SELECT a.room_id, coalesce(r.business_name, r.wecom_nickname) AS name, sum(a.sent + a.received)::int AS message_count, max(a.last_at) AS last_at
+    `SELECT a.room_id, r.display_name AS name, sum(a.sent + a.received)::int AS message_count, max(a.last_at) AS last_at
      FROM crm.identity_activity a LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = a.room_id
      WHERE a.original_id = $1 AND a.room_id IS NOT NULL
-     GROUP BY a.room_id, r.business_name, r.wecom_nickname
+     GROUP BY a.room_id, r.display_name
      ORDER BY max(a.last_at) DESC LIMIT 100`,
     [userId],
   );

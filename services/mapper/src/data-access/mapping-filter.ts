@@ -2,18 +2,14 @@ import type { IdType, MappingQuery } from '../contract.ts';
 
 /** Beijing date window → activity days (inclusive); the list and the nickname job share this one filter. */
 export interface FilterSql {
-  /** conditions on `i` (crm.identities), joined with AND */
+  /**
+   * what `i` is: the view of the id type's identities with the `is_mapped` state the database defines once for every
+   * service (db/migrations/1764000018000_identity-display-name-and-mapped.sql)
+   */
+  from: string;
+  /** conditions on `i`, joined with AND */
   where: string;
   values: unknown[];
-}
-
-// mapped: a business name and a role, and for parents at least one student; rooms: a name or a class
-const MAPPED_USER = `(nullif(i.business_name, '') IS NOT NULL AND i.user_role IS NOT NULL
-  AND (i.user_role <> 'parent' OR EXISTS (SELECT 1 FROM crm.guardianships g WHERE g.identity_id = i.id)))`;
-const MAPPED_ROOM = `(nullif(i.business_name, '') IS NOT NULL OR EXISTS (SELECT 1 FROM crm.classes c WHERE c.room_id = i.original_id))`;
-
-export function mappedCondition(idType: IdType): string {
-  return idType === 'user_id' ? MAPPED_USER : MAPPED_ROOM;
 }
 
 /**
@@ -34,8 +30,8 @@ export function buildMappingFilter(idType: IdType, query: MappingQuery, firstPar
       idType === 'user_id' ? ` OR EXISTS (SELECT 1 FROM crm.guardianships g JOIN crm.students s ON s.id = g.student_id
         WHERE g.identity_id = i.id AND (s.name ILIKE ${pattern} OR s.english_name ILIKE ${pattern}))` : ''})`);
   }
-  if (query.state === 'mapped') conditions.push(mappedCondition(idType));
-  if (query.state === 'unmapped') conditions.push(`NOT ${mappedCondition(idType)}`);
+  if (query.state === 'mapped') conditions.push('i.is_mapped');
+  if (query.state === 'unmapped') conditions.push('NOT i.is_mapped');
   if (query.role === 'none') conditions.push('i.user_role IS NULL');
   else if (query.role) conditions.push(`i.user_role = ${param(query.role)}`);
   if (query.idKind) conditions.push(`i.id_kind = ${param(query.idKind)}`);
@@ -58,5 +54,5 @@ export function buildMappingFilter(idType: IdType, query: MappingQuery, firstPar
     if (query.to) days.push(`a.day <= ${param(query.to)}::date`);
     conditions.push(`EXISTS (SELECT 1 FROM crm.identity_activity a WHERE ${days.join(' AND ')})`);
   }
-  return { where: conditions.join(' AND '), values };
+  return { from: `${idType === 'user_id' ? 'crm.user_identities' : 'crm.room_identities'} i`, where: conditions.join(' AND '), values };
 }

@@ -2,7 +2,7 @@ import { toIso, type Queryable } from '@doitcrm/kit';
 import type { GuardianRelation, IdKind, PersonRole } from '@doitcrm/types';
 import type { IdType, MappingPage, MappingQuery, NameStatus, RoomMapping, StudentLink, UserMapping } from '../contract.ts';
 import { decodeCursor, encodeCursor } from './mapping-cursor.ts';
-import { buildMappingFilter, mappedCondition } from './mapping-filter.ts';
+import { buildMappingFilter } from './mapping-filter.ts';
 
 interface IdentityRow {
   id: number;
@@ -18,7 +18,7 @@ interface IdentityRow {
   first_seen_at: Date | null;
   last_seen_at: Date | null;
   updated_at: Date;
-  mapped: boolean;
+  is_mapped: boolean;
 }
 
 /** One page of identities matching the filter, newest activity first, and the total over all pages. */
@@ -39,12 +39,12 @@ async function pageOfIdentities(db: Queryable, idType: IdType, query: MappingQue
   values.push(limit + 1);
   const [{ rows }, { rows: [count] }] = await Promise.all([
     db.query<IdentityRow>(
-      `SELECT i.*, ${mappedCondition(idType)} AS mapped FROM crm.identities i
+      `SELECT i.* FROM ${filter.from}
        WHERE ${filter.where}${keyset}
        ORDER BY coalesce(i.last_seen_at, '-infinity') DESC, i.id DESC LIMIT $${values.length}`,
       values,
     ),
-    db.query<{ total: number }>(`SELECT count(*)::int AS total FROM crm.identities i WHERE ${filter.where}`, filter.values),
+    db.query<{ total: number }>(`SELECT count(*)::int AS total FROM ${filter.from} WHERE ${filter.where}`, filter.values),
   ]);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
@@ -61,7 +61,7 @@ function baseOf(row: IdentityRow) {
     notes: row.notes,
     nameStatus: row.name_status,
     nameError: row.name_error,
-    state: row.mapped ? 'mapped' as const : 'unmapped' as const,
+    state: row.is_mapped ? 'mapped' as const : 'unmapped' as const,
     firstSeenAt: toIso(row.first_seen_at),
     lastSeenAt: toIso(row.last_seen_at),
     updatedAt: row.updated_at.toISOString(),
@@ -108,7 +108,7 @@ export async function listUserMappings(db: Queryable, query: MappingQuery, onlyO
       : db.query<{ original_id: string; sent: number; received: number }>(
         'SELECT original_id, sent, received FROM crm.identity_totals WHERE original_id = ANY($1::text[])', [ids]),
     db.query<{ original_id: string; room_id: string; last_at: Date; name: string | null }>(
-      `SELECT t.original_id, t.last_room_id AS room_id, t.last_room_at AS last_at, coalesce(r.business_name, r.wecom_nickname) AS name
+      `SELECT t.original_id, t.last_room_id AS room_id, t.last_room_at AS last_at, r.display_name AS name
        FROM crm.identity_totals t LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = t.last_room_id
        WHERE t.original_id = ANY($1::text[]) AND t.last_room_id IS NOT NULL`,
       [ids],

@@ -30,14 +30,14 @@ export interface UnresolvableName {
 function scopeSql(scope: NameScope, firstParam = 1): FilterSql {
   // the one filter the lists use, so "fetch names for what I see" means exactly that
   const filter = buildMappingFilter(scope.idType, scope.filter, firstParam);
-  return scope.onlyPending ? { where: `${filter.where} AND i.name_status = 'pending'`, values: filter.values } : filter;
+  return scope.onlyPending ? { ...filter, where: `${filter.where} AND i.name_status = 'pending'` } : filter;
 }
 
 /** How many identities the scope matches after `afterId` (the whole walk when it is 0). */
 export async function countNameCandidates(db: Queryable, scope: NameScope, afterId = 0): Promise<number> {
   const filter = scopeSql(scope, 2);
   const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM crm.identities i WHERE i.id > $1 AND ${filter.where}`, [afterId, ...filter.values]);
+    `SELECT count(*)::int AS n FROM ${filter.from} WHERE i.id > $1 AND ${filter.where}`, [afterId, ...filter.values]);
   return rows[0]?.n ?? 0;
 }
 
@@ -45,7 +45,7 @@ export async function countNameCandidates(db: Queryable, scope: NameScope, after
 export async function nextNameCandidates(db: Queryable, scope: NameScope, afterId: number, limit: number): Promise<NameCandidate[]> {
   const filter = scopeSql(scope, 3);
   const { rows } = await db.query<{ id: string; original_id: string; id_kind: IdKind }>(
-    `SELECT i.id, i.original_id, i.id_kind FROM crm.identities i
+    `SELECT i.id, i.original_id, i.id_kind FROM ${filter.from}
      WHERE i.id > $1 AND ${filter.where}
      ORDER BY i.id LIMIT $2`,
     [afterId, limit, ...filter.values],

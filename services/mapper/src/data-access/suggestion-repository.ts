@@ -15,6 +15,8 @@ export interface OpenUser {
   idKind: IdKind;
   wecomNickname: string | null;
   businessName: string | null;
+  /** the database's display name (crm.identities.display_name): business name, else nickname; null when unnamed */
+  displayName: string | null;
   userRole: PersonRole | null;
   /** a guardian of some student already (only possible here for an id without a role) */
   hasStudents: boolean;
@@ -24,11 +26,11 @@ export interface OpenUser {
 
 export async function findOpenUsers(db: Queryable): Promise<OpenUser[]> {
   const { rows } = await db.query<{
-    id: number; original_id: string; id_kind: IdKind; wecom_nickname: string | null; business_name: string | null;
+    id: number; original_id: string; id_kind: IdKind; wecom_nickname: string | null; business_name: string | null; display_name: string | null;
     user_role: PersonRole | null; has_students: boolean; staff_name: string | null; staff_role: StaffRole | null; staff_active: boolean | null;
   }>(
     `SELECT * FROM (
-       SELECT i.id, i.original_id, i.id_kind, i.wecom_nickname, i.business_name, i.user_role,
+       SELECT i.id, i.original_id, i.id_kind, i.wecom_nickname, i.business_name, i.display_name, i.user_role,
               EXISTS (SELECT 1 FROM crm.guardianships g WHERE g.identity_id = i.id) AS has_students,
               s.name AS staff_name, s.role AS staff_role, s.is_active AS staff_active
        FROM crm.identities i
@@ -43,6 +45,7 @@ export async function findOpenUsers(db: Queryable): Promise<OpenUser[]> {
     idKind: row.id_kind,
     wecomNickname: row.wecom_nickname,
     businessName: row.business_name,
+    displayName: row.display_name,
     userRole: row.user_role,
     hasStudents: row.has_students,
     staff: row.staff_role ? { name: row.staff_name ?? '', role: row.staff_role, isActive: row.staff_active ?? true } : null,
@@ -139,16 +142,20 @@ export interface UnlinkedRoom {
   originalId: string;
   wecomNickname: string | null;
   businessName: string | null;
+  /** the database's display name (crm.identities.display_name); null when unnamed */
+  displayName: string | null;
 }
 
 export async function findUnlinkedRooms(db: Queryable): Promise<UnlinkedRoom[]> {
-  const { rows } = await db.query<{ original_id: string; wecom_nickname: string | null; business_name: string | null }>(
-    `SELECT r.original_id, r.wecom_nickname, r.business_name
+  const { rows } = await db.query<{ original_id: string; wecom_nickname: string | null; business_name: string | null; display_name: string | null }>(
+    `SELECT r.original_id, r.wecom_nickname, r.business_name, r.display_name
      FROM crm.identities r
      WHERE r.id_type = 'room_id' AND r.id_kind = 'customer_group'
        AND NOT EXISTS (SELECT 1 FROM crm.classes c WHERE c.room_id = r.original_id)`,
   );
-  return rows.map((row) => ({ originalId: row.original_id, wecomNickname: row.wecom_nickname, businessName: row.business_name }));
+  return rows.map((row) => ({
+    originalId: row.original_id, wecomNickname: row.wecom_nickname, businessName: row.business_name, displayName: row.display_name,
+  }));
 }
 
 /** External ids with students, and the classes those students are enrolled in (classId null: not enrolled). */

@@ -1,7 +1,7 @@
 import type { Queryable } from '@doitcrm/kit';
 import type { CohortMember, FilterOptions, MessageView, PersonKind } from '../contract.ts';
 import type { TimeWindow } from './conversation-repository.ts';
-import { IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, displayName, sqlParams, toMessageView, type MessageRow } from './message-rows.ts';
+import { IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, sqlParams, toMessageView, type MessageRow } from './message-rows.ts';
 import { PERSON_COLUMNS, escapeLike, keywordCondition, kindCondition, toPerson } from './person-repository.ts';
 
 export async function readFilterOptions(db: Queryable): Promise<FilterOptions> {
@@ -53,7 +53,7 @@ export async function filterCohort(db: Queryable, filter: CohortFilter): Promise
      CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM chat.messages m
        WHERE m.from_id = i.original_id AND m.msgtime BETWEEN $1 AND $2 AND ${IS_CHAT}) sent
      WHERE ${conditions.join(' AND ')} AND sent.n > 0
-     ORDER BY sent.n DESC, ${displayName('i', 'i.original_id')}, i.original_id LIMIT ${param(filter.limit + 1)}`,
+     ORDER BY sent.n DESC, coalesce(i.display_name, i.original_id), i.original_id LIMIT ${param(filter.limit + 1)}`,
     values);
   return {
     users: rows.slice(0, filter.limit).map((row) => ({ ...toPerson(row), messageCount: row.message_count as number })),
@@ -87,7 +87,7 @@ export async function messagesOfPeople(
 /** Names of the rooms messages were written in, for transcripts. */
 export async function roomNames(db: Queryable, roomIds: string[]): Promise<Map<string, string>> {
   const { rows } = await db.query<{ id: string; name: string }>(
-    `SELECT q.id, ${displayName('r', 'coalesce(c.name, q.id)')} AS name FROM unnest($1::text[]) AS q (id)
+    `SELECT q.id, coalesce(r.display_name, c.name, q.id) AS name FROM unnest($1::text[]) AS q (id)
      LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = q.id LEFT JOIN crm.classes c ON c.room_id = q.id`,
     [roomIds]);
   return new Map(rows.map((row) => [row.id, row.name]));

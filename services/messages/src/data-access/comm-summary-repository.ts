@@ -1,6 +1,6 @@
 import type { Queryable } from '@doitcrm/kit';
 import type { PersonRole } from '../contract.ts';
-import { IS_CHAT, displayName, sqlParams } from './message-rows.ts';
+import { IS_CHAT, sqlParams } from './message-rows.ts';
 
 export interface CommSummaryRow {
   wechatId: string;
@@ -28,7 +28,7 @@ export async function readCommSummary(
   if (query.start) window.push(`m.msgtime >= ${param(query.start)}`);
   if (query.end) window.push(`m.msgtime <= ${param(query.end)}`);
   const { rows } = await db.query(
-    `SELECT t.*, ${displayName('i', 't.from_id')} AS display_name, i.user_role, st.name AS student_name, st.english_name AS student_english_name
+    `SELECT t.*, coalesce(i.display_name, t.from_id) AS display_name, i.user_role, st.name AS student_name, st.english_name AS student_english_name
      FROM (SELECT m.from_id, count(*)::int AS total, count(*) FILTER (WHERE m.msgtype = 'text')::int AS text,
                   count(*) FILTER (WHERE m.room_id IS NULL)::int AS direct, count(*) FILTER (WHERE m.room_id IS NOT NULL)::int AS grp,
                   min(m.msgtime) AS first_at, max(m.msgtime) AS last_at

@@ -3,7 +3,7 @@ import type { ConversationSummary, MessageView, Page } from '../contract.ts';
 import type { MessageCursor } from './keyset-cursor.ts';
 import { toPage } from './keyset-cursor.ts';
 import {
-  IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, beforeCursor, displayName, sqlParams, toMessageView, type MessageRow,
+  IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, beforeCursor, sqlParams, toMessageView, type MessageRow,
 } from './message-rows.ts';
 
 export interface TimeWindow {
@@ -47,8 +47,8 @@ export async function listConversations(db: Queryable, personId: string, window:
        SELECT room_id, peer, count(*)::int AS message_count, min(msgtime) AS first_at, max(msgtime) AS last_at
        FROM mine GROUP BY room_id, peer
      )
-     SELECT c.*, CASE WHEN c.room_id IS NOT NULL THEN ${displayName('r', 'coalesce(cl.name, c.room_id)')}
-                      ELSE ${displayName('p', "coalesce(c.peer, '未知')")} END AS name
+     SELECT c.*, CASE WHEN c.room_id IS NOT NULL THEN coalesce(r.display_name, cl.name, c.room_id)
+                      ELSE coalesce(p.display_name, c.peer, '未知') END AS name
      FROM grouped c
      LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = c.room_id
      LEFT JOIN crm.classes cl ON cl.room_id = c.room_id

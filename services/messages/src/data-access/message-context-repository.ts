@@ -1,7 +1,7 @@
 import type { Queryable } from '@doitcrm/kit';
 import type { MessageContextResponse } from '../contract.ts';
 import { toPage, type MessageCursor } from './keyset-cursor.ts';
-import { IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, displayName, toMessageView, type MessageRow } from './message-rows.ts';
+import { IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, toMessageView, type MessageRow } from './message-rows.ts';
 
 const NEWER_COUNT = 10;
 
@@ -21,7 +21,7 @@ export async function readMessageContext(db: Queryable, msgid: string, limit: nu
     values.push(target.room_id);
     where = 'm.room_id = $1';
     const { rows: [room] } = await db.query<{ name: string }>(
-      `SELECT ${displayName('r', 'coalesce(c.name, $1)')} AS name FROM (SELECT $1::text AS id) q
+      `SELECT coalesce(r.display_name, c.name, $1) AS name FROM (SELECT $1::text AS id) q
        LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = q.id LEFT JOIN crm.classes c ON c.room_id = q.id`,
       [target.room_id]);
     conversation = { type: 'group', roomId: target.room_id, name: room!.name };
@@ -31,7 +31,7 @@ export async function readMessageContext(db: Queryable, msgid: string, limit: nu
     values.push(a, b);
     where = `m.room_id IS NULL AND ((m.from_id = $1 AND m.to_ids[1] = $2) OR (m.from_id = $2 AND m.to_ids[1] = $1))`;
     const { rows: names } = await db.query<{ original_id: string; name: string }>(
-      `SELECT i.original_id, ${displayName('i', 'i.original_id')} AS name FROM crm.identities i
+      `SELECT i.original_id, coalesce(i.display_name, i.original_id) AS name FROM crm.identities i
        WHERE i.id_type = 'user_id' AND i.original_id = ANY($1::text[])`, [[a, b]]);
     const nameOf = (id: string) => names.find((row) => row.original_id === id)?.name ?? (id || '未知');
     conversation = { type: 'private', ids: [a, b], name: `${nameOf(a)} ↔ ${nameOf(b)}` };

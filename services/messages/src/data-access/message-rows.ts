@@ -1,29 +1,23 @@
 import type { MessageView, PersonRole } from '../contract.ts';
 import { renderMessage } from '../domain/render-message.ts';
 
-// mapped, as the mapper defines it (services/mapper mapping-filter): a business name and a role, and for a parent
-// at least one student. An unmapped parent is a sender who is not staff (by role or id kind) and not mapped.
-const MAPPED_SENDER = `(nullif(s.business_name, '') IS NOT NULL AND s.user_role IS NOT NULL
-  AND (s.user_role <> 'parent' OR EXISTS (SELECT 1 FROM crm.guardianships g WHERE g.identity_id = s.id)))`;
+// An unmapped parent is a sender who is not staff (by role or id kind) and not mapped; `is_mapped` and
+// `display_name` are the database's one definition (db/migrations/1764000018000_identity-display-name-and-mapped.sql).
 export const UNMAPPED_PARENT_SENDER = `(s.id IS NULL OR (s.id_kind NOT IN ('staff', 'bot')
-  AND (s.user_role IS NULL OR s.user_role = 'parent') AND NOT ${MAPPED_SENDER}))`;
+  AND (s.user_role IS NULL OR s.user_role = 'parent') AND NOT s.is_mapped))`;
 
 /**
  * The same rule as a filter on `m.from_id` for walking a busy group: the complement (staff, bots, mapped people) is
  * one small hashed set, instead of a join and a sub-query per row walked.
  */
-export const FROM_UNMAPPED_PARENT = `m.from_id NOT IN (SELECT s.original_id FROM crm.identities s WHERE s.id_type = 'user_id'
-  AND (s.id_kind IN ('staff', 'bot') OR s.user_role IN ('teacher', 'head_teacher', 'advisor') OR ${MAPPED_SENDER}))`;
-
-/** Display name: business name, then WeCom nickname, then the raw id (one rule for every list). */
-export const displayName = (alias: string, fallback: string) =>
-  `coalesce(nullif(${alias}.business_name, ''), nullif(${alias}.wecom_nickname, ''), ${fallback})`;
+export const FROM_UNMAPPED_PARENT = `m.from_id NOT IN (SELECT s.original_id FROM crm.user_identities s
+  WHERE (s.id_kind IN ('staff', 'bot') OR s.user_role IN ('teacher', 'head_teacher', 'advisor') OR s.is_mapped))`;
 
 /** Columns of a message with its sender, from `chat.messages m` joined by SENDER_JOIN. */
 export const MESSAGE_COLUMNS = `m.msgid, m.msgtime, m.msgtype, m.room_id, m.from_id, m.payload, m.recalled_by IS NOT NULL AS recalled,
-  ${displayName('s', "coalesce(m.from_id, '')")} AS sender_name, s.user_role AS sender_role,
+  coalesce(s.display_name, m.from_id, '') AS sender_name, s.user_role AS sender_role,
   ${UNMAPPED_PARENT_SENDER} AS unmapped_parent`;
-export const SENDER_JOIN = `LEFT JOIN crm.identities s ON s.id_type = 'user_id' AND s.original_id = m.from_id`;
+export const SENDER_JOIN = `LEFT JOIN crm.user_identities s ON s.original_id = m.from_id`;
 
 /** Rows that are chat messages: a `switch` record marks a member changing corp, not something anyone said. */
 export const IS_CHAT = `m.action <> 'switch'`;

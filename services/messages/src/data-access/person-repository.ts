@@ -1,6 +1,6 @@
 import { prepared, type Queryable } from '@doitcrm/kit';
 import type { Person, PersonKind, PersonRole, StudentRef } from '../contract.ts';
-import { displayName, sqlParams } from './message-rows.ts';
+import { sqlParams } from './message-rows.ts';
 
 interface PersonRow {
   original_id: string;
@@ -13,7 +13,7 @@ interface PersonRow {
 }
 
 /** A person with their students and each student's class, level and section (primary guardianship first). */
-export const PERSON_COLUMNS = `i.original_id, ${displayName('i', 'i.original_id')} AS display_name, i.business_name, i.wecom_nickname,
+export const PERSON_COLUMNS = `i.original_id, coalesce(i.display_name, i.original_id) AS display_name, i.business_name, i.wecom_nickname,
   i.user_role, i.id_kind,
   (SELECT json_agg(json_build_object('name', st.name, 'englishName', st.english_name, 'className', c.name,
             'levelName', l.name, 'sectionName', sec.name) ORDER BY g.is_primary DESC, st.name, c.name)
@@ -59,7 +59,7 @@ export async function searchPeople(db: Queryable, query: { keyword: string; kind
   const { rows } = await db.query<PersonRow>(
     `SELECT ${PERSON_COLUMNS} FROM crm.identities i
      WHERE i.id_type = 'user_id' AND ${kindCondition(query.kind)} AND ${keywordCondition(pattern)}
-     ORDER BY (i.original_id = ${exact} OR i.business_name = ${exact}) DESC, ${displayName('i', 'i.original_id')}, i.original_id
+     ORDER BY (i.original_id = ${exact} OR i.business_name = ${exact}) DESC, coalesce(i.display_name, i.original_id), i.original_id
      LIMIT ${param(query.limit)}`,
     values,
   );

@@ -3,7 +3,7 @@ import type { MessageView, Page, PersonRole, RoomDetail, RoomStats, RoomTree, Ro
 import type { MessageCursor } from './keyset-cursor.ts';
 import { toPage } from './keyset-cursor.ts';
 import {
-  FROM_UNMAPPED_PARENT, IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, beforeCursor, displayName, sqlParams, toMessageView, type MessageRow,
+  FROM_UNMAPPED_PARENT, IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, beforeCursor, sqlParams, toMessageView, type MessageRow,
 } from './message-rows.ts';
 
 /** Midnight of today in the display time zone, as SQL over parameter `tz`. */
@@ -16,7 +16,7 @@ export async function readRoomTree(db: Queryable): Promise<RoomTree> {
     class_id: number | null; class_name: string | null; room_id: string | null; room_name: string | null;
   }>(
     `SELECT sec.id AS section_id, sec.name AS section_name, l.id AS level_id, l.name AS level_name,
-            c.id AS class_id, c.name AS class_name, c.room_id, ${displayName('r', 'c.name')} AS room_name
+            c.id AS class_id, c.name AS class_name, c.room_id, coalesce(r.display_name, c.name) AS room_name
      FROM crm.sections sec
      JOIN crm.levels l ON l.section_id = sec.id AND l.is_active
      LEFT JOIN crm.classes c ON c.level_id = l.id AND c.is_active AND c.room_id IS NOT NULL
@@ -34,7 +34,7 @@ export async function readRoomTree(db: Queryable): Promise<RoomTree> {
     }
   }
   const others = await db.query<{ original_id: string; room_name: string; notes: string | null }>(
-    `SELECT r.original_id, ${displayName('r', 'r.original_id')} AS room_name, r.notes FROM crm.identities r
+    `SELECT r.original_id, coalesce(r.display_name, r.original_id) AS room_name, r.notes FROM crm.identities r
      WHERE r.id_type = 'room_id' AND ${NOT_A_CLASS_ROOM}
      ORDER BY r.business_name NULLS LAST, r.original_id`);
   return {
@@ -82,7 +82,7 @@ export async function readRoomDetail(db: Queryable, roomId: string, timezone: st
     room_name: string; notes: string | null; class_id: number | null; class_name: string | null; level_name: string | null;
     section_name: string | null; known: boolean;
   }>(
-    `SELECT ${displayName('r', 'coalesce(c.name, $1)')} AS room_name, r.notes, c.id AS class_id, c.name AS class_name,
+    `SELECT coalesce(r.display_name, c.name, $1) AS room_name, r.notes, c.id AS class_id, c.name AS class_name,
             l.name AS level_name, sec.name AS section_name, (r.id IS NOT NULL OR c.id IS NOT NULL) AS known
      FROM (SELECT $1::text AS room_id) q
      LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = q.room_id
@@ -98,7 +98,7 @@ export async function readRoomDetail(db: Queryable, roomId: string, timezone: st
      FROM chat.messages m WHERE m.room_id = $1 AND ${IS_CHAT}`, [roomId, timezone]);
   if (!info!.known && stats!.total === 0) return null;
   const members = await db.query<{ from_id: string; name: string; user_role: PersonRole | null; message_count: number; last_active: Date }>(
-    `SELECT t.from_id, ${displayName('s', 't.from_id')} AS name, s.user_role, t.message_count, t.last_active
+    `SELECT t.from_id, coalesce(s.display_name, t.from_id) AS name, s.user_role, t.message_count, t.last_active
      FROM (SELECT m.from_id, count(*)::int AS message_count, max(m.msgtime) AS last_active FROM chat.messages m
            WHERE m.room_id = $1 AND m.from_id IS NOT NULL AND ${IS_CHAT} GROUP BY m.from_id ORDER BY count(*) DESC, m.from_id LIMIT 20) t
      LEFT JOIN crm.identities s ON s.id_type = 'user_id' AND s.original_id = t.from_id

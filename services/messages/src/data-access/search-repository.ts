@@ -3,7 +3,7 @@ import type { Page, PersonRole, SearchHit } from '../contract.ts';
 import { snippetParts } from '../domain/search-terms.ts';
 import type { MessageCursor } from './keyset-cursor.ts';
 import { toPage } from './keyset-cursor.ts';
-import { IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, beforeCursor, displayName, sqlParams, toMessageView, type MessageRow } from './message-rows.ts';
+import { IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, beforeCursor, sqlParams, toMessageView, type MessageRow } from './message-rows.ts';
 
 export interface SearchQuery {
   term: string;
@@ -62,7 +62,7 @@ export async function searchMessages(db: Queryable, query: SearchQuery): Promise
   if (query.end) conditions.push(`m.msgtime <= ${param(query.end)}`);
   const { rows } = await db.query<MessageRow & { search_text: string; room_name: string | null }>(
     `SELECT ${MESSAGE_COLUMNS}, ${TEXT} AS search_text,
-       CASE WHEN m.room_id IS NOT NULL THEN (SELECT ${displayName('r', 'coalesce(cl.name, m.room_id)')}
+       CASE WHEN m.room_id IS NOT NULL THEN (SELECT coalesce(r.display_name, cl.name, m.room_id)
          FROM (SELECT 1) one LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = m.room_id
          LEFT JOIN crm.classes cl ON cl.room_id = m.room_id) END AS room_name
      FROM chat.messages m ${SENDER_JOIN}

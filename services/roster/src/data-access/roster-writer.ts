@@ -112,7 +112,7 @@ async function writeStaff(client: PoolClient, importId: number, plan: CommitPlan
             SELECT u.name, u.role,
                    (SELECT CASE WHEN count(*) = 1 THEN min(i.id) END FROM crm.identities i
                     WHERE i.id_type = 'user_id' AND i.user_role IN ('teacher', 'head_teacher', 'advisor')
-                      AND (i.business_name = u.name OR (i.business_name IS NULL AND i.wecom_nickname = u.name))
+                      AND i.display_name = u.name
                       AND NOT EXISTS (SELECT 1 FROM crm.staff s WHERE s.identity_id = i.id))
             FROM unnest($1::text[], $2::text[]) AS u (name, role) RETURNING t.id, md5(t::text) AS h`,
     params: [plan.staff.map((s) => s.name), plan.staff.map((s) => s.role)],

@@ -2,7 +2,6 @@ import type { Suggestion } from '../../contract.ts';
 import type { ClassRow, UnlinkedRoom } from '../../data-access/suggestion-repository.ts';
 import type { RoomGuardianEvidence } from './room-guardian-evidence.ts';
 import { CLASS_NAME_LEVEL_ORDER, matchClassName, type ClassNameMatchLevel } from './class-name-matcher.ts';
-import { displayNameOf } from './display-name.ts';
 import { roundConfidence } from './ranking.ts';
 
 const NAME_CONFIDENCE: Readonly<Record<ClassNameMatchLevel, number>> = { exact: 0.9, contains: 0.75, mascot: 0.55 };
@@ -105,7 +104,7 @@ function roomSuggestion(
   const decision = decide(names, members, classesById);
   if (!decision) return null;
   return {
-    kind: 'class', idType: 'room_id', originalId: room.originalId, displayName: displayNameOf(room),
+    kind: 'class', idType: 'room_id', originalId: room.originalId, displayName: room.displayName ?? room.originalId,
     change: { classId: decision.classId }, confidence: roundConfidence(decision.confidence), reason: decision.reason,
   };
 }

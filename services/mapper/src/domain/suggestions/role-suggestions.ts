@@ -1,7 +1,6 @@
 import type { Suggestion } from '../../contract.ts';
 import type { ClassRow, StaffRole } from '../../data-access/suggestion-repository.ts';
 import type { TopStaffSpeaker } from './class-group-speakers.ts';
-import { displayNameOf } from './display-name.ts';
 import { parseGuardianName } from './guardian-name-parser.ts';
 import { roundConfidence } from './ranking.ts';
 import { classGroupTotals, isLikelyParent, type UserEvidence } from './user-evidence.ts';
@@ -18,7 +17,7 @@ const HEAD_TEACHER_CONFIDENCE = 0.55;
 function roleSuggestion(evidence: UserEvidence, change: Suggestion['change'], confidence: number, reason: string): Suggestion {
   const { user } = evidence;
   return {
-    kind: 'role', idType: 'user_id', originalId: user.originalId, displayName: displayNameOf(user),
+    kind: 'role', idType: 'user_id', originalId: user.originalId, displayName: user.displayName ?? user.originalId,
     change, confidence: roundConfidence(confidence), reason,
   };
 }

@@ -1,7 +1,6 @@
 import type { GuardianRelation } from '@doitcrm/types';
 import type { MappingChange, Suggestion } from '../../contract.ts';
 import type { ClassRow, RosterEntry } from '../../data-access/suggestion-repository.ts';
-import { displayNameOf } from './display-name.ts';
 import { businessRelationWord, parseGuardianName, type ParsedGuardianName } from './guardian-name-parser.ts';
 import { roundConfidence } from './ranking.ts';
 import { MATCH_LEVEL_LABEL, MATCH_LEVEL_ORDER, matchStudentName, type NameMatchLevel } from './student-matcher.ts';
@@ -109,7 +108,7 @@ function studentSuggestion(evidence: UserEvidence, source: NameSource, level: Na
       + `${matches.length > 3 ? `等 ${matches.length} 人` : ''}，请核对；${relation}`;
   const confidence = matches.length === 1 ? CONFIDENCE[level].single : CONFIDENCE[level].ambiguous;
   return {
-    kind: 'student', idType: 'user_id', originalId: user.originalId, displayName: displayNameOf(user),
+    kind: 'student', idType: 'user_id', originalId: user.originalId, displayName: user.displayName ?? user.originalId,
     change, confidence: roundConfidence(confidence), reason,
   };
 }
