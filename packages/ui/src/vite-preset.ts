@@ -1,5 +1,6 @@
 import vue from '@vitejs/plugin-vue';
 import type { HtmlTagDescriptor, Plugin, PluginOption, UserConfig } from 'vite';
+import { precompressAssets } from './vite-precompress.ts';
 
 export interface ServicePageOptions {
   /** Folder holding the page's index.html (the Vite root). */
@@ -110,7 +111,7 @@ export function servicePageConfig(options: ServicePageOptions): UserConfig {
     base: './',
     // the cast bridges two installed Vite majors (this package's 7, the workspace root's 8 that plugin-vue sees);
     // the plugin supports both, only their type declarations differ
-    plugins: [vue() as unknown as PluginOption, servicePageHtml()],
+    plugins: [vue() as unknown as PluginOption, servicePageHtml(), precompressAssets()],
     server: options.devApiTarget ? { proxy: { '/api': { target: options.devApiTarget } } } : {},
     build,
   };
