@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { UnauthorizedError } from '../errors.ts';
 import { captureLogger } from '../kit-test-helpers.ts';
 import { createServiceMetrics } from '../metrics.ts';
+import { rawRequest } from '../testing/raw-request.ts';
 import { createApp } from './app.ts';
 
 // A build as the page build leaves it, inside a folder that also holds a file no request may reach
@@ -52,12 +53,6 @@ function buildApp() {
   });
 }
 
-interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
 let baseUrl = '';
 beforeAll(async () => {
   const server = http.createServer(buildApp());
@@ -66,22 +61,8 @@ beforeAll(async () => {
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-/**
- * One request with the path sent exactly as written and the body as the bytes on the wire: supertest and fetch
- * would decode brotli and gzip themselves and hide what was sent.
- */
-function get(url: string, acceptEncoding?: string, extra: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
-  const headers = { ...(acceptEncoding === undefined ? {} : { 'Accept-Encoding': acceptEncoding }), ...extra };
-  return new Promise((resolve, reject) => {
-    const request = http.request(`${baseUrl}/`, { path: url, method, headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-    });
-    request.on('error', reject);
-    request.end();
-  });
-}
+const get = (url: string, acceptEncoding?: string, extra: Record<string, string> = {}, method = 'GET') =>
+  rawRequest(baseUrl, url, { ...(acceptEncoding === undefined ? {} : { 'Accept-Encoding': acceptEncoding }), ...extra }, method);
 
 const CHROME = 'gzip, deflate, br, zstd';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
