@@ -66,6 +66,10 @@ const PAGE_HEAD: HtmlTagDescriptor[] = [
   { tag: 'meta', attrs: { name: 'referrer', content: 'same-origin' }, injectTo: 'head-prepend' },
   // an empty icon: without one the browser asks for /favicon.ico, which no service serves
   { tag: 'link', attrs: { rel: 'icon', href: 'data:,' }, injectTo: 'head-prepend' },
+  // the session check every page starts with (session.ts) goes out with the scripts instead of after them: one round
+  // trip less before the first data. `crossorigin` makes it the same-origin, cookie-carrying request fetch() sends,
+  // so the browser hands this answer to that call (https://html.spec.whatwg.org/multipage/links.html#link-type-preload)
+  { tag: 'link', attrs: { rel: 'preload', href: '/api/auth/me', as: 'fetch', crossorigin: 'anonymous' }, injectTo: 'head' },
 ];
 
 const PAGE_BODY: HtmlTagDescriptor[] = [
