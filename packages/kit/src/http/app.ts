@@ -9,6 +9,7 @@ import { createErrorHandler, notFoundHandler } from './error-handler.ts';
 import { isLoopback } from './loopback.ts';
 import { httpMetricsMiddleware, metricsHandler } from './metrics-routes.ts';
 import { requestContextMiddleware } from './request-context.ts';
+import { servePage } from './static-page.ts';
 import { docsRouter } from './docs.ts';
 
 /** What the app needs of the auth module: its login routes and the session check. */
@@ -96,7 +97,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/api', notFoundHandler);
 
   if (options.webDir && fs.existsSync(path.join(options.webDir, 'index.html'))) {
-    app.use(express.static(options.webDir, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForHtml }));
+    app.use(servePage(options.webDir));
   } else {
     app.get('/', (_req, res) => {
       res.status(503).type('text/plain; charset=utf-8').send('页面尚未构建：请运行 npm run build (page not built yet)\n');
@@ -116,11 +117,6 @@ function redirectToLoginWhenSignedOut(requireUser: RequestHandler): RequestHandl
       else next();
     });
   };
-}
-
-function noCacheForHtml(res: express.Response, filePath: string): void {
-  // the page must pick up a new build at once; hashed assets may be cached
-  if (filePath.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -7,3 +7,5 @@ export * from './test-app.ts';
 export * from './test-pool.ts';
 export * from './audit-outage.ts';
 export * from './service-process.ts';
+export * from './page-timing.ts';
+export * from './raw-request.ts';

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { describeFirstData, timeFirstDataOnFast4G, useTestPage } from '@doitcrm/kit/testing';
+import { generateSchool, loadSchool } from '@doitcrm/demo-data';
+import { createMessagesApp } from '../src/app.ts';
+import { messagesConfigShape } from '../src/config.ts';
+
+const t = useTestPage('messages', messagesConfigShape, (context) => createMessagesApp(context), {
+  prepare: (context) => loadSchool(context.pool, generateSchool()),
+  timeout: 180_000,
+});
+
+describe('messages page on a phone network', () => {
+  it('when staff open the message browser on Chromium\'s Fast 4G profile, then the group tree shows within 1 s once its files are cached, and a first visit downloads under 600 kB', async () => {
+    const timing = await timeFirstDataOnFast4G(t.browser, { url: `${t.baseUrl}/`, logIn: (page) => t.logIn(page), firstData: '.room-tree__node' });
+
+    console.log(describeFirstData('messages', timing));
+    expect(timing.warm.ms).toBeLessThanOrEqual(1000);
+    // brotli: about 560 kB where the same files were 1.4 MB plain
+    expect(timing.cold.bytes).toBeLessThan(600_000);
+    // the second visit takes the hashed scripts and styles from the cache without asking
+    expect(timing.warm.bytes).toBeLessThan(timing.cold.bytes / 10);
+  }, 120_000);
+});
