@@ -1,29 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@doitcrm/kit/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@doitcrm/kit/testing';
 
 // The one definition of who an id is (1764000018000_identity-display-name-and-mapped.sql): the stored
 // display_name / has_business_name columns of crm.identities and the is_mapped column of the per-type views.
 
-let database: TestDatabase;
-let client: pg.Client;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-});
-afterAll(async () => {
-  await client?.end();
-  await database?.drop();
-});
+// one connection, like the single client these tests were written with
+const t = useTestDatabase({ max: 1 });
 
 interface Stored { display_name: string | null; has_business_name: boolean }
 
 async function identity(idType: 'user_id' | 'room_id', fields: { businessName?: string | null; nickname?: string | null; role?: string | null } = {}) {
   const originalId = `${idType === 'room_id' ? 'wr' : 'wm'}${randomUUID()}`;
-  const { rows } = await client.query<{ id: string }>(
+  const { rows } = await t.pool.query<{ id: string }>(
     `INSERT INTO crm.identities (id_type, original_id, id_kind, business_name, wecom_nickname, user_role)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
     [idType, originalId, idType === 'room_id' ? 'customer_group' : 'external_wechat', fields.businessName ?? null, fields.nickname ?? null, fields.role ?? null]);
@@ -31,18 +20,18 @@ async function identity(idType: 'user_id' | 'room_id', fields: { businessName?: 
 }
 
 async function stored(id: string): Promise<Stored> {
-  const { rows } = await client.query<Stored>('SELECT display_name, has_business_name FROM crm.identities WHERE id = $1', [id]);
+  const { rows } = await t.pool.query<Stored>('SELECT display_name, has_business_name FROM crm.identities WHERE id = $1', [id]);
   return rows[0]!;
 }
 
 async function isMapped(idType: 'user_id' | 'room_id', id: string): Promise<boolean> {
   const view = idType === 'user_id' ? 'crm.user_identities' : 'crm.room_identities';
-  const { rows } = await client.query<{ is_mapped: boolean }>(`SELECT is_mapped FROM ${view} WHERE id = $1`, [id]);
+  const { rows } = await t.pool.query<{ is_mapped: boolean }>(`SELECT is_mapped FROM ${view} WHERE id = $1`, [id]);
   return rows[0]!.is_mapped;
 }
 
 async function student(): Promise<number> {
-  const { rows } = await client.query<{ id: number }>("INSERT INTO crm.students (name) VALUES ('王小明') RETURNING id");
+  const { rows } = await t.pool.query<{ id: number }>("INSERT INTO crm.students (name) VALUES ('王小明') RETURNING id");
   return rows[0]!.id;
 }
 
@@ -67,11 +56,11 @@ describe('display_name', () => {
   it('when the names change later, then the display name follows without anyone recomputing it', async () => {
     const { id } = await identity('room_id');
     expect((await stored(id)).display_name).toBeNull();
-    await client.query("UPDATE crm.identities SET wecom_nickname = '三年级家长群' WHERE id = $1", [id]);
+    await t.pool.query("UPDATE crm.identities SET wecom_nickname = '三年级家长群' WHERE id = $1", [id]);
     expect((await stored(id)).display_name).toBe('三年级家长群');
-    await client.query("UPDATE crm.identities SET business_name = 'K3 周六班' WHERE id = $1", [id]);
+    await t.pool.query("UPDATE crm.identities SET business_name = 'K3 周六班' WHERE id = $1", [id]);
     expect((await stored(id)).display_name).toBe('K3 周六班');
-    await client.query("UPDATE crm.identities SET business_name = ' ' WHERE id = $1", [id]);
+    await t.pool.query("UPDATE crm.identities SET business_name = ' ' WHERE id = $1", [id]);
     expect((await stored(id)).display_name).toBe('三年级家长群');
   });
 
@@ -81,7 +70,7 @@ describe('display_name', () => {
     for (let code = 0; code <= 0xffff; code++) if (String.fromCharCode(code).trim() === '') blanks.push(String.fromCharCode(code));
     const kept = ['\u200b', '\u180e', '\u0085', '\u00ad', 'x'];
     expect(kept.filter((char) => char.trim() === '')).toEqual([]);
-    const { rows } = await client.query<{ blank: string; name: string | null }>(
+    const { rows } = await t.pool.query<{ blank: string; name: string | null }>(
       'SELECT blank, crm.name_or_null(blank) AS name FROM unnest($1::text[]) AS blank', [[...blanks, blanks.join(''), ...kept]]);
     expect(rows.filter((row) => row.name !== null).map((row) => row.blank.codePointAt(0)!.toString(16))).toEqual(kept.map((char) => char.codePointAt(0)!.toString(16)));
   });
@@ -108,9 +97,9 @@ describe('is_mapped', () => {
     const { id } = await identity('user_id', { businessName: '王小明妈妈', role: 'parent' });
     expect(await isMapped('user_id', id)).toBe(false);
     const studentId = await student();
-    await client.query("INSERT INTO crm.guardianships (identity_id, student_id, relation) VALUES ($1, $2, 'mother')", [id, studentId]);
+    await t.pool.query("INSERT INTO crm.guardianships (identity_id, student_id, relation) VALUES ($1, $2, 'mother')", [id, studentId]);
     expect(await isMapped('user_id', id)).toBe(true);
-    await client.query('DELETE FROM crm.guardianships WHERE identity_id = $1', [id]);
+    await t.pool.query('DELETE FROM crm.guardianships WHERE identity_id = $1', [id]);
     expect(await isMapped('user_id', id)).toBe(false);
   });
 
@@ -118,17 +107,17 @@ describe('is_mapped', () => {
     const named = await identity('room_id', { businessName: '周六班家长群' });
     const blank = await identity('room_id', { businessName: ' ', nickname: '群昵称' });
     const linked = await identity('room_id', { businessName: '' });
-    const { rows: [level] } = await client.query<{ id: number }>(
+    const { rows: [level] } = await t.pool.query<{ id: number }>(
       `WITH sec AS (INSERT INTO crm.sections (name, code, sort_order) VALUES ($1, $1, 1) RETURNING id)
        INSERT INTO crm.levels (section_id, name, code, sort_order) SELECT id, $1, $1, 1 FROM sec RETURNING id`, [randomUUID()]);
-    await client.query("INSERT INTO crm.classes (level_id, room_id, name) VALUES ($1, $2, 'K3 周六班')", [level!.id, linked.originalId]);
+    await t.pool.query("INSERT INTO crm.classes (level_id, room_id, name) VALUES ($1, $2, 'K3 周六班')", [level!.id, linked.originalId]);
     expect([await isMapped('room_id', named.id), await isMapped('room_id', blank.id), await isMapped('room_id', linked.id)]).toEqual([true, false, true]);
   });
 
   it('when an id is of the other type, then the view of this type does not list it', async () => {
     const room = await identity('room_id', { businessName: '群' });
     const user = await identity('user_id', { businessName: '李老师', role: 'teacher' });
-    const { rows } = await client.query<{ users: number; rooms: number }>(
+    const { rows } = await t.pool.query<{ users: number; rooms: number }>(
       `SELECT (SELECT count(*)::int FROM crm.user_identities WHERE id = ANY($1::bigint[])) AS users,
               (SELECT count(*)::int FROM crm.room_identities WHERE id = ANY($1::bigint[])) AS rooms`, [[room.id, user.id]]);
     expect(rows[0]).toEqual({ users: 1, rooms: 1 });
