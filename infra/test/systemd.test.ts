@@ -58,6 +58,7 @@ describe('infra/systemd', () => {
     if (missing) {
       // the default reporter does not print a skip's note: say it on stderr too, so nobody takes the skip for a pass
       console.warn(`SKIPPED: ${missing}`);
+      context.task.meta.skipReason = missing;
       context.skip(missing);
     }
 
@@ -75,6 +76,7 @@ describe('infra/systemd', () => {
     if (missing) {
       // the default reporter does not print a skip's note: say it on stderr too, so nobody takes the skip for a pass
       console.warn(`SKIPPED: ${missing}`);
+      context.task.meta.skipReason = missing;
       context.skip(missing);
     }
     const files = unitFiles();
