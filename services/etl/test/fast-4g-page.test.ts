@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { describeFirstData, timeFirstDataOnFast4G, useTestPage } from '@doitcrm/kit/testing';
+import { describe, it } from 'vitest';
+import { checkFirstVisitOnFast4G, useTestPage } from '@doitcrm/kit/testing';
 import { createEtlApp } from '../src/app.ts';
 import { etlConfigShape } from '../src/config.ts';
 
@@ -15,12 +15,6 @@ const t = useTestPage('etl', etlConfigShape, createEtlApp, {
 
 describe('etl page on a phone network', () => {
   it('when staff open the import page on Chromium\'s Fast 4G profile, then the archive counts show after a first visit of under 600 kB, and the next visit takes its files from the cache', async () => {
-    const timing = await timeFirstDataOnFast4G(t.browser, { url: `${t.baseUrl}/`, logIn: (page) => t.logIn(page), firstData: '.etl-stat__value' });
-
-    console.log(describeFirstData('etl', timing));
-    // brotli: about 560 kB where the same files were 1.4 MB plain
-    expect(timing.cold.bytes).toBeLessThan(600_000);
-    // the second visit takes the hashed scripts and styles from the cache without asking
-    expect(timing.warm.bytes).toBeLessThan(timing.cold.bytes / 10);
+    await checkFirstVisitOnFast4G('etl', t, '.etl-stat__value');
   }, 120_000);
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { describeFirstData, timeFirstDataOnFast4G, useTestPage } from '@doitcrm/kit/testing';
+import { describe, it } from 'vitest';
+import { checkFirstVisitOnFast4G, useTestPage } from '@doitcrm/kit/testing';
 import { generateSchool, loadSchool } from '@doitcrm/demo-data';
 import { createMessagesApp } from '../src/app.ts';
 import { messagesConfigShape } from '../src/config.ts';
@@ -11,12 +11,6 @@ const t = useTestPage('messages', messagesConfigShape, (context) => createMessag
 
 describe('messages page on a phone network', () => {
   it('when staff open the message browser on Chromium\'s Fast 4G profile, then the group tree shows after a first visit of under 600 kB, and the next visit takes its files from the cache', async () => {
-    const timing = await timeFirstDataOnFast4G(t.browser, { url: `${t.baseUrl}/`, logIn: (page) => t.logIn(page), firstData: '.room-tree__node' });
-
-    console.log(describeFirstData('messages', timing));
-    // brotli: about 560 kB where the same files were 1.4 MB plain
-    expect(timing.cold.bytes).toBeLessThan(600_000);
-    // the second visit takes the hashed scripts and styles from the cache without asking
-    expect(timing.warm.bytes).toBeLessThan(timing.cold.bytes / 10);
+    await checkFirstVisitOnFast4G('messages', t, '.room-tree__node');
   }, 120_000);
 });
