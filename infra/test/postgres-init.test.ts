@@ -1,26 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
 import { migrate } from '@doitcrm/db';
-import { serverUrl, uniqueSuffix } from '@doitcrm/kit/testing';
+import { serverUrl, uniqueSuffix, withAdmin } from '@doitcrm/kit/testing';
 import { repositoryRoot } from './compose-file.ts';
 
 const name = `doitcrm_init_${uniqueSuffix()}`;
 const password = `pw'with"quotes-${uniqueSuffix()}`;
 
-async function asAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl('postgres') });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 afterAll(async () => {
-  await asAdmin(async (admin) => {
+  await withAdmin(async (admin) => {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.query(`DROP ROLE IF EXISTS "${name}"`);
   });
@@ -42,7 +31,7 @@ describe('infra/compose/create-doitcrm-role.sh', () => {
     const ownUrl = new URL(serverUrl(name));
     Object.assign(ownUrl, { username: name, password: encodeURIComponent(password) });
     const applied = await migrate({ databaseUrl: ownUrl.toString() });
-    const [role] = (await asAdmin((admin) => admin.query(
+    const [role] = (await withAdmin((admin) => admin.query(
       `SELECT r.rolsuper, r.rolcreatedb, r.rolcreaterole, pg_get_userbyid(d.datdba) AS owner
          FROM pg_roles r JOIN pg_database d ON d.datname = $1 WHERE r.rolname = $1`, [name],
     ))).rows as { rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean; owner: string }[];

@@ -13,7 +13,8 @@ export function serverUrl(database: string): string {
   return url.toString();
 }
 
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs work on a connection to the server's `postgres` database, as the superuser the tests use (creating and dropping databases, roles). */
+export async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: serverUrl('postgres') });
   await client.connect();
   try {
