@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'services/*/src/**/*.test.ts', 'services/*/test/**/*.test.ts', 'db/**/*.test.ts', 'scripts/**/*.test.ts', 'infra/test/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     globalSetup: ['packages/kit/src/testing/global-setup.ts'],
+    setupFiles: ['packages/kit/src/testing/record-assertions.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -9,5 +9,7 @@ declare module 'vitest' {
   interface TaskMeta {
     /** Why this test (or every test of this describe) is skipped or todo; printed before `npm test`'s closing line. */
     skipReason?: string;
+    /** How many expect() calls the test made (record-assertions.ts); compared between runs by scripts/compare-tests.mjs. */
+    assertions?: number;
   }
 }
