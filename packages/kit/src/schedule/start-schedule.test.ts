@@ -89,6 +89,17 @@ describe('startSchedule', () => {
     await app.shutdown.run('test');
   });
 
+  it('when a run outlasts its lease, then its renewals keep another instance from claiming the schedule', async () => {
+    const name = uniqueName('renew');
+    const app = instance();
+    let finished = false;
+    app.start({ name, cron: '0 0 1 1 *', runAtStart: true, leaseMs: 300, handler: async () => { await sleep(1_000); finished = true; } });
+    await sleep(700);
+    expect(await claimSlot(otherPool, { name, slot: new Date(Date.now() + 1_000), owner: 'other', leaseMs: 60_000 })).toBeNull();
+    await waitFor('the long run to end', () => finished);
+    await app.shutdown.run('test');
+  });
+
   it('when the run still owns the schedule, then its transaction commits', async () => {
     const name = uniqueName('owner');
     const app = instance();
