@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { lockForTransaction } from '@doitcrm/kit';
 import type { GuardianRelation } from '@doitcrm/types';
 import { idKindOf } from '@doitcrm/types';
 import type { DemoSchool } from './school-types.ts';
@@ -26,7 +27,7 @@ export async function loadSchool(pool: pg.Pool, school: DemoSchool): Promise<{ l
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [LOCK_KEY]);
+    await lockForTransaction(client, LOCK_KEY);
     const existing = await client.query('SELECT 1 FROM crm.classes WHERE room_id = ANY($1::text[]) LIMIT 1', [school.classes.map((c) => c.roomId)]);
     if (existing.rowCount) {
       await client.query('ROLLBACK');

@@ -10,6 +10,7 @@ export * from './outbox.ts';
 export * from './shutdown.ts';
 export * from './service.ts';
 export * from './jobs/index.ts';
+export * from './schedule/index.ts';
 export * from './http/app.ts';
 export * from './http/service-app.ts';
 export * from './http/error-handler.ts';

@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import { createScheduleMetrics } from './schedule/schedule-metrics.ts';
 
 /**
  * One registry per service process. HTTP latency per route and queue outcomes are common to all;
@@ -36,6 +37,7 @@ export function createServiceMetrics(service: string) {
       labelNames: ['type', 'status'] as const,
       registers: [registry],
     }),
+    schedules: createScheduleMetrics(registry),
   };
 }
 

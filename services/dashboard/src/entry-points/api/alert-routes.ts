@@ -1,12 +1,12 @@
 import { Router } from 'express';
-import {
-  auditFromRequest, auditRead, NotFoundError, parseBody, parseParams, parseQuery, recordAudit, requireRole, withTransaction, type ServiceContext,
-} from '@doitcrm/kit';
+import type { Request, Response } from 'express';
+import { actorFromRequest, auditRead, parseBody, parseParams, parseQuery, requireRole, type ServiceContext } from '@doitcrm/kit';
 import type { DashboardConfig } from '../../config.ts';
 import type { AlertList } from '../../contract.ts';
-import { acknowledgeAlert, findAlert, listAlerts, reopenAlert, snoozeAlert } from '../../data-access/alert-repository.ts';
+import { listAlerts } from '../../data-access/alert-repository.ts';
 import { readFreshness } from '../../data-access/refresh-state-repository.ts';
 import { toAlert } from '../../domain/alert-view.ts';
+import { changeAlertState, type AlertStateChange } from '../../domain/change-alert-state.ts';
 import { alertSubjects, originOf } from './request-helpers.ts';
 import { alertIdParamsSchema, alertQuerySchema, snoozeBodySchema } from './schemas.ts';
 
@@ -29,24 +29,12 @@ export function createAlertRoutes(context: ServiceContext<DashboardConfig>): Rou
     res.json(body);
   });
 
-  /** One change of an alert's state, written with its audit row in one transaction. */
-  const change = (action: 'ack' | 'snooze' | 'reopen') => async (req: import('express').Request, res: import('express').Response) => {
+  /** One change of an alert's state (the use case writes it with its audit row); answers the alert as it now is. */
+  const change = (action: AlertStateChange['action']) => async (req: Request, res: Response) => {
     const { id } = parseParams(alertIdParamsSchema, req);
-    const snooze = action === 'snooze' ? parseBody(snoozeBodySchema, req) : null;
-    const updated = await withTransaction(pool, async (client) => {
-      const alert = await findAlert(client, id);
-      if (!alert) throw new NotFoundError(`提醒 ${id} 不存在`);
-      const userId = req.user?.id ?? null;
-      if (action === 'ack') await acknowledgeAlert(client, id, userId);
-      if (snooze) await snoozeAlert(client, id, new Date(Date.now() + snooze.days * 86_400_000), userId);
-      if (action === 'reopen') await reopenAlert(client, id);
-      await recordAudit(client, auditFromRequest(req, {
-        service: 'dashboard', action: `dashboard.alert.${action}`, targetType: 'alert', targetId: id,
-        details: { kind: alert.kind, title: alert.title, ...(snooze ? { days: snooze.days } : {}) },
-      }));
-      return findAlert(client, id);
-    });
-    res.json(toAlert(updated!, originOf(req), port));
+    const stateChange: AlertStateChange = action === 'snooze' ? { action, days: parseBody(snoozeBodySchema, req).days } : { action };
+    const updated = await changeAlertState(pool, actorFromRequest(req), id, stateChange);
+    res.json(toAlert(updated, originOf(req), port));
   };
 
   router.post('/alerts/:id/ack', requireRole('staff'), change('ack'));

@@ -1,11 +1,12 @@
 import { Router } from 'express';
-import { auditFromRequest, parseBody, recordAudit, requireRole, withTransaction, type ServiceContext } from '@doitcrm/kit';
+import { actorFromRequest, auditFromRequest, parseBody, recordAudit, requireRole, type ServiceContext } from '@doitcrm/kit';
 import type { DashboardConfig } from '../../config.ts';
 import { readFreshness } from '../../data-access/refresh-state-repository.ts';
-import { readSettings, writeSettings } from '../../data-access/settings-repository.ts';
+import { readSettings } from '../../data-access/settings-repository.ts';
 import { describeEngagement } from '../../domain/engagement.ts';
 import { evaluateAlerts } from '../../domain/evaluate-alerts.ts';
-import { applySettingsToRollups, refreshRollups } from '../../domain/refresh-rollups.ts';
+import { refreshRollups } from '../../domain/refresh-rollups.ts';
+import { updateSettings } from '../../domain/update-settings.ts';
 import { settingsBodySchema } from './schemas.ts';
 
 export function createSettingsRoutes(context: ServiceContext<DashboardConfig>): Router {
@@ -21,21 +22,7 @@ export function createSettingsRoutes(context: ServiceContext<DashboardConfig>): 
   // the thresholds decide what the principal is alerted about: admins only, audited with the before/after
   router.put('/settings', requireRole('admin'), async (req, res) => {
     const change = parseBody(settingsBodySchema, req);
-    const keywords = [...new Set(change.keywords)];
-    const { before, after } = await withTransaction(pool, async (client) => {
-      const previous = await readSettings(client);
-      const saved = await writeSettings(client, { ...change, keywords }, req.user?.id ?? null);
-      await recordAudit(client, auditFromRequest(req, {
-        service: 'dashboard', action: 'dashboard.settings.update', targetType: 'settings', targetId: 1, details: { before: previous, after: saved },
-      }));
-      return { before: previous, after: saved };
-    });
-    await applySettingsToRollups(pool, {
-      timezone,
-      engagementChanged: JSON.stringify(before.engagement) !== JSON.stringify(after.engagement),
-      keywordsChanged: JSON.stringify(before.keywords) !== JSON.stringify(after.keywords),
-    });
-    await evaluateAlerts(pool, { timezone });
+    const after = await updateSettings(pool, actorFromRequest(req), change, { timezone });
     res.json({ ...after, engagementDefinition: describeEngagement(after.engagement) });
   });
 
