@@ -117,6 +117,8 @@ describe('consumeJob', () => {
     // Act
     await context.broker.sendJob(queue, { jobId: job.id, count: 2 });
     const done = await finished(job.id);
+    // the run is counted once its outcome is stored
+    await waitFor('the second run to be counted', async () => (await runsOf(queue)).succeeded === 1);
 
     // Assert
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2, result: { ok: true }, message: '完成', error: null });
@@ -190,5 +192,27 @@ describe('consumeJob', () => {
     expect(failed).toMatchObject({ status: 'failed', attempts: 3 });
     expect(failed.error).toContain('2');
     expect(runs).toBe(0);
+  });
+
+  test('when PostgreSQL goes away under the last allowed attempt, then the job is not failed: the message is kept and the job runs again', async () => {
+    // Arrange
+    let runs = 0;
+    const { queue, newJob } = await startConsumer({
+      maxAttempts: 1,
+      handler: async () => {
+        runs += 1;
+        if (runs === 1) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+        return { result: { ok: true } };
+      },
+    });
+    const job = await newJob();
+
+    // Act
+    await context.broker.sendJob(queue, { jobId: job.id, count: 1 });
+    const done = await finished(job.id);
+
+    // Assert
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 2, error: null });
+    expect(runs).toBe(2);
   });
 });
