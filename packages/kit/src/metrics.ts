@@ -38,6 +38,19 @@ export function createServiceMetrics(service: string) {
       registers: [registry],
     }),
     schedules: createScheduleMetrics(registry),
+    jobAttempts: new client.Counter({
+      name: 'job_attempts_total',
+      help: 'Runs of a job by a worker, by type and outcome (succeeded, failed, retried, skipped: already finished)',
+      labelNames: ['type', 'outcome'] as const,
+      registers: [registry],
+    }),
+    jobSeconds: new client.Histogram({
+      name: 'job_duration_seconds',
+      help: 'Time one run of a job took, by type and outcome',
+      labelNames: ['type', 'outcome'] as const,
+      buckets: [0.1, 0.5, 1, 5, 30, 120, 600, 1800, 3600],
+      registers: [registry],
+    }),
   };
 }
 

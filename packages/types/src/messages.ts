@@ -105,18 +105,28 @@ export const alertRaisedSchema = z.object({
 export type AlertRaised = z.infer<typeof alertRaisedSchema>;
 
 /**
- * The single registry of message types: publisher and consumer both look the schema up here,
- * so a contract can only change in one place.
+ * The job queues and the payload each one carries, one schema per queue: kit's submitJob checks a payload against
+ * it before sending, and consumeJob checks it again on arrival, so both ends read one contract.
  */
-export const messageSchemas = {
-  'chat.ingested': chatIngestedSchema,
+export const jobPayloadSchemas = {
   'etl.import': etlImportJobSchema,
   'mapper.fetch-names': mapperFetchNamesJobSchema,
   'mapper.extract': mapperExtractJobSchema,
+  'messages.summarize': messagesSummarizeJobSchema,
+} as const;
+export type JobQueue = keyof typeof jobPayloadSchemas;
+export type JobPayload<Q extends JobQueue> = z.infer<(typeof jobPayloadSchemas)[Q]>;
+
+/**
+ * The single registry of message types (the events and the job queues): publisher and consumer both look the
+ * schema up here, so a contract can only change in one place.
+ */
+export const messageSchemas = {
+  'chat.ingested': chatIngestedSchema,
   'mapping.changed': mappingChangedSchema,
   'roster.changed': rosterChangedSchema,
-  'messages.summarize': messagesSummarizeJobSchema,
   'alert.raised': alertRaisedSchema,
+  ...jobPayloadSchemas,
 } as const;
 export type MessageType = keyof typeof messageSchemas;
 export type MessagePayload<T extends MessageType> = z.infer<(typeof messageSchemas)[T]>;

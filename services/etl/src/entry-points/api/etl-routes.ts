@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import { Router } from 'express';
 import { z } from 'zod';
 import {
-  NotFoundError, UnavailableError, ValidationError, auditFromRequest, auditRead, insertJob, finishJob, parseParams, parseQuery, recordAudit, requireRole,
-  type ServiceContext,
+  NotFoundError, ValidationError, actorFromRequest, auditRead, parseParams, parseQuery, requireRole, submitJob, type ServiceContext,
 } from '@doitcrm/kit';
 import { readArchiveStats } from '../../data-access/archive-stats-repository.ts';
 import { findRun, listQuarantine, listRuns } from '../../data-access/import-run-repository.ts';
@@ -70,32 +69,22 @@ export function createEtlRoutes(context: ServiceContext<EtlConfig>): Router {
 
   router.post('/imports', requireRole('staff'), async (req, res) => {
     const upload = await receiveUpload(req, { uploadDir: config.UPLOAD_DIR, maxBytes: maxUploadBytes });
-    let jobId: string | undefined;
     try {
       const conflict = conflictField.safeParse(upload.fields.conflict ?? 'skip');
       if (!conflict.success) throw new ValidationError('conflict 只能是 skip 或 update', [{ field: 'conflict', message: 'must be skip or update' }]);
-      const job = await insertJob(pool, {
+      const { job } = await submitJob(context, {
         type: 'etl.import',
         params: { originalName: upload.originalName, size: upload.size, conflict: conflict.data },
-        createdBy: req.user?.id ?? null,
+        actor: actorFromRequest(req),
+        audit: { service: 'etl', action: 'etl.import.upload', details: { file: upload.originalName, size: upload.size, conflict: conflict.data } },
+        payload: ({ jobId, userId }) => ({ jobId, filePath: upload.filePath, originalName: upload.originalName, conflict: conflict.data, userId }),
       });
-      jobId = job.id;
-      await recordAudit(pool, auditFromRequest(req, {
-        service: 'etl', action: 'etl.import.upload', targetType: 'job', targetId: job.id,
-        details: { file: upload.originalName, size: upload.size, conflict: conflict.data },
-      }));
-      await context.broker.sendJob('etl.import', {
-        jobId: job.id, filePath: upload.filePath, originalName: upload.originalName, conflict: conflict.data, userId: req.user?.id ?? null,
-      }).catch((error: unknown) => {
-        throw new UnavailableError('任务队列暂不可用，请稍后重试 (RabbitMQ unreachable)', error);
-      });
+      res.status(202).json({ jobId: job.id });
     } catch (error) {
-      // no worker will ever take this file: it must not stay on the disk, nor its job wait forever
+      // no worker will ever take this file (submitJob has failed its job, if it had one): it must not stay on the disk
       await fs.promises.rm(upload.filePath, { force: true });
-      if (jobId) await finishJob(pool, jobId, { status: 'failed', error: error instanceof Error ? error.message : String(error) }).catch(() => {});
       throw error;
     }
-    res.status(202).json({ jobId });
   });
 
   // only the ETL's own jobs: the other services' jobs (AI summaries among them) are not this page's to show

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import {
-  ConflictError, NotFoundError, TERMINAL_JOB_STATUSES, auditFromRequest, auditRead, listJobs, parseBody, parseParams, parseQuery, recordAudit, requireRole,
-  lockForTransaction, toCsv, withTransaction, type ServiceContext,
+  ConflictError, NotFoundError, TERMINAL_JOB_STATUSES, actorFromRequest, auditFromRequest, auditRead, listJobs, parseBody, parseParams, parseQuery, recordAudit, requireRole,
+  lockForTransaction, submitJob, toCsv, withTransaction, type ServiceContext,
 } from '@doitcrm/kit';
 import type { MapperConfig } from '../../config.ts';
 import type { MappingQuery, RoomMapping, UserMapping } from '../../contract.ts';
@@ -14,7 +14,6 @@ import {
 } from './mapping-schemas.ts';
 import { MAPPING_CSV_COLUMNS } from './mapping-csv.ts';
 import { EXTRACT_QUEUE } from '../queue/extract-consumer.ts';
-import { submitJob } from './submit-job.ts';
 
 const mappingParams = z.object({ idType: idTypeParam, originalId: z.string().min(1).max(200) });
 
@@ -34,8 +33,12 @@ export function createMappingRoutes(context: ServiceContext<MapperConfig>): Rout
       res.status(202).json({ jobId: latest.id, alreadyRunning: true });
       return;
     }
-    const jobId = await submitJob(context, req, EXTRACT_QUEUE, {}, (id, userId) => ({ jobId: id, userId }));
-    res.status(202).json({ jobId, alreadyRunning: false });
+    const { job } = await submitJob(context, {
+      type: EXTRACT_QUEUE, params: {}, actor: actorFromRequest(req),
+      audit: { service: 'mapper', action: `${EXTRACT_QUEUE}.start`, details: {} },
+      payload: ({ jobId, userId }) => ({ jobId, userId }),
+    });
+    res.status(202).json({ jobId: job.id, alreadyRunning: false });
   });
 
   // before /mappings/:idType, or "mappings.csv" would be taken for an id type. Every parent's name, children and

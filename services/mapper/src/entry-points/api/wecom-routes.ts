@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { redactUrl } from '@doitcrm/db';
 import {
-  ConflictError, auditFromRequest, parseBody, recordAudit, requireRole, type ServiceContext,
+  ConflictError, actorFromRequest, auditFromRequest, parseBody, recordAudit, requireRole, submitJob, type ServiceContext,
 } from '@doitcrm/kit';
 import { mappingFilterSchema } from '@doitcrm/types';
 import type { WecomClient } from '@doitcrm/wecom';
@@ -10,7 +10,6 @@ import type { MapperConfig } from '../../config.ts';
 import type { WecomStatus } from '../../contract.ts';
 import { WECOM_NOT_CONFIGURED } from '../../domain/wecom-client-factory.ts';
 import { FETCH_NAMES_QUEUE } from '../queue/fetch-names-consumer.ts';
-import { submitJob } from './submit-job.ts';
 
 const fetchNamesBody = z.object({
   idType: z.enum(['user_id', 'room_id']),
@@ -32,8 +31,12 @@ export function createWecomRoutes(context: ServiceContext<MapperConfig>, client:
     const body = parseBody(fetchNamesBody, req);
     if (!client) throw new ConflictError(WECOM_NOT_CONFIGURED);
     const params = { idType: body.idType, filter: body.filter ?? {}, onlyPending: body.onlyPending };
-    const jobId = await submitJob(context, req, FETCH_NAMES_QUEUE, params, (id, userId) => ({ jobId: id, ...params, userId }));
-    res.status(202).json({ jobId });
+    const { job } = await submitJob(context, {
+      type: FETCH_NAMES_QUEUE, params, actor: actorFromRequest(req),
+      audit: { service: 'mapper', action: `${FETCH_NAMES_QUEUE}.start`, details: params },
+      payload: ({ jobId, userId }) => ({ jobId, ...params, userId }),
+    });
+    res.status(202).json({ jobId: job.id });
   });
 
   router.get('/wecom/status', (_req, res) => {

@@ -1,5 +1,5 @@
-import { isConnectionLoss, type BaseConfig, type ServiceContext } from '@doitcrm/kit';
-import { mapperExtractJobSchema, type MapperExtractJob } from '@doitcrm/types';
+import { consumeJob, type BaseConfig, type ServiceContext } from '@doitcrm/kit';
+import { jobPayloadSchemas, type MapperExtractJob } from '@doitcrm/types';
 import type { ExtractResult } from '../../contract.ts';
 import { extractWholeArchive } from '../../domain/extract-ids.ts';
 
@@ -7,29 +7,20 @@ export const EXTRACT_QUEUE = 'mapper.extract';
 
 /**
  * The `mapper.extract` worker: the whole archive, month by month, with progress. A redelivered job that already
- * finished is acknowledged untouched; one that was interrupted simply runs again (every step is a rebuild).
+ * finished is acknowledged untouched; one that was interrupted simply runs again (every step is a rebuild), and so
+ * does one PostgreSQL went away under (consumeJob hands that back to the broker). Any other failure is the job's
+ * outcome: a rebuild that failed would fail again.
  */
 export async function startExtractConsumer(context: ServiceContext<BaseConfig>): Promise<void> {
-  await context.broker.consume<MapperExtractJob>({
+  await consumeJob<MapperExtractJob>(context, {
     queue: EXTRACT_QUEUE,
+    schema: jobPayloadSchemas[EXTRACT_QUEUE],
     prefetch: 1,
-    maxAttempts: 3,
-    schema: mapperExtractJobSchema,
-    handle: async (job) => {
-      const reporter = context.jobReporter(job.jobId);
-      if (!(await reporter.start())) return;
-      try {
-        const result: ExtractResult = await extractWholeArchive(context.pool, { timezone: context.config.DISPLAY_TIMEZONE },
-          (done, total, message) => reporter.progress(done, total, message));
-        await reporter.succeed(result, `提取完成：共 ${result.seenIds} 个 ID，新增 ${result.newIds} 个`);
-        context.metrics.jobs.inc({ type: EXTRACT_QUEUE, status: 'succeeded' });
-      } catch (error) {
-        // PostgreSQL went away mid-walk: the broker runs the job again once it is back (every step is a rebuild)
-        if (isConnectionLoss(error)) throw error;
-        context.logger.error({ err: error, jobId: job.jobId }, 'whole-archive extraction failed');
-        await reporter.fail(error instanceof Error ? error.message : String(error));
-        context.metrics.jobs.inc({ type: EXTRACT_QUEUE, status: 'failed' });
-      }
+    maxAttempts: 1,
+    handler: async (_job, { reporter }) => {
+      const result: ExtractResult = await extractWholeArchive(context.pool, { timezone: context.config.DISPLAY_TIMEZONE },
+        (done, total, message) => reporter.progress(done, total, message));
+      return { result, message: `提取完成：共 ${result.seenIds} 个 ID，新增 ${result.newIds} 个` };
     },
   });
 }

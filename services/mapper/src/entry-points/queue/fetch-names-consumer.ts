@@ -1,5 +1,5 @@
-import { withAdvisoryLock, type ServiceContext } from '@doitcrm/kit';
-import { mapperFetchNamesJobSchema, type MapperFetchNamesJob } from '@doitcrm/types';
+import { consumeJob, JobInputError, type ServiceContext } from '@doitcrm/kit';
+import { jobPayloadSchemas, type MapperFetchNamesJob } from '@doitcrm/types';
 import type { WecomClient } from '@doitcrm/wecom';
 import {
   fetchNames, FetchNamesJobNotRunningError, FetchNamesStoppedError, type FetchNamesOptions,
@@ -13,50 +13,28 @@ const MAX_ATTEMPTS = 3;
 /**
  * The `mapper.fetch-names` worker, one job at a time (WeCom's limit is per corp, so parallel jobs would only
  * queue behind the same limiter). At-least-once delivery: a finished job is acknowledged untouched, and an
- * interrupted one resumes from its checkpoint. `options` tune the walk (tests use fast retries).
+ * interrupted one resumes from its checkpoint; a failed run is redelivered after a back-off and resumes from it
+ * too. `options` tune the walk (tests use fast retries).
  */
 export async function startFetchNamesConsumer(context: ServiceContext, client: WecomClient | null, options: FetchNamesOptions = {}): Promise<void> {
-  await context.broker.consume<MapperFetchNamesJob>({
+  await consumeJob<MapperFetchNamesJob>(context, {
     queue: FETCH_NAMES_QUEUE,
+    schema: jobPayloadSchemas[FETCH_NAMES_QUEUE],
     prefetch: 1,
-    // attempts are counted on the job row; the broker only dead-letters what cannot even be parsed
-    maxAttempts: MAX_ATTEMPTS + 2,
-    schema: mapperFetchNamesJobSchema,
-    handle: (job) => withJobLock(context, job.jobId, () => runJob(context, client, job, options)),
+    maxAttempts: MAX_ATTEMPTS,
+    isFinal: (error) => error instanceof FetchNamesStoppedError,
+    handler: async (job, { reporter }) => {
+      if (!client) throw new JobInputError(WECOM_NOT_CONFIGURED);
+      try {
+        const result = await fetchNames({ pool: context.pool, client, logger: context.logger }, job, reporter, options);
+        return { result, message: summary(result) };
+      } catch (error) {
+        // someone else finished the job under us: nothing is left to report
+        if (error instanceof FetchNamesJobNotRunningError) return;
+        throw error;
+      }
+    },
   });
-}
-
-async function runJob(context: ServiceContext, client: WecomClient | null, job: MapperFetchNamesJob, options: FetchNamesOptions): Promise<void> {
-  const reporter = context.jobReporter(job.jobId);
-  const running = await reporter.start();
-  if (!running) return;
-  if (!client) {
-    await reporter.fail(WECOM_NOT_CONFIGURED);
-    context.metrics.jobs.inc({ type: FETCH_NAMES_QUEUE, status: 'failed' });
-    return;
-  }
-  try {
-    const result = await fetchNames({ pool: context.pool, client, logger: context.logger }, job, reporter, options);
-    await reporter.succeed(result, summary(result));
-    context.metrics.jobs.inc({ type: FETCH_NAMES_QUEUE, status: 'succeeded' });
-  } catch (error) {
-    if (error instanceof FetchNamesJobNotRunningError) return;
-    if (error instanceof FetchNamesStoppedError || running.attempts >= MAX_ATTEMPTS) {
-      await reporter.fail(error instanceof Error ? error.message : String(error));
-      context.metrics.jobs.inc({ type: FETCH_NAMES_QUEUE, status: 'failed' });
-      return;
-    }
-    // redelivered after a back-off, and resumed from the checkpoint
-    throw error;
-  }
-}
-
-/**
- * One worker per job across processes: a message redelivered while its first worker still runs (RabbitMQ's
- * consumer timeout, a channel reopened) waits here, then finds the job finished, or resumes it if that worker died.
- */
-async function withJobLock(context: ServiceContext, jobId: string, work: () => Promise<void>): Promise<void> {
-  await withAdvisoryLock(context.pool, `${FETCH_NAMES_QUEUE}:${jobId}`, work);
 }
 
 function summary(result: FetchNamesResult): string {

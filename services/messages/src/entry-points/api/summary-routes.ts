@@ -1,18 +1,13 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
-  ConflictError, NotFoundError, UnavailableError, ValidationError, auditFromRequest, findJob, finishJob, insertJob, parseBody, parseParams,
-  parseQuery, recordAudit, requireRole, withTransaction, type ServiceContext,
+  NotFoundError, actorFromRequest, findJob, parseBody, parseParams, parseQuery, requireRole, type ServiceContext,
 } from '@doitcrm/kit';
-import type { MessagesSummarizeJob } from '@doitcrm/types';
 import type { MessagesConfig } from '../../config.ts';
 import type { SummariesStatus, SummaryRecord } from '../../contract.ts';
-import { messagesOfPeople } from '../../data-access/cohort-repository.ts';
-import { findPeople } from '../../data-access/person-repository.ts';
-import { findSummary, finishSummary, insertSummary, listSummaries } from '../../data-access/summary-repository.ts';
-import { NO_MESSAGES } from '../../domain/summarize.ts';
+import { findSummary, listSummaries } from '../../data-access/summary-repository.ts';
+import { requestSummary } from '../../domain/request-summary-use-case.ts';
 import { SUMMARIES_OFF, type SummaryBots } from '../../domain/summary-bots.ts';
-import { SUMMARIZE_QUEUE } from '../queue/summarize-consumer.ts';
 import { resolveWindow, summariesQuery, summaryBody } from './schemas.ts';
 import { auditView } from './view-audit.ts';
 
@@ -33,38 +28,10 @@ export function createSummaryRoutes(context: ServiceContext<MessagesConfig>, bot
 
   router.post('/summaries', requireRole('staff'), async (req, res) => {
     const body = parseBody(summaryBody, req);
-    if (!bots) throw new ConflictError(SUMMARIES_OFF);
-    const botId = bots.botFor(body.mode);
-    if (!botId) throw new ConflictError('未配置老师总结机器人 COZE_TEACHER_BOT_ID (teacher bot not configured)', [{ field: 'mode', message: 'no bot for this mode' }]);
-    const window = resolveWindow(body);
-    const ids = [...new Set(body.user_ids)];
-    const counts = await messagesOfPeople(pool, ids, window, 1);
-    const withMessages = ids.filter((id) => (counts.get(id)?.total ?? 0) > 0);
-    if (withMessages.length === 0) throw new ValidationError(NO_MESSAGES, [{ field: 'user_ids', message: NO_MESSAGES }]);
-    const people = await findPeople(pool, withMessages);
-    const createdBy = req.user?.id ?? null;
-    const summary = await withTransaction(pool, async (client) => {
-      const job = await insertJob(client, { type: SUMMARIZE_QUEUE, params: { mode: body.mode, people: withMessages.length }, createdBy });
-      const created = await insertSummary(client, {
-        jobId: job.id, mode: body.mode, subjectIds: withMessages, subjectNames: withMessages.map((id) => people.get(id)?.displayName ?? id),
-        windowStart: window.start, windowEnd: window.end, maxPerPerson: body.max_messages_per_user, botId, createdBy,
-      });
-      // the transcript leaves for a third party: recorded like a write
-      await recordAudit(client, auditFromRequest(req, {
-        service: 'messages', action: 'messages.summary.create', targetType: 'summary', targetId: created.id,
-        details: { people: withMessages, mode: body.mode, start: window.start.toISOString(), end: window.end.toISOString() },
-      }));
-      return created;
+    const created = await requestSummary({ pool, broker: context.broker, bots }, actorFromRequest(req), {
+      mode: body.mode, personIds: body.user_ids, window: resolveWindow(body), maxPerPerson: body.max_messages_per_user,
     });
-    const message: MessagesSummarizeJob = { jobId: summary.jobId!, summaryId: summary.id, userId: createdBy };
-    try {
-      await context.broker.sendJob(SUMMARIZE_QUEUE, message);
-    } catch (error) {
-      await finishJob(pool, summary.jobId!, { status: 'failed', error: '无法提交到任务队列 (RabbitMQ unreachable)' });
-      await finishSummary(pool, summary.id, { status: 'failed', error: '无法提交到任务队列 (RabbitMQ unreachable)' });
-      throw new UnavailableError('任务队列暂不可用，请稍后重试 (RabbitMQ unreachable)', error);
-    }
-    res.status(202).json({ summaryId: summary.id, jobId: summary.jobId });
+    res.status(202).json(created);
   });
 
   router.get('/summaries', async (req, res) => {
