@@ -11,7 +11,7 @@ const RUNNING = new Set(['created', 'in_progress']);
 /** Coze's "not found": the chat (or its conversation) is unknown, expired or was never kept */
 const NOT_FOUND = 4200;
 
-/** `POST /v3/chat/retrieve?conversation_id=…&chat_id=…`: the official SDKs' method (spec: coze-py, coze-js). */
+/** `POST /v3/chat/retrieve?conversation_id=…&chat_id=…`: the official SDKs' method (coze-py and coze-js, https://github.com/coze-dev). */
 export async function retrieveChat(transport: CozeTransport, chat: CozeChatRef, signal?: AbortSignal): Promise<CozeChatState> {
   const opened = await openCozeRequest(transport, { method: 'POST', path: '/v3/chat/retrieve', query: ids(chat) }, signal);
   const wire = chatShape.safeParse(await readEnvelope(opened, transport.baseUrl));

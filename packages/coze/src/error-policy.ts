@@ -39,7 +39,7 @@ const BAD_REQUEST: CozeErrorPolicy = {
   hint: '扣子拒绝了请求参数（程序错误或内容超限） (Coze refused the request parameters: a bug in the caller or content over a limit)',
 };
 
-/** Business codes [spec external-apis §3.1, coze-js APIError.generate, coze-py docstrings]. */
+/** Business codes (https://www.coze.cn/open/docs/developer_guides/coze_error_codes; coze-js's APIError.generate, coze-py's docstrings). */
 const BY_CODE: Readonly<Record<number, CozeErrorPolicy>> = {
   4000: BAD_REQUEST,
   4100: INVALID_TOKEN,

@@ -13,7 +13,7 @@ function toCsv(rows: readonly (readonly string[])[]): string {
 }
 
 /**
- * The matrix roster the school keeps in a spreadsheet (spec §6.1): one column per class, attribute rows, then
+ * The matrix roster the school keeps in a spreadsheet (docs/original-doitcrm.md#roster-matrix): one column per class, attribute rows, then
  * one row per pupil position. Non-enrolled statuses are written "Name(status)", sometimes with full-width
  * brackets, as people type them.
  */
@@ -48,7 +48,7 @@ export function rosterCsv(school: DemoSchool): string {
 const PHONE_OWNER: Readonly<Record<DemoParent['relation'], string>> = { mother: '妈妈', father: '爸爸', guardian: '', other: '' };
 
 /**
- * The flat enrolment export (spec §6.3): one row per pupil and class, with the gaps, "-" for pupils without a
+ * The flat enrolment export (docs/original-doitcrm.md#enrolment-csv): one row per pupil and class, with the gaps, "-" for pupils without a
  * current class, and the occasional "A班;B班" cell of the real file. Phones and ID numbers are the school's
  * obviously fake ones.
  */

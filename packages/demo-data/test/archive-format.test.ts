@@ -4,7 +4,7 @@ import { archiveSample } from './archive-sample.ts';
 
 const sample = archiveSample(20_000);
 
-/** Fields each body must carry (spec §1.9 of external-apis). */
+/** Fields each body must carry (WeCom's chat archive, https://developer.work.weixin.qq.com/document/path/91774). */
 const BODY_FIELDS: Partial<Record<MsgType, readonly string[]>> = {
   text: ['content'], image: ['md5sum', 'filesize', 'sdkfileid'], voice: ['md5sum', 'voice_size', 'play_length', 'sdkfileid'],
   video: ['md5sum', 'filesize', 'play_length', 'sdkfileid'], file: ['md5sum', 'filename', 'fileext', 'filesize', 'sdkfileid'],

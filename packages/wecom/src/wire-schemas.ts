@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The documented answer shapes (spec §1.5–§1.7), lenient where WeCom is: fields withheld from some apps are
+ * The documented answer shapes (customer contact https://developer.work.weixin.qq.com/document/path/92994, members https://developer.work.weixin.qq.com/document/path/96067,
+ * group chats https://developer.work.weixin.qq.com/document/path/92122), lenient where WeCom is: fields withheld from some apps are
  * optional, arrays default to empty, numbers that some SDKs model as strings are accepted as either.
  */
 

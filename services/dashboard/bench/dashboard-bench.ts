@@ -1,6 +1,6 @@
 // npm run bench:dashboard -- [--messages 1000000] [--runs 30] [--keep] [--reuse <database kept by --keep>] [--skip-original]
-// The dashboard's reads on the demo school with a generated archive ending now, the original's view queries (spec
-// §1.7, §7) on the same data in the same run, and the incremental refresh after importing 10,000 new messages.
+// The dashboard's reads on the demo school with a generated archive ending now, the original's view queries
+// (docs/original-doitcrm.md#dashboard-views) on the same data in the same run, and the incremental refresh after importing 10,000 new messages.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

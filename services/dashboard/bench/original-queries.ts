@@ -1,4 +1,4 @@
-// The original dashboard's queries (spec §1.7 v_class_parent_comm_stats, §7 /api/alerts), translated to the crm
+// The original dashboard's queries (docs/original-doitcrm.md#dashboard-views: the class view and /api/alerts), translated to the crm
 // schema only as far as names require: same shape — all-time, every chat of the parent, ANY(tolist), correlated MAX.
 
 export const ORIGINAL_CLASS_STATS_SQL = `

@@ -207,3 +207,9 @@ export interface Trends {
   groupBy: 'section' | 'class';
   series: TrendSeries[];
 }
+
+/**
+ * The one value here besides types: how a reply time is worded ("35 分钟"). The API's alert reasons use it and the
+ * page must word times the same, and the page may import only this file of the service's code.
+ */
+export { minutesText } from './domain/duration-text.ts';

@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     const { rows: sample } = await pool.query<{ original_id: string }>(
       "SELECT original_id FROM crm.identities WHERE id_type = 'user_id' ORDER BY md5(original_id) LIMIT 50");
     const randomIds = sample.map((row) => row.original_id);
-    // the first page a user of the original saw: its own order (spec §3.1: unmapped last, then business name, id)
+    // the first page a user of the original saw: its own order (docs/original-doitcrm.md#mapper-list: unmapped last, then business name, id)
     const { rows: firstByName } = await pool.query<{ original_id: string }>(
       `SELECT original_id FROM crm.identities WHERE id_type = 'user_id'
        ORDER BY (nullif(business_name, '') IS NULL), business_name, original_id LIMIT 50`);

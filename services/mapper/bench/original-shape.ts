@@ -1,4 +1,4 @@
-// The original mapper's list query (spec §3.1), kept only to measure against: the chat log in the original's
+// The original mapper's list query (docs/original-doitcrm.md#mapper-list), kept only to measure against: the chat log in the original's
 // layout (`roomid` '' for 1:1 chats) with the original's index set — from_user_id, roomid, msgtime,
 // (from_user_id, msgtime), msgtype; nothing on tolist — and, per row, the user's latest group message found by
 // scanning that log with `= ANY(tolist)`, plus the window and group filters as per-row EXISTS over the log.

@@ -1,4 +1,4 @@
-// The measured cases of the messages benchmark, each with the original's query shape (spec §4, §5) as its anchor
+// The measured cases of the messages benchmark, each with the original's query shape (docs/original-doitcrm.md#message-selection) as its anchor
 // on the same data in the same run.
 import type pg from 'pg';
 import { conversationPage, lastActivity, listConversations, newestConversationKey, type TimeWindow } from '../src/data-access/conversation-repository.ts';
@@ -12,7 +12,7 @@ import { atMost, faster, line, report, timeOver, type Verdict } from './bench-ti
 const DAY_MS = 86_400_000;
 
 /**
- * Runs the anchors on the original's index set (spec §1.2: btree on sender, room, time; v2 added sender+time):
+ * Runs the anchors on the original's index set (docs/original-doitcrm.md#chat-log: btree on sender, room, time; v2 added sender+time):
  * inside a transaction that drops what the rewrite added and is rolled back afterwards.
  */
 async function withOriginalIndexes<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -40,7 +40,7 @@ async function personFirstPage(pool: pg.Pool, id: string, window: TimeWindow): P
   return items.length;
 }
 
-// the original (spec §4.1): everything of the window in one answer, group messages sent by U, 1:1 sent or tolist[1]
+// the original (docs/original-doitcrm.md#message-selection): everything of the window in one answer, group messages sent by U, 1:1 sent or tolist[1]
 const ORIGINAL_USER_MESSAGES = `SELECT msgid, msgtime, msgtype, from_id, room_id, to_ids, payload FROM chat.messages
   WHERE msgtime BETWEEN $2 AND $3 AND ((room_id IS NOT NULL AND from_id = $1) OR (room_id IS NULL AND (from_id = $1 OR to_ids[1] = $1)))
   ORDER BY msgtime DESC`;

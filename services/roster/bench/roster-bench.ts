@@ -6,10 +6,11 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ensureDatabase, migrate, redactUrl } from '@doitcrm/db';
 import { commitImport } from '../src/domain/commit-import.ts';
-import { previewUpload, type Actor } from '../src/domain/preview-import.ts';
+import { previewUpload } from '../src/domain/preview-import.ts';
 import { bareUpsert, prepareAnchorTables, truncateAnchor } from './bare-upsert.ts';
 import { benchClasses, enrolmentCsv, matrixCsv } from './bench-data.ts';
 import { dropDatabase } from '@doitcrm/kit/testing';
+import { systemActor } from '@doitcrm/kit';
 
 const { values } = parseArgs({ options: {
   classes: { type: 'string', default: '100' }, 'per-class': { type: 'string', default: '40' }, 'enrolment-rows': { type: 'string', default: '10000' },
@@ -23,7 +24,7 @@ const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0
 const benchDb = `doitcrm_bench_roster_${Date.now()}`;
 const benchUrl = new URL(serverUrl);
 benchUrl.pathname = `/${benchDb}`;
-const actor: Actor = { service: 'roster', userId: null, username: 'bench', ip: null, userAgent: 'roster-bench' };
+const actor = { ...systemActor('bench'), userAgent: 'roster-bench' };
 
 const line = (label: string, text: string) => console.log(`${label.padEnd(52)} ${text}`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

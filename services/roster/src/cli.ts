@@ -2,14 +2,14 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError, ConfigError, baseConfigShape, createPool, exitWithUsage, loadConfig, parseFileCommandLine } from '@doitcrm/kit';
+import { AppError, ConfigError, baseConfigShape, createPool, exitWithUsage, loadConfig, parseFileCommandLine, systemActor } from '@doitcrm/kit';
 import { nationalIdCipherOf } from './app.ts';
 import { reportText, previewText } from './cli-report.ts';
 import { rosterConfigShape } from './config.ts';
 import { commitImport } from './domain/commit-import.ts';
 import type { ImportKind } from './domain/draft.ts';
 import { changeNationalIdStorage } from './domain/national-id-settings.ts';
-import { previewUpload, type Actor } from './domain/preview-import.ts';
+import { previewUpload } from './domain/preview-import.ts';
 
 const USAGE = `用法 (usage):
   npm run roster -- preview FILE [--kind matrix|enrolment]   解析并与数据库比对，只显示不写入
@@ -54,7 +54,7 @@ async function main(): Promise<number> {
   }
   const cipher = nationalIdCipherOf(config);
   const pool = createPool({ databaseUrl: config.DATABASE_URL, applicationName: 'doitcrm-roster-cli', max: 2 });
-  const actor: Actor = { service: 'roster', userId: null, username: `cli:${os.userInfo().username}`, ip: null, userAgent: 'roster-cli' };
+  const actor = { ...systemActor(`cli:${os.userInfo().username}`), userAgent: 'roster-cli' };
   try {
     if (args.command === 'settings') {
       const change = await changeNationalIdStorage(pool, args.storeNationalId, cipher, actor);

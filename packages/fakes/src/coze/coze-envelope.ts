@@ -2,7 +2,10 @@ import type { Response } from 'express';
 import { ENVELOPE_KINDS, type CozeInjectionKind, type CozeInjectionRule } from './coze-injection.ts';
 import type { CozeFakeContext } from './coze-fake-context.ts';
 
-/** The HTTP status the official JS SDK pairs with each code [spec external-apis §3.1]; other 4xxx codes → 400. */
+/**
+ * The HTTP status the official JS SDK pairs with each code (APIError.generate in
+ * https://github.com/coze-dev/coze-js/blob/main/packages/coze-js/src/error.ts); other 4xxx codes → 400.
+ */
 const STATUS_OF_CODE: Readonly<Record<number, number>> = { 4100: 401, 4101: 403, 4200: 404, 4013: 429, 5000: 500 };
 
 const DEFAULT_MSG: Readonly<Record<number, string>> = {

@@ -64,7 +64,10 @@ const ROUTES: ReadonlyArray<{ path: string; endpoint: CozeEndpoint; methods: Rea
   { path: '/v1/bot/get_online_info', endpoint: 'bot_info', methods: ['get'], handler: botInfoHandler },
 ];
 
-/** A local, contract-faithful stand-in for the Coze chat API (spec external-apis §3 and §5). */
+/**
+ * A local, contract-faithful stand-in for the Coze chat API (https://www.coze.cn/open/docs/developer_guides/chat_v3);
+ * packages/fakes/README.md lists what it covers.
+ */
 export function createCozeFake(options: CozeFakeOptions = {}): CozeFake {
   const now = options.now ?? Date.now;
   const token = options.token ?? `pat_${randomBytes(48).toString('base64url').slice(0, 60)}`;

@@ -75,7 +75,10 @@ const ENDPOINTS: readonly FakeEndpoint[] = [
 const randomCorpId = () => `ww${randomBytes(8).toString('hex')}`;
 const randomSecret = () => randomBytes(32).toString('base64url').slice(0, 43);
 
-/** A local, contract-faithful stand-in for the WeCom server API (spec §1 and §5), seeded from the demo school. */
+/**
+ * A local, contract-faithful stand-in for the WeCom server API (https://developer.work.weixin.qq.com/document/), seeded
+ * from the demo school; packages/fakes/README.md lists what it covers.
+ */
 export function createWecomFake(options: WecomFakeOptions = {}): WecomFake {
   const now = options.now ?? Date.now;
   const corpId = options.corpId ?? randomCorpId();

@@ -11,7 +11,7 @@ interface IssuedToken {
 export type TokenCheck = { ok: true; app: FakeAppName } | { ok: false; errcode: number };
 
 /**
- * Access tokens as WeCom issues them (spec §1.2): one per app secret, the same token on every gettoken until it
+ * Access tokens as WeCom issues them (https://developer.work.weixin.qq.com/document/path/91039): one per app secret, the same token on every gettoken until it
  * expires, then a new one. Expired tokens answer 42001, revoked ones 40014 (or 40001, which WeCom also uses for
  * "invalid credential"), tokens never issued 40014.
  */

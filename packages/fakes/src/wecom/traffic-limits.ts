@@ -5,7 +5,7 @@ interface Window {
 }
 
 /**
- * WeCom's server-side limits per endpoint (spec §1.4): a fixed window of calls (45009 when exceeded, and the
+ * WeCom's server-side limits per endpoint (https://developer.work.weixin.qq.com/document/path/90454): a fixed window of calls (45009 when exceeded, and the
  * interception lasts one whole window) and a cap on calls in flight (45033).
  */
 export class TrafficLimits {

@@ -32,7 +32,7 @@ let serial = 0;
 
 /**
  * A real-looking errmsg: text, then a hint id and the caller's IP and a documentation link, as WeCom sends them
- * (spec §1.1), so a client that parses errmsg instead of errcode breaks here first.
+ * (the codes: https://developer.work.weixin.qq.com/document/path/90313), so a client that parses errmsg instead of errcode breaks here first.
  */
 export function errmsgFor(errcode: number, callerIp: string, nowMs: number, text?: string): string {
   serial = (serial + 1) % 100_000;

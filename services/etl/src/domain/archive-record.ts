@@ -34,8 +34,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The decrypted archive may carry raw control characters inside strings (external-apis §1.9), which strict JSON
- * forbids. They are escaped rather than stripped, so the text keeps them.
+ * The decrypted archive may carry raw control characters inside strings, which strict JSON forbids (silenceper/wechat
+ * strips them: https://github.com/silenceper/wechat/blob/v2/work/msgaudit/client_linux.go); here they are
+ * escaped rather than stripped, so the text keeps them.
  */
 function parseLenient(line: string): { value: unknown; repaired: boolean } | { error: string } {
   try {

@@ -1,5 +1,5 @@
 /**
- * Where each msgtype keeps its body in the archive plaintext (external-apis §1.9). Most use the msgtype itself;
+ * Where each msgtype keeps its body in the archive plaintext (https://developer.work.weixin.qq.com/document/path/91774). Most use the msgtype itself;
  * these do not, and the original lost their bodies by assuming they did.
  */
 const BODY_KEY_EXCEPTIONS: Readonly<Record<string, string>> = {

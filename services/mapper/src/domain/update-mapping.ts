@@ -1,5 +1,6 @@
-import { NotFoundError, ValidationError, auditFromRequest, enqueueEvent, recordAudit, withTransaction, type ErrorDetail, type Pool, type PoolClient } from '@doitcrm/kit';
-import type { Request } from 'express';
+import {
+  NotFoundError, ValidationError, auditAs, enqueueEvent, recordAudit, withTransaction, type Actor, type ErrorDetail, type Pool, type PoolClient,
+} from '@doitcrm/kit';
 import type { IdType, MappingChange } from '../contract.ts';
 import {
   lockIdentity, missingStudentIds, replaceGuardianships, saveIdentityFields, studentIdsOf, type StoredIdentity,
@@ -69,18 +70,18 @@ export interface ChangeResult {
 }
 
 /** One mapping, in one transaction with its audit row and its `mapping.changed` event. */
-export async function updateMapping(pool: Pool, req: Request, idType: IdType, originalId: string, change: MappingChange): Promise<ChangeResult> {
+export async function updateMapping(pool: Pool, actor: Actor, idType: IdType, originalId: string, change: MappingChange): Promise<ChangeResult> {
   return withTransaction(pool, async (client) => {
     const identity = await lockIdentity(client, idType, originalId);
     if (!identity) throw new NotFoundError(`没有这个 ID: ${originalId}`);
     const fields = await applyChange(client, identity, change);
-    await record(client, req, idType, [originalId], fields, change);
+    await record(client, actor, idType, [originalId], fields, change);
     return { idType, originalIds: [originalId], fields };
   });
 }
 
 /** The same change to many rows: all or nothing, each problem named with the row it belongs to. */
-export async function updateMappings(pool: Pool, req: Request, idType: IdType, originalIds: string[], change: MappingChange): Promise<ChangeResult> {
+export async function updateMappings(pool: Pool, actor: Actor, idType: IdType, originalIds: string[], change: MappingChange): Promise<ChangeResult> {
   return withTransaction(pool, async (client) => {
     const fields = new Set<string>();
     for (const [index, originalId] of originalIds.entries()) {
@@ -88,18 +89,18 @@ export async function updateMappings(pool: Pool, req: Request, idType: IdType, o
       if (!identity) throw new ValidationError(`没有这个 ID: ${originalId}`, [{ field: `originalIds.${index}`, message: 'no such id' }]);
       for (const name of await applyChange(client, identity, change, `${originalId}: `)) fields.add(name);
     }
-    await record(client, req, idType, originalIds, [...fields], change);
+    await record(client, actor, idType, originalIds, [...fields], change);
     return { idType, originalIds, fields: [...fields] };
   });
 }
 
-async function record(client: PoolClient, req: Request, idType: IdType, originalIds: string[], fields: string[], change: MappingChange): Promise<void> {
-  await recordAudit(client, auditFromRequest(req, {
+async function record(client: PoolClient, actor: Actor, idType: IdType, originalIds: string[], fields: string[], change: MappingChange): Promise<void> {
+  await recordAudit(client, auditAs(actor, {
     service: 'mapper', action: originalIds.length > 1 ? 'mapper.mapping.bulk_update' : 'mapper.mapping.update',
     targetType: idType, targetId: originalIds.length === 1 ? originalIds[0] : `${originalIds.length} ids`,
     details: { originalIds, fields, change: { ...change } },
   }));
   if (fields.length > 0) {
-    await enqueueEvent(client, 'mapping.changed', { idType, originalIds, fields, userId: req.user?.id ?? null });
+    await enqueueEvent(client, 'mapping.changed', { idType, originalIds, fields, userId: actor.userId });
   }
 }

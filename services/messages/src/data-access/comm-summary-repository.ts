@@ -17,7 +17,7 @@ export interface CommSummaryRow {
 }
 
 /**
- * The parent communication summary (spec §8.3) per sender: 1:1 is room_id NULL and group is room_id NOT NULL —
+ * The parent communication summary (docs/original-doitcrm.md#parent-comm-summary) per sender: 1:1 is room_id NULL and group is room_id NOT NULL —
  * the one rule (the original's export compared with NULL while it stored '', and counted no 1:1 at all).
  */
 export async function readCommSummary(

@@ -1,4 +1,4 @@
-/** The small text rules of the school's roster spreadsheet (spec §6.1), each one fixed where the original erred. */
+/** The small text rules of the school's roster spreadsheet (docs/original-doitcrm.md#roster-matrix), each one fixed where the original erred. */
 
 const TRAILING_PARENTHETICAL = /\s*[(（][^()（）]*[)）]\s*$/u;
 

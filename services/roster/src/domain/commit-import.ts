@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, enqueueEvent, recordAudit, withTransaction, type Pool } from '@doitcrm/kit';
+import { ConflictError, NotFoundError, auditAs, enqueueEvent, recordAudit, withTransaction, type Actor, type Pool } from '@doitcrm/kit';
 import { findImport, lockRoster, markCommitted } from '../data-access/import-repository.ts';
 import { applyPlan } from '../data-access/roster-writer.ts';
 import { loadSnapshot } from '../data-access/snapshot-repository.ts';
@@ -6,7 +6,6 @@ import { planCommit } from './commit-plan.ts';
 import { snapshotScope } from './snapshot.ts';
 import { diffRoster, diffToken } from './diff-roster.ts';
 import type { RosterDiff } from './diff-types.ts';
-import type { Actor } from './preview-import.ts';
 
 export interface SkippedRow {
   kind: 'class' | 'student';
@@ -59,13 +58,13 @@ export async function commitImport(pool: Pool, id: number, options: { token?: st
       durationMs: 0,
     };
     report.durationMs = Math.round(performance.now() - started);
-    await markCommitted(client, id, report, actor.userId ?? null);
-    await recordAudit(client, {
-      ...actor, action: 'roster.import.commit', targetType: 'roster_import', targetId: id,
+    await markCommitted(client, id, report, actor.userId);
+    await recordAudit(client, auditAs(actor, {
+      service: 'roster', action: 'roster.import.commit', targetType: 'roster_import', targetId: id,
       details: { file: record.fileName, kind: record.kind, classes: report.classes, students: report.students },
-    });
+    }));
     if (applied.logged.some((e) => e.count > 0)) {
-      await enqueueEvent(client, 'roster.changed', { reason: 'import', importId: id, classIds: applied.classIds, studentIds: applied.studentIds, userId: actor.userId ?? null });
+      await enqueueEvent(client, 'roster.changed', { reason: 'import', importId: id, classIds: applied.classIds, studentIds: applied.studentIds, userId: actor.userId });
     }
     return report;
   });

@@ -1,9 +1,8 @@
-import { ConflictError, NotFoundError, ValidationError, recordAudit, withTransaction, type Pool } from '@doitcrm/kit';
+import { ConflictError, NotFoundError, ValidationError, auditAs, recordAudit, withTransaction, type Actor, type Pool } from '@doitcrm/kit';
 import { findImport, updateDraft } from '../data-access/import-repository.ts';
 import { optionalText, schedule, splitEnglishName } from './cell-rules.ts';
 import type { RosterDraft } from './draft.ts';
 import { applyStage } from './matrix-parser.ts';
-import type { Actor } from './preview-import.ts';
 
 export interface ClassEdit {
   target: 'class';
@@ -26,7 +25,7 @@ export async function editDraft(pool: Pool, id: number, edits: readonly DraftEdi
     let draft = record.draft;
     for (const edit of edits) draft = applyDraftEdit(draft, edit);
     await updateDraft(client, id, draft);
-    await recordAudit(client, { ...actor, action: 'roster.import.edit', targetType: 'roster_import', targetId: id, details: { edits: edits.length } });
+    await recordAudit(client, auditAs(actor, { service: 'roster', action: 'roster.import.edit', targetType: 'roster_import', targetId: id, details: { edits: edits.length } }));
   });
 }
 

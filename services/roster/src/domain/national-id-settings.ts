@@ -1,9 +1,8 @@
-import { ValidationError, recordAudit, withTransaction, type Pool } from '@doitcrm/kit';
+import { ValidationError, auditAs, recordAudit, withTransaction, type Actor, type Pool } from '@doitcrm/kit';
 import { lockRoster } from '../data-access/import-repository.ts';
 import { purgeNationalIds, type PurgeCounts } from '../data-access/national-id-repository.ts';
 import { writeSettings } from '../data-access/settings-repository.ts';
 import { NATIONAL_ID_KEY_VARIABLE, type NationalIdCipher } from './national-id.ts';
-import type { Actor } from './preview-import.ts';
 
 export interface StorageChange {
   storeNationalId: boolean;
@@ -24,11 +23,11 @@ export async function changeNationalIdStorage(pool: Pool, on: boolean, cipher: N
   }
   return withTransaction(pool, async (client) => {
     await lockRoster(client);
-    await writeSettings(client, { storeNationalId: on }, actor.userId ?? null);
-    await recordAudit(client, { ...actor, action: 'roster.settings.update', targetType: 'roster_settings', details: { storeNationalId: on } });
+    await writeSettings(client, { storeNationalId: on }, actor.userId);
+    await recordAudit(client, auditAs(actor, { service: 'roster', action: 'roster.settings.update', targetType: 'roster_settings', details: { storeNationalId: on } }));
     if (on) return { storeNationalId: true, purged: null };
     const purged = await purgeNationalIds(client);
-    await recordAudit(client, { ...actor, action: 'roster.national_id.purge', targetType: 'roster_settings', details: { ...purged } });
+    await recordAudit(client, auditAs(actor, { service: 'roster', action: 'roster.national_id.purge', targetType: 'roster_settings', details: { ...purged } }));
     return { storeNationalId: false, purged };
   });
 }

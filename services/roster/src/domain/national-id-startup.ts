@@ -1,10 +1,10 @@
-import { recordAudit, withTransaction, type Pool } from '@doitcrm/kit';
+import { auditAs, recordAudit, systemActor, withTransaction, type Pool } from '@doitcrm/kit';
 import { lockRoster } from '../data-access/import-repository.ts';
 import { purgeNationalIds, readLegacyNationalIds, replaceLegacyNationalIds } from '../data-access/national-id-repository.ts';
 import { readSettings } from '../data-access/settings-repository.ts';
 import { NATIONAL_ID_KEY_VARIABLE, type NationalIdCipher } from './national-id.ts';
 
-const SYSTEM_ACTOR = { service: 'roster', userId: null, username: 'roster-start', ip: null, userAgent: null };
+const SYSTEM_ACTOR = systemActor('roster-start');
 
 /**
  * Run before the roster serves anything: brings the stored ID numbers in line with the setting. Storing off → nothing
@@ -18,7 +18,7 @@ export async function reconcileNationalIds(pool: Pool, cipher: NationalIdCipher 
     if (!settings.storeNationalId) {
       const purged = await purgeNationalIds(client);
       const total = purged.stored + purged.legacy + purged.previews;
-      if (total > 0) await recordAudit(client, { ...SYSTEM_ACTOR, action: 'roster.national_id.purge', targetType: 'roster_settings', details: { ...purged } });
+      if (total > 0) await recordAudit(client, auditAs(SYSTEM_ACTOR, { service: 'roster', action: 'roster.national_id.purge', targetType: 'roster_settings', details: { ...purged } }));
       return { encrypted: 0, purged: total };
     }
     if (!cipher) {
@@ -28,7 +28,7 @@ export async function reconcileNationalIds(pool: Pool, cipher: NationalIdCipher 
     const legacy = await readLegacyNationalIds(client);
     if (legacy.length === 0) return { encrypted: 0, purged: 0 };
     await replaceLegacyNationalIds(client, legacy.map((row) => ({ studentId: row.studentId, ...cipher.seal(row.nationalId) })));
-    await recordAudit(client, { ...SYSTEM_ACTOR, action: 'roster.national_id.encrypt_legacy', targetType: 'roster_settings', details: { count: legacy.length } });
+    await recordAudit(client, auditAs(SYSTEM_ACTOR, { service: 'roster', action: 'roster.national_id.encrypt_legacy', targetType: 'roster_settings', details: { count: legacy.length } }));
     return { encrypted: legacy.length, purged: 0 };
   });
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ValidationError, recordAudit, withTransaction, type AuditEntry, type Pool, type Queryable } from '@doitcrm/kit';
+import { ValidationError, auditAs, recordAudit, withTransaction, type Actor, type Pool, type Queryable } from '@doitcrm/kit';
 import { discardStalePreviews, findImport, findImportSummary, insertImport, lastCommitOfFile, type ImportRecord } from '../data-access/import-repository.ts';
 import { readSettings } from '../data-access/settings-repository.ts';
 import { loadSnapshot } from '../data-access/snapshot-repository.ts';
@@ -10,8 +10,6 @@ import type { RosterDiff } from './diff-types.ts';
 import { warning, type ImportKind, type RosterDraft } from './draft.ts';
 import { NATIONAL_ID_KEY_VARIABLE, looksLikeNationalId, type NationalIdCipher } from './national-id.ts';
 import { parseRosterFile } from './parse-roster-file.ts';
-
-export type Actor = Omit<AuditEntry, 'action' | 'targetType' | 'targetId' | 'details'>;
 
 export interface PreviewResult {
   record: Omit<ImportRecord, 'draft'>;
@@ -38,9 +36,9 @@ export async function previewUpload(
     const draft = settings.storeNationalId ? sealNationalIds(parsed.draft, cipher) : withoutNationalIds(parsed.draft);
     const id = await insertImport(client, {
       kind: draft.kind, fileName: upload.fileName, fileSize: upload.bytes.length, fileSha256: sha256, encoding: parsed.encoding, draft,
-      createdBy: actor.userId ?? null,
+      createdBy: actor.userId,
     });
-    await recordAudit(client, { ...actor, action: 'roster.import.preview', targetType: 'roster_import', targetId: id, details: { file: upload.fileName, kind: draft.kind } });
+    await recordAudit(client, auditAs(actor, { service: 'roster', action: 'roster.import.preview', targetType: 'roster_import', targetId: id, details: { file: upload.fileName, kind: draft.kind } }));
     return { id, draft };
   });
   const diff = diffRoster(draft, await loadSnapshot(pool, snapshotScope(draft, { warnings: true })));

@@ -1,10 +1,9 @@
-import { enqueueEvent, recordAudit, withTransaction, NotFoundError, ValidationError, type Pool, type PoolClient } from '@doitcrm/kit';
+import { NotFoundError, ValidationError, auditAs, enqueueEvent, recordAudit, withTransaction, type Actor, type Pool, type PoolClient } from '@doitcrm/kit';
 import { lockRoster } from '../data-access/import-repository.ts';
 import {
   insertClass, mergeStudentRows, moveEnrolment, rowImage, setEnrolmentStatus, splitStudentRow, studentCount, updateClassRow, updateStudentRow,
   type ClassFields, type StudentFields,
 } from '../data-access/roster-edit-repository.ts';
-import type { Actor } from './preview-import.ts';
 
 interface EditEffect {
   action: string;
@@ -20,8 +19,8 @@ async function edit<T>(pool: Pool, actor: Actor, run: (client: PoolClient) => Pr
   return withTransaction(pool, async (client) => {
     await lockRoster(client);
     const { result, effect } = await run(client);
-    await recordAudit(client, { ...actor, action: effect.action, targetType: effect.targetType, targetId: effect.targetId, details: effect.details });
-    await enqueueEvent(client, 'roster.changed', { reason: 'edit', importId: null, classIds: effect.classIds, studentIds: effect.studentIds, userId: actor.userId ?? null });
+    await recordAudit(client, auditAs(actor, { service: 'roster', action: effect.action, targetType: effect.targetType, targetId: effect.targetId, details: effect.details }));
+    await enqueueEvent(client, 'roster.changed', { reason: 'edit', importId: null, classIds: effect.classIds, studentIds: effect.studentIds, userId: actor.userId });
     return result;
   });
 }

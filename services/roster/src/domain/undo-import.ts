@@ -1,7 +1,6 @@
-import { ConflictError, NotFoundError, enqueueEvent, recordAudit, withTransaction, type Pool } from '@doitcrm/kit';
+import { ConflictError, NotFoundError, auditAs, enqueueEvent, recordAudit, withTransaction, type Actor, type Pool } from '@doitcrm/kit';
 import { findImport, lockRoster, markUndone } from '../data-access/import-repository.ts';
 import { changedSince, laterDependents, loadChanges, restore, touchedIds } from '../data-access/undo-repository.ts';
-import type { Actor } from './preview-import.ts';
 
 const TABLE_LABELS: Record<string, string> = { staff: '老师', classes: '班级', students: '学员', enrolments: '学员的班级', student_contacts: '联系人', student_national_ids: '学员的身份证号' };
 
@@ -29,9 +28,9 @@ export async function undoImport(pool: Pool, id: number, actor: Actor): Promise<
       throw new ConflictError(`无法撤销：本次导入新建的记录之后又被使用（${dependents.join('、')}）`, dependents.map((message) => ({ field: 'import', message })));
     }
     await restore(client, changes);
-    await markUndone(client, id, actor.userId ?? null);
-    await recordAudit(client, { ...actor, action: 'roster.import.undo', targetType: 'roster_import', targetId: id, details: { file: record.fileName, rows: changes.length, nationalIdsRemoved: changes.filter((c) => c.table === 'student_national_ids').length } });
-    if (changes.length > 0) await enqueueEvent(client, 'roster.changed', { reason: 'undo', importId: id, ...touchedIds(changes), userId: actor.userId ?? null });
+    await markUndone(client, id, actor.userId);
+    await recordAudit(client, auditAs(actor, { service: 'roster', action: 'roster.import.undo', targetType: 'roster_import', targetId: id, details: { file: record.fileName, rows: changes.length, nationalIdsRemoved: changes.filter((c) => c.table === 'student_national_ids').length } }));
+    if (changes.length > 0) await enqueueEvent(client, 'roster.changed', { reason: 'undo', importId: id, ...touchedIds(changes), userId: actor.userId });
     return { restored: changes.length, nationalIdsRemoved: changes.filter((c) => c.table === 'student_national_ids').length };
   });
 }

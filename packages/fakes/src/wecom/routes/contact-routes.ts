@@ -3,7 +3,7 @@ import { firstString, integerIn, requiredString, stringArray, type FakeEndpoint 
 import { WecomFakeFailure } from '../wecom-errmsg.ts';
 import type { FakeFollower, WecomDirectory } from '../wecom-fake-state.ts';
 
-/** `follow_user` is paged only past 500 followers (spec §1.5). */
+/** `follow_user` is paged only past 500 followers (https://developer.work.weixin.qq.com/document/path/92114). */
 const FOLLOWERS_PER_PAGE = 500;
 const BATCH_MAX_USERS = 100;
 const BATCH_DEFAULT_LIMIT = 50;
@@ -60,7 +60,7 @@ export const externalContactGet: FakeEndpoint = {
   },
 };
 
-/** The batch form lists corp tag ids only; personal tags are not returned (spec §1.5). */
+/** The batch form lists corp tag ids only; personal tags are not returned (https://developer.work.weixin.qq.com/document/path/92994). */
 function followInfo(f: FakeFollower): Record<string, unknown> {
   const { tags, ...rest } = f;
   return { ...rest, tag_id: tags.filter((t) => t.type === 1).map((t) => t.tag_id) };

@@ -2,7 +2,10 @@ import { pageOf, decodeCursor } from '../cursor.ts';
 import { firstString, integerIn, optionalString, requiredString, type FakeEndpoint } from '../fake-endpoint.ts';
 import { WecomFakeFailure } from '../wecom-errmsg.ts';
 
-/** userids are 1–64 letters, digits, `-`, `_`, `.`, `@` (spec/GW 40003); anything else is "invalid userid". */
+/**
+ * userids are 1–64 letters, digits, `-`, `_`, `.`, `@` (创建成员, https://developer.work.weixin.qq.com/document/path/90195); anything else is "invalid userid"
+ * (40003 in https://developer.work.weixin.qq.com/document/path/90313).
+ */
 const USERID_SHAPE = /^[A-Za-z0-9_.@-]{1,64}$/;
 
 export const userGet: FakeEndpoint = {

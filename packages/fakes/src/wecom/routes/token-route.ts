@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { answerError, type PipelineParts } from '../endpoint-pipeline.ts';
 import type { FakeApp } from '../wecom-fake-state.ts';
 
-/** After this many wrong secrets from one IP, gettoken answers 45009 for an hour (spec §1.2). */
+/** After this many wrong secrets from one IP, gettoken answers 45009 for an hour (errcode 45009, https://developer.work.weixin.qq.com/document/path/90313). */
 export interface BadSecretPolicy {
   limit: number;
   blockMs: number;

@@ -18,7 +18,7 @@ const COMPOUND_SURNAMES = new Set([
   '欧阳', '司马', '诸葛', '上官', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯', '令狐', '端木', '申屠', '西门',
 ]);
 
-/** The roster sometimes prefixes the English nickname to the Chinese name ("Tom王小明", spec §1.4). */
+/** The roster sometimes prefixes the English nickname to the Chinese name ("Tom王小明", docs/original-doitcrm.md#student-names). */
 function splitRosterName(student: RosterName): { han: string; english: string[] } {
   const prefixed = /^([A-Za-z]+)\s*(\p{Script=Han}.*)$/u.exec(student.name.trim());
   const han = prefixed ? prefixed[2]! : student.name.trim();

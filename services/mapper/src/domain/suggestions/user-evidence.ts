@@ -28,7 +28,7 @@ export function isExternal(user: OpenUser): boolean {
   return user.idKind === 'external_wechat' || user.idKind === 'external_wecom';
 }
 
-/** External contacts seen in a class group are parents as far as the data can tell (spec §1.10, §3.4). */
+/** External contacts seen in a class group are parents as far as the data can tell (docs/original-doitcrm.md#people). */
 export function isLikelyParent(evidence: UserEvidence): boolean {
   return isExternal(evidence.user) && evidence.user.staff === null && evidence.classActivity.length > 0;
 }

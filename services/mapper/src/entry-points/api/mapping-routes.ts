@@ -68,14 +68,14 @@ export function createMappingRoutes(context: ServiceContext<MapperConfig>): Rout
 
   router.put('/mappings/:idType/:originalId', requireRole('staff'), async (req, res) => {
     const { idType, originalId } = parseParams(mappingParams, req);
-    await updateMapping(pool, req, idType, originalId, parseBody(mappingChangeSchema, req));
+    await updateMapping(pool, actorFromRequest(req), idType, originalId, parseBody(mappingChangeSchema, req));
     void context.outbox.flush().catch(() => {});
     res.json(await findMapping(pool, idType, originalId));
   });
 
   router.post('/mappings/bulk', requireRole('staff'), async (req, res) => {
     const body = parseBody(bulkChangeSchema, req);
-    const result = await updateMappings(pool, req, body.idType, body.originalIds, body.change);
+    const result = await updateMappings(pool, actorFromRequest(req), body.idType, body.originalIds, body.change);
     void context.outbox.flush().catch(() => {});
     res.json({ updated: body.originalIds.length, fields: result.fields });
   });

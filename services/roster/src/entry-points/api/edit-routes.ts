@@ -1,10 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { NotFoundError, auditRead, parseBody, parseParams, parseQuery, requireRole, type ServiceContext } from '@doitcrm/kit';
+import { NotFoundError, actorFromRequest, auditRead, parseBody, parseParams, parseQuery, requireRole, type ServiceContext } from '@doitcrm/kit';
 import type { RosterConfig } from '../../config.ts';
 import { readClass, readClassStudents, readContactPhone, readHierarchy, readNamesakes, readStaff } from '../../data-access/roster-read-repository.ts';
 import { createClass, mergeStudents, moveStudent, splitStudent, updateClass, updateStudent } from '../../domain/roster-edits.ts';
-import { actorOf } from './import-routes.ts';
 
 const id = z.coerce.number().int().positive();
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional().transform((v) => (v === '' ? null : v));
@@ -77,26 +76,26 @@ export function createEditRoutes(context: ServiceContext<RosterConfig>): Router 
 
   router.post('/classes', requireRole('staff'), async (req, res) => {
     const body = parseBody(createClassBody, req);
-    const created = await createClass(pool, body, actorOf(req));
+    const created = await createClass(pool, body, actorFromRequest(req));
     res.status(201).json(await readClass(pool, created));
   });
 
   router.patch('/classes/:id', requireRole('staff'), async (req, res) => {
     const params = parseParams(z.object({ id }), req);
-    await updateClass(pool, params.id, parseBody(updateClassBody, req), actorOf(req));
+    await updateClass(pool, params.id, parseBody(updateClassBody, req), actorFromRequest(req));
     res.json(await readClass(pool, params.id));
   });
 
   router.patch('/students/:id', requireRole('staff'), async (req, res) => {
     const params = parseParams(z.object({ id }), req);
     const body = parseBody(updateStudentBody, req);
-    await updateStudent(pool, params.id, body, actorOf(req));
+    await updateStudent(pool, params.id, body, actorFromRequest(req));
     res.status(204).end();
   });
 
   router.post('/students/:id/move', requireRole('staff'), async (req, res) => {
     const params = parseParams(z.object({ id }), req);
-    await moveStudent(pool, params.id, parseBody(moveBody, req), actorOf(req));
+    await moveStudent(pool, params.id, parseBody(moveBody, req), actorFromRequest(req));
     res.status(204).end();
   });
 
@@ -107,13 +106,13 @@ export function createEditRoutes(context: ServiceContext<RosterConfig>): Router 
 
   router.post('/students/:id/merge', requireRole('staff'), async (req, res) => {
     const params = parseParams(z.object({ id }), req);
-    await mergeStudents(pool, params.id, parseBody(mergeBody, req).intoStudentId, actorOf(req));
+    await mergeStudents(pool, params.id, parseBody(mergeBody, req).intoStudentId, actorFromRequest(req));
     res.status(204).end();
   });
 
   router.post('/students/:id/split', requireRole('staff'), async (req, res) => {
     const params = parseParams(z.object({ id }), req);
-    const newId = await splitStudent(pool, params.id, parseBody(splitBody, req).classId, actorOf(req));
+    const newId = await splitStudent(pool, params.id, parseBody(splitBody, req).classId, actorFromRequest(req));
     res.status(201).json({ studentId: newId });
   });
 

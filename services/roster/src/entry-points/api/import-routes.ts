@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import {
-  NotFoundError, ValidationError, auditFromRequest, auditRead, parseBody, parseParams, parseQuery, recordAudit, requireRole,
+  NotFoundError, ValidationError, actorFromRequest, auditFromRequest, auditRead, parseBody, parseParams, parseQuery, recordAudit, requireRole,
   type ServiceContext,
 } from '@doitcrm/kit';
 import type { RosterConfig } from '../../config.ts';
@@ -10,17 +10,12 @@ import { readSettings } from '../../data-access/settings-repository.ts';
 import { commitImport } from '../../domain/commit-import.ts';
 import { editDraft } from '../../domain/edit-draft.ts';
 import type { NationalIdCipher } from '../../domain/national-id.ts';
-import { loadPreview, previewUpload, type Actor } from '../../domain/preview-import.ts';
+import { loadPreview, previewUpload } from '../../domain/preview-import.ts';
 import { undoImport } from '../../domain/undo-import.ts';
 import { STUDENT_STATUSES } from '../../domain/statuses.ts';
 import { commitBody, draftEditBody, importIdParams, importsQuery, kindField } from './import-schemas.ts';
 import { importJson, previewJson } from './preview-json.ts';
 import { receiveCsv } from './upload.ts';
-
-export function actorOf(req: Parameters<typeof auditFromRequest>[0]): Actor {
-  const { action: _action, ...actor } = auditFromRequest(req, { service: 'roster', action: '' });
-  return actor;
-}
 
 export function createImportRoutes(context: ServiceContext<RosterConfig>, cipher: NationalIdCipher | null): Router {
   const router = Router();
@@ -43,7 +38,7 @@ export function createImportRoutes(context: ServiceContext<RosterConfig>, cipher
     const upload = await receiveCsv(req, maxUploadBytes);
     const kind = kindField.safeParse(upload.fields.kind || undefined);
     if (!kind.success) throw new ValidationError('kind 只能是 matrix 或 enrolment', [{ field: 'kind', message: 'must be matrix or enrolment' }]);
-    const preview = await previewUpload(pool, { bytes: upload.bytes, fileName: upload.fileName, kind: kind.data }, actorOf(req), cipher);
+    const preview = await previewUpload(pool, { bytes: upload.bytes, fileName: upload.fileName, kind: kind.data }, actorFromRequest(req), cipher);
     res.status(201).json(previewJson(preview));
   });
 
@@ -59,21 +54,21 @@ export function createImportRoutes(context: ServiceContext<RosterConfig>, cipher
   router.patch('/imports/:id/draft', requireRole('staff'), async (req, res) => {
     const { id } = parseParams(importIdParams, req);
     const body = parseBody(draftEditBody, req);
-    await editDraft(pool, id, body.edits, actorOf(req));
+    await editDraft(pool, id, body.edits, actorFromRequest(req));
     res.json(previewJson((await loadPreview(pool, id))!));
   });
 
   router.post('/imports/:id/commit', requireRole('staff'), async (req, res) => {
     const { id } = parseParams(importIdParams, req);
     const body = parseBody(commitBody, req);
-    const report = await commitImport(pool, id, body, actorOf(req));
+    const report = await commitImport(pool, id, body, actorFromRequest(req));
     const record = await findImport(pool, id);
     res.json({ report, import: importJson(record!) });
   });
 
   router.post('/imports/:id/undo', requireRole('staff'), async (req, res) => {
     const { id } = parseParams(importIdParams, req);
-    const result = await undoImport(pool, id, actorOf(req));
+    const result = await undoImport(pool, id, actorFromRequest(req));
     const record = await findImport(pool, id);
     res.json({ ...result, import: importJson(record!) });
   });

@@ -1,10 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { NotFoundError, UnavailableError, auditFromRequest, parseBody, parseParams, recordAudit, requireRole, type Pool } from '@doitcrm/kit';
+import { NotFoundError, UnavailableError, actorFromRequest, auditFromRequest, parseBody, parseParams, recordAudit, requireRole, type Pool } from '@doitcrm/kit';
 import { findSealedNationalId } from '../../data-access/national-id-repository.ts';
 import { changeNationalIdStorage } from '../../domain/national-id-settings.ts';
 import { NATIONAL_ID_KEY_VARIABLE, type NationalIdCipher } from '../../domain/national-id.ts';
-import { actorOf } from './import-routes.ts';
 import { settingsBody } from './import-schemas.ts';
 
 /** 保存儿童身份证号 on/off (admin), and the one place a whole number is shown (staff, audited). */
@@ -13,7 +12,7 @@ export function createNationalIdRoutes(pool: Pool, cipher: NationalIdCipher | nu
 
   router.put('/settings', requireRole('admin'), async (req, res) => {
     const body = parseBody(settingsBody, req);
-    res.json(await changeNationalIdStorage(pool, body.storeNationalId, cipher, actorOf(req)));
+    res.json(await changeNationalIdStorage(pool, body.storeNationalId, cipher, actorFromRequest(req)));
   });
 
   router.get('/students/:id/national-id', requireRole('staff'), async (req, res) => {
