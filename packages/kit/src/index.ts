@@ -12,6 +12,7 @@ export * from './service.ts';
 export * from './jobs/index.ts';
 export * from './http/app.ts';
 export * from './http/service-app.ts';
+export * from './http/api-docs.ts';
 export * from './http/error-handler.ts';
 export * from './http/validate.ts';
 export * from './auth/index.ts';
