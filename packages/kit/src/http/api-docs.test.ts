@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { compareRoutesWithDocument, servedRoutes } from '../testing/api-docs-check.ts';
+import { compareRoutesWithDocument, roleGatedRoutes, servedRoutes } from '../testing/api-docs-check.ts';
 import { buildOpenApiDocument, openApiPath, type ApiRoute } from './api-docs.ts';
 
 const noteParams = z.object({ id: z.coerce.number().int().positive() });
@@ -77,5 +77,13 @@ describe('compareRoutesWithDocument', () => {
     const result = compareRoutesWithDocument(app, buildOpenApiDocument({ title: 'Notes', description: 'notes', routes: declared }));
 
     expect(result).toEqual({ undocumented: ['DELETE /api/notes/:id'], notServed: ['POST /api/notes'] });
+  });
+});
+
+describe('roleGatedRoutes', () => {
+  test('when routes declare roles, then exactly those are listed, with their path parameters filled in', () => {
+    const document = buildOpenApiDocument({ title: 'Notes', description: 'notes', routes });
+
+    expect(roleGatedRoutes(document)).toEqual([{ method: 'put', path: '/api/notes/1' }]);
   });
 });

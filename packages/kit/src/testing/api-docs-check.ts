@@ -53,11 +53,25 @@ export function compareRoutesWithDocument(app: Express, document: { paths?: Reco
   };
 }
 
+/** The documented routes that declare roles (`x-roles`), with a sample path (each `{param}` filled with 1). */
+export function roleGatedRoutes(document: { paths?: Record<string, Record<string, unknown>> }): Array<{ method: (typeof METHODS)[number]; path: string }> {
+  const found: Array<{ method: (typeof METHODS)[number]; path: string }> = [];
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    for (const method of METHODS) {
+      const roles = (item[method] as { 'x-roles'?: string[] } | undefined)?.['x-roles'];
+      if (roles?.length) found.push({ method, path: path.replace(/\{\w+\}/g, '1') });
+    }
+  }
+  return found;
+}
+
 /**
- * The two checks of a service's generated API docs, for its API test file to call once: every route is documented,
- * and /docs/openapi.json is a valid OpenAPI 3 document served only to a signed-in user. `cookie` is a signed-in user's.
+ * The checks of a service's generated API docs, for its API test file to call once: every route is documented,
+ * /docs/openapi.json is a valid OpenAPI 3 document served only to a signed-in user, and each route the docs reserve
+ * for a role refuses a viewer. `viewerCookie` is a signed-in viewer's.
  */
-export function testApiDocs(t: { app: Express }, cookie: () => string): void {
+export function testApiDocs(t: { app: Express }, viewerCookie: () => string): void {
+  const cookie = viewerCookie;
   test('when the app\'s routes are walked, then every route under /api is in /docs/openapi.json and every documented route is served', async () => {
     const document = await supertest(t.app).get('/docs/openapi.json').set('Cookie', cookie());
 
@@ -77,5 +91,15 @@ export function testApiDocs(t: { app: Express }, cookie: () => string): void {
     await expect(SwaggerParser.validate(structuredClone(signedIn.body))).resolves.toBeTruthy();
     expect(signedOut.status).toBe(302);
     expect(signedOut.headers.location).toBe('/');
+  });
+
+  test('when a viewer calls each route the docs reserve for a role, then every one answers 403', async () => {
+    const document = await supertest(t.app).get('/docs/openapi.json').set('Cookie', cookie());
+    const gated = roleGatedRoutes(document.body);
+
+    const answers = await Promise.all(gated.map(async ({ method, path }) => `${method.toUpperCase()} ${path} ${(await supertest(t.app)[method](path).set('Cookie', cookie())).status}`));
+
+    expect(gated.length).toBeGreaterThan(0);
+    expect(answers).toEqual(gated.map(({ method, path }) => `${method.toUpperCase()} ${path} 403`));
   });
 }
