@@ -57,6 +57,19 @@ describe('buildOpenApiDocument', () => {
     expect(operationOf(document, '/api/notes.csv', 'get').responses['200']!.content).toHaveProperty('text/csv');
   });
 
+  test('when a route takes an upload, then its body is multipart/form-data with a binary file field beside its own fields', () => {
+    const upload: ApiRoute = {
+      method: 'post', path: '/notes/import', summary: 'Import notes', upload: { description: 'a CSV', fields: { mode: z.enum(['add', 'replace']) } },
+      responses: { 202: { description: 'queued' } },
+    };
+
+    const post = operationOf(buildOpenApiDocument({ title: 'Notes', description: 'notes', routes: [upload] }), '/api/notes/import', 'post');
+
+    expect(post.requestBody!.content['multipart/form-data']!.schema).toMatchObject({
+      properties: { mode: { enum: ['add', 'replace'] }, file: { type: 'string', format: 'binary' } }, required: ['mode', 'file'],
+    });
+  });
+
   test('when the same method and path is declared twice, then building the document fails naming it', () => {
     expect(() => buildOpenApiDocument({ title: 'Notes', description: 'notes', routes: [...routes, routes[0]!] })).toThrow('GET /api/notes is declared twice');
   });

@@ -31,8 +31,8 @@ export interface ApiRoute {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** a body that is not JSON (an uploaded file): its content type, a description, and its form fields */
-  upload?: { contentType: string; description: string; schema?: z.ZodType };
+  /** instead of a JSON body, a multipart/form-data upload: the file in field `file`, and the form's other fields */
+  upload?: { description: string; fields?: z.ZodRawShape };
   responses: Record<number, ApiResponse>;
   /** the route is served without a session (login) */
   public?: boolean;
@@ -62,6 +62,8 @@ export function openApiPath(expressPath: string): string {
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: errorBodySchema } } });
 
+const uploadForm = (fields: z.ZodRawShape = {}) => z.object({ ...fields, file: z.string().meta({ format: 'binary', description: 'the file' }) });
+
 function operation(route: ApiRoute) {
   const roles = route.roles?.length ? `Needs the role ${route.roles.join(' or ')}.` : undefined;
   const responses: Record<string, unknown> = {};
@@ -79,7 +81,7 @@ function operation(route: ApiRoute) {
   const requestBody = route.body
     ? { content: { 'application/json': { schema: route.body } } }
     : route.upload
-      ? { description: route.upload.description, content: { [route.upload.contentType]: route.upload.schema ? { schema: route.upload.schema } : {} } }
+      ? { description: route.upload.description, required: true, content: { 'multipart/form-data': { schema: uploadForm(route.upload.fields) } } }
       : undefined;
   return {
     summary: route.summary,

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { jobApi, type ApiDocs } from '@doitcrm/kit';
 import {
   conflictModeSchema, etlConfigInfoSchema, etlStatsSchema, importAcceptedSchema, importRunSchema, pageSchema, quarantineItemSchema,
@@ -35,9 +34,8 @@ export const etlApi: ApiDocs = {
     {
       method: 'post', path: '/imports', roles: ['staff'], summary: 'Upload an archive file; the etl.import job imports it',
       upload: {
-        contentType: 'multipart/form-data',
         description: 'the archive file (.jsonl, .json, .txt, optionally gzipped) and how to treat messages already stored',
-        schema: z.object({ conflict: conflictModeSchema.default('skip'), file: z.string().meta({ format: 'binary' }) }),
+        fields: { conflict: conflictModeSchema.default('skip') },
       },
       responses: {
         202: { description: 'the job to follow', schema: importAcceptedSchema },

@@ -29,9 +29,8 @@ export const rosterApi: ApiDocs = {
     {
       method: 'post', path: '/imports', roles: ['staff'], summary: 'Upload a CSV and get its preview (nothing in the roster is written)',
       upload: {
-        contentType: 'multipart/form-data',
         description: 'the CSV (a class matrix or an enrolment list); blank cells never erase data',
-        schema: z.object({ kind: kindField.describe('guessed from the header when absent'), file: z.string().meta({ format: 'binary' }) }),
+        fields: { kind: kindField.describe('guessed from the header when absent') },
       },
       responses: {
         201: preview,
