@@ -4,7 +4,9 @@ import { JOB_STATUSES } from './job-repository.ts';
 
 /** `GET /jobs` query, validated by job-routes.ts. */
 export const jobListQuery = z.object({ type: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
-const jobParams = z.object({ id: z.string() });
+/** A job id; job-routes.ts answers 404 to any other, as to a job that does not exist. */
+export const jobIdSchema = z.string().uuid();
+const jobParams = z.object({ id: jobIdSchema });
 
 export const jobSnapshotSchema = z.object({
   id: z.string(),

@@ -1,11 +1,10 @@
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import type { AuthUser } from '../auth/types.ts';
 import { roleSatisfies } from '../auth/roles.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Pool } from '../db.ts';
 import { parseQuery } from '../http/validate.ts';
-import { jobListQuery } from './job-api.ts';
+import { jobIdSchema, jobListQuery } from './job-api.ts';
 import { JobEventHub, type JobEventDeps, type JobStreamOptions } from './job-event-stream.ts';
 import { findJob, listJobs, type JobSnapshot } from './job-repository.ts';
 
@@ -22,7 +21,6 @@ export interface JobRoutes {
   close(): Promise<void>;
 }
 
-const jobIdSchema = z.string().uuid();
 const NO_SUCH_JOB = '没有这个任务';
 
 /** Staff and admin see every job of the service; a viewer only the jobs they started. */
