@@ -1,5 +1,6 @@
 import { createServiceApp, type ServiceContext } from '@doitcrm/kit';
 import type { DashboardConfig } from './config.ts';
+import { dashboardApi } from './entry-points/api/dashboard-api.ts';
 import { createAlertRoutes } from './entry-points/api/alert-routes.ts';
 import { createClassRoutes } from './entry-points/api/class-routes.ts';
 import { createExportRoutes } from './entry-points/api/export-routes.ts';
@@ -17,5 +18,6 @@ export function createDashboardApp(context: ServiceContext<DashboardConfig>) {
       createSettingsRoutes(context),
       createExportRoutes(context),
     ],
+    docs: dashboardApi,
   });
 }

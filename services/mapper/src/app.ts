@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { createServiceApp, type ServiceContext } from '@doitcrm/kit';
 import type { MapperConfig } from './config.ts';
+import { mapperApi } from './entry-points/api/mapper-api.ts';
 import { createMappingRoutes } from './entry-points/api/mapping-routes.ts';
 import { EXTRACT_QUEUE } from './entry-points/queue/extract-consumer.ts';
 import { FETCH_NAMES_QUEUE } from './entry-points/queue/fetch-names-consumer.ts';
@@ -10,5 +11,6 @@ export function createMapperApp(context: ServiceContext<MapperConfig>, extraRout
   return createServiceApp(context, {
     serviceRoot: new URL('..', import.meta.url),
     routes: [createMappingRoutes(context), ...extraRouters, context.jobRoutes.routerFor([EXTRACT_QUEUE, FETCH_NAMES_QUEUE])],
+    docs: mapperApi,
   });
 }

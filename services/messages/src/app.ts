@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { createServiceApp, type ServiceContext } from '@doitcrm/kit';
 import type { MessagesConfig } from './config.ts';
+import { messagesApi } from './entry-points/api/messages-api.ts';
 import { createCohortRoutes } from './entry-points/api/cohort-routes.ts';
 import { createPersonRoutes } from './entry-points/api/person-routes.ts';
 import { createRoomRoutes } from './entry-points/api/room-routes.ts';
@@ -19,5 +20,6 @@ export function createMessagesApp(context: ServiceContext<MessagesConfig>, extra
       ...extraRouters,
       context.jobRoutes.routerFor([SUMMARIZE_QUEUE]),
     ],
+    docs: messagesApi,
   });
 }

@@ -3,6 +3,7 @@ import './express-augment.ts';
 export type { AuthUser, User, UserWithCredentials } from './types.ts';
 export { actorFromRequest, systemActor, auditAs, type Actor } from './actor.ts';
 export { createAuth, type Auth, type AuthDeps } from './create-auth.ts';
+export { authApi } from './auth-api.ts';
 export { createAuthRouter, parseLoginBody, type AuthRouterDeps } from './auth-routes.ts';
 export { createRequireUser, requireRole, sessionTokenFromRequest, toAuthUser } from './middleware.ts';
 export { SESSION_COOKIE, readCookie, sessionCookieOptions } from './cookies.ts';

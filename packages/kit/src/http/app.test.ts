@@ -1,9 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import supertest from 'supertest';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { ConflictError, UnauthorizedError } from '../errors.ts';
 import { captureLogger } from '../kit-test-helpers.ts';
@@ -14,13 +11,7 @@ import { parseBody, parseQuery } from './validate.ts';
 
 const SIGNED_IN = 'Bearer signed-in-session';
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
-const docsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kit-app-test-'));
-const openApiFile = path.join(docsDir, 'openapi.yaml');
-fs.writeFileSync(openApiFile, 'openapi: 3.0.3\ninfo:\n  title: 测试服务\n  version: 1.0.0\npaths: {}\n');
-
-afterAll(() => {
-  fs.rmSync(docsDir, { recursive: true, force: true });
-});
+const openApiDocument = { openapi: '3.0.3', info: { title: '测试服务', version: '1.0.0' }, paths: {} };
 
 /** Stands in for the auth module: a request is signed in when it carries the one known bearer token. */
 const requireUser: RequestHandler = (req, _res, next) => {
@@ -55,7 +46,7 @@ function buildApp(overrides: Partial<AppOptions> = {}) {
     readiness: [],
     api: serviceRoutes(),
     jsonLimit: '1kb',
-    openApiFile,
+    openApiDocument,
     ownOrigins: { PUBLIC_HOSTS: ['localhost', '127.0.0.1'], PUBLIC_ORIGINS: [] },
     ...overrides,
   });

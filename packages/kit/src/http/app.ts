@@ -30,7 +30,8 @@ export interface AppOptions {
   api: Router;
   /** Built page (index.html and assets) served at `/`. */
   webDir?: string;
-  openApiFile?: string;
+  /** The OpenAPI document served at /docs (generated from the service's declared routes: see api-docs.ts). */
+  openApiDocument?: Record<string, unknown>;
   metricsToken?: string;
   jsonLimit?: string;
   /** COOKIE_SECURE: the installation is served over HTTPS, so browsers are told to keep to it (HSTS) */
@@ -87,7 +88,7 @@ export function createApp(options: AppOptions): Express {
   });
   app.get('/metrics', metricsHandler(options.metrics, options.metricsToken));
 
-  if (options.openApiFile) app.use('/docs', redirectToLoginWhenSignedOut(options.auth.requireUser), docsRouter(options.openApiFile));
+  if (options.openApiDocument) app.use('/docs', redirectToLoginWhenSignedOut(options.auth.requireUser), docsRouter(options.openApiDocument));
 
   // the login routes parse their own small bodies, so they go first: once a larger parser has read a body, theirs
   // skips it, and an oversized login would reach the password check

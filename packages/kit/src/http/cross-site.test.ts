@@ -11,9 +11,8 @@ import type { ServiceContext } from '../service.ts';
 import { TEST_USER_PASSWORD, uniqueSuffix, useTestApp } from '../testing/index.ts';
 import { createServiceApp } from './service-app.ts';
 
-// a service folder with only its API description: the app serves no page here
+// an empty service folder: the app serves no page here
 const serviceRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'kit-cross-site-'));
-fs.writeFileSync(path.join(serviceRoot, 'openapi.yaml'), 'openapi: 3.0.3\ninfo:\n  title: 测试服务\n  version: 1.0.0\npaths: {}\n');
 
 afterAll(() => {
   fs.rmSync(serviceRoot, { recursive: true, force: true });
@@ -33,7 +32,9 @@ function noteRoutes(context: ServiceContext): Router {
 const t = useTestApp(
   'kit-cross-site',
   { ...baseConfigShape, ...portShape(0) },
-  (context) => createServiceApp(context, { serviceRoot: pathToFileURL(`${serviceRoot}/`), routes: [noteRoutes(context)] }),
+  (context) => createServiceApp(context, { serviceRoot: pathToFileURL(`${serviceRoot}/`), routes: [noteRoutes(context)],
+    docs: { title: '测试服务', description: 'notes', routes: [{ method: 'post', path: '/notes', summary: 'Leave a note', responses: { 201: { description: 'the note' } } }] },
+  }),
   { roles: ['staff'], env: { PUBLIC_HOSTS: 'localhost,127.0.0.1,crm.example.cn', PUBLIC_ORIGINS: 'https://school.example.cn' } },
 );
 

@@ -1,14 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Router, type Express } from 'express';
+import { authApi } from '../auth/auth-api.ts';
 import type { ServiceContext } from '../service.ts';
+import { buildOpenApiDocument, type ApiDocs } from './api-docs.ts';
 import { createApp } from './app.ts';
 
 export interface ServiceAppOptions {
-  /** The service's folder, holding openapi.yaml and the built page in dist/web: `new URL('..', import.meta.url)` from src/. */
+  /** The service's folder, holding the built page in dist/web: `new URL('..', import.meta.url)` from src/. */
   serviceRoot: URL;
   /** Mounted under /api in this order, behind the login check. */
   routes: Router[];
+  /** The routes above as declared (paths, schemas, roles): /docs is generated from them; the login routes are added. */
+  docs: ApiDocs;
 }
 
 /** A service's app wired from its context: its name, logger, metrics, login, readiness checks and metrics token. */
@@ -24,7 +28,7 @@ export function createServiceApp(context: ServiceContext, options: ServiceAppOpt
     readiness: context.readiness,
     api,
     webDir: path.join(serviceRoot, 'dist', 'web'),
-    openApiFile: path.join(serviceRoot, 'openapi.yaml'),
+    openApiDocument: buildOpenApiDocument({ ...options.docs, routes: [...authApi, ...options.docs.routes] }),
     metricsToken: context.config.METRICS_TOKEN,
     cookieSecure: context.config.COOKIE_SECURE,
     ownOrigins: context.config,

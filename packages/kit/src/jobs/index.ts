@@ -4,3 +4,4 @@ export * from './job-event-stream.ts';
 export * from './job-routes.ts';
 export * from './submit-job.ts';
 export * from './consume-job.ts';
+export * from './job-api.ts';

@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import type { AuthUser } from '../auth/types.ts';
 import { roleSatisfies } from '../auth/roles.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Pool } from '../db.ts';
 import { parseQuery } from '../http/validate.ts';
+import { jobIdSchema, jobListQuery } from './job-api.ts';
 import { JobEventHub, type JobEventDeps, type JobStreamOptions } from './job-event-stream.ts';
 import { findJob, listJobs, type JobSnapshot } from './job-repository.ts';
 
@@ -21,8 +21,6 @@ export interface JobRoutes {
   close(): Promise<void>;
 }
 
-const jobIdSchema = z.string().uuid();
-const listQuery = z.object({ type: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
 const NO_SUCH_JOB = '没有这个任务';
 
 /** Staff and admin see every job of the service; a viewer only the jobs they started. */
@@ -42,7 +40,7 @@ export function createJobRoutes(deps: JobRoutesDeps): JobRoutes {
       const router = Router();
 
       router.get('/jobs', async (req, res) => {
-        const query = parseQuery(listQuery, req);
+        const query = parseQuery(jobListQuery, req);
         if (query.type !== undefined && !owned.has(query.type)) throw new NotFoundError(`没有这类任务 (${query.type})`);
         const user = req.user;
         if (!user) throw new NotFoundError(NO_SUCH_JOB);

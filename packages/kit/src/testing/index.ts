@@ -9,3 +9,4 @@ export * from './audit-outage.ts';
 export * from './service-process.ts';
 export * from './page-timing.ts';
 export * from './raw-request.ts';
+export * from './api-docs-check.ts';

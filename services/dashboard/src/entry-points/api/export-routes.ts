@@ -1,6 +1,5 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { auditRead, parseParams, parseQuery, requireRole, type ServiceContext } from '@doitcrm/kit';
-import { z } from 'zod';
 import type { DashboardConfig } from '../../config.ts';
 import { listAlerts } from '../../data-access/alert-repository.ts';
 import { readSettings } from '../../data-access/settings-repository.ts';
@@ -37,10 +36,9 @@ export function createExportRoutes(context: ServiceContext<DashboardConfig>): Ro
   const router = Router();
   const { pool } = context;
   const timezone = context.config.DISPLAY_TIMEZONE;
-  const formatParams = z.object({ format: exportParamsSchema.shape.format });
 
   router.get('/exports/class-report.:format', staffForStudents, async (req, res) => {
-    const { format } = parseParams(formatParams, req);
+    const { format } = parseParams(exportParamsSchema, req);
     const query = parseQuery(classStatsQuerySchema, req);
     const { window } = resolveWindow(query, timezone);
     const settings = await readSettings(pool);
@@ -73,7 +71,7 @@ export function createExportRoutes(context: ServiceContext<DashboardConfig>): Ro
 
   // alerts name parents and children: a bulk copy of them is a staff task, as roster's pupil exports are
   router.get('/exports/alerts.:format', requireRole('staff'), async (req, res) => {
-    const { format } = parseParams(formatParams, req);
+    const { format } = parseParams(exportParamsSchema, req);
     const query = parseQuery(alertQuerySchema, req);
     const list = await listAlerts(pool, { ...query, state: query.state ?? 'all', limit: 100_000, offset: 0 });
     const alerts = list.items.map((row) => toAlert(row, originOf(req), context.config.MESSAGES_PORT));

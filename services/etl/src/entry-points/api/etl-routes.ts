@@ -7,13 +7,13 @@ import {
 import { readArchiveStats } from '../../data-access/archive-stats-repository.ts';
 import { findRun, listQuarantine, listRuns } from '../../data-access/import-run-repository.ts';
 import type { EtlConfig } from '../../config.ts';
+import { conflictModeSchema } from '../../contract.ts';
 import { receiveUpload } from './upload.ts';
 
-const ACCEPTED_EXTENSIONS = ['.jsonl', '.json', '.txt', '.gz', '.jsonl.gz'];
-const runIdParams = z.object({ id: z.coerce.number().int().positive() });
-const runsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), before: z.coerce.number().int().positive().optional() });
-const quarantineQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), afterLine: z.coerce.number().int().min(0).optional() });
-const conflictField = z.enum(['skip', 'update']);
+export const ACCEPTED_EXTENSIONS = ['.jsonl', '.json', '.txt', '.gz', '.jsonl.gz'];
+export const runIdParams = z.object({ id: z.coerce.number().int().positive() });
+export const runsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), before: z.coerce.number().int().positive().optional() });
+export const quarantineQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), afterLine: z.coerce.number().int().min(0).optional() });
 
 export function createEtlRoutes(context: ServiceContext<EtlConfig>): Router {
   const router = Router();
@@ -70,7 +70,7 @@ export function createEtlRoutes(context: ServiceContext<EtlConfig>): Router {
   router.post('/imports', requireRole('staff'), async (req, res) => {
     const upload = await receiveUpload(req, { uploadDir: config.UPLOAD_DIR, maxBytes: maxUploadBytes });
     try {
-      const conflict = conflictField.safeParse(upload.fields.conflict ?? 'skip');
+      const conflict = conflictModeSchema.safeParse(upload.fields.conflict ?? 'skip');
       if (!conflict.success) throw new ValidationError('conflict 只能是 skip 或 update', [{ field: 'conflict', message: 'must be skip or update' }]);
       const { job } = await submitJob(context, {
         type: 'etl.import',

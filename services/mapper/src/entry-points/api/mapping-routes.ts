@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import {
   ConflictError, NotFoundError, TERMINAL_JOB_STATUSES, actorFromRequest, auditFromRequest, auditRead, listJobs, parseBody, parseParams, parseQuery, recordAudit, requireRole,
   lockForTransaction, submitJob, toCsv, withTransaction, type ServiceContext,
@@ -10,12 +9,11 @@ import { classOwningRoom, findClass, groupsOfUser, listClasses, readStats, searc
 import { findMapping, listRoomMappings, listUserMappings } from '../../data-access/mapping-list-repository.ts';
 import { updateMapping, updateMappings } from '../../domain/update-mapping.ts';
 import {
-  bulkChangeSchema, classesQuery, classRoomSchema, idTypeParam, mappingChangeSchema, mappingQuerySchema, studentsQuery,
+  bulkChangeSchema, classesQuery, classIdParams, classRoomSchema, idTypeParams, mappingChangeSchema, mappingParams, mappingQuerySchema, studentsQuery,
+  userIdParams,
 } from './mapping-schemas.ts';
 import { MAPPING_CSV_COLUMNS } from './mapping-csv.ts';
 import { EXTRACT_QUEUE } from '../queue/extract-consumer.ts';
-
-const mappingParams = z.object({ idType: idTypeParam, originalId: z.string().min(1).max(200) });
 
 export function createMappingRoutes(context: ServiceContext<MapperConfig>): Router {
   const router = Router();
@@ -44,7 +42,7 @@ export function createMappingRoutes(context: ServiceContext<MapperConfig>): Rout
   // before /mappings/:idType, or "mappings.csv" would be taken for an id type. Every parent's name, children and
   // notes in one file: a bulk copy is a staff task, as roster's pupil exports are, and it is recorded or not sent
   router.get('/mappings.csv', requireRole('staff'), async (req, res) => {
-    const { idType } = parseQuery(z.object({ idType: idTypeParam }), req);
+    const { idType } = parseQuery(idTypeParams, req);
     const query = parseQuery(mappingQuerySchema, req);
     const rows: Array<UserMapping | RoomMapping> = [];
     let cursor: string | undefined;
@@ -62,7 +60,7 @@ export function createMappingRoutes(context: ServiceContext<MapperConfig>): Rout
   });
 
   router.get('/mappings/:idType', async (req, res) => {
-    const { idType } = parseParams(z.object({ idType: idTypeParam }), req);
+    const { idType } = parseParams(idTypeParams, req);
     res.json(await list(idType, parseQuery(mappingQuerySchema, req)));
   });
 
@@ -86,7 +84,7 @@ export function createMappingRoutes(context: ServiceContext<MapperConfig>): Rout
 
   // one group per class and one class per group: a room owned by another class moves only when asked to
   router.put('/classes/:id/room', requireRole('staff'), async (req, res) => {
-    const { id } = parseParams(z.object({ id: z.coerce.number().int().positive() }), req);
+    const { id } = parseParams(classIdParams, req);
     const body = parseBody(classRoomSchema, req);
     const updated = await withTransaction(pool, async (client) => {
       await lockForTransaction(client, 'mapper.class-room');
@@ -119,7 +117,7 @@ export function createMappingRoutes(context: ServiceContext<MapperConfig>): Rout
   });
 
   router.get('/user-groups/:userId', async (req, res) => {
-    const { userId } = parseParams(z.object({ userId: z.string().min(1).max(200) }), req);
+    const { userId } = parseParams(userIdParams, req);
     res.json({ items: await groupsOfUser(pool, userId) });
   });
 

@@ -4,6 +4,11 @@ import { GUARDIAN_RELATIONS, ID_KINDS, PERSON_ROLES } from '@doitcrm/types';
 export const idTypeParam = z.enum(['user_id', 'room_id']);
 const beijingDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 
+export const idTypeParams = z.object({ idType: idTypeParam });
+export const mappingParams = z.object({ idType: idTypeParam, originalId: z.string().min(1).max(200) });
+export const classIdParams = z.object({ id: z.coerce.number().int().positive() });
+export const userIdParams = z.object({ userId: z.string().min(1).max(200) });
+
 export const mappingQuerySchema = z.object({
   keyword: z.string().trim().min(1).max(100).optional(),
   state: z.enum(['mapped', 'unmapped']).optional(),

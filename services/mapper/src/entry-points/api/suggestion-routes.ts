@@ -6,7 +6,7 @@ import { DEFAULT_SUGGESTION_LIMIT, MAX_SUGGESTION_LIMIT, createActivityTotalsCac
 // a form that leaves a field empty (`?kind=&cursor=`) means "not given", not a bad value
 const emptyAsMissing = (value: unknown) => (value === '' ? undefined : value);
 
-const suggestionQuery = z.object({
+export const suggestionQuery = z.object({
   kind: z.preprocess(emptyAsMissing, z.enum(['role', 'student', 'class']).optional()),
   limit: z.preprocess(emptyAsMissing, z.coerce.number().int().min(1).max(MAX_SUGGESTION_LIMIT).default(DEFAULT_SUGGESTION_LIMIT)),
   // opaque; its content is checked by the domain, which names `cursor` when it is not one of ours

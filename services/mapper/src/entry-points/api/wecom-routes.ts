@@ -11,7 +11,7 @@ import type { WecomStatus } from '../../contract.ts';
 import { WECOM_NOT_CONFIGURED } from '../../domain/wecom-client-factory.ts';
 import { FETCH_NAMES_QUEUE } from '../queue/fetch-names-consumer.ts';
 
-const fetchNamesBody = z.object({
+export const fetchNamesBody = z.object({
   idType: z.enum(['user_id', 'room_id']),
   filter: mappingFilterSchema.optional(),
   // by default only names never fetched: ids WeCom will not name are not asked again

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { NotFoundError, parseParams, parseQuery, type ServiceContext } from '@doitcrm/kit';
 import type { MessagesConfig } from '../../config.ts';
 import type { MessageView, Page, SearchUsersResponse, UserMessagesResponse } from '../../contract.ts';
@@ -7,7 +6,7 @@ import { conversationPage, lastActivity, listConversations, newestConversationKe
 import { decodeCursor } from '../../data-access/keyset-cursor.ts';
 import { readMessageContext } from '../../data-access/message-context-repository.ts';
 import { findPerson, searchPeople } from '../../data-access/person-repository.ts';
-import { contextQuery, resolveWindow, searchUsersQuery, userMessagesQuery } from './schemas.ts';
+import { contextQuery, messageIdParams, resolveWindow, searchUsersQuery, userMessagesQuery } from './schemas.ts';
 import { auditView } from './view-audit.ts';
 
 export function createPersonRoutes(context: ServiceContext<MessagesConfig>): Router {
@@ -49,7 +48,7 @@ export function createPersonRoutes(context: ServiceContext<MessagesConfig>): Rou
 
   // the conversation (group, or 1:1 of its two parties) of one message: search hits and `/?msg=` links open here
   router.get('/message-context/:msgid', async (req, res) => {
-    const { msgid } = parseParams(z.object({ msgid: z.string().min(1).max(300) }), req);
+    const { msgid } = parseParams(messageIdParams, req);
     const query = parseQuery(contextQuery, req);
     const found = await readMessageContext(pool, msgid, query.limit, decodeCursor(query.cursor));
     if (!found) throw new NotFoundError(`没有这条消息: ${msgid}`);

@@ -1,10 +1,9 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { NotFoundError, parseParams, parseQuery, type ServiceContext } from '@doitcrm/kit';
 import type { MessagesConfig } from '../../config.ts';
 import { decodeCursor } from '../../data-access/keyset-cursor.ts';
 import { readRoomDetail, readRoomStats, readRoomTree, roomMessagesPage } from '../../data-access/room-repository.ts';
-import { roomMessagesQuery, wecomId } from './schemas.ts';
+import { roomIdParams, roomMessagesQuery } from './schemas.ts';
 import { auditView } from './view-audit.ts';
 
 /** The group browser: 段 → 阶 → class groups plus 其他群, stats, and a group's messages page by page. */
@@ -34,7 +33,7 @@ export function createRoomRoutes(context: ServiceContext<MessagesConfig>): Route
   });
 
   router.get('/room-detail/:roomId', async (req, res) => {
-    const { roomId } = parseParams(z.object({ roomId: wecomId }), req);
+    const { roomId } = parseParams(roomIdParams, req);
     const detail = await readRoomDetail(pool, roomId, config.DISPLAY_TIMEZONE);
     if (!detail) throw new NotFoundError(`没有这个群: ${roomId}`);
     res.json(detail);

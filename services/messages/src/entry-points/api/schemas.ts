@@ -61,6 +61,9 @@ export const searchQuery = z.object({
   limit: limitParam(30, 100),
 });
 
+export const messageIdParams = z.object({ msgid: z.string().min(1).max(300) });
+export const roomIdParams = z.object({ roomId: wecomId });
+
 export const contextQuery = z.object({ cursor: cursorParam, limit: limitParam(40, 200) });
 
 export const filterUsersBody = z.object({

@@ -11,7 +11,7 @@ import { SUMMARIES_OFF, type SummaryBots } from '../../domain/summary-bots.ts';
 import { resolveWindow, summariesQuery, summaryBody } from './schemas.ts';
 import { auditView } from './view-audit.ts';
 
-const summaryIdParams = z.object({ id: z.coerce.number().int().positive() });
+export const summaryIdParams = z.object({ id: z.coerce.number().int().positive() });
 
 /**
  * AI summaries: a POST queues a `messages.summarize` job; the text streams over `/api/summaries/:id/events`, audited

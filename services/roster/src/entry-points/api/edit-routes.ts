@@ -1,41 +1,18 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { NotFoundError, actorFromRequest, auditRead, parseBody, parseParams, parseQuery, requireRole, type ServiceContext } from '@doitcrm/kit';
 import type { RosterConfig } from '../../config.ts';
 import { readClass, readClassStudents, readContactPhone, readHierarchy, readNamesakes, readStaff } from '../../data-access/roster-read-repository.ts';
 import { createClass, mergeStudents, moveStudent, splitStudent, updateClass, updateStudent } from '../../domain/roster-edits.ts';
-
-const id = z.coerce.number().int().positive();
-const optionalText = (max: number) => z.string().trim().max(max).nullable().optional().transform((v) => (v === '' ? null : v));
-const classFields = {
-  name: z.string().trim().min(1).max(100),
-  levelId: z.number().int().positive(),
-  roomId: optionalText(200),
-  teacherStaffId: z.number().int().positive().nullable().optional(),
-  headTeacherStaffId: z.number().int().positive().nullable().optional(),
-  startTime: optionalText(100),
-  endTime: optionalText(100),
-  courseProgress: optionalText(500),
-  promotion: optionalText(500),
-  maxStudents: z.number().int().min(0).max(1000).nullable().optional(),
-};
-const createClassBody = z.object(classFields).strict();
-const updateClassBody = z.object({ ...classFields, isActive: z.boolean() }).partial().strict()
-  .refine((body) => Object.keys(body).length > 0, { message: 'no field to change' });
-const updateStudentBody = z.object({
-  name: z.string().trim().min(1).max(100), englishName: optionalText(100), status: z.string().trim().min(1).max(20),
-  school: optionalText(200), address: optionalText(500), classId: z.number().int().positive(),
-}).partial().strict().refine((body) => Object.keys(body).length > 0, { message: 'no field to change' });
-const moveBody = z.object({ fromClassId: z.number().int().positive(), toClassId: z.number().int().positive() }).strict();
-const mergeBody = z.object({ intoStudentId: z.number().int().positive() }).strict();
-const splitBody = z.object({ classId: z.number().int().positive() }).strict();
+import {
+  createClassBody, idParams, includeInactiveQuery, mergeBody, moveBody, splitBody, updateClassBody, updateStudentBody,
+} from './edit-schemas.ts';
 
 export function createEditRoutes(context: ServiceContext<RosterConfig>): Router {
   const router = Router();
   const { pool } = context;
 
   router.get('/hierarchy', async (req, res) => {
-    const query = parseQuery(z.object({ includeInactive: z.enum(['true', 'false']).default('false') }), req);
+    const query = parseQuery(includeInactiveQuery, req);
     res.json(await readHierarchy(pool, query.includeInactive === 'true'));
   });
 
@@ -44,7 +21,7 @@ export function createEditRoutes(context: ServiceContext<RosterConfig>): Router 
   });
 
   router.get('/classes/:id', async (req, res) => {
-    const params = parseParams(z.object({ id }), req);
+    const params = parseParams(idParams, req);
     const found = await readClass(pool, params.id);
     if (!found) throw new NotFoundError(`班级 ${params.id} 不存在`);
     res.json(found);
@@ -53,7 +30,7 @@ export function createEditRoutes(context: ServiceContext<RosterConfig>): Router 
   // names, statuses, schools, addresses and guardians of children: staff only, recorded before they are sent (or not
   // sent), and the guardians' phone numbers masked
   router.get('/classes/:id/students', requireRole('staff'), async (req, res) => {
-    const params = parseParams(z.object({ id }), req);
+    const params = parseParams(idParams, req);
     if (!(await readClass(pool, params.id))) throw new NotFoundError(`班级 ${params.id} 不存在`);
     const students = await readClassStudents(pool, params.id);
     await auditRead(pool, req, {
@@ -64,7 +41,7 @@ export function createEditRoutes(context: ServiceContext<RosterConfig>): Router 
 
   // one whole number, when a member of staff asks for it (to call a parent): each one shown is recorded first
   router.post('/contacts/:id/reveal', requireRole('staff'), async (req, res) => {
-    const params = parseParams(z.object({ id }), req);
+    const params = parseParams(idParams, req);
     const contact = await readContactPhone(pool, params.id);
     if (!contact) throw new NotFoundError(`家长联系方式 ${params.id} 不存在`);
     await auditRead(pool, req, {
@@ -81,37 +58,37 @@ export function createEditRoutes(context: ServiceContext<RosterConfig>): Router 
   });
 
   router.patch('/classes/:id', requireRole('staff'), async (req, res) => {
-    const params = parseParams(z.object({ id }), req);
+    const params = parseParams(idParams, req);
     await updateClass(pool, params.id, parseBody(updateClassBody, req), actorFromRequest(req));
     res.json(await readClass(pool, params.id));
   });
 
   router.patch('/students/:id', requireRole('staff'), async (req, res) => {
-    const params = parseParams(z.object({ id }), req);
+    const params = parseParams(idParams, req);
     const body = parseBody(updateStudentBody, req);
     await updateStudent(pool, params.id, body, actorFromRequest(req));
     res.status(204).end();
   });
 
   router.post('/students/:id/move', requireRole('staff'), async (req, res) => {
-    const params = parseParams(z.object({ id }), req);
+    const params = parseParams(idParams, req);
     await moveStudent(pool, params.id, parseBody(moveBody, req), actorFromRequest(req));
     res.status(204).end();
   });
 
   router.get('/students/:id/namesakes', requireRole('staff'), async (req, res) => {
-    const params = parseParams(z.object({ id }), req);
+    const params = parseParams(idParams, req);
     res.json(await readNamesakes(pool, params.id));
   });
 
   router.post('/students/:id/merge', requireRole('staff'), async (req, res) => {
-    const params = parseParams(z.object({ id }), req);
+    const params = parseParams(idParams, req);
     await mergeStudents(pool, params.id, parseBody(mergeBody, req).intoStudentId, actorFromRequest(req));
     res.status(204).end();
   });
 
   router.post('/students/:id/split', requireRole('staff'), async (req, res) => {
-    const params = parseParams(z.object({ id }), req);
+    const params = parseParams(idParams, req);
     const newId = await splitStudent(pool, params.id, parseBody(splitBody, req).classId, actorFromRequest(req));
     res.status(201).json({ studentId: newId });
   });

@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { NotFoundError, UnavailableError, actorFromRequest, auditFromRequest, parseBody, parseParams, recordAudit, requireRole, type Pool } from '@doitcrm/kit';
 import { findSealedNationalId } from '../../data-access/national-id-repository.ts';
 import { changeNationalIdStorage } from '../../domain/national-id-settings.ts';
 import { NATIONAL_ID_KEY_VARIABLE, type NationalIdCipher } from '../../domain/national-id.ts';
+import { idParams } from './edit-schemas.ts';
 import { settingsBody } from './import-schemas.ts';
 
 /** 保存儿童身份证号 on/off (admin), and the one place a whole number is shown (staff, audited). */
@@ -16,7 +16,7 @@ export function createNationalIdRoutes(pool: Pool, cipher: NationalIdCipher | nu
   });
 
   router.get('/students/:id/national-id', requireRole('staff'), async (req, res) => {
-    const { id } = parseParams(z.object({ id: z.coerce.number().int().positive() }), req);
+    const { id } = parseParams(idParams, req);
     const sealed = await findSealedNationalId(pool, id);
     if (!sealed) throw new NotFoundError(`学员 ${id} 没有保存身份证号`);
     if (!cipher) throw new UnavailableError(`未设置 ${NATIONAL_ID_KEY_VARIABLE}，无法解密身份证号`);
