@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { WecomRateLimitedError, type RateRule, type WecomClient } from '../src/index.ts';
 import { resolvableStaff, startHarness, type Harness } from './wecom-fake-harness.ts';
 
@@ -9,7 +9,6 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const keyPrefix = `test:wecom:${randomBytes(5).toString('hex')}:`;
 /** one connection per "process": each client below counts through its own */
 const connections: Redis[] = [];
-let harness: Harness;
 
 function connect(): Redis {
   const redis = new Redis(REDIS_URL, { keyPrefix });
@@ -18,31 +17,24 @@ function connect(): Redis {
 }
 
 /** a client in a process of its own: its own Redis connection, sharing only what is in Redis */
-function processClient(rules: readonly RateRule[], maxWaitMs: number): WecomClient {
+function processClient(harness: Harness, rules: readonly RateRule[], maxWaitMs: number): WecomClient {
   return harness.client({ redis: connect(), rateRules: rules, rateLimitMaxWaitMs: maxWaitMs });
 }
 
-beforeAll(async () => {
-  harness = await startHarness();
-});
 afterEach(async () => {
-  harness.fake.clearInjections();
-  harness.fake.calls.clear();
+  await Promise.all(connections.splice(0).map((c) => c.quit()));
   const plain = new Redis(REDIS_URL);
   const keys = await plain.keys(`${keyPrefix}*`);
   if (keys.length > 0) await plain.del(...keys);
   await plain.quit();
 });
-afterAll(async () => {
-  await Promise.all(connections.map((c) => c.quit()));
-  await harness.close();
-});
 
 describe('WeCom client: the rate budget shared in Redis', () => {
   test('when two processes together ask for more calls than the window allows, then WeCom receives exactly the budget and the rest fail with a retry-after', async () => {
-    // Arrange: 6 user/get calls per 5 s window for the corp, two clients on separate connections
-    const rules: RateRule[] = [{ name: 'corp_api_window', scope: 'corp', points: 6, durationSeconds: 5 }];
-    const [first, second] = [processClient(rules, 0), processClient(rules, 0)];
+    // Arrange: 6 user/get calls per 30 s window for the corp, two clients on separate connections
+    const harness = await startHarness();
+    const rules: RateRule[] = [{ name: 'corp_api_window', scope: 'corp', points: 6, durationSeconds: 30 }];
+    const [first, second] = [processClient(harness, rules, 0), processClient(harness, rules, 0)];
     const userId = resolvableStaff(harness.fake).userId;
 
     // Act: ten calls each, all at once
@@ -57,29 +49,34 @@ describe('WeCom client: the rate budget shared in Redis', () => {
   });
 
   test('when the budget is used up and the caller may wait, then it waits for the next window instead of spending a WeCom call', async () => {
-    // Arrange: 2 calls per 1 s window, and callers that may wait up to 5 s
-    const rules: RateRule[] = [{ name: 'corp_api_window', scope: 'corp', points: 2, durationSeconds: 1 }];
-    const [first, second] = [processClient(rules, 5_000), processClient(rules, 5_000)];
+    // Arrange: 2 calls per 4 s window, callers that may wait up to 10 s, tokens already fetched
+    const harness = await startHarness();
+    const rules: RateRule[] = [{ name: 'corp_api_window', scope: 'corp', points: 2, durationSeconds: 4 }];
+    const [first, second] = [processClient(harness, rules, 10_000), processClient(harness, rules, 10_000)];
     const userId = resolvableStaff(harness.fake).userId;
-    const started = Date.now();
+    await Promise.all([first.listFollowUsers(), second.listFollowUsers()]);
+    const windowOpened = Date.now();
+    await first.getUser(userId);
+    await second.getUser(userId);
 
     // Act
-    const calls = [first.getUser(userId), second.getUser(userId), first.getUser(userId)];
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    const third = first.getUser(userId);
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const sentWhileWaiting = harness.fake.calls.count('user/get');
-    await Promise.all(calls);
+    await third;
 
     // Assert: the third call left only when the next window opened
     expect(sentWhileWaiting).toBe(2);
     expect(harness.fake.calls.count('user/get')).toBe(3);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - windowOpened).toBeGreaterThanOrEqual(3_900);
   });
 
   test('when one process gets 45009, then another process does not call that API until the pause ends', async () => {
-    // Arrange: a generous window, so only the pause can hold a call back; the client pauses 2 s on 45009
+    // Arrange: a generous window, so only the pause can hold a call back; the client pauses 10 s on 45009
+    const harness = await startHarness();
     const rules: RateRule[] = [{ name: 'corp_api_window', scope: 'corp', points: 1_000, durationSeconds: 60 }];
-    const first = harness.client({ redis: connect(), rateRules: rules, rateLimitMaxWaitMs: 0, retry: { frequencyLimitWaitMs: 2_000, frequencyLimitMaxRetries: 0 } });
-    const second = processClient(rules, 0);
+    const first = harness.client({ redis: connect(), rateRules: rules, rateLimitMaxWaitMs: 0, retry: { frequencyLimitWaitMs: 10_000, frequencyLimitMaxRetries: 0 } });
+    const second = processClient(harness, rules, 0);
     const userId = resolvableStaff(harness.fake).userId;
     harness.fake.inject({ endpoint: 'user/get', errcode: 45009, times: 1 });
 
@@ -96,11 +93,12 @@ describe('WeCom client: the rate budget shared in Redis', () => {
 
   test('when the per-IP budget of an API is used up by one corp, then a client of another corp waits on it too', async () => {
     // Arrange: the IP allows 2 calls per window, each corp 10
+    const harness = await startHarness();
     const rules: RateRule[] = [
-      { name: 'corp_api_window', scope: 'corp', points: 10, durationSeconds: 5 },
-      { name: 'ip_api_window', scope: 'ip', points: 2, durationSeconds: 5 },
+      { name: 'corp_api_window', scope: 'corp', points: 10, durationSeconds: 30 },
+      { name: 'ip_api_window', scope: 'ip', points: 2, durationSeconds: 30 },
     ];
-    const ours = processClient(rules, 0);
+    const ours = processClient(harness, rules, 0);
     const otherCorp = harness.client({ redis: connect(), rateRules: rules, rateLimitMaxWaitMs: 0, corpId: 'another-corp' });
     const userId = resolvableStaff(harness.fake).userId;
     await ours.getUser(userId);
