@@ -7,7 +7,8 @@ export {
   WecomError, WecomRateLimitedError, WecomTransportError, isWecomError, type WecomErrorKind, type WecomTransportFailure,
 } from './wecom-error.ts';
 export { errcodePolicy, KNOWN_ERRCODES, type ErrcodePolicy, type ErrcodeReaction, type ErrcodeSource } from './errcode-policy.ts';
-export { DEFAULT_RETRY_POLICY, backoffDelayMs, type RetryPolicy } from './retry-policy.ts';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+export { backoffDelayMs } from '@doitcrm/retry';
 export { TokenBucket, type TimeSource } from './budget/token-bucket.ts';
 export { ConcurrencyGate, type Permit } from './budget/concurrency-gate.ts';
 export { createLocalRateBudget, type RateBudget } from './budget/rate-budget.ts';

@@ -1,10 +1,11 @@
+import { backoffDelayMs } from '@doitcrm/retry';
 import type { AccessTokenCache, IssuedToken } from './access-token-cache.ts';
 import type { ConcurrencyGate } from './budget/concurrency-gate.ts';
 import type { RateBudget } from './budget/rate-budget.ts';
 import type { TimeSource } from './budget/token-bucket.ts';
 import { errcodePolicy, type ErrcodePolicy } from './errcode-policy.ts';
 import { sendWecomRequest, type HttpTransportOptions, type WecomAnswer, type WecomRequest } from './http-transport.ts';
-import { backoffDelayMs, type RetryPolicy } from './retry-policy.ts';
+import type { RetryPolicy } from './retry-policy.ts';
 import { WecomError, WecomTransportError } from './wecom-error.ts';
 
 export interface WecomLogger {
