@@ -111,4 +111,21 @@ describe('WeCom client: the rate budget shared in Redis', () => {
     expect(error).toMatchObject({ name: 'WecomRateLimitedError', limit: 'ip_api_window' });
     expect(harness.fake.calls.count('user/get')).toBe(2);
   });
+
+  test('when the budget of the probe call is used up, then testConnection says to try later instead of throwing', async () => {
+    // Arrange: each API may be called twice per window; another process has just called the probe twice
+    const harness = await startHarness();
+    const rules: RateRule[] = [{ name: 'corp_api_window', scope: 'corp', points: 2, durationSeconds: 30 }];
+    const other = processClient(harness, rules, 0);
+    await other.listFollowUsers();
+    await other.listFollowUsers();
+
+    // Act
+    const result = await processClient(harness, rules, 0).testConnection();
+
+    // Assert
+    expect(result).toMatchObject({ ok: false, errcode: null, kind: 'rate_limit', step: 'probe', secret: 'main' });
+    expect(result.ok === false && result.hint).toMatch(/请 \d+ 秒后再试/);
+    expect(harness.fake.calls.count('externalcontact/get_follow_user_list')).toBe(2);
+  });
 });
