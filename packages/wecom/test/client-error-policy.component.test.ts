@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createWecomClient, WecomError, WecomTransportError } from '../src/index.ts';
-import { resolvableParent, resolvableStaff, school, startHarness } from './wecom-fake-harness.ts';
+import { resolvableParent, resolvableStaff, school, startHarness, userGetError } from './wecom-fake-harness.ts';
 
 describe('WeCom client: error policy', () => {
   test('when WeCom is busy (−1) twice, then the client backs off and the third call succeeds', async () => {
@@ -40,11 +40,9 @@ describe('WeCom client: error policy', () => {
     // Arrange
     const harness = await startHarness();
     const client = harness.client({ retry: { busyMaxRetries: 3 } });
-    const staff = resolvableStaff(harness.fake);
-    harness.fake.inject({ endpoint: 'user/get', errcode: -1 });
 
     // Act
-    const error = await client.getUser(staff.userId).catch((e: unknown) => e);
+    const error = await userGetError(harness, client, -1);
 
     // Assert
     expect(error).toMatchObject({ errcode: -1, kind: 'busy', permanent: false });
@@ -74,11 +72,9 @@ describe('WeCom client: error policy', () => {
     // Arrange
     const harness = await startHarness();
     const client = harness.client({ retry: { frequencyLimitWaitMs: 20, frequencyLimitMaxRetries: 2 } });
-    const staff = resolvableStaff(harness.fake);
-    harness.fake.inject({ endpoint: 'user/get', errcode: 45009 });
 
     // Act
-    const error = await client.getUser(staff.userId).catch((e: unknown) => e);
+    const error = await userGetError(harness, client, 45009);
 
     // Assert
     expect(error).toMatchObject({ errcode: 45009, kind: 'rate_limit', permanent: false });
@@ -133,11 +129,9 @@ describe('WeCom client: error policy', () => {
     // Arrange
     const harness = await startHarness();
     const client = harness.client();
-    const staff = resolvableStaff(harness.fake);
-    harness.fake.inject({ endpoint: 'user/get', errcode: 99999 });
 
     // Act
-    const error = await client.getUser(staff.userId).catch((e: unknown) => e);
+    const error = await userGetError(harness, client, 99999);
 
     // Assert
     expect(error).toMatchObject({ errcode: 99999, kind: 'other', permanent: false });

@@ -1,8 +1,18 @@
 import { describe, expect, test } from 'vitest';
 import { WecomError } from '../src/index.ts';
-import { manualClock, resolvableStaff, startHarness } from './wecom-fake-harness.ts';
+import { manualClock, resolvableStaff, startHarness, userGetError } from './wecom-fake-harness.ts';
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A client that has fetched its token and used it once; then WeCom revokes every token, answering `errcode`. */
+async function clientWithRevokedToken(errcode: 40014 | 40001) {
+  const harness = await startHarness();
+  const client = harness.client();
+  const staff = resolvableStaff(harness.fake);
+  await client.getUser(staff.userId);
+  harness.fake.revokeTokens(errcode);
+  return { harness, client, staff };
+}
 
 describe('WeCom client: access tokens', () => {
   test('when twenty lookups start at once with no token cached, then the fake sees one gettoken and twenty lookups', async () => {
@@ -41,13 +51,9 @@ describe('WeCom client: access tokens', () => {
 
   test('when WeCom revokes tokens early (40014), then the next call refetches once and succeeds', async () => {
     // Arrange
-    const harness = await startHarness();
-    const client = harness.client();
-    const staff = resolvableStaff(harness.fake);
-    await client.getUser(staff.userId);
+    const { harness, client, staff } = await clientWithRevokedToken(40014);
 
     // Act
-    harness.fake.revokeTokens(40014);
     const user = await client.getUser(staff.userId);
 
     // Assert
@@ -58,13 +64,9 @@ describe('WeCom client: access tokens', () => {
 
   test('when a revoked token answers 40001 ("invalid credential"), then the client treats it like an invalid token: refetch once', async () => {
     // Arrange
-    const harness = await startHarness();
-    const client = harness.client();
-    const staff = resolvableStaff(harness.fake);
-    await client.getUser(staff.userId);
+    const { harness, client, staff } = await clientWithRevokedToken(40001);
 
     // Act
-    harness.fake.revokeTokens(40001);
     const user = await client.getUser(staff.userId);
 
     // Assert
@@ -93,11 +95,9 @@ describe('WeCom client: access tokens', () => {
     // Arrange
     const harness = await startHarness();
     const client = harness.client();
-    const staff = resolvableStaff(harness.fake);
-    harness.fake.inject({ endpoint: 'user/get', errcode: 42001 });
 
     // Act
-    const error = await client.getUser(staff.userId).catch((e: unknown) => e);
+    const error = await userGetError(harness, client, 42001);
 
     // Assert
     expect(error).toBeInstanceOf(WecomError);

@@ -61,3 +61,9 @@ export function resolvableStaff(fake: WecomFake) {
   if (!staff) throw new Error('the demo school has no resolvable staff');
   return staff;
 }
+
+/** Makes every `user/get` answer `errcode`, and returns what the client's lookup of a real staff member ends in. */
+export function userGetError(harness: Harness, client: WecomClient, errcode: number): Promise<unknown> {
+  harness.fake.inject({ endpoint: 'user/get', errcode });
+  return client.getUser(resolvableStaff(harness.fake).userId).catch((e: unknown) => e);
+}
