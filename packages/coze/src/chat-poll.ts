@@ -1,4 +1,4 @@
-import { sleep } from './backoff.ts';
+import { sleep } from '@doitcrm/retry';
 import { CozeError } from './coze-error.ts';
 import type { CozeChatMessage, CozeChatRef, CozeChatState, CozeResumeOptions, CozeResumeOutcome } from './coze-types.ts';
 import { openCozeRequest, readEnvelope, type CozeTransport } from './http-transport.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backoffDelayMs, sleep } from './backoff.ts';
+import { backoffDelayMs, sleep } from '@doitcrm/retry';
 import { chatOnce } from './chat-attempt.ts';
 import { listChatMessages, resumeChat, retrieveChat, type Retrying } from './chat-poll.ts';
 import { CozeError } from './coze-error.ts';

@@ -1,16 +1,10 @@
-import { afterEach, describe, expect, test } from 'vitest';
-import { chatCodes, chatError, startHarness, transcript, type Harness } from './coze-fake-harness.ts';
-
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+import { describe, expect, test } from 'vitest';
+import { chatCodes, chatError, startHarness, transcript } from './coze-fake-harness.ts';
 
 describe('Coze client: configuration errors stop at once', () => {
   test('when the token is wrong (4100, HTTP 401), then it fails at once with a config error saying to renew COZE_API_TOKEN', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const error = await chatError(harness, { token: 'pat_not-the-right-one' });
@@ -26,7 +20,7 @@ describe('Coze client: configuration errors stop at once', () => {
 
   test('when the token lacks permission (4101, HTTP 403), then it fails at once with a config error about permissions', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.inject({ kind: 'no_permission' });
 
     // Act
@@ -40,7 +34,7 @@ describe('Coze client: configuration errors stop at once', () => {
 
   test('when the bot is not published (4200, HTTP 404), then it fails at once naming the bot-id settings', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.setBotPublished(harness.parentBotId, false);
 
     // Act
@@ -55,7 +49,7 @@ describe('Coze client: configuration errors stop at once', () => {
 
   test('when Coze sends error codes with HTTP 200 (as the real service often does), then the code still decides', async () => {
     // Arrange
-    harness = await startHarness({ errorStatus: 'always200' });
+    const harness = await startHarness({ errorStatus: 'always200' });
     harness.fake.inject({ kind: 'rate_limited', times: 1 });
 
     // Act
@@ -71,7 +65,7 @@ describe('Coze client: configuration errors stop at once', () => {
 describe('Coze client: transient errors are retried with back-off', () => {
   test('when Coze rate-limits twice (4013, HTTP 429), then the client backs off and the third attempt answers', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.inject({ kind: 'rate_limited', times: 2 });
     const warnings: Array<{ obj: Record<string, unknown>; msg: string }> = [];
 
@@ -91,7 +85,7 @@ describe('Coze client: transient errors are retried with back-off', () => {
 
   test.each([[500], [502], [503]])('when Coze answers HTTP %i once, then the retry answers', async (status) => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.inject({ kind: 'server_error', status, times: 1 });
 
     // Act
@@ -104,7 +98,7 @@ describe('Coze client: transient errors are retried with back-off', () => {
 
   test('when a chat is already running in the conversation (4016), then the client waits and retries', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.inject({ kind: 'busy', times: 1 });
 
     // Act
@@ -117,7 +111,7 @@ describe('Coze client: transient errors are retried with back-off', () => {
 
   test('when the stream breaks with event:error before any text, then the client retries and answers', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.inject({ kind: 'stream_error', times: 1 });
 
     // Act
@@ -130,7 +124,7 @@ describe('Coze client: transient errors are retried with back-off', () => {
 
   test('when Coze keeps failing, then the client gives up after maxRetries with a retryable server error', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.inject({ kind: 'server_error', status: 503 });
 
     // Act
@@ -143,7 +137,7 @@ describe('Coze client: transient errors are retried with back-off', () => {
 
   test('when Coze stays rate-limited, then the final error is rate_limited after 1 + maxRetries attempts', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.inject({ kind: 'rate_limited' });
 
     // Act
@@ -156,10 +150,9 @@ describe('Coze client: transient errors are retried with back-off', () => {
 
   test('when nothing listens at the base URL, then the client retries and ends with a server error naming COZE_BASE_URL', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const url = harness.url;
     await harness.close();
-    harness = undefined;
 
     // Act
     const error = await (await startHarness()).client({ baseUrl: url, maxRetries: 1 }).chat({ botId: '1', userId: 'u', content: 'x' })

@@ -1,12 +1,6 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { CozeChatRef } from '../src/index.ts';
 import { postChat, startHarness, transcript, type Harness } from './coze-fake-harness.ts';
-
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
 
 const calls = (h: Harness, endpoint: string) => h.fake.requests.filter((request) => request.endpoint === endpoint);
 
@@ -29,7 +23,7 @@ async function abandonedChat(h: Harness): Promise<CozeChatRef> {
 describe('Coze client: a chat opened earlier is read back instead of paid for again', () => {
   test('when a streamed chat opens, then onChatCreated names it once, before the first fragment, with the ids of the result', async () => {
     // Arrange
-    harness = await startHarness({ stream: { chunkSize: 2 } });
+    const harness = await startHarness({ stream: { chunkSize: 2 } });
     const seen: string[] = [];
 
     // Act
@@ -46,7 +40,7 @@ describe('Coze client: a chat opened earlier is read back instead of paid for ag
 
   test('when a chat is retrieved and its messages listed, then retrieve is a POST and the list a GET, both naming the chat in the query', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client();
     const answered = await client.chat({ botId: harness.parentBotId, userId: 'u', content: transcript() });
     const ref = { conversationId: answered.conversationId, chatId: answered.chatId };
@@ -67,7 +61,7 @@ describe('Coze client: a chat opened earlier is read back instead of paid for ag
 
   test('when the reader of a stream left after the chat opened, then resumeChat returns the whole answer and no second chat is opened', async () => {
     // Arrange
-    harness = await startHarness({ stream: { deltaDelayMs: 20 } });
+    const harness = await startHarness({ stream: { deltaDelayMs: 20 } });
     const ref = await abandonedChat(harness);
 
     // Act
@@ -80,7 +74,7 @@ describe('Coze client: a chat opened earlier is read back instead of paid for ag
 
   test('when the chat is still running, then resumeChat retrieves it again until it completes', async () => {
     // Arrange: a non-stream chat stays in_progress for a while, as a long answer does
-    harness = await startHarness({ nonStreamDurationMs: 300 });
+    const harness = await startHarness({ nonStreamDurationMs: 300 });
     const opened = await (await postChat(harness, {
       bot_id: harness.parentBotId, user_id: 'u', stream: false, additional_messages: [{ role: 'user', content: transcript(), content_type: 'text' }],
     })).json() as { data: { id: string; conversation_id: string } };
@@ -95,7 +89,7 @@ describe('Coze client: a chat opened earlier is read back instead of paid for ag
 
   test('when the chat runs past the wait, then resumeChat gives it up as unavailable', async () => {
     // Arrange
-    harness = await startHarness({ nonStreamDurationMs: 60_000 });
+    const harness = await startHarness({ nonStreamDurationMs: 60_000 });
     const opened = await (await postChat(harness, {
       bot_id: harness.parentBotId, user_id: 'u', stream: false, additional_messages: [{ role: 'user', content: transcript(), content_type: 'text' }],
     })).json() as { data: { id: string; conversation_id: string } };
@@ -109,7 +103,7 @@ describe('Coze client: a chat opened earlier is read back instead of paid for ag
 
   test('when Coze does not know the chat, then resumeChat says it is unavailable instead of throwing', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const outcome = await harness.client().resumeChat({ conversationId: '7499999999999999998', chatId: '7499999999999999999' });
@@ -121,7 +115,7 @@ describe('Coze client: a chat opened earlier is read back instead of paid for ag
 
   test('when the chat failed on Coze\'s side, then resumeChat says so and lists no messages', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.inject({ kind: 'chat_failed', afterDeltas: 1, code: 5000, msg: 'event interval error' });
     let ref: CozeChatRef | undefined;
     await harness.client().chat({ botId: harness.parentBotId, userId: 'u', content: transcript(), onChatCreated: (chat) => { ref = chat; } }).catch(() => {});
@@ -136,7 +130,7 @@ describe('Coze client: a chat opened earlier is read back instead of paid for ag
 
   test('when a retrieve meets a 5xx, then it is asked again and the answer still comes back', async () => {
     // Arrange
-    harness = await startHarness({ stream: { deltaDelayMs: 20 } });
+    const harness = await startHarness({ stream: { deltaDelayMs: 20 } });
     const ref = await abandonedChat(harness);
     harness.fake.inject({ kind: 'server_error', endpoint: 'retrieve', times: 1 });
 

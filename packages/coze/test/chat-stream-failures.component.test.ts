@@ -1,17 +1,11 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { CozeError } from '../src/index.ts';
-import { chatCodes, chatError, startHarness, transcript, type Harness } from './coze-fake-harness.ts';
-
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+import { chatCodes, chatError, startHarness, transcript } from './coze-fake-harness.ts';
 
 describe('Coze client: failures inside the stream', () => {
   test('when the bot fails (conversation.chat.failed), then the client throws a failed error with last_error and does not retry', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.inject({ kind: 'chat_failed', code: 5000, msg: 'event interval error', afterDeltas: 2 });
 
     // Act
@@ -24,7 +18,7 @@ describe('Coze client: failures inside the stream', () => {
 
   test('when the stream stalls, then the idle timeout aborts with a timeout error, retried only before any text', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.inject({ kind: 'stall', afterDeltas: 0, times: 1 });
     harness.fake.inject({ kind: 'stall', afterDeltas: 3 });
     const fragments: string[] = [];
@@ -45,7 +39,7 @@ describe('Coze client: failures inside the stream', () => {
 
   test('when the connection drops mid-answer and nobody saw the text yet, then the retry delivers the answer once, not twice', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.inject({ kind: 'disconnect', afterDeltas: 5, times: 1 });
 
     // Act
@@ -60,7 +54,7 @@ describe('Coze client: failures inside the stream', () => {
 
   test('when the connection drops after fragments reached onDelta, then the client does not retry (no duplicate text) and says so', async () => {
     // Arrange
-    harness = await startHarness({ stream: { chunkSize: 2 } });
+    const harness = await startHarness({ stream: { chunkSize: 2 } });
     harness.fake.inject({ kind: 'disconnect', afterDeltas: 4, times: 1 });
     const fragments: string[] = [];
 
@@ -78,7 +72,7 @@ describe('Coze client: failures inside the stream', () => {
 
   test('when the retry follows a failure before any text, then onDelta sees each fragment exactly once', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.inject({ kind: 'server_error', times: 1 });
     const fragments: string[] = [];
 
@@ -91,7 +85,7 @@ describe('Coze client: failures inside the stream', () => {
 
   test('when the caller aborts mid-stream, then the chat rejects with the caller\'s reason at once and is not retried', async () => {
     // Arrange
-    harness = await startHarness({ stream: { deltaDelayMs: 20 } });
+    const harness = await startHarness({ stream: { deltaDelayMs: 20 } });
     const controller = new AbortController();
     const fragments: string[] = [];
 
@@ -114,7 +108,7 @@ describe('Coze client: failures inside the stream', () => {
 
   test('when the caller aborts during a back-off, then the chat rejects at once without another attempt', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.inject({ kind: 'rate_limited' });
     const controller = new AbortController();
     // abort once the first attempt has been answered (the client is then in its 10 s back-off): a fixed 100 ms could
@@ -138,7 +132,7 @@ describe('Coze client: failures inside the stream', () => {
 
   test('when the input lacks a bot id or content, then it fails before any request with a bad_request error naming the fields', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const error = await harness.client().chat({ botId: '', userId: 'u', content: '  ' }).catch((e: unknown) => e);

@@ -1,11 +1,5 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { startHarness, transcript, type Harness } from './coze-fake-harness.ts';
-
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
 
 /** The fake's answer for a question, read from what it stored. */
 function storedAnswer(h: Harness, chatId: string): string {
@@ -17,7 +11,7 @@ function storedAnswer(h: Harness, chatId: string): string {
 describe('Coze client: streamed answers', () => {
   test('when the bot streams its answer, then the fragments reach onDelta in order and join into the whole answer', async () => {
     // Arrange
-    harness = await startHarness({ stream: { chunkSize: 3 } });
+    const harness = await startHarness({ stream: { chunkSize: 3 } });
     const fragments: string[] = [];
 
     // Act
@@ -34,7 +28,7 @@ describe('Coze client: streamed answers', () => {
 
   test('when the client asks, then it sends exactly the documented /v3/chat request with the bearer token', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const content = transcript(2);
 
     // Act
@@ -52,7 +46,7 @@ describe('Coze client: streamed answers', () => {
 
   test('when autoSaveHistory is off, then the request asks Coze not to keep the conversation', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     await harness.client({ autoSaveHistory: false }).chat({ botId: harness.parentBotId, userId: 'u', content: transcript() });
@@ -63,7 +57,7 @@ describe('Coze client: streamed answers', () => {
 
   test('when bytes arrive in 1-byte pieces with CRLF line ends and two-line data, then the answer is intact (UTF-8 split inside characters)', async () => {
     // Arrange
-    harness = await startHarness({ stream: { byteChunk: 1, lineEnding: '\r\n', multiLineData: true, chunkSize: 7 } });
+    const harness = await startHarness({ stream: { byteChunk: 1, lineEnding: '\r\n', multiLineData: true, chunkSize: 7 } });
     const fragments: string[] = [];
 
     // Act
@@ -78,7 +72,7 @@ describe('Coze client: streamed answers', () => {
 
   test.each([['\r'], ['\n']] as const)('when line ends are %j and bytes come in 5-byte pieces, then the answer is intact', async (lineEnding) => {
     // Arrange
-    harness = await startHarness({ stream: { byteChunk: 5, lineEnding } });
+    const harness = await startHarness({ stream: { byteChunk: 5, lineEnding } });
 
     // Act
     const result = await harness.client().chat({ botId: harness.parentBotId, userId: 'u', content: transcript() });
@@ -89,7 +83,7 @@ describe('Coze client: streamed answers', () => {
 
   test('when the stream carries verbose and follow_up messages, then none of their text reaches the answer or onDelta', async () => {
     // Arrange
-    harness = await startHarness({ stream: { verbose: true, followUp: true } });
+    const harness = await startHarness({ stream: { verbose: true, followUp: true } });
     const fragments: string[] = [];
 
     // Act
@@ -107,7 +101,7 @@ describe('Coze client: streamed answers', () => {
 
   test('when the result arrives, then conversation and chat ids are the long numeric strings Coze sent, not rounded numbers', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const result = await harness.client().chat({ botId: harness.parentBotId, userId: 'u', content: transcript() });
@@ -121,7 +115,7 @@ describe('Coze client: streamed answers', () => {
 
   test('when the answer streams slowly but steadily, then the idle timeout (silence, not total time) does not cut it', async () => {
     // Arrange: ~25 fragments 30 ms apart ≈ 750 ms in all, idle timeout 300 ms
-    harness = await startHarness({ stream: { deltaDelayMs: 30, chunkSize: 4 } });
+    const harness = await startHarness({ stream: { deltaDelayMs: 30, chunkSize: 4 } });
 
     // Act
     const result = await harness.client({ idleTimeoutMs: 300 }).chat({ botId: harness.parentBotId, userId: 'u', content: transcript() });

@@ -1,4 +1,5 @@
 import { startCozeFake, type StartCozeFakeOptions, type StartedCozeFake } from '@doitcrm/fakes';
+import { closeWhenTestEnds } from '@doitcrm/fakes/testing';
 import { createCozeClient, CozeError, type CozeClient, type CozeClientOptions } from '../src/index.ts';
 
 export interface Harness extends StartedCozeFake {
@@ -6,9 +7,9 @@ export interface Harness extends StartedCozeFake {
   client(overrides?: Partial<CozeClientOptions>): CozeClient;
 }
 
-/** The Coze fake on 127.0.0.1, a random port. */
+/** The Coze fake on 127.0.0.1, a random port, closed when the test ends. */
 export async function startHarness(options: StartCozeFakeOptions = {}): Promise<Harness> {
-  const started = await startCozeFake(options);
+  const started = closeWhenTestEnds(await startCozeFake(options));
   return {
     ...started,
     client: (overrides = {}) => createCozeClient({

@@ -1,12 +1,6 @@
 import { cozeFakeOptionsFromEnv } from '@doitcrm/fakes';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { postChat, startHarness, transcript, type Harness } from './coze-fake-harness.ts';
-
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
 
 interface Envelope<T = unknown> {
   code: number;
@@ -47,7 +41,7 @@ describe('Coze fake: non-stream chats, polling and cancelling', () => {
   test('when a chat is created without stream, then it is in_progress at once and retrieve (GET) shows it completed once its time is up', async () => {
     // Arrange: the fake's clock, moved by the test
     let now = Date.now();
-    harness = await startHarness({ nonStreamDurationMs: 1_000, now: () => now });
+    const harness = await startHarness({ nonStreamDurationMs: 1_000, now: () => now });
 
     // Act
     const created = await startNonStreamChat(harness);
@@ -68,7 +62,7 @@ describe('Coze fake: non-stream chats, polling and cancelling', () => {
 
   test.each([['GET'], ['POST']] as const)('when the chat has completed, then retrieve and message/list answer on %s with the answer and extras, not the question', async (method) => {
     // Arrange
-    harness = await startHarness({ nonStreamDurationMs: 0 });
+    const harness = await startHarness({ nonStreamDurationMs: 0 });
     const created = await startNonStreamChat(harness);
     const ids = { conversation_id: created.conversation_id, chat_id: created.id };
 
@@ -86,7 +80,7 @@ describe('Coze fake: non-stream chats, polling and cancelling', () => {
 
   test('when a chat is still running in a conversation, then another chat there answers 4016; after cancel it is accepted', async () => {
     // Arrange
-    harness = await startHarness({ nonStreamDurationMs: 60_000 });
+    const harness = await startHarness({ nonStreamDurationMs: 60_000 });
     const first = await startNonStreamChat(harness);
     const inSameConversation = `?conversation_id=${first.conversation_id}`;
     const body = { bot_id: harness.parentBotId, user_id: 'fake-test', stream: true, additional_messages: [question('再问一次')] };
@@ -108,7 +102,7 @@ describe('Coze fake: non-stream chats, polling and cancelling', () => {
 
   test('when a streaming chat is cancelled midway, then its stream ends without chat.completed or done', async () => {
     // Arrange
-    harness = await startHarness({ stream: { deltaDelayMs: 30, chunkSize: 2 } });
+    const harness = await startHarness({ stream: { deltaDelayMs: 30, chunkSize: 2 } });
     const streaming = await postChat(harness, { bot_id: harness.parentBotId, user_id: 'u', stream: true, additional_messages: [question('取消我')] });
     const reader = streaming.body!.getReader();
     await reader.read();
@@ -128,7 +122,7 @@ describe('Coze fake: non-stream chats, polling and cancelling', () => {
 
   test('when a non-stream chat is injected to fail, then retrieve shows it failed with last_error', async () => {
     // Arrange
-    harness = await startHarness({ nonStreamDurationMs: 0 });
+    const harness = await startHarness({ nonStreamDurationMs: 0 });
     harness.fake.inject({ kind: 'chat_failed', code: 5000, msg: 'event interval error', times: 1 });
 
     // Act
@@ -143,7 +137,7 @@ describe('Coze fake: non-stream chats, polling and cancelling', () => {
 describe('Coze fake: contract checks', () => {
   test('when the bearer token is missing or wrong, then every endpoint answers 4100 with HTTP 401 and a log id', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const answers = await Promise.all([
@@ -168,7 +162,7 @@ describe('Coze fake: contract checks', () => {
     [{ bot_id: '7300000000000000001', user_id: 'u', stream: false, auto_save_history: false }, 'auto_save_history'],
   ])('when the chat body is %j, then the fake answers 4000 naming %s', async (body, field) => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const answer = await postChat(harness, body);
@@ -182,7 +176,7 @@ describe('Coze fake: contract checks', () => {
 
   test('when an injection is limited to some times, then it fires that often and the requests record it', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const rule = harness.fake.inject({ kind: 'rate_limited', times: 2 });
     const body = { bot_id: harness.parentBotId, user_id: 'u', stream: true, additional_messages: [question('你好')] };
 
@@ -202,7 +196,7 @@ describe('Coze fake: contract checks', () => {
 
   test('when the stream runs normally, then it follows the documented event order and ends with data:"[DONE]"', async () => {
     // Arrange
-    harness = await startHarness({ stream: { chunkSize: 1_000 } });
+    const harness = await startHarness({ stream: { chunkSize: 1_000 } });
 
     // Act
     const answer = await postChat(harness, { bot_id: harness.parentBotId, user_id: 'u', stream: true, additional_messages: [question('一行')] });

@@ -1,17 +1,11 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createCozeClient } from '../src/index.ts';
-import { startHarness, type Harness } from './coze-fake-harness.ts';
-
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+import { startHarness } from './coze-fake-harness.ts';
 
 describe('Coze client: testConnection', () => {
   test('when token and bot are right, then it reports ok with the bot\'s name, without starting a chat', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const result = await harness.client().testConnection(harness.teacherBotId);
@@ -24,7 +18,7 @@ describe('Coze client: testConnection', () => {
 
   test('when the token is invalid, then it says the token is invalid and how to renew it', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const result = await harness.client({ token: 'pat_expired' }).testConnection(harness.parentBotId);
@@ -36,7 +30,7 @@ describe('Coze client: testConnection', () => {
 
   test('when the bot is not published, then it says to check the bot id and publish it to the API channel', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.setBotPublished(harness.parentBotId, false);
 
     // Act
@@ -49,7 +43,7 @@ describe('Coze client: testConnection', () => {
 
   test('when the token has no permission for the bot, then it names the missing permission', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.inject({ kind: 'no_permission', endpoint: 'bot_info' });
 
     // Act
@@ -62,7 +56,7 @@ describe('Coze client: testConnection', () => {
 
   test('when no bot id is configured, then it says so without calling Coze', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const result = await harness.client().testConnection('');
@@ -75,10 +69,9 @@ describe('Coze client: testConnection', () => {
 
   test('when Coze cannot be reached, then it names the base URL setting', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const url = harness.url;
     await harness.close();
-    harness = undefined;
 
     // Act
     const result = await createCozeClient({ baseUrl: url, token: 'pat_x' }).testConnection('7300000000000000001');

@@ -6,7 +6,10 @@ export interface ListeningFake {
   close(): Promise<void>;
 }
 
-/** Listens on `host:port` (0 = any free port); `close()` also drops open streams, or a stalled one would hold it. */
+/**
+ * Listens on `host:port` (0 = any free port); `close()` also drops open streams, or a stalled one would hold it.
+ * Closing again is harmless: a test may close early and its fixture close again when the test ends.
+ */
 export function listenLocal(app: Express, port: number, host: string): Promise<ListeningFake> {
   return new Promise((resolve, reject) => {
     const server: Server = app.listen(port, host);
@@ -15,12 +18,13 @@ export function listenLocal(app: Express, port: number, host: string): Promise<L
       const address = server.address();
       const actualPort = typeof address === 'object' && address ? address.port : port;
       const shownHost = host.includes(':') ? `[${host}]` : host;
+      let closed: Promise<void> | undefined;
       resolve({
         url: `http://${shownHost}:${actualPort}`,
-        close: () => new Promise<void>((done, fail) => {
+        close: () => (closed ??= new Promise<void>((done, fail) => {
           server.close((error) => (error ? fail(error) : done()));
           server.closeAllConnections();
-        }),
+        })),
       });
     });
   });

@@ -1,14 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, test } from 'vitest';
-import { startWecomFake, type StartedWecomFake } from '../src/wecom/start-wecom-fake.ts';
-
-let started: StartedWecomFake | undefined;
-afterEach(async () => {
-  await started?.close();
-  started = undefined;
-});
+import { describe, expect, test } from 'vitest';
+import { closeWhenTestEnds } from '../src/testing.ts';
+import { startWecomFake } from '../src/wecom/start-wecom-fake.ts';
 
 describe('WeCom fake CLI', () => {
   test('when started without credentials, then it listens on 127.0.0.1 and prints its URL and freshly generated credentials', async () => {
@@ -16,7 +11,7 @@ describe('WeCom fake CLI', () => {
     const lines: string[] = [];
 
     // Act
-    started = await startWecomFake({ WECOM_FAKE_PORT: '0' }, (line) => lines.push(line));
+    const started = closeWhenTestEnds(await startWecomFake({ WECOM_FAKE_PORT: '0' }, (line) => lines.push(line)));
     const answer = await fetch(`${started.url}/cgi-bin/gettoken?corpid=${started.fake.corpId}&corpsecret=${started.fake.secret}`);
 
     // Assert
@@ -31,9 +26,9 @@ describe('WeCom fake CLI', () => {
 
   test('when credentials come from the environment, then the fake uses them', async () => {
     // Act
-    started = await startWecomFake({
+    const started = closeWhenTestEnds(await startWecomFake({
       WECOM_FAKE_PORT: '0', WECOM_FAKE_CORP_ID: 'wwlocaldemo', WECOM_FAKE_SECRET: 'local-demo-contact', WECOM_FAKE_ARCHIVE_SECRET: 'local-demo-archive',
-    }, () => {});
+    }, () => {}));
 
     // Assert
     expect([started.fake.corpId, started.fake.secret, started.fake.archiveSecret]).toEqual(['wwlocaldemo', 'local-demo-contact', 'local-demo-archive']);
@@ -50,7 +45,7 @@ describe('WeCom fake CLI', () => {
 
   test('when FAKES_HOST names an address (the compose demo profile), then the fake listens there instead of 127.0.0.1', async () => {
     // Act
-    started = await startWecomFake({ WECOM_FAKE_PORT: '0', FAKES_HOST: '127.0.0.2' }, () => {});
+    const started = closeWhenTestEnds(await startWecomFake({ WECOM_FAKE_PORT: '0', FAKES_HOST: '127.0.0.2' }, () => {}));
     const answer = await fetch(`${started.url}/cgi-bin/gettoken?corpid=${started.fake.corpId}&corpsecret=${started.fake.secret}`);
 
     // Assert

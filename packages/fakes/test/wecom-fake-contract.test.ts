@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, test } from 'vitest';
-import { startFake, type RunningFake } from './wecom-fake-http.ts';
+import { describe, expect, test } from 'vitest';
+import { startFake } from './wecom-fake-http.ts';
 
 /** the method and token checks come before the room is looked up */
 const ANY_ROOM = 'wrNOTAROOM';
 
-let running: RunningFake | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
 describe('WeCom fake: transport conventions', () => {
   test('when a business error happens, then the answer is HTTP 200 with errcode and an errmsg carrying hint, caller IP and doc link', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const token = await running.token();
 
     // Act
@@ -27,7 +21,7 @@ describe('WeCom fake: transport conventions', () => {
 
   test('when a success is answered, then it carries errcode 0 and errmsg "ok" next to the data', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
 
     // Act
     const body = await running.get('externalcontact/get_follow_user_list');
@@ -39,7 +33,7 @@ describe('WeCom fake: transport conventions', () => {
 
   test('when a POST API is called with GET, then it answers 40058 as WeCom does', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
 
     // Act
     const body = await running.get('externalcontact/groupchat/get', { chat_id: ANY_ROOM });
@@ -50,7 +44,7 @@ describe('WeCom fake: transport conventions', () => {
 
   test('when the body is not JSON, then it answers HTTP 200 with 40058, not an HTTP 400', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const token = await running.token();
 
     // Act
@@ -63,7 +57,7 @@ describe('WeCom fake: transport conventions', () => {
 
   test('when the token travels in the body instead of the query string, then it is "missing" (41001)', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const token = await running.token();
 
     // Act
@@ -75,7 +69,7 @@ describe('WeCom fake: transport conventions', () => {
 
   test('when an API the fake does not implement is called, then it answers HTTP 404 and logs the call', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
 
     // Act
     const { status } = await running.request('GET', 'nonexistent/api');
@@ -87,7 +81,7 @@ describe('WeCom fake: transport conventions', () => {
 
   test('when the IP is not trusted, then API calls answer 60020 but gettoken still works', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     running.fake.setIpTrusted(false);
 
     // Act
@@ -101,7 +95,7 @@ describe('WeCom fake: transport conventions', () => {
 
   test('when a secret calls an API outside its app\'s permissions, then it answers 48002', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const archiveToken = await running.token('archive');
     const contactToken = await running.token('contact');
 

@@ -1,11 +1,5 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { school, startFake, type Answer, type RunningFake } from './wecom-fake-http.ts';
-
-let running: RunningFake | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
 
 type BatchAnswer = Answer & { external_contact_list: Array<{ external_contact: { external_userid: string }; follow_info: { userid: string } }>; next_cursor: string };
 
@@ -16,7 +10,7 @@ async function followers(fake: RunningFake): Promise<string[]> {
 describe('WeCom fake: cursors', () => {
   test('when batch/get_by_user is paged without a limit, then pages hold 50 pairs, next_cursor ends as "", and no pair repeats', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const userIds = (await followers(running)).slice(0, 4);
 
     // Act
@@ -38,7 +32,7 @@ describe('WeCom fake: cursors', () => {
 
   test('when the limit is above 100, then it is clamped to 100 rather than refused', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const userIds = await followers(running);
 
     // Act
@@ -51,7 +45,7 @@ describe('WeCom fake: cursors', () => {
 
   test('when more than 100 member ids are sent, then it answers 40058', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
 
     // Act
     const body = await running.post('externalcontact/batch/get_by_user', { userid_list: Array.from({ length: 101 }, (_, i) => `u${i}`) });
@@ -62,7 +56,7 @@ describe('WeCom fake: cursors', () => {
 
   test('when the older single-member form { userid } is sent, then it is accepted like userid_list', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const [first] = await followers(running);
 
     // Act
@@ -76,7 +70,7 @@ describe('WeCom fake: cursors', () => {
 
   test('when a cursor is replayed with a different query, then it is refused with 40058', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const [a, b] = await followers(running);
     const page = (await running.post('externalcontact/batch/get_by_user', { userid_list: [a], limit: 1 })) as BatchAnswer;
 
@@ -90,7 +84,7 @@ describe('WeCom fake: cursors', () => {
 
   test('when batch follow_info is compared with externalcontact/get, then it carries corp tag ids only, not tag objects', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const [first] = await followers(running);
     const page = (await running.post('externalcontact/batch/get_by_user', { userid_list: [first], limit: 1 })) as BatchAnswer;
     const entry = page.external_contact_list[0]!;
@@ -108,7 +102,7 @@ describe('WeCom fake: cursors', () => {
 
   test('when groupchat/list is paged 7 at a time, then every live customer group comes once; a limit outside 1–1000 is 40058', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
 
     // Act
     const ids: string[] = [];
@@ -130,7 +124,7 @@ describe('WeCom fake: cursors', () => {
 
   test('when groupchat/list filters by owner, then only that owner\'s groups come back', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const owner = school.classes[0]!.headTeacherUserId;
 
     // Act
@@ -143,7 +137,7 @@ describe('WeCom fake: cursors', () => {
 
   test('when user/list_id is paged, then every member arrives once with their department', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
 
     // Act
     const rows: Array<{ userid: string; department: number }> = [];

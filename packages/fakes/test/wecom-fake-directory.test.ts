@@ -1,12 +1,6 @@
 import { groupMembers } from '@doitcrm/demo-data';
-import { afterEach, describe, expect, test } from 'vitest';
-import { school, startFake, type RunningFake } from './wecom-fake-http.ts';
-
-let running: RunningFake | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
+import { describe, expect, test } from 'vitest';
+import { school, startFake } from './wecom-fake-http.ts';
 
 const classGroup = school.classes[3]!;
 const internal = school.otherGroups.find((g) => g.kind === 'internal_group')!;
@@ -14,7 +8,7 @@ const internal = school.otherGroups.find((g) => g.kind === 'internal_group')!;
 describe('WeCom fake: seeded from the demo school', () => {
   test('when a parent is looked up, then name is the WeChat nickname and follow_user lists the enrolling advisor with tag objects', async () => {
     // Arrange
-    running = await startFake({ unresolvable: false });
+    const running = await startFake({ unresolvable: false });
     const parent = school.parents.find((p) => p.externalId.startsWith('wm'))!;
 
     // Act
@@ -30,7 +24,7 @@ describe('WeCom fake: seeded from the demo school', () => {
 
   test('when a member is looked up, then user/get answers the staff name and gender as a string', async () => {
     // Arrange
-    running = await startFake({ unresolvable: false });
+    const running = await startFake({ unresolvable: false });
     const staff = school.staff[0]!;
 
     // Act
@@ -43,7 +37,7 @@ describe('WeCom fake: seeded from the demo school', () => {
 
   test('when a class group is read, then it has the class name, every member of the class, names on request, and no member_count', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
 
     // Act
     const plain = await running.post('externalcontact/groupchat/get', { chat_id: classGroup.roomId });
@@ -62,7 +56,7 @@ describe('WeCom fake: seeded from the demo school', () => {
 
   test('when an internal group is read with the archive token, then roomname, creator and members come back', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const token = await running.token('archive');
 
     // Act
@@ -82,7 +76,7 @@ describe('WeCom fake: seeded from the demo school', () => {
     ['externalcontact/groupchat/get', 90501, 'POST', { chat_id: internal.roomId }],
   ] as const)('when %s is asked about an id it cannot answer for, then it answers %i', async (path, errcode, method, params) => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
 
     // Act
     const body = method === 'GET' ? await running.get(path, params as Record<string, string>) : await running.post(path, params);
@@ -93,7 +87,7 @@ describe('WeCom fake: seeded from the demo school', () => {
 
   test('when the archive API is asked about a customer group, then it answers 301059 "not an internal group"', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const token = await running.token('archive');
 
     // Act
@@ -105,7 +99,7 @@ describe('WeCom fake: seeded from the demo school', () => {
 
   test('when the fake starts with its defaults, then a few demo ids fail on purpose, each with its documented errcode', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const { unresolvable } = running.fake.state.directory;
     const ask = async (id: string) => {
       if (id.startsWith('wr')) return (await running!.post('externalcontact/groupchat/get', { chat_id: id })).errcode;
@@ -124,7 +118,7 @@ describe('WeCom fake: seeded from the demo school', () => {
 
   test('when the fake starts with unresolvable: false, then every parent and staff id of the school resolves', async () => {
     // Arrange
-    running = await startFake({ unresolvable: false });
+    const running = await startFake({ unresolvable: false });
 
     // Act
     const { directory } = running.fake.state;

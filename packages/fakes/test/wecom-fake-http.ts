@@ -1,5 +1,6 @@
 import { generateSchool } from '@doitcrm/demo-data';
-import { createWecomFake, type WecomFake, type WecomFakeOptions } from '../src/index.ts';
+import type { WecomFake, WecomFakeOptions } from '../src/index.ts';
+import { closeWhenTestEnds, listenWecomFake } from '../src/testing.ts';
 
 /** One demo school for every test file: generating it is the slow part of starting a fake. */
 export const school = generateSchool();
@@ -18,10 +19,10 @@ export interface RunningFake {
   token(app?: 'contact' | 'archive'): Promise<string>;
 }
 
-/** The fake on 127.0.0.1, a random port, talked to over real HTTP with Node's fetch. */
+/** The fake on 127.0.0.1, a random port, talked to over real HTTP with Node's fetch, closed when the test ends. */
 export async function startFake(options: WecomFakeOptions = {}): Promise<RunningFake> {
-  const fake = createWecomFake({ school, ...options });
-  const server = await fake.listen(0, '127.0.0.1');
+  const server = closeWhenTestEnds(await listenWecomFake({ school, ...options }));
+  const { fake } = server;
   const request: RunningFake['request'] = async (method, path, { query = {}, body, rawBody } = {}) => {
     const url = new URL(`/cgi-bin/${path}`, server.url);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);

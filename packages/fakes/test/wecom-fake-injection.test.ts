@@ -1,11 +1,5 @@
-import { afterEach, describe, expect, test } from 'vitest';
-import { school, startFake, type RunningFake } from './wecom-fake-http.ts';
-
-let running: RunningFake | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
+import { describe, expect, test } from 'vitest';
+import { school, startFake } from './wecom-fake-http.ts';
 
 const staffId = school.staff[0]!.userId;
 const otherStaffId = school.staff[1]!.userId;
@@ -13,7 +7,7 @@ const otherStaffId = school.staff[1]!.userId;
 describe('WeCom fake: error injection', () => {
   test('when a rule has `times`, then it fires that often and the endpoint answers normally afterwards', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const rule = running.fake.inject({ endpoint: 'user/get', errcode: -1, times: 2 });
 
     // Act
@@ -27,7 +21,7 @@ describe('WeCom fake: error injection', () => {
 
   test('when a rule names ids, then only requests about those ids fail', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     running.fake.inject({ endpoint: 'user/get', errcode: 60111, forIds: [staffId] });
 
     // Act
@@ -63,7 +57,7 @@ describe('WeCom fake: error injection', () => {
 
   test('when a rule targets "*" or gettoken, then any endpoint or the token request fails with the given text', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const token = await running.token();
     const everywhere = running.fake.inject({ endpoint: '*', errcode: 45009, times: 1, errmsg: 'api freq out of limit' });
 
@@ -81,7 +75,7 @@ describe('WeCom fake: error injection', () => {
 
   test('when injections are cleared, then every endpoint answers normally again', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     running.fake.inject({ endpoint: 'user/get', errcode: 48002 });
 
     // Act
@@ -94,7 +88,7 @@ describe('WeCom fake: error injection', () => {
 
   test('when a rule is malformed, then inject refuses it at once', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const { fake } = running;
 
     // Act / Assert
@@ -108,7 +102,7 @@ describe('WeCom fake: traffic limits and the call log', () => {
   test('when an endpoint exceeds its window, then it answers 45009 for the whole next window, then serves again', async () => {
     // Arrange
     let now = Date.now();
-    running = await startFake({ rateLimit: { calls: 3, windowMs: 60_000 }, now: () => now });
+    const running = await startFake({ rateLimit: { calls: 3, windowMs: 60_000 }, now: () => now });
 
     // Act
     const inWindow = [];
@@ -128,7 +122,7 @@ describe('WeCom fake: traffic limits and the call log', () => {
 
   test('when more calls of one endpoint are in flight than allowed, then the extra ones answer 45033 at once', async () => {
     // Arrange
-    running = await startFake({ maxConcurrentPerEndpoint: 2, latencyMs: 100 });
+    const running = await startFake({ maxConcurrentPerEndpoint: 2, latencyMs: 100 });
     const token = await running.token();
 
     // Act
@@ -143,7 +137,7 @@ describe('WeCom fake: traffic limits and the call log', () => {
 
   test('when calls are made, then the log holds each with endpoint, ids and errcode, counted per endpoint', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
 
     // Act
     await running.get('user/get', { userid: staffId });

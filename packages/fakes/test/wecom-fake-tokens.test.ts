@@ -1,11 +1,5 @@
-import { afterEach, describe, expect, test } from 'vitest';
-import { startFake, type RunningFake } from './wecom-fake-http.ts';
-
-let running: RunningFake | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
+import { describe, expect, test } from 'vitest';
+import { startFake } from './wecom-fake-http.ts';
 
 function clock() {
   let now = Date.now();
@@ -15,7 +9,7 @@ function clock() {
 describe('WeCom fake: gettoken and token lifecycle', () => {
   test('when gettoken is called twice within the validity, then the same token comes back with expires_in 7200 at first', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const query = { corpid: running.fake.corpId, corpsecret: running.fake.secret };
 
     // Act
@@ -31,7 +25,7 @@ describe('WeCom fake: gettoken and token lifecycle', () => {
 
   test('when the contact and archive secrets each get a token, then the tokens differ', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
 
     // Act
     const [contact, archive] = [await running.token('contact'), await running.token('archive')];
@@ -43,7 +37,7 @@ describe('WeCom fake: gettoken and token lifecycle', () => {
   test('when a token outlives its TTL, then calls answer 42001 and the next gettoken issues a new token', async () => {
     // Arrange
     const time = clock();
-    running = await startFake({ tokenTtlSeconds: 60, now: time.now });
+    const running = await startFake({ tokenTtlSeconds: 60, now: time.now });
     const token = await running.token();
 
     // Act
@@ -59,7 +53,7 @@ describe('WeCom fake: gettoken and token lifecycle', () => {
 
   test('when tokens are revoked, then the old one answers 40014 (or the chosen 40001) and gettoken gives a fresh one', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const first = await running.token();
 
     // Act
@@ -83,7 +77,7 @@ describe('WeCom fake: gettoken and token lifecycle', () => {
     ['no secret', 41004, { corpid: 'CORP' }],
   ])('when gettoken gets %s, then it answers HTTP 200 with errcode %i', async (_case, errcode, query: Record<string, string>) => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
     const withCorp = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v === 'CORP' ? running!.fake.corpId : v]));
 
     // Act
@@ -97,7 +91,7 @@ describe('WeCom fake: gettoken and token lifecycle', () => {
 
   test('when an API is called with no token or an unknown one, then it answers 41001 and 40014', async () => {
     // Arrange
-    running = await startFake();
+    const running = await startFake();
 
     // Act
     const missing = await running.request('GET', 'user/get', { query: { userid: 'x' } });
@@ -110,7 +104,7 @@ describe('WeCom fake: gettoken and token lifecycle', () => {
   test('when one IP keeps sending wrong secrets, then gettoken answers 45009 even for the right secret until the block ends', async () => {
     // Arrange
     const time = clock();
-    running = await startFake({ badSecretLimit: 3, badSecretBlockMs: 3_600_000, now: time.now });
+    const running = await startFake({ badSecretLimit: 3, badSecretBlockMs: 3_600_000, now: time.now });
     const ask = (corpsecret: string) => running!.request('GET', 'gettoken', { query: { corpid: running!.fake.corpId, corpsecret } });
 
     // Act

@@ -1,9 +1,19 @@
 export { createWecomClient, type WecomClient, type WecomClientOptions } from './wecom-client.ts';
-export { WecomError, WecomTransportError, isWecomError, type WecomErrorKind, type WecomTransportFailure } from './wecom-error.ts';
+export {
+  createWecomClientFromSettings, WECOM_NOT_CONFIGURED, wecomSettingsShape, type WecomSettings,
+} from './wecom-settings.ts';
+export { classifyWecomFailure, unresolvableReason, type WecomFailure } from './wecom-failure.ts';
+export {
+  WecomError, WecomRateLimitedError, WecomTransportError, isWecomError, type WecomErrorKind, type WecomTransportFailure,
+} from './wecom-error.ts';
 export { errcodePolicy, KNOWN_ERRCODES, type ErrcodePolicy, type ErrcodeReaction, type ErrcodeSource } from './errcode-policy.ts';
-export { DEFAULT_RETRY_POLICY, backoffDelayMs, type RetryPolicy } from './retry-policy.ts';
-export { TokenBucket, type TimeSource } from './token-bucket.ts';
-export { ConcurrencyGate, type Permit } from './concurrency-gate.ts';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+export { backoffDelayMs } from '@doitcrm/retry';
+export { TokenBucket, type TimeSource } from './budget/token-bucket.ts';
+export { ConcurrencyGate, type Permit } from './budget/concurrency-gate.ts';
+export { createLocalRateBudget, type RateBudget } from './budget/rate-budget.ts';
+export { createRedisRateBudget, type RedisRateBudgetOptions } from './budget/redis-rate-budget.ts';
+export { DEFAULT_WECOM_RATE_LIMITS, DOCUMENTED_WECOM_LIMITS, rateRules, type RateRule, type WecomRateLimits } from './budget/rate-limits.ts';
 export { allPages } from './paginate.ts';
 export type { WecomLogger } from './request-executor.ts';
 export type { CustomerGroupListQuery } from './api/group-api.ts';

@@ -1,9 +1,11 @@
+import { backoffDelayMs } from '@doitcrm/retry';
 import type { AccessTokenCache, IssuedToken } from './access-token-cache.ts';
-import type { ConcurrencyGate } from './concurrency-gate.ts';
+import type { ConcurrencyGate } from './budget/concurrency-gate.ts';
+import type { RateBudget } from './budget/rate-budget.ts';
+import type { TimeSource } from './budget/token-bucket.ts';
 import { errcodePolicy, type ErrcodePolicy } from './errcode-policy.ts';
 import { sendWecomRequest, type HttpTransportOptions, type WecomAnswer, type WecomRequest } from './http-transport.ts';
-import { backoffDelayMs, type RetryPolicy } from './retry-policy.ts';
-import type { TimeSource, TokenBucket } from './token-bucket.ts';
+import type { RetryPolicy } from './retry-policy.ts';
 import { WecomError, WecomTransportError } from './wecom-error.ts';
 
 export interface WecomLogger {
@@ -12,7 +14,7 @@ export interface WecomLogger {
 
 export interface RequestExecutorParts {
   transport: HttpTransportOptions;
-  limiter: TokenBucket;
+  budget: RateBudget;
   gate: ConcurrencyGate;
   retry: RetryPolicy;
   time: TimeSource;
@@ -21,7 +23,7 @@ export interface RequestExecutorParts {
 }
 
 /**
- * Runs one API call under the error policy: rate limiter → access token → concurrency gate → HTTP, then
+ * Runs one API call under the error policy: rate budget → access token → concurrency gate → HTTP, then
  * decides on the errcode (see `errcodePolicy`). Every retry is bounded; what cannot be absorbed is thrown as a
  * `WecomError` (or `WecomTransportError` when WeCom never answered).
  */
@@ -32,13 +34,13 @@ export class RequestExecutor {
   ) {}
 
   async call(corpId: string, secret: string, request: WecomRequest): Promise<WecomAnswer> {
-    const { limiter, gate, retry, time } = this.parts;
+    const { budget, gate, retry, time } = this.parts;
     let tokenRefetched = false;
     let busyRetries = 0;
     let frequencyRetries = 0;
     let concurrencyRetries = 0;
     for (;;) {
-      await limiter.take();
+      await budget.take(request.endpoint);
       const token = await this.tokens.get(corpId, secret);
       const permit = await gate.acquire();
       // the permit is given back before any back-off sleep: a sleeping caller must not hold a place in flight
@@ -75,7 +77,7 @@ export class RequestExecutor {
           break;
         case 'wait_window': {
           // everyone in this corp waits, not only this caller: the interception is per corp and API
-          limiter.pauseUntil(time.now() + retry.frequencyLimitWaitMs);
+          await budget.pause(request.endpoint, retry.frequencyLimitWaitMs);
           if (frequencyRetries < retry.frequencyLimitMaxRetries) {
             frequencyRetries += 1;
             this.parts.logger?.warn({ endpoint: request.endpoint, errcode: answer.errcode, waitMs: retry.frequencyLimitWaitMs },
@@ -109,7 +111,7 @@ export class RequestExecutor {
   async issueToken(corpId: string, secret: string): Promise<IssuedToken> {
     const request: WecomRequest = { endpoint: 'gettoken', method: 'GET', query: { corpid: corpId, corpsecret: secret } };
     for (let retryNo = 0; ; retryNo++) {
-      await this.parts.limiter.take();
+      await this.parts.budget.take('gettoken');
       let answer: WecomAnswer;
       try {
         answer = await sendWecomRequest(this.parts.transport, request);

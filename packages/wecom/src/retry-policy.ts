@@ -22,13 +22,3 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   concurrencyMaxRetries: 3,
   concurrencyBaseDelayMs: 500,
 });
-
-/**
- * Exponential back-off with "equal jitter": half the delay is fixed, half random, so callers that failed
- * together do not come back together, yet every retry still waits at least half the nominal delay.
- * `retry` counts from 0.
- */
-export function backoffDelayMs(retry: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  const nominal = Math.min(maxMs, baseMs * 2 ** retry);
-  return Math.round(nominal / 2 + random() * (nominal / 2));
-}

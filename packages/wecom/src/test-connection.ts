@@ -1,5 +1,5 @@
 import type { SecretRole } from './api/parse-answer.ts';
-import { isWecomError, WecomTransportError } from './wecom-error.ts';
+import { isWecomError, WecomRateLimitedError, WecomTransportError } from './wecom-error.ts';
 import type { ConnectionTestResult } from './wecom-types.ts';
 
 export interface ConnectionProbes {
@@ -31,6 +31,13 @@ export async function testConnection(probes: ConnectionProbes): Promise<Connecti
 
 function describeFailure(error: unknown, baseUrl: string): Omit<Extract<ConnectionTestResult, { ok: false }>, 'step' | 'secret'> {
   if (isWecomError(error)) return { ok: false, errcode: error.errcode, kind: error.kind, hint: error.hint };
+  if (error instanceof WecomRateLimitedError) {
+    const seconds = Math.ceil(error.retryAfterMs / 1000);
+    return {
+      ok: false, errcode: null, kind: 'rate_limit',
+      hint: `各服务共用的企业微信调用额度暂时用完，请 ${seconds} 秒后再试 (the WeCom budget shared by all services is used up; try again in ${seconds} s)`,
+    };
+  }
   if (error instanceof WecomTransportError && error.transient) {
     return {
       ok: false, errcode: null, kind: 'network',

@@ -1,4 +1,5 @@
 import type { IdKind } from '@doitcrm/types';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { AccessTokenCache } from './access-token-cache.ts';
 import { batchGetExternalContacts, getExternalContact, listExternalContactIds, listFollowUsers } from './api/contact-api.ts';
@@ -7,12 +8,15 @@ import {
 } from './api/group-api.ts';
 import { getUser, listUserIds } from './api/member-api.ts';
 import type { CallWecom, SecretRole } from './api/parse-answer.ts';
-import { ConcurrencyGate } from './concurrency-gate.ts';
+import { ConcurrencyGate } from './budget/concurrency-gate.ts';
+import { createLocalRateBudget, type RateBudget } from './budget/rate-budget.ts';
+import { DEFAULT_WECOM_RATE_LIMITS, type RateRule, type WecomRateLimits } from './budget/rate-limits.ts';
+import { createRedisRateBudget } from './budget/redis-rate-budget.ts';
+import { realTime, type TimeSource } from './budget/token-bucket.ts';
 import { RequestExecutor, type WecomLogger } from './request-executor.ts';
 import { resolveName } from './resolve-name.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 import { testConnection } from './test-connection.ts';
-import { realTime, TokenBucket, type TimeSource } from './token-bucket.ts';
 import type {
   ConnectionTestResult, CustomerGroup, CustomerGroupSummary, ExternalContactDetail, ExternalContactFollow, InternalGroup,
   NameResolution, Page, WecomUser,
@@ -27,9 +31,20 @@ export interface WecomClientOptions {
   /** the chat-archive (会话内容存档) secret: `msgaudit/*` APIs accept only its token; without it internal groups cannot be read */
   archiveSecret?: string;
   fetch?: typeof fetch;
-  /** calls per minute for this corp; default 1,000 — a tenth of WeCom's documented 10,000/min per API */
+  /**
+   * Shares the corp's rate budget with every other process on this Redis (the services pass theirs). Without it
+   * the budget lives in this client only: fine for a script or a test that runs alone, wrong for two services.
+   */
+  redis?: Redis;
+  /** calls per minute for this corp and API; default 1,000 — a tenth of WeCom's documented 10,000/min */
   rateLimitPerMinute?: number;
-  /** calls that may leave at once after a quiet spell; default 10 */
+  /** with `redis`: the other documented limits (rate-limits.ts), each defaulting to a tenth of WeCom's */
+  rateLimits?: Partial<WecomRateLimits>;
+  /** with `redis`: how long a call may wait for the budget before it throws `WecomRateLimitedError`; default 65 s */
+  rateLimitMaxWaitMs?: number;
+  /** with `redis`: the name of the server IP the calls leave from (processes sharing it share the per-IP budget) */
+  rateLimitEgress?: string;
+  /** without `redis`: calls that may leave at once after a quiet spell; default 10 */
   rateLimitBurst?: number;
   /** calls in flight at most; default 4, lowered on 45033 */
   concurrency?: number;
@@ -41,6 +56,8 @@ export interface WecomClientOptions {
   logger?: WecomLogger;
   /** tests only: a clock and sleep of their own */
   time?: TimeSource;
+  /** tests only: windows shorter than WeCom's minute and hour */
+  rateRules?: readonly RateRule[];
 }
 
 export interface WecomClient {
@@ -61,19 +78,18 @@ export interface WecomClient {
 }
 
 /**
- * The WeCom server-API client. Create one per corp and share it: the rate limiter, the concurrency cap and the
- * token cache all live in it, and WeCom counts limits per corp.
+ * The WeCom server-API client. Create one per corp and share it within the process: the concurrency cap and the
+ * token cache live in it. The rate budget lives in Redis when `redis` is given, shared by every process.
  */
 export function createWecomClient(options: WecomClientOptions): WecomClient {
   checkOptions(options);
   const time = options.time ?? realTime;
-  const rate = options.rateLimitPerMinute ?? 1_000;
-  const limiter = new TokenBucket(rate, options.rateLimitBurst ?? Math.min(10, Math.max(1, Math.floor(rate / 60))), time);
+  const budget = rateBudgetOf(options, time);
   const gate = new ConcurrencyGate(options.concurrency ?? 4);
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const parts = {
     transport: { baseUrl: options.baseUrl, fetch: options.fetch ?? globalThis.fetch, timeoutMs: options.requestTimeoutMs ?? 10_000 },
-    limiter, gate, retry, time, logger: options.logger,
+    budget, gate, retry, time, logger: options.logger,
   };
   // the cache fetches through the executor and the executor reads from the cache: the closure breaks the cycle
   const tokens: AccessTokenCache = new AccessTokenCache((corpId, secret) => executor.issueToken(corpId, secret),
@@ -106,9 +122,23 @@ export function createWecomClient(options: WecomClientOptions): WecomClient {
       probe: (role) => (role === 'main' ? listFollowUsers(call) : listArchivePermitUsers(call)),
     }),
     resolveName: (id, kind) => resolveName(client, id, kind),
-    diagnostics: () => ({ concurrencyLimit: gate.limit, inFlight: gate.inFlight, cachedTokens: tokens.size, pausedUntil: limiter.pausedUntilMs }),
+    diagnostics: () => ({ concurrencyLimit: gate.limit, inFlight: gate.inFlight, cachedTokens: tokens.size, pausedUntil: budget.pausedUntilMs }),
   };
   return client;
+}
+
+function rateBudgetOf(options: WecomClientOptions, time: TimeSource): RateBudget {
+  const perMinute = options.rateLimits?.corpApiPerMinute ?? options.rateLimitPerMinute ?? DEFAULT_WECOM_RATE_LIMITS.corpApiPerMinute;
+  if (!options.redis) {
+    return createLocalRateBudget(perMinute, options.rateLimitBurst ?? Math.min(10, Math.max(1, Math.floor(perMinute / 60))), time);
+  }
+  return createRedisRateBudget({
+    redis: options.redis, corpId: options.corpId, time,
+    limits: { ...DEFAULT_WECOM_RATE_LIMITS, ...options.rateLimits, corpApiPerMinute: perMinute },
+    ...(options.rateLimitEgress === undefined ? {} : { egress: options.rateLimitEgress }),
+    ...(options.rateLimitMaxWaitMs === undefined ? {} : { maxWaitMs: options.rateLimitMaxWaitMs }),
+    ...(options.rateRules === undefined ? {} : { rules: options.rateRules }),
+  });
 }
 
 const optionsShape = z.object({
@@ -118,6 +148,11 @@ const optionsShape = z.object({
   archiveSecret: z.string().min(1).optional(),
   rateLimitPerMinute: z.number().positive().optional(),
   rateLimitBurst: z.number().int().min(1).optional(),
+  rateLimits: z.object({
+    corpApiPerMinute: z.number().int().positive(), corpApiPerHour: z.number().int().positive(),
+    ipApiPerMinute: z.number().int().positive(), ipApiPerHour: z.number().int().positive(),
+  }).partial().optional(),
+  rateLimitMaxWaitMs: z.number().min(0).optional(),
   concurrency: z.number().int().min(1).optional(),
   tokenRefreshMarginSeconds: z.number().min(0).optional(),
   requestTimeoutMs: z.number().int().positive().optional(),

@@ -54,3 +54,23 @@ export class WecomTransportError extends Error {
 export function isWecomError(error: unknown): error is WecomError {
   return error instanceof WecomError;
 }
+
+/**
+ * The shared rate budget for this API is used up for longer than the caller agreed to wait, so the client did not
+ * spend a WeCom call on it. Always transient: ask again after `retryAfterMs`.
+ */
+export class WecomRateLimitedError extends Error {
+  readonly endpoint: string;
+  /** which window ran out, e.g. `corp_api_hour`, or `paused` after a 45009 */
+  readonly limit: string;
+  readonly retryAfterMs: number;
+  readonly transient = true;
+
+  constructor(endpoint: string, limit: string, retryAfterMs: number) {
+    super(`WeCom ${endpoint}: the shared rate budget (${limit}) is used up; retry after ${Math.ceil(retryAfterMs / 1000)} s`);
+    this.name = 'WecomRateLimitedError';
+    this.endpoint = endpoint;
+    this.limit = limit;
+    this.retryAfterMs = retryAfterMs;
+  }
+}

@@ -1,16 +1,10 @@
-import { afterEach, describe, expect, test } from 'vitest';
-import { startHarness, type Harness } from './wecom-fake-harness.ts';
-
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+import { describe, expect, test } from 'vitest';
+import { startHarness } from './wecom-fake-harness.ts';
 
 describe('WeCom client: testConnection', () => {
   test('when corp id, both secrets, IP and permissions are right, then it reports ok with the corp id', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const result = await harness.client().testConnection();
@@ -23,7 +17,7 @@ describe('WeCom client: testConnection', () => {
 
   test('when the corp id is wrong, then it says so (40013) at the gettoken step', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const result = await harness.client({ corpId: 'ww0000000000000000' }).testConnection();
@@ -35,7 +29,7 @@ describe('WeCom client: testConnection', () => {
 
   test('when the secret is wrong, then it says so (40001) after exactly one gettoken: wrong secrets are never retried', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const result = await harness.client({ secret: 'not-the-secret' }).testConnection();
@@ -48,7 +42,7 @@ describe('WeCom client: testConnection', () => {
 
   test('when the server\'s IP is not in the trusted list, then the token works but the probe reports 60020 with the fix', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.setIpTrusted(false);
 
     // Act
@@ -61,7 +55,7 @@ describe('WeCom client: testConnection', () => {
 
   test('when the secret may not call customer-contact APIs, then the probe reports 48002 "permission"', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     harness.fake.setPermissions('contact', ['user/get']);
 
     // Act
@@ -73,7 +67,7 @@ describe('WeCom client: testConnection', () => {
 
   test('when only the archive secret is wrong, then the main secret passes and the archive secret is named as the problem', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const result = await harness.client({ archiveSecret: 'wrong-archive-secret' }).testConnection();
@@ -84,10 +78,9 @@ describe('WeCom client: testConnection', () => {
 
   test('when nothing answers at the base URL, then it reports a network problem instead of throwing', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client({ retry: { busyMaxRetries: 0 } });
     await harness.close();
-    harness = undefined;
 
     // Act
     const result = await client.testConnection();

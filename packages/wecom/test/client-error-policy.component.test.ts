@@ -1,17 +1,11 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createWecomClient, WecomError, WecomTransportError } from '../src/index.ts';
-import { resolvableParent, resolvableStaff, school, startHarness, type Harness } from './wecom-fake-harness.ts';
-
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+import { resolvableParent, resolvableStaff, school, startHarness, userGetError } from './wecom-fake-harness.ts';
 
 describe('WeCom client: error policy', () => {
   test('when WeCom is busy (−1) twice, then the client backs off and the third call succeeds', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client();
     const staff = resolvableStaff(harness.fake);
     harness.fake.inject({ endpoint: 'user/get', errcode: -1, times: 2 });
@@ -26,7 +20,7 @@ describe('WeCom client: error policy', () => {
 
   test('when the client backs off, then it logs a warning naming endpoint and errcode, never the token or the secret', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const warnings: Array<{ obj: object; msg: string }> = [];
     const client = harness.client({ logger: { warn: (obj, msg) => warnings.push({ obj, msg }) } });
     harness.fake.inject({ endpoint: 'user/get', errcode: -1, times: 1 });
@@ -44,13 +38,11 @@ describe('WeCom client: error policy', () => {
 
   test('when WeCom stays busy, then the client gives up after its bounded retries with a transient "busy" error', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client({ retry: { busyMaxRetries: 3 } });
-    const staff = resolvableStaff(harness.fake);
-    harness.fake.inject({ endpoint: 'user/get', errcode: -1 });
 
     // Act
-    const error = await client.getUser(staff.userId).catch((e: unknown) => e);
+    const error = await userGetError(harness, client, -1);
 
     // Assert
     expect(error).toMatchObject({ errcode: -1, kind: 'busy', permanent: false });
@@ -59,7 +51,7 @@ describe('WeCom client: error policy', () => {
 
   test('when the corp exceeds the fake\'s rate window (45009), then every caller waits out the window and all calls succeed', async () => {
     // Arrange: the fake allows 3 calls per 200 ms window; the client waits 250 ms on 45009
-    harness = await startHarness({ rateLimit: { calls: 3, windowMs: 200 } });
+    const harness = await startHarness({ rateLimit: { calls: 3, windowMs: 200 } });
     const client = harness.client({ concurrency: 1, retry: { frequencyLimitWaitMs: 250, frequencyLimitMaxRetries: 2 } });
     const staff = resolvableStaff(harness.fake);
     const started = Date.now();
@@ -78,13 +70,11 @@ describe('WeCom client: error policy', () => {
 
   test('when 45009 persists after waiting, then the client stops after its bounded retries with a transient rate_limit error', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client({ retry: { frequencyLimitWaitMs: 20, frequencyLimitMaxRetries: 2 } });
-    const staff = resolvableStaff(harness.fake);
-    harness.fake.inject({ endpoint: 'user/get', errcode: 45009 });
 
     // Act
-    const error = await client.getUser(staff.userId).catch((e: unknown) => e);
+    const error = await userGetError(harness, client, 45009);
 
     // Assert
     expect(error).toMatchObject({ errcode: 45009, kind: 'rate_limit', permanent: false });
@@ -93,7 +83,7 @@ describe('WeCom client: error policy', () => {
 
   test('when the fake allows two calls in flight and the client runs eight, then 45033 lowers the client\'s concurrency and every call succeeds', async () => {
     // Arrange
-    harness = await startHarness({ maxConcurrentPerEndpoint: 2, latencyMs: 40 });
+    const harness = await startHarness({ maxConcurrentPerEndpoint: 2, latencyMs: 40 });
     const client = harness.client({ concurrency: 8, retry: { concurrencyMaxRetries: 6 } });
     const parents = school.parents.slice(100, 124);
 
@@ -120,7 +110,7 @@ describe('WeCom client: error policy', () => {
     [40058, 'other'],
   ] as const)('when WeCom answers the permanent errcode %i, then the client throws it at once (kind %s) without retrying', async (errcode, kind) => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client();
     const parent = resolvableParent(harness.fake);
     harness.fake.inject({ endpoint: 'externalcontact/get', errcode });
@@ -137,13 +127,11 @@ describe('WeCom client: error policy', () => {
 
   test('when WeCom answers an errcode the client does not know, then it is thrown once, never retried blindly', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client();
-    const staff = resolvableStaff(harness.fake);
-    harness.fake.inject({ endpoint: 'user/get', errcode: 99999 });
 
     // Act
-    const error = await client.getUser(staff.userId).catch((e: unknown) => e);
+    const error = await userGetError(harness, client, 99999);
 
     // Assert
     expect(error).toMatchObject({ errcode: 99999, kind: 'other', permanent: false });
@@ -152,7 +140,7 @@ describe('WeCom client: error policy', () => {
 
   test('when the server\'s IP is not trusted, then the first call fails with the operator hint and nothing is retried', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client();
     harness.fake.setIpTrusted(false);
 
@@ -167,7 +155,7 @@ describe('WeCom client: error policy', () => {
 
   test('when the fake is slower than the timeout, then each attempt is aborted and a timeout transport error is thrown', async () => {
     // Arrange
-    harness = await startHarness({ latencyMs: 400 });
+    const harness = await startHarness({ latencyMs: 400 });
     const client = harness.client({ requestTimeoutMs: 50, retry: { busyMaxRetries: 1 } });
 
     // Act
@@ -180,10 +168,9 @@ describe('WeCom client: error policy', () => {
 
   test('when nothing listens at the base URL, then the client retries a bounded number of times and throws a network error', async () => {
     // Arrange: a port that was just freed
-    harness = await startHarness();
+    const harness = await startHarness();
     const { url } = harness;
     await harness.close();
-    harness = undefined;
     const client = createWecomClient({ baseUrl: url, corpId: 'wwclosed', secret: 'closed-port', retry: { busyMaxRetries: 2, busyBaseDelayMs: 1 } });
 
     // Act

@@ -1,13 +1,7 @@
 import { groupMembers } from '@doitcrm/demo-data';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { allPages, createWecomClient, WecomError } from '../src/index.ts';
-import { resolvableParent, resolvableStaff, school, startHarness, type Harness } from './wecom-fake-harness.ts';
-
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+import { resolvableParent, resolvableStaff, school, startHarness } from './wecom-fake-harness.ts';
 
 const internalGroup = school.otherGroups.find((g) => g.kind === 'internal_group')!;
 const classGroup = school.classes[0]!;
@@ -15,7 +9,7 @@ const classGroup = school.classes[0]!;
 describe('WeCom client: lookups', () => {
   test('when a WeChat parent is looked up, then the contact comes back in camelCase with the nickname as name and its followers', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const parent = resolvableParent(harness.fake);
 
     // Act
@@ -30,7 +24,7 @@ describe('WeCom client: lookups', () => {
 
   test('when a parent who is a WeCom user of another corp is looked up, then type 2 comes with the corp name', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const parent = resolvableParent(harness.fake, 'wo');
 
     // Act
@@ -43,7 +37,7 @@ describe('WeCom client: lookups', () => {
 
   test('when a member is looked up, then name, department and position come back and gender stays a string', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const staff = resolvableStaff(harness.fake);
 
     // Act
@@ -57,7 +51,7 @@ describe('WeCom client: lookups', () => {
 
   test('when a class group is looked up, then the member count is counted from member_list (the API has no count field)', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const group = await harness.client().getCustomerGroup(classGroup.roomId, { needName: true });
@@ -70,7 +64,7 @@ describe('WeCom client: lookups', () => {
 
   test('when an internal group is looked up with the archive secret, then its name, creator and members come back', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const group = await harness.client().getInternalGroup(internalGroup.roomId);
@@ -82,7 +76,7 @@ describe('WeCom client: lookups', () => {
 
   test('when no archive secret is configured, then reading an internal group fails with a permission error, not "unresolvable"', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = createWecomClient({ baseUrl: harness.url, corpId: harness.fake.corpId, secret: harness.fake.secret });
 
     // Act
@@ -95,7 +89,7 @@ describe('WeCom client: lookups', () => {
 
   test('when contacts are paged with batch/get_by_user, then every (customer, follower) pair arrives once across pages', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client();
     const followers = await client.listFollowUsers();
     const expected = [...harness.fake.state.directory.externalContacts.values()].reduce((n, c) => n + c.follow_user.length, 0);
@@ -116,7 +110,7 @@ describe('WeCom client: lookups', () => {
 
   test('when customer groups are listed 25 at a time, then every live group arrives and the dismissed one does not', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client();
     const dismissed = harness.fake.state.directory.unresolvable.find((u) => u.errcode === 49008)!.id;
 
@@ -134,7 +128,7 @@ describe('WeCom client: lookups', () => {
 describe('WeCom client: resolveName', () => {
   test('when each kind of id is resolved, then the right endpoint gives its name', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client();
     const staff = resolvableStaff(harness.fake);
     const parent = resolvableParent(harness.fake);
@@ -161,7 +155,7 @@ describe('WeCom client: resolveName', () => {
 
   test('when a bot id is resolved, then it is unresolvable without any call to WeCom', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
 
     // Act
     const result = await harness.client().resolveName(school.bots[0]!.externalId, 'bot');
@@ -173,7 +167,7 @@ describe('WeCom client: resolveName', () => {
 
   test('when the fake\'s deliberately unresolvable ids are resolved, then each is skipped with its errcode and a reason', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client();
     const kindOf = (id: string) => (id.startsWith('wr') ? 'customer_group' : id.startsWith('wo') ? 'external_wecom' : id.startsWith('wm') ? 'external_wechat' : 'staff');
 
@@ -187,7 +181,7 @@ describe('WeCom client: resolveName', () => {
 
   test('when a customer group has no name, then a name is made up from the member count and marked as such', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const group = harness.fake.state.directory.customerGroups.get(classGroup.roomId)!;
     group.name = '';
 
@@ -200,7 +194,7 @@ describe('WeCom client: resolveName', () => {
 
   test('when WeCom stays busy, then resolveName throws so the job can retry later instead of marking the id unresolvable', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client({ retry: { busyMaxRetries: 1 } });
     const parent = resolvableParent(harness.fake);
     harness.fake.inject({ endpoint: 'externalcontact/get', errcode: -1 });
@@ -214,7 +208,7 @@ describe('WeCom client: resolveName', () => {
 
   test('when a few ids always fail and a burst of −1 hits the rest, then the good ids resolve and only the bad ones are unresolvable', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     // more retries than injected −1s: whatever order the calls arrive in, no good id can run out of retries
     const client = harness.client({ retry: { busyMaxRetries: 10 } });
     const skip = new Set(harness.fake.state.directory.unresolvable.map((u) => u.id));

@@ -1,19 +1,23 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { WecomError } from '../src/index.ts';
-import { manualClock, resolvableStaff, startHarness, type Harness } from './wecom-fake-harness.ts';
-
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+import { manualClock, resolvableStaff, startHarness, userGetError } from './wecom-fake-harness.ts';
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A client that has fetched its token and used it once; then WeCom revokes every token, answering `errcode`. */
+async function clientWithRevokedToken(errcode: 40014 | 40001) {
+  const harness = await startHarness();
+  const client = harness.client();
+  const staff = resolvableStaff(harness.fake);
+  await client.getUser(staff.userId);
+  harness.fake.revokeTokens(errcode);
+  return { harness, client, staff };
+}
 
 describe('WeCom client: access tokens', () => {
   test('when twenty lookups start at once with no token cached, then the fake sees one gettoken and twenty lookups', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client({ concurrency: 8 });
     const staff = resolvableStaff(harness.fake);
 
@@ -29,7 +33,7 @@ describe('WeCom client: access tokens', () => {
   test('when the token expires mid-run, then the client drops it, fetches a new one once and the call succeeds', async () => {
     // Arrange: the fake's clock runs ahead; the client still believes its token is fresh
     const clock = manualClock();
-    harness = await startHarness({ now: clock.now, tokenTtlSeconds: 7200 });
+    const harness = await startHarness({ now: clock.now, tokenTtlSeconds: 7200 });
     const client = harness.client();
     const staff = resolvableStaff(harness.fake);
     await client.getUser(staff.userId);
@@ -47,13 +51,9 @@ describe('WeCom client: access tokens', () => {
 
   test('when WeCom revokes tokens early (40014), then the next call refetches once and succeeds', async () => {
     // Arrange
-    harness = await startHarness();
-    const client = harness.client();
-    const staff = resolvableStaff(harness.fake);
-    await client.getUser(staff.userId);
+    const { harness, client, staff } = await clientWithRevokedToken(40014);
 
     // Act
-    harness.fake.revokeTokens(40014);
     const user = await client.getUser(staff.userId);
 
     // Assert
@@ -64,13 +64,9 @@ describe('WeCom client: access tokens', () => {
 
   test('when a revoked token answers 40001 ("invalid credential"), then the client treats it like an invalid token: refetch once', async () => {
     // Arrange
-    harness = await startHarness();
-    const client = harness.client();
-    const staff = resolvableStaff(harness.fake);
-    await client.getUser(staff.userId);
+    const { harness, client, staff } = await clientWithRevokedToken(40001);
 
     // Act
-    harness.fake.revokeTokens(40001);
     const user = await client.getUser(staff.userId);
 
     // Assert
@@ -81,7 +77,7 @@ describe('WeCom client: access tokens', () => {
 
   test('when ten calls in flight all see their token revoked, then they share one new token', async () => {
     // Arrange
-    harness = await startHarness({ latencyMs: 30 });
+    const harness = await startHarness({ latencyMs: 30 });
     const client = harness.client({ concurrency: 10 });
     const staff = resolvableStaff(harness.fake);
     await client.getUser(staff.userId);
@@ -97,13 +93,11 @@ describe('WeCom client: access tokens', () => {
 
   test('when the token is rejected again right after refetching, then the client stops after one retry and throws an auth error', async () => {
     // Arrange
-    harness = await startHarness();
+    const harness = await startHarness();
     const client = harness.client();
-    const staff = resolvableStaff(harness.fake);
-    harness.fake.inject({ endpoint: 'user/get', errcode: 42001 });
 
     // Act
-    const error = await client.getUser(staff.userId).catch((e: unknown) => e);
+    const error = await userGetError(harness, client, 42001);
 
     // Assert
     expect(error).toBeInstanceOf(WecomError);
@@ -115,7 +109,7 @@ describe('WeCom client: access tokens', () => {
   test('when the refresh margin is reached, then the client fetches a new token before the old one expires (no 42001 seen)', async () => {
     // Arrange: one clock for both sides; tokens live 20 s, refreshed 5 s early
     const clock = manualClock();
-    harness = await startHarness({ now: clock.now, tokenTtlSeconds: 20 });
+    const harness = await startHarness({ now: clock.now, tokenTtlSeconds: 20 });
     const client = harness.client({ tokenRefreshMarginSeconds: 5, time: { now: clock.now, sleep: realSleep } });
     const staff = resolvableStaff(harness.fake);
     await client.getUser(staff.userId);

@@ -1,5 +1,6 @@
 import { generateSchool } from '@doitcrm/demo-data';
-import { createWecomFake, type WecomFake, type WecomFakeOptions } from '@doitcrm/fakes';
+import type { WecomFake, WecomFakeOptions } from '@doitcrm/fakes';
+import { closeWhenTestEnds, listenWecomFake } from '@doitcrm/fakes/testing';
 import { createWecomClient, type RetryPolicy, type WecomClient, type WecomClientOptions } from '../src/index.ts';
 
 /** One demo school for every test file: generating it is the slow part of starting a fake. */
@@ -29,10 +30,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The WeCom fake on 127.0.0.1, a random port, serving the shared demo school. */
+/** The WeCom fake on 127.0.0.1, a random port, serving the shared demo school, closed when the test ends. */
 export async function startHarness(options: WecomFakeOptions = {}): Promise<Harness> {
-  const fake = createWecomFake({ school, ...options });
-  const server = await fake.listen(0, '127.0.0.1');
+  const server = closeWhenTestEnds(await listenWecomFake({ school, ...options }));
+  const { fake } = server;
   return {
     fake,
     url: server.url,
@@ -59,4 +60,10 @@ export function resolvableStaff(fake: WecomFake) {
   const staff = school.staff.find((s) => fake.state.directory.users.has(s.userId));
   if (!staff) throw new Error('the demo school has no resolvable staff');
   return staff;
+}
+
+/** Makes every `user/get` answer `errcode`, and returns what the client's lookup of a real staff member ends in. */
+export function userGetError(harness: Harness, client: WecomClient, errcode: number): Promise<unknown> {
+  harness.fake.inject({ endpoint: 'user/get', errcode });
+  return client.getUser(resolvableStaff(harness.fake).userId).catch((e: unknown) => e);
 }

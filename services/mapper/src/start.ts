@@ -1,7 +1,7 @@
 import { runService } from '@doitcrm/kit';
+import { createWecomClientFromSettings } from '@doitcrm/wecom';
 import { createMapperApp } from './app.ts';
 import { loadMapperConfig } from './config.ts';
-import { createMapperWecomClient } from './domain/wecom-client-factory.ts';
 import { createSuggestionRoutes } from './entry-points/api/suggestion-routes.ts';
 import { createWecomRoutes } from './entry-points/api/wecom-routes.ts';
 import { catchUpMissedRuns, startChatIngestedConsumer } from './entry-points/queue/chat-ingested-consumer.ts';
@@ -9,7 +9,7 @@ import { startExtractConsumer } from './entry-points/queue/extract-consumer.ts';
 import { startFetchNamesConsumer } from './entry-points/queue/fetch-names-consumer.ts';
 
 runService('mapper', loadMapperConfig, async (context) => {
-  const wecom = createMapperWecomClient(context.config, context.logger);
+  const wecom = createWecomClientFromSettings(context.config, { logger: context.logger, redis: context.redis });
   if (!wecom) context.logger.warn('WeCom is not configured (WECOM_CORP_ID / WECOM_SECRET): nickname fetching is off');
   await startChatIngestedConsumer(context);
   void catchUpMissedRuns(context).catch((error: unknown) => context.logger.error({ err: error }, 'catching up missed import runs failed'));

@@ -4,10 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { insertJob, type Broker, type JobSnapshot, type ServiceContext } from '@doitcrm/kit';
 import { useTestApp } from '@doitcrm/kit/testing';
 import type { MapperFetchNamesJob } from '@doitcrm/types';
-import type { WecomClient } from '@doitcrm/wecom';
+import { createWecomClientFromSettings, WECOM_NOT_CONFIGURED, type WecomClient } from '@doitcrm/wecom';
 import { createMapperApp } from '../src/app.ts';
 import { mapperConfigShape, type MapperConfig } from '../src/config.ts';
-import { createMapperWecomClient, WECOM_NOT_CONFIGURED } from '../src/domain/wecom-client-factory.ts';
 import { createWecomRoutes } from '../src/entry-points/api/wecom-routes.ts';
 import { FETCH_NAMES_QUEUE, startFetchNamesConsumer } from '../src/entry-points/queue/fetch-names-consumer.ts';
 import {
@@ -33,7 +32,7 @@ const t = useTestApp('mapper', mapperConfigShape, (context) => wecomApp(context,
   roles: ['staff', 'viewer'],
   env: () => ({ WECOM_BASE_URL: wecom.url, WECOM_CORP_ID: wecom.fake.corpId, WECOM_SECRET: wecom.fake.secret, WECOM_ARCHIVE_SECRET: wecom.fake.archiveSecret }),
   async prepare(context) {
-    client = createMapperWecomClient(context.config, context.logger, FAST_CLIENT_OPTIONS)!;
+    client = createWecomClientFromSettings(context.config, { logger: context.logger, redis: context.redis }, FAST_CLIENT_OPTIONS)!;
     await startFetchNamesConsumer(context, client, FAST_JOB_OPTIONS);
   },
 });
@@ -42,7 +41,7 @@ const bare = useTestApp('mapper', mapperConfigShape, (context) => wecomApp(conte
   roles: ['staff'],
   env: { WECOM_CORP_ID: '', WECOM_SECRET: '', WECOM_ARCHIVE_SECRET: '' },
   async prepare(context) {
-    bareClient = createMapperWecomClient(context.config, context.logger);
+    bareClient = createWecomClientFromSettings(context.config, { logger: context.logger, redis: context.redis });
     await startFetchNamesConsumer(context, bareClient, FAST_JOB_OPTIONS);
   },
 });

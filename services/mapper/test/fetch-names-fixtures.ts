@@ -14,6 +14,7 @@ export const FAST_JOB_OPTIONS: FetchNamesOptions = { pageSize: 100, concurrency:
 export const FAST_CLIENT_OPTIONS: Partial<WecomClientOptions> = {
   // the production limit (600/min) would make every test wait; the limiter has its own tests
   rateLimitPerMinute: 600_000, rateLimitBurst: 100, concurrency: 8,
+  rateLimits: { corpApiPerHour: 6_000_000, ipApiPerMinute: 600_000, ipApiPerHour: 6_000_000 },
   retry: { busyBaseDelayMs: 5, busyMaxDelayMs: 20, concurrencyBaseDelayMs: 5, frequencyLimitWaitMs: 50 },
 };
 

@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshotPath, uniqueSuffix, useTestPage } from '@doitcrm/kit/testing';
 import { loadSchool } from '@doitcrm/demo-data';
 import type { InjectionHandle } from '@doitcrm/fakes';
-import type { WecomClient } from '@doitcrm/wecom';
+import { createWecomClientFromSettings, type WecomClient } from '@doitcrm/wecom';
 import { createMapperApp } from '../src/app.ts';
 import { mapperConfigShape } from '../src/config.ts';
-import { createMapperWecomClient } from '../src/domain/wecom-client-factory.ts';
 import { createSuggestionRoutes } from '../src/entry-points/api/suggestion-routes.ts';
 import { createWecomRoutes } from '../src/entry-points/api/wecom-routes.ts';
 import { startExtractConsumer } from '../src/entry-points/queue/extract-consumer.ts';
@@ -52,7 +51,7 @@ const t = useTestPage('mapper', mapperConfigShape, (context) => createMapperApp(
     wecom.fake.inject({ endpoint: 'externalcontact/get', errcode: 84061, forIds: [refusedId] });
     transient = wecom.fake.inject({ endpoint: 'externalcontact/get', errcode: -1, times: 2 });
 
-    client = createMapperWecomClient(context.config, context.logger, FAST_CLIENT_OPTIONS)!;
+    client = createWecomClientFromSettings(context.config, { logger: context.logger, redis: context.redis }, FAST_CLIENT_OPTIONS)!;
     await startFetchNamesConsumer(context, client, FAST_JOB_OPTIONS);
     await startExtractConsumer(context);
   },

@@ -58,3 +58,20 @@ export function stringArray(value: unknown, name: string): string[] {
 }
 
 export const firstString = (...values: unknown[]): string[] => values.filter((v): v is string => typeof v === 'string' && v !== '');
+
+/** `GET user/get`: the method and the path below `/cgi-bin/`, as WeCom's docs write them. */
+export type EndpointRoute = `${FakeEndpoint['method']} ${string}`;
+
+/**
+ * One WeCom API of the fake. `ids` names the parameter the request is about (read from the query of a GET, the
+ * body of a POST), `null` for list calls about no id, or a function when the ids sit elsewhere.
+ */
+export function fakeEndpoint(
+  route: EndpointRoute, app: FakeAppName, ids: string | null | FakeEndpoint['ids'], handle: FakeEndpoint['handle'],
+): FakeEndpoint {
+  const [method, path] = route.split(' ') as [FakeEndpoint['method'], string];
+  const idsOf: FakeEndpoint['ids'] = typeof ids === 'function' ? ids
+    : ids === null ? () => []
+      : (input) => firstString((method === 'GET' ? input.query : input.body)[ids]);
+  return { path, method, app, ids: idsOf, handle };
+}

@@ -1,6 +1,5 @@
-import { backoffDelayMs, type WecomClient } from '@doitcrm/wecom';
+import { backoffDelayMs, classifyWecomFailure, unresolvableReason, type WecomClient } from '@doitcrm/wecom';
 import type { NameCandidate } from '../data-access/name-repository.ts';
-import { classifyWecomFailure, unresolvableReason } from './wecom-failure.ts';
 
 export type NameOutcome =
   | { status: 'resolved'; name: string }

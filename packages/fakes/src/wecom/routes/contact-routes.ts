@@ -1,5 +1,5 @@
 import { decodeCursor, pageOf } from '../cursor.ts';
-import { firstString, integerIn, requiredString, stringArray, type FakeEndpoint } from '../fake-endpoint.ts';
+import { firstString, integerIn, requiredString, stringArray, fakeEndpoint, type FakeEndpoint } from '../fake-endpoint.ts';
 import { WecomFakeFailure } from '../wecom-errmsg.ts';
 import type { FakeFollower, WecomDirectory } from '../wecom-fake-state.ts';
 
@@ -17,48 +17,30 @@ function followedBy(directory: WecomDirectory, userId: string): string[] {
   return ids;
 }
 
-export const followUserList: FakeEndpoint = {
-  path: 'externalcontact/get_follow_user_list',
-  method: 'GET',
-  app: 'contact',
-  ids: () => [],
-  handle: ({ directory }) => {
-    const following = new Set<string>();
-    for (const contact of directory.externalContacts.values()) for (const f of contact.follow_user) following.add(f.userid);
-    return { follow_user: [...directory.users.keys()].filter((id) => following.has(id)) };
-  },
-};
+export const followUserList = fakeEndpoint('GET externalcontact/get_follow_user_list', 'contact', null, ({ directory }) => {
+  const following = new Set<string>();
+  for (const contact of directory.externalContacts.values()) for (const f of contact.follow_user) following.add(f.userid);
+  return { follow_user: [...directory.users.keys()].filter((id) => following.has(id)) };
+});
 
-export const externalContactList: FakeEndpoint = {
-  path: 'externalcontact/list',
-  method: 'GET',
-  app: 'contact',
-  ids: ({ query }) => firstString(query.userid),
-  handle: ({ query, directory }) => {
-    const userId = requiredString(query, 'userid', 41009);
-    if (!directory.users.has(userId)) throw new WecomFakeFailure(60111);
-    return { external_userid: followedBy(directory, userId) };
-  },
-};
+export const externalContactList = fakeEndpoint('GET externalcontact/list', 'contact', 'userid', ({ query, directory }) => {
+  const userId = requiredString(query, 'userid', 41009);
+  if (!directory.users.has(userId)) throw new WecomFakeFailure(60111);
+  return { external_userid: followedBy(directory, userId) };
+});
 
-export const externalContactGet: FakeEndpoint = {
-  path: 'externalcontact/get',
-  method: 'GET',
-  app: 'contact',
-  ids: ({ query }) => firstString(query.external_userid),
-  handle: ({ query, directory }) => {
-    const externalId = requiredString(query, 'external_userid');
-    if (!/^w[mo]/.test(externalId) || directory.foreignExternalIds.has(externalId)) throw new WecomFakeFailure(40096);
-    const contact = directory.externalContacts.get(externalId);
-    if (!contact) throw new WecomFakeFailure(84061);
-    const { page, nextCursor } = pageOf(contact.follow_user, decodeCursor(query.cursor, externalId), FOLLOWERS_PER_PAGE, externalId);
-    return {
-      external_contact: { ...contact.external_contact },
-      follow_user: page.map((f) => ({ ...f, tags: f.tags.map((t) => ({ ...t })) })),
-      next_cursor: nextCursor,
-    };
-  },
-};
+export const externalContactGet = fakeEndpoint('GET externalcontact/get', 'contact', 'external_userid', ({ query, directory }) => {
+  const externalId = requiredString(query, 'external_userid');
+  if (!/^w[mo]/.test(externalId) || directory.foreignExternalIds.has(externalId)) throw new WecomFakeFailure(40096);
+  const contact = directory.externalContacts.get(externalId);
+  if (!contact) throw new WecomFakeFailure(84061);
+  const { page, nextCursor } = pageOf(contact.follow_user, decodeCursor(query.cursor, externalId), FOLLOWERS_PER_PAGE, externalId);
+  return {
+    external_contact: { ...contact.external_contact },
+    follow_user: page.map((f) => ({ ...f, tags: f.tags.map((t) => ({ ...t })) })),
+    next_cursor: nextCursor,
+  };
+});
 
 /** The batch form lists corp tag ids only; personal tags are not returned (https://developer.work.weixin.qq.com/document/path/92994). */
 function followInfo(f: FakeFollower): Record<string, unknown> {
@@ -66,31 +48,29 @@ function followInfo(f: FakeFollower): Record<string, unknown> {
   return { ...rest, tag_id: tags.filter((t) => t.type === 1).map((t) => t.tag_id) };
 }
 
-export const batchGetByUser: FakeEndpoint = {
-  path: 'externalcontact/batch/get_by_user',
-  method: 'POST',
-  app: 'contact',
-  ids: ({ body }) => [...firstString(body.userid), ...(Array.isArray(body.userid_list) ? firstString(...body.userid_list) : [])],
-  handle: ({ body, directory }) => {
-    // older clients still send the single-member form { userid }; both are accepted
-    const userIds = body.userid_list !== undefined ? stringArray(body.userid_list, 'userid_list') : firstString(body.userid);
-    if (userIds.length === 0 || userIds.length > BATCH_MAX_USERS) {
-      throw new WecomFakeFailure(40058, `invalid parameter: userid_list must hold 1–${BATCH_MAX_USERS} ids`);
-    }
-    const unknown = userIds.find((id) => !directory.users.has(id));
-    if (unknown !== undefined) throw new WecomFakeFailure(60111, `userid not found: ${unknown}`);
-    // larger limits are clamped, not refused
-    const limit = Math.min(BATCH_MAX_LIMIT, integerIn(body, 'limit', 1, Number.MAX_SAFE_INTEGER, BATCH_DEFAULT_LIMIT));
-    const pairs = userIds.flatMap((userId) => followedBy(directory, userId).map((externalId) => ({ externalId, userId })));
-    const queryKey = `batch:${userIds.join(',')}`;
-    const { page, nextCursor } = pageOf(pairs, decodeCursor(body.cursor, queryKey), limit, queryKey);
-    return {
-      external_contact_list: page.map(({ externalId, userId }) => {
-        const contact = directory.externalContacts.get(externalId);
-        const follower = contact?.follow_user.find((f) => f.userid === userId);
-        return { external_contact: { ...contact?.external_contact }, follow_info: follower ? followInfo(follower) : {} };
-      }),
-      next_cursor: nextCursor,
-    };
-  },
-};
+/** the ids of both request forms: `{ userid_list }`, and the single-member `{ userid }` older clients send */
+const batchIds: FakeEndpoint['ids'] = ({ body }) =>
+  [...firstString(body.userid), ...(Array.isArray(body.userid_list) ? firstString(...body.userid_list) : [])];
+
+export const batchGetByUser = fakeEndpoint('POST externalcontact/batch/get_by_user', 'contact', batchIds, ({ body, directory }) => {
+  // older clients still send the single-member form { userid }; both are accepted
+  const userIds = body.userid_list !== undefined ? stringArray(body.userid_list, 'userid_list') : firstString(body.userid);
+  if (userIds.length === 0 || userIds.length > BATCH_MAX_USERS) {
+    throw new WecomFakeFailure(40058, `invalid parameter: userid_list must hold 1–${BATCH_MAX_USERS} ids`);
+  }
+  const unknown = userIds.find((id) => !directory.users.has(id));
+  if (unknown !== undefined) throw new WecomFakeFailure(60111, `userid not found: ${unknown}`);
+  // larger limits are clamped, not refused
+  const limit = Math.min(BATCH_MAX_LIMIT, integerIn(body, 'limit', 1, Number.MAX_SAFE_INTEGER, BATCH_DEFAULT_LIMIT));
+  const pairs = userIds.flatMap((userId) => followedBy(directory, userId).map((externalId) => ({ externalId, userId })));
+  const queryKey = `batch:${userIds.join(',')}`;
+  const { page, nextCursor } = pageOf(pairs, decodeCursor(body.cursor, queryKey), limit, queryKey);
+  return {
+    external_contact_list: page.map(({ externalId, userId }) => {
+      const contact = directory.externalContacts.get(externalId);
+      const follower = contact?.follow_user.find((f) => f.userid === userId);
+      return { external_contact: { ...contact?.external_contact }, follow_info: follower ? followInfo(follower) : {} };
+    }),
+    next_cursor: nextCursor,
+  };
+});

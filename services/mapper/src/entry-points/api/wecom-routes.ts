@@ -5,10 +5,9 @@ import {
   ConflictError, actorFromRequest, auditFromRequest, parseBody, recordAudit, requireRole, submitJob, type ServiceContext,
 } from '@doitcrm/kit';
 import { mappingFilterSchema } from '@doitcrm/types';
-import type { WecomClient } from '@doitcrm/wecom';
+import { WECOM_NOT_CONFIGURED, type WecomClient } from '@doitcrm/wecom';
 import type { MapperConfig } from '../../config.ts';
 import type { WecomStatus } from '../../contract.ts';
-import { WECOM_NOT_CONFIGURED } from '../../domain/wecom-client-factory.ts';
 import { FETCH_NAMES_QUEUE } from '../queue/fetch-names-consumer.ts';
 
 export const fetchNamesBody = z.object({

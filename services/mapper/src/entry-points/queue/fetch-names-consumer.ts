@@ -5,7 +5,7 @@ import {
   fetchNames, FetchNamesJobNotRunningError, FetchNamesStoppedError, type FetchNamesOptions,
 } from '../../domain/fetch-names.ts';
 import type { FetchNamesResult } from '../../contract.ts';
-import { WECOM_NOT_CONFIGURED } from '../../domain/wecom-client-factory.ts';
+import { WECOM_NOT_CONFIGURED } from '@doitcrm/wecom';
 
 export const FETCH_NAMES_QUEUE = 'mapper.fetch-names';
 const MAX_ATTEMPTS = 3;

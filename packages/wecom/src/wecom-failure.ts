@@ -1,7 +1,7 @@
-import { isWecomError, WecomTransportError } from '@doitcrm/wecom';
+import { isWecomError, WecomRateLimitedError, WecomTransportError } from './wecom-error.ts';
 
 /**
- * What a failed name lookup means for a batch:
+ * What a failed WeCom lookup means for a batch job (the mapper's nickname fetch, contacts sync):
  * - `configuration`: every other id would fail the same way (wrong secret, IP not trusted, API not permitted):
  *   stop the job and tell the operator what to fix;
  * - `id`: about this id only, WeCom will keep saying so: mark it unresolvable;
@@ -18,6 +18,7 @@ export type WecomFailure =
 const ID_SPECIFIC_PERMISSION_ERRCODES: ReadonlySet<number> = new Set([60011]);
 
 export function classifyWecomFailure(error: unknown): WecomFailure {
+  if (error instanceof WecomRateLimitedError) return { kind: 'transient', message: error.message };
   if (error instanceof WecomTransportError) {
     return error.transient
       ? { kind: 'transient', message: error.message }

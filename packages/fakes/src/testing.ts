@@ -1,0 +1,25 @@
+import { onTestFinished } from 'vitest';
+import { createWecomFake, type WecomFake, type WecomFakeOptions } from './wecom/create-wecom-fake.ts';
+
+/** A fake listening on 127.0.0.1 and a free port, as the tests of every client start it. */
+export interface ListeningWecomFake {
+  fake: WecomFake;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Closes what a test started when that test ends, passed or failed, so test files need no `let` + `afterEach` of
+ * their own. Call it inside a test (vitest's `onTestFinished`); a fake shared by a file is closed in its `afterAll`.
+ */
+export function closeWhenTestEnds<T extends { close(): Promise<void> }>(started: T): T {
+  onTestFinished(() => started.close());
+  return started;
+}
+
+/** The WeCom fake on 127.0.0.1, a random port. Pass `school` when the test compares answers with it. */
+export async function listenWecomFake(options: WecomFakeOptions = {}): Promise<ListeningWecomFake> {
+  const fake = createWecomFake(options);
+  const server = await fake.listen(0, '127.0.0.1');
+  return { fake, url: server.url, close: server.close };
+}
