@@ -9,3 +9,5 @@ export * from './audit-outage.ts';
 export * from './service-process.ts';
 export * from './page-timing.ts';
 export * from './raw-request.ts';
+export * from './wait-for.ts';
+export * from './chat-messages.ts';
