@@ -11,3 +11,4 @@ export * from './page-timing.ts';
 export * from './raw-request.ts';
 export * from './wait-for.ts';
 export * from './chat-messages.ts';
+export * from './bench-database.ts';
