@@ -17,7 +17,7 @@ export type { JobSnapshot, JobStatus } from './jobs.ts';
 export { ROLE_LABELS, useSession } from './session.ts';
 export { useCursorList } from './use-cursor-list.ts';
 export type { CursorPage } from './use-cursor-list.ts';
-export { runTracked, useLoader } from './use-loader.ts';
+export { fetchOnMounted, runTracked, useLoader } from './use-loader.ts';
 export { useMediaQuery } from './use-media-query.ts';
 export type { SessionState, SessionUser, UserRole } from './session.ts';
 export { default as ApiErrorAlert } from './ApiErrorAlert.vue';
