@@ -24,3 +24,4 @@ export { default as ApiErrorAlert } from './ApiErrorAlert.vue';
 export { default as AppShell } from './AppShell.vue';
 export { default as JobProgress } from './JobProgress.vue';
 export { default as LoginView } from './LoginView.vue';
+export { default as StatCard } from './StatCard.vue';

@@ -1,7 +1,7 @@
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '@doitcrm/kit/testing';
-import { generateSchool, loadSchool } from '@doitcrm/demo-data';
+import { loadDemoSchool } from '@doitcrm/demo-data';
 import { createMapperApp } from '../src/app.ts';
 import { mapperConfigShape } from '../src/config.ts';
 import type { UserMapping } from '../src/contract.ts';
@@ -10,7 +10,7 @@ import { insertMessages, nextRunId, testIds } from './chat-factory.ts';
 
 const t = useTestApp('mapper', mapperConfigShape, createMapperApp, {
   roles: ['staff', 'viewer'],
-  prepare: (context) => loadSchool(context.pool, generateSchool()),
+  prepare: loadDemoSchool,
 });
 
 const get = (url: string, cookie = t.cookies.staff) => supertest(t.app).get(url).set('Cookie', cookie);
