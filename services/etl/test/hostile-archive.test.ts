@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep, useTestApp, waitForJob } from '@doitcrm/kit/testing';
+import { sleep, useTestApp, waitFor, waitForJob } from '@doitcrm/kit/testing';
 import { createEtlApp } from '../src/app.ts';
 import { etlConfigShape } from '../src/config.ts';
 import { startImportConsumer } from '../src/entry-points/queue/import-consumer.ts';
@@ -120,7 +120,7 @@ describe('etl import of hostile files', () => {
     request.write(head);
     request.write(toJsonl(manyTextRecords(500)));
     await new Promise((resolve) => request.write('', resolve));
-    for (let i = 0; i < 50 && uploadsOnDisk().length === filesBefore.length; i += 1) await sleep(20);
+    await waitFor('the upload to reach the disk while it is received', () => uploadsOnDisk().length > filesBefore.length, 1_000);
     const whileReceiving = uploadsOnDisk();
     request.destroy();
     await sleep(500);
