@@ -13,5 +13,5 @@ export { MSGTYPE_BODY_KEY, VOTE_TOP_LEVEL_FIELDS, type MsgType } from './bodies.
 export { FAULT_KINDS, LOADABLE_FAULTS, isLoadableFault, type FaultKind } from './faults.ts';
 export { VOCABULARY } from './vocabulary.ts';
 export { idKindOf } from '@doitcrm/types';
-export { loadSchool } from './load-school.ts';
+export { loadDemoSchool, loadSchool } from './load-school.ts';
 export { rosterCsv, enrolmentCsv, encodeCsv, CSV_ENCODINGS, type CsvEncoding } from './csv.ts';

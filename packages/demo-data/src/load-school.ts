@@ -3,6 +3,7 @@ import { lockForTransaction } from '@doitcrm/kit';
 import type { GuardianRelation } from '@doitcrm/types';
 import { idKindOf } from '@doitcrm/types';
 import type { DemoSchool } from './school-types.ts';
+import { generateSchool } from './school.ts';
 
 /** Serialises concurrent loads (two services starting at once) on one key. */
 const LOCK_KEY = 'doitcrm.demo-data.load-school';
@@ -158,4 +159,12 @@ async function insertIdentities(client: pg.PoolClient, rows: readonly IdentityRo
     ],
   );
   return new Map(result.rows.map((r) => [`${r.id_type}:${r.original_id}`, Number(r.id)]));
+}
+
+/**
+ * The default demo school (the fixed seed) into a service's database: what a test or page check that needs a
+ * realistic school passes as its `prepare`.
+ */
+export function loadDemoSchool(context: { pool: pg.Pool }): Promise<{ loaded: boolean }> {
+  return loadSchool(context.pool, generateSchool());
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@doitcrm/kit/testing';
-import { generateSchool, idKindOf, loadSchool } from '../src/index.ts';
+import { generateSchool, idKindOf, loadDemoSchool, loadSchool } from '../src/index.ts';
 
 const school = generateSchool();
 let db: TestDatabase;
@@ -103,6 +103,15 @@ describe('loadSchool', () => {
     const result = await loadSchool(pool, school);
 
     // Assert
+    expect(result).toEqual({ loaded: false });
+    expect(await count('SELECT (SELECT count(*) FROM crm.identities) + (SELECT count(*) FROM crm.students) AS n')).toBe(before);
+  });
+
+  it('when the demo school is loaded for a service, then it is the default school: already there, nothing is written', async () => {
+    const before = await count('SELECT (SELECT count(*) FROM crm.identities) + (SELECT count(*) FROM crm.students) AS n');
+
+    const result = await loadDemoSchool({ pool });
+
     expect(result).toEqual({ loaded: false });
     expect(await count('SELECT (SELECT count(*) FROM crm.identities) + (SELECT count(*) FROM crm.students) AS n')).toBe(before);
   });

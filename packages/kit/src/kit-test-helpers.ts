@@ -1,8 +1,9 @@
-// Shared arrangements for the kit's own tests: server URLs, a logger whose lines the test can read, polling, and a
+// Shared arrangements for the kit's own tests: server URLs, a logger whose lines the test can read, polling (kit/testing's waitFor), and a
 // raw amqplib channel to look at queues the way an operator would. Not exported from the package.
 import amqplib, { type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import { createLogger, type Logger } from './logger.ts';
 import { uniqueSuffix } from './testing/unique.ts';
+import { waitFor } from './testing/wait-for.ts';
 
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -12,16 +13,8 @@ export function uniqueNamespace(): string {
   return `test.kit.${uniqueSuffix()}.`;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls until the check answers true; fails naming what it waited for. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
+// one polling helper for every test: a failed wait names what it waited for and the last value it saw
+export { sleep, waitFor } from './testing/wait-for.ts';
 
 export type LogLine = Record<string, unknown> & { level: number; msg: string };
 
@@ -61,15 +54,8 @@ export async function openRawAmqp(): Promise<RawAmqp> {
   return {
     connection,
     withChannel,
-    take: (queue, timeoutMs = 5_000) => withChannel(async (channel) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const message = await channel.get(queue, { noAck: true });
-        if (message) return message;
-        if (Date.now() > deadline) throw new Error(`no message on ${queue} within ${timeoutMs} ms`);
-        await sleep(20);
-      }
-    }),
+    take: (queue, timeoutMs = 5_000) => withChannel(async (channel) =>
+      (await waitFor(`a message on ${queue}`, () => channel.get(queue, { noAck: true }), { timeoutMs })) as GetMessage),
     messageCount: (queue) => withChannel(async (channel) => (await channel.checkQueue(queue)).messageCount),
     deleteAll: ({ queues = [], exchanges = [] }) => withChannel(async (channel) => {
       for (const queue of queues) await channel.deleteQueue(queue);

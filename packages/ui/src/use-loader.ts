@@ -1,4 +1,4 @@
-import { ref, type Ref } from 'vue';
+import { onMounted, ref, type Ref } from 'vue';
 
 /**
  * Runs `work` with `busy` set and `error` cleared; a failure is kept in `error` for an `ApiErrorAlert` rather than
@@ -14,6 +14,23 @@ export async function runTracked(busy: Ref<boolean>, error: Ref<unknown>, work: 
   } finally {
     busy.value = false;
   }
+}
+
+/**
+ * What a component fetches once, when it is mounted (the options of its filters, its settings): the answer arrives
+ * in the returned ref, and a failure in `error`, which the component shares with its other calls and shows in one
+ * `ApiErrorAlert`.
+ */
+export function fetchOnMounted<T>(fetch: () => Promise<T>, error: Ref<unknown>): Ref<T | null> {
+  const data = ref<T | null>(null) as Ref<T | null>;
+  onMounted(async () => {
+    try {
+      data.value = await fetch();
+    } catch (caught) {
+      error.value = caught;
+    }
+  });
+  return data;
 }
 
 /**

@@ -1,12 +1,8 @@
 // npm run bench:dashboard -- [--messages 1000000] [--runs 30] [--keep] [--reuse <database kept by --keep>] [--skip-original]
 // The dashboard's reads on the demo school with a generated archive ending now, the original's view queries
 // (docs/original-doitcrm.md#dashboard-views) on the same data in the same run, and the incremental refresh after importing 10,000 new messages.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrate, redactUrl } from '@doitcrm/db';
 import { generateSchool, loadSchool, writeArchiveFile } from '@doitcrm/demo-data';
@@ -20,7 +16,7 @@ import { readClassList } from '../src/domain/read-class-stats.ts';
 import { refreshRollups } from '../src/domain/refresh-rollups.ts';
 import { readTrends } from '../src/domain/trends.ts';
 import { ORIGINAL_ALERTS_SQL, ORIGINAL_CLASS_STATS_SQL } from './original-queries.ts';
-import { dropDatabase, timeRuns } from '@doitcrm/kit/testing';
+import { benchDatabase, timeRuns } from '@doitcrm/kit/testing';
 
 const { values } = parseArgs({
   options: {
@@ -31,12 +27,7 @@ const { values } = parseArgs({
 const messages = Number(values.messages);
 const runs = Number(values.runs);
 const timezone = 'Asia/Shanghai';
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/doitcrm');
-const benchDb = values.reuse ?? `doitcrm_bench_dashboard_${Date.now()}`;
-if (!/^doitcrm_bench_dashboard_\d+$/.test(benchDb)) throw new Error(`--reuse takes a database this bench kept, got ${benchDb}`);
-const benchUrl = new URL(serverUrl);
-benchUrl.pathname = `/${benchDb}`;
+const bench = benchDatabase('dashboard', values);
 
 const line = (label: string, text: string) => console.log(`${label.padEnd(52)} ${text}`);
 
@@ -68,20 +59,17 @@ async function timeOriginal(pool: pg.Pool, sql: string, runs = 1): Promise<Origi
 }
 
 async function main(): Promise<void> {
-  console.log(`dashboard benchmark: ${values.reuse ? 'reusing the kept database' : `${messages} messages`}, ${redactUrl(benchUrl.toString())}`);
-  await migrate({ databaseUrl: benchUrl.toString() });
-  const pool = new pg.Pool({ connectionString: benchUrl.toString(), max: 4 });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doitcrm-dashboard-bench-'));
+  console.log(`dashboard benchmark: ${values.reuse ? 'reusing the kept database' : `${messages} messages`}, ${redactUrl(bench.url)}`);
+  await migrate({ databaseUrl: bench.url });
+  const pool = new pg.Pool({ connectionString: bench.url, max: 4 });
   try {
     if (!values.reuse) {
       const school = generateSchool();
       await loadSchool(pool, school);
-      const file = path.join(dir, 'archive.jsonl');
+      const file = path.join(bench.dir, 'archive.jsonl');
       await writeArchiveFile(file, { messages, school, endAt: new Date(Date.now() - 3_600_000) });
-      const imported = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'services/etl/src/cli.ts'), 'import', file, '--json'],
-        { env: { ...process.env, DATABASE_URL: benchUrl.toString(), AMQP_NAMESPACE: 'bench.' }, encoding: 'utf8' });
-      if (imported.status !== 0) throw new Error(`import failed: ${imported.stderr}`);
-      line('archive imported (not timed here)', imported.stdout.trim().split('\n').pop()!.slice(0, 120));
+      const imported = bench.importArchive(file);
+      line('archive imported (not timed here)', imported.slice(0, 120));
 
       let started = performance.now();
       const built = await refreshRollups(pool, { full: true }, { timezone });
@@ -154,10 +142,7 @@ async function main(): Promise<void> {
     line('refresh after 10,000 messages', `${(refreshMs / 1000).toFixed(2)} s (target ≤ 2 s) ${refreshMs <= 2000 ? 'PASS' : 'MISS'}`);
   } finally {
     await pool.end();
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (!values.keep && !values.reuse) {
-      await dropDatabase(benchDb);
-    } else console.log(`kept ${benchDb}`);
+    await bench.finish();
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { enqueueEvent } from '@doitcrm/kit';
-import { useTestService } from '@doitcrm/kit/testing';
+import { useTestService, waitFor } from '@doitcrm/kit/testing';
 import { dashboardConfigShape } from '../src/config.ts';
 import { startRollupConsumers } from '../src/entry-points/queue/rollup-consumers.ts';
 import { bj, createClass, insertMessages } from './fixtures.ts';
@@ -13,14 +13,8 @@ async function publish(...args: Parameters<typeof enqueueEvent>): Promise<void> 
   await t.context.outbox.flush();
 }
 
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = <T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> =>
+  waitFor('the consumer\'s rows', probe, { timeoutMs: 20_000, intervalMs: 100, until: done });
 
 const parentDays = async (classId: number) =>
   (await t.context.pool.query('SELECT parent_id, day::text, group_sent FROM dashboard.parent_day WHERE class_id = $1 ORDER BY parent_id', [classId])).rows;

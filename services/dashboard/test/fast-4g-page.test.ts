@@ -1,13 +1,13 @@
 import { describe, it } from 'vitest';
 import { checkFirstVisitOnFast4G, useTestPage } from '@doitcrm/kit/testing';
-import { generateSchool, loadSchool } from '@doitcrm/demo-data';
+import { loadDemoSchool } from '@doitcrm/demo-data';
 import { createDashboardApp } from '../src/app.ts';
 import { dashboardConfigShape } from '../src/config.ts';
 import { refreshRollups } from '../src/domain/refresh-rollups.ts';
 
 const t = useTestPage('dashboard', dashboardConfigShape, createDashboardApp, {
   async prepare(context) {
-    await loadSchool(context.pool, generateSchool());
+    await loadDemoSchool(context);
     await refreshRollups(context.pool, { full: true }, { timezone: 'Asia/Shanghai' });
   },
   timeout: 180_000,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { uniqueSuffix } from '@doitcrm/kit/testing';
+import { insertChatMessages, uniqueSuffix, type TestChatMessage } from '@doitcrm/kit/testing';
 
 export interface ClassFixture {
   classId: number;
@@ -50,30 +50,14 @@ export async function createClass(pool: pg.Pool, statuses: string[], options: { 
   return { classId: cls!.id, roomId, teacherId, headTeacherId, parents, students, className };
 }
 
-export interface TestMessage {
-  from: string;
-  to?: string[];
-  roomId?: string | null;
-  at: Date | string;
-  msgtype?: string;
+export interface TestMessage extends Omit<TestChatMessage, 'payload'> {
+  /** a text body; the payload is empty without one */
   content?: string;
-  msgid?: string;
 }
 
-/** Writes archive rows straight into chat.messages (the ETL's table; the dashboard only reads it). */
-export async function insertMessages(pool: pg.Pool, messages: TestMessage[]): Promise<string[]> {
-  const msgids = messages.map((message) => message.msgid ?? `DASH${uniqueSuffix()}`);
-  await pool.query(
-    `INSERT INTO chat.messages (msgid, action, msgtype, msgtime, from_id, room_id, to_ids, payload, raw)
-     SELECT m.msgid, 'send', m.msgtype, m.msgtime, m.from_id, m.room_id, string_to_array(m.to_ids, ','),
-            CASE WHEN m.content IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('content', m.content) END, '{}'::jsonb
-     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[])
-       AS m (msgid, msgtype, msgtime, from_id, room_id, to_ids, content)`,
-    [msgids, messages.map((m) => m.msgtype ?? 'text'), messages.map((m) => new Date(m.at)), messages.map((m) => m.from),
-      messages.map((m) => m.roomId ?? null), messages.map((m) => (m.to ?? []).join(',')), messages.map((m) => m.content ?? null)],
-  );
-  return msgids;
-}
+/** Archive rows written straight into chat.messages (the ETL's table; the dashboard only reads it). */
+export const insertMessages = (pool: pg.Pool, messages: TestMessage[]): Promise<string[]> =>
+  insertChatMessages(pool, messages.map(({ content, ...message }) => ({ ...message, payload: content === undefined ? {} : { content } })), { msgidPrefix: 'DASH' });
 
 /** A Beijing wall-clock time as an instant: `bj('2026-03-01 23:59:59')`. */
 export const bj = (text: string) => new Date(`${text.replace(' ', 'T')}+08:00`);

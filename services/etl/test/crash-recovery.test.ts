@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '@doitcrm/kit/testing';
 import { manyTextRecords, writeArchive } from './archive-factory.ts';
 import { lastJsonLine, runEtlCli, useCliDatabase } from './run-cli.ts';
 
 const RECORDS = 120_000;
 const cli = useCliDatabase();
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
 
 async function countMessages(msgids: string[]): Promise<number> {
   const { rows } = await cli.client.query('SELECT count(*)::int AS n FROM chat.messages WHERE msgid = ANY($1)', [msgids]);
@@ -26,7 +17,7 @@ describe('etl import under failure', () => {
     const msgids = records.map((record) => record.msgid as string);
     const file = writeArchive(records);
     const running = runEtlCli(['import', file, '--json'], cli.env);
-    await waitFor(async () => (await countMessages(msgids.slice(0, 5_000))) > 0, 60_000);
+    await waitFor('the first committed chunk', () => countMessages(msgids.slice(0, 5_000)), 60_000);
 
     running.kill('SIGKILL');
     await running;
@@ -49,7 +40,7 @@ describe('etl import under failure', () => {
     const msgids = records.map((record) => record.msgid as string);
     const file = writeArchive(records);
     const running = runEtlCli(['import', file, '--json'], cli.env);
-    await waitFor(async () => (await countMessages(msgids.slice(0, 5_000))) > 0, 60_000);
+    await waitFor('the first committed chunk', () => countMessages(msgids.slice(0, 5_000)), 60_000);
 
     const { rows: killed } = await cli.client.query(
       "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = $1 AND application_name = 'doitcrm-etl-cli'",

@@ -5,7 +5,7 @@ import amqplib from 'amqplib';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_EXCHANGE } from '@doitcrm/types';
-import { useTestApp } from '@doitcrm/kit/testing';
+import { sleep, useTestApp, waitForJob } from '@doitcrm/kit/testing';
 import { createEtlApp } from '../src/app.ts';
 import { etlConfigShape } from '../src/config.ts';
 import { startImportConsumer } from '../src/entry-points/queue/import-consumer.ts';
@@ -25,16 +25,7 @@ async function listenForEvents(namespace: string, routingKey: string) {
   return { received, close: () => connection.close() };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitForJob(jobId: string): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 300; i += 1) {
-    const response = await supertest(t.app).get(`/api/jobs/${jobId}`).set('Cookie', t.cookies.staff);
-    if (['succeeded', 'failed'].includes(response.body.status)) return response.body;
-    await sleep(100);
-  }
-  throw new Error(`job ${jobId} did not finish`);
-}
+const finished = (jobId: string) => waitForJob({ app: t.app, cookie: t.cookies.staff }, jobId, { timeoutMs: 30_000, intervalMs: 100 });
 
 const t = useTestApp('etl', etlConfigShape, createEtlApp, {
   roles: ['staff', 'viewer'],
@@ -75,7 +66,7 @@ describe('etl HTTP API', () => {
 
     const upload = await supertest(t.app).post('/api/imports').set('Cookie', t.cookies.staff)
       .field('conflict', 'skip').attach('file', Buffer.from(body), '班级群导出.jsonl');
-    const job = await waitForJob(upload.body.jobId);
+    const job = await finished(upload.body.jobId);
     const runs = await supertest(t.app).get('/api/runs?limit=5').set('Cookie', t.cookies.staff);
     const run = runs.body.items.find((item: { jobId: string }) => item.jobId === upload.body.jobId);
     const quarantine = await supertest(t.app).get(`/api/runs/${run.id}/quarantine`).set('Cookie', t.cookies.staff);
@@ -100,7 +91,7 @@ describe('etl HTTP API', () => {
 
   it('when a finished job\'s event stream is opened, then it sends the final snapshot and ends', async () => {
     const upload = await supertest(t.app).post('/api/imports').set('Cookie', t.cookies.staff).attach('file', Buffer.from(toJsonl([buildTextRecord()])), 'one.jsonl');
-    await waitForJob(upload.body.jobId);
+    await finished(upload.body.jobId);
 
     const stream = await supertest(t.app).get(`/api/jobs/${upload.body.jobId}/events`).set('Cookie', t.cookies.staff);
 
@@ -113,7 +104,7 @@ describe('etl HTTP API', () => {
     const quarantinedButPresent = JSON.stringify({ msgid: 'no-type', seq: 1_000_011, action: 'send', msgtime: 1704100000000 });
     const file = toJsonl([...manyTextRecords(10, 1_000_001), quarantinedButPresent, ...manyTextRecords(6, 1_000_015)]);
     const upload = await supertest(t.app).post('/api/imports').set('Cookie', t.cookies.staff).attach('file', Buffer.from(file), 'seq.jsonl');
-    await waitForJob(upload.body.jobId);
+    await finished(upload.body.jobId);
 
     const stats = await supertest(t.app).get('/api/stats').set('Cookie', t.cookies.staff);
 

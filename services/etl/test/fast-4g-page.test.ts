@@ -15,6 +15,6 @@ const t = useTestPage('etl', etlConfigShape, createEtlApp, {
 
 describe('etl page on a phone network', () => {
   it('when staff open the import page on Chromium\'s Fast 4G profile, then the archive counts show after a first visit of under 600 kB, and the next visit takes its files from the cache', async () => {
-    await checkFirstVisitOnFast4G('etl', t, '.etl-stat__value');
+    await checkFirstVisitOnFast4G('etl', t, '.dc-stat__value');
   }, 120_000);
 });

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestApp } from '@doitcrm/kit/testing';
+import { sleep, useTestApp, waitFor, waitForJob } from '@doitcrm/kit/testing';
 import { createEtlApp } from '../src/app.ts';
 import { etlConfigShape } from '../src/config.ts';
 import { startImportConsumer } from '../src/entry-points/queue/import-consumer.ts';
@@ -31,20 +31,12 @@ afterAll(async () => {
   fs.rmSync(uploadDir, { recursive: true, force: true });
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function uploadAndWait(body: Buffer, name: string) {
   const upload = await supertest(t.app).post('/api/imports').set('Cookie', t.cookies.staff).attach('file', body, name);
   expect(upload.status, JSON.stringify(upload.body)).toBe(202);
-  for (let i = 0; i < 600; i += 1) {
-    const { body: job } = await supertest(t.app).get(`/api/jobs/${upload.body.jobId}`).set('Cookie', t.cookies.staff);
-    if (['succeeded', 'failed'].includes(job.status)) {
-      const { rows } = await t.context.pool.query('SELECT id FROM chat.import_runs WHERE job_id = $1', [job.id]);
-      return { job, runIds: rows.map((row) => Number(row.id)) };
-    }
-    await sleep(100);
-  }
-  throw new Error(`job ${upload.body.jobId} did not finish`);
+  const job = await waitForJob({ app: t.app, cookie: t.cookies.staff }, upload.body.jobId, { intervalMs: 100 });
+  const { rows } = await t.context.pool.query('SELECT id FROM chat.import_runs WHERE job_id = $1', [job.id]);
+  return { job, runIds: rows.map((row) => Number(row.id)) };
 }
 
 async function storedMsgids(msgids: unknown[]): Promise<string[]> {
@@ -128,7 +120,7 @@ describe('etl import of hostile files', () => {
     request.write(head);
     request.write(toJsonl(manyTextRecords(500)));
     await new Promise((resolve) => request.write('', resolve));
-    for (let i = 0; i < 50 && uploadsOnDisk().length === filesBefore.length; i += 1) await sleep(20);
+    await waitFor('the upload to reach the disk while it is received', () => uploadsOnDisk().length > filesBefore.length, 1_000);
     const whileReceiving = uploadsOnDisk();
     request.destroy();
     await sleep(500);

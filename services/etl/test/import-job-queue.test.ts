@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findJob, insertJob, markJobRunning, type JobSnapshot } from '@doitcrm/kit';
-import { useTestService } from '@doitcrm/kit/testing';
+import { findJob, insertJob, markJobRunning } from '@doitcrm/kit';
+import { sleep, useTestService, waitForJob } from '@doitcrm/kit/testing';
 import type { EtlImportJob } from '@doitcrm/types';
 import { etlConfigShape } from '../src/config.ts';
 import { startImportConsumer } from '../src/entry-points/queue/import-consumer.ts';
@@ -19,16 +19,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 // two workers in one process: a redelivered message can reach the second while the first still runs the job
 const t = useTestService('etl', etlConfigShape, { env: { UPLOAD_DIR: uploadDir, IMPORT_WORKERS: '2' }, prepare: startImportConsumer });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitForJob(jobId: string, until: (job: JobSnapshot) => boolean = (job) => ['succeeded', 'failed'].includes(job.status)): Promise<JobSnapshot> {
-  for (let i = 0; i < 600; i += 1) {
-    const job = await findJob(t.context.pool, jobId);
-    if (job && until(job)) return job;
-    await sleep(100);
-  }
-  throw new Error(`job ${jobId} did not finish`);
-}
+const finished = (jobId: string) => waitForJob({ pool: t.context.pool }, jobId, { intervalMs: 100 });
 
 function writeFile(dir: string, records: Array<Record<string, unknown>>): string {
   const file = path.join(dir, `${Math.random().toString(36).slice(2)}.upload`);
@@ -67,7 +58,7 @@ describe('etl.import jobs from the queue', () => {
     const { jobId, message } = await queueJob(pathFor(victim));
 
     await t.context.broker.sendJob('etl.import', message);
-    const job = await waitForJob(jobId);
+    const job = await finished(jobId);
 
     expect(job.status).toBe('failed');
     expect(job.error).toContain('UPLOAD_DIR');
@@ -83,7 +74,7 @@ describe('etl.import jobs from the queue', () => {
 
     await t.context.broker.sendJob('etl.import', message);
     await t.context.broker.sendJob('etl.import', message);
-    const job = await waitForJob(jobId);
+    const job = await finished(jobId);
     await sleep(1_000);
     await t.context.broker.sendJob('etl.import', message);
     await sleep(1_000);
@@ -101,7 +92,7 @@ describe('etl.import jobs from the queue', () => {
     for (let attempt = 0; attempt < 3; attempt += 1) await markJobRunning(t.context.pool, jobId);
 
     await t.context.broker.sendJob('etl.import', message);
-    const job = await waitForJob(jobId);
+    const job = await finished(jobId);
 
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/3/);
@@ -116,7 +107,7 @@ describe('etl.import jobs from the queue', () => {
     await markJobRunning(t.context.pool, jobId);
 
     await t.context.broker.sendJob('etl.import', message);
-    const job = await waitForJob(jobId);
+    const job = await finished(jobId);
 
     expect(job).toMatchObject({ status: 'succeeded', attempts: 2, result: { inserted: 50 } });
     expect(await storedCount(records)).toBe(50);

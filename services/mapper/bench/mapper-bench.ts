@@ -2,12 +2,8 @@
 // The mapper's list pages and stats on the demo school with a generated archive, and the same pages computed the
 // original's way (per row, a scan of the chat log with ANY(tolist)) on a copy of the log with the original's own
 // index set, for the very ids each of our pages returned, in the same run.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrate, redactUrl } from '@doitcrm/db';
 import { createPool } from '@doitcrm/kit';
@@ -16,7 +12,7 @@ import { extractIds, extractWholeArchive } from '../src/domain/extract-ids.ts';
 import { readStats } from '../src/data-access/catalog-repository.ts';
 import { listRoomMappings, listUserMappings } from '../src/data-access/mapping-list-repository.ts';
 import { buildOriginalLog, originalRoomPage, originalUserPage } from './original-shape.ts';
-import { dropDatabase, timeRuns } from '@doitcrm/kit/testing';
+import { benchDatabase, timeRuns } from '@doitcrm/kit/testing';
 
 const { values } = parseArgs({ options: {
   messages: { type: 'string', default: '1000000' },
@@ -30,11 +26,7 @@ const messages = Number(values.messages);
 const silentMembers = Number(values.silent);
 const runs = Number(values.runs);
 const originalRuns = Number(values['original-runs']);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/doitcrm');
-const benchDb = values.reuse ?? `doitcrm_bench_mapper_${Date.now()}`;
-const benchUrl = new URL(serverUrl);
-benchUrl.pathname = `/${benchDb}`;
+const bench = benchDatabase('mapper', values);
 
 const line = (label: string, text: string) => console.log(`${label.padEnd(56)} ${text}`);
 
@@ -49,16 +41,14 @@ async function timeOnce(fn: () => Promise<unknown>, count: number): Promise<numb
   return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
 }
 
-async function loadArchive(pool: pg.Pool, dir: string): Promise<void> {
+async function loadArchive(pool: pg.Pool): Promise<void> {
   const school = generateSchool({ silentMembers });
   await loadSchool(pool, school);
   // only the school's staff, rooms and parents are known so far: extraction must find the rest (silent members)
-  const file = path.join(dir, 'archive.jsonl');
+  const file = path.join(bench.dir, 'archive.jsonl');
   await writeArchiveFile(file, { messages, school });
-  const imported = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'services/etl/src/cli.ts'), 'import', file, '--json'],
-    { env: { ...process.env, DATABASE_URL: benchUrl.toString(), AMQP_NAMESPACE: 'bench.' }, encoding: 'utf8' });
-  if (imported.status !== 0) throw new Error(`import failed: ${imported.stderr}`);
-  line('archive imported (not timed here)', imported.stdout.trim().split('\n').pop()!);
+  const imported = bench.importArchive(file);
+  line('archive imported (not timed here)', imported);
   const started = performance.now();
   // the job the page starts: the whole archive a month per transaction
   const extraction = await extractWholeArchive(pool, { timezone: 'Asia/Shanghai' }, async (done, total) => {
@@ -82,18 +72,17 @@ interface BenchCase {
 }
 
 async function main(): Promise<void> {
-  console.log(`mapper benchmark: ${messages} messages, ${silentMembers} silent group members, ${redactUrl(benchUrl.toString())}`);
-  if (!values.reuse) await migrate({ databaseUrl: benchUrl.toString() });
+  console.log(`mapper benchmark: ${messages} messages, ${silentMembers} silent group members, ${redactUrl(bench.url)}`);
+  if (!values.reuse) await migrate({ databaseUrl: bench.url });
   else {
     // a reused database gets the migrations written since it was made, when their order allows
-    await migrate({ databaseUrl: benchUrl.toString() }).catch((error: unknown) => console.warn(`not migrated: ${error instanceof Error ? error.message : error}`));
+    await migrate({ databaseUrl: bench.url }).catch((error: unknown) => console.warn(`not migrated: ${error instanceof Error ? error.message : error}`));
   }
   // ours through the services' own pool settings; the original's shape on a plain pool, as it ran
-  const pool = createPool({ databaseUrl: benchUrl.toString(), max: 4, applicationName: 'bench:mapper' });
-  const plainPool = new pg.Pool({ connectionString: benchUrl.toString(), max: 2 });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doitcrm-mapper-bench-'));
+  const pool = createPool({ databaseUrl: bench.url, max: 4, applicationName: 'bench:mapper' });
+  const plainPool = new pg.Pool({ connectionString: bench.url, max: 2 });
   try {
-    if (!values.reuse) await loadArchive(pool, dir);
+    if (!values.reuse) await loadArchive(pool);
     const { rows: [shape] } = await pool.query<{ messages: number; users: number; rooms: number; silent: number }>(
       `SELECT (SELECT count(*) FROM chat.messages)::int AS messages,
               (SELECT count(*) FROM crm.identities WHERE id_type = 'user_id')::int AS users,
@@ -167,10 +156,7 @@ async function main(): Promise<void> {
   } finally {
     await pool.end();
     await plainPool.end();
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (!values.keep && !values.reuse) {
-      await dropDatabase(benchDb);
-    } else console.log(`kept ${benchDb} (rerun the queries with --reuse ${benchDb})`);
+    await bench.finish();
   }
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '@doitcrm/kit';
-import { createTestUser, startServiceProcess, TEST_USER_PASSWORD, useTestService, type ServiceProcess } from '@doitcrm/kit/testing';
+import { createTestUser, sleep, startServiceProcess, TEST_USER_PASSWORD, useTestService, waitFor, waitForJob, type ServiceProcess } from '@doitcrm/kit/testing';
 import { mapperConfigShape } from '../src/config.ts';
 import { insertMessages, testIds, type TestMessage } from './chat-factory.ts';
 
@@ -10,7 +10,6 @@ const t = useTestService('mapper-harness', mapperConfigShape);
 let mapper: ServiceProcess;
 let cookie: string;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function terminateMapperConnections(): Promise<number> {
   const { rows } = await t.context.pool.query<{ pid: number }>(
@@ -24,25 +23,11 @@ async function api(path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${mapper.baseUrl}${path}`, { ...init, headers: { cookie, ...init.headers } });
 }
 
-async function readyWithin(ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${mapper.baseUrl}/readyz`).catch(() => null);
-    if (response?.status === 200) return true;
-    await sleep(200);
-  }
-  return false;
-}
+const readyWithin = (ms: number): Promise<boolean> =>
+  waitFor('/readyz to answer 200', async () => (await fetch(`${mapper.baseUrl}/readyz`).catch(() => null))?.status === 200, { timeoutMs: ms, intervalMs: 200 })
+    .catch(() => false);
 
-async function finished(jobId: string, timeoutMs = 60_000): Promise<JobSnapshot> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const job = (await (await api(`/api/jobs/${jobId}`)).json()) as JobSnapshot;
-    if (job.status === 'succeeded' || job.status === 'failed') return job;
-    await sleep(100);
-  }
-  throw new Error(`job ${jobId} did not finish`);
-}
+const finished = (jobId: string) => waitForJob({ baseUrl: mapper.baseUrl, cookie }, jobId, { intervalMs: 100 });
 
 const aliveFor = (what: string) => `${what}: the mapper exited (${JSON.stringify(mapper.exit())}); last lines:\n${mapper.lines.slice(-8).join('\n')}`;
 

@@ -4,7 +4,7 @@ import express from 'express';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishJob, listJobs, type ServiceContext } from '@doitcrm/kit';
-import { TEST_USER_PASSWORD, useTestPage } from '@doitcrm/kit/testing';
+import { TEST_USER_PASSWORD, useTestPage, waitFor } from '@doitcrm/kit/testing';
 import { createMapperApp } from '../src/app.ts';
 import { mapperConfigShape, type MapperConfig } from '../src/config.ts';
 
@@ -79,9 +79,7 @@ async function signedInPage(): Promise<Page> {
 async function visitAttacker(page: Page, path: '/form' | '/fetch'): Promise<SeenExtract> {
   const seenBefore = seenExtracts.length;
   await page.goto(`${attackerUrl}${path}`);
-  for (let waited = 0; seenExtracts.length === seenBefore && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-  if (seenExtracts.length === seenBefore) throw new Error(`the attacker's ${path} page sent nothing to the mapper`);
-  return seenExtracts[seenBefore]!;
+  return waitFor(`the attacker's ${path} page to send something to the mapper`, () => seenExtracts[seenBefore], { timeoutMs: 10_000, intervalMs: 50 });
 }
 
 describe('mapper: writes from another site\'s page, in Chromium', () => {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { baseConfigShape } from '@doitcrm/kit';
-import { useTestService } from '@doitcrm/kit/testing';
+import { useTestService, waitFor } from '@doitcrm/kit/testing';
 import { extractIds } from '../src/domain/extract-ids.ts';
 import { catchUpMissedRuns, startChatIngestedConsumer } from '../src/entry-points/queue/chat-ingested-consumer.ts';
 import { insertMessages, nextRunId, testIds } from './chat-factory.ts';
@@ -99,8 +99,7 @@ describe('id extraction', () => {
 
     await t.context.broker.publishEvent('chat.ingested', { runId, inserted: 1, updated: 0, minMsgtime: null, maxMsgtime: null });
 
-    const deadline = Date.now() + 10_000;
-    while (!(await identity(ids.parent)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(`the identity of ${ids.parent}`, () => identity(ids.parent), { timeoutMs: 10_000, intervalMs: 50 });
     expect(await identity(ids.parent)).toMatchObject({ id_kind: 'external_wechat', id_type: 'user_id' });
     const { rows } = await pool.query('SELECT new_ids FROM crm.extracted_runs WHERE run_id = $1', [runId]);
     expect(rows[0].new_ids).toBe(3);

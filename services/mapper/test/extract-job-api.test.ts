@@ -1,7 +1,7 @@
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '@doitcrm/kit';
-import { useTestApp } from '@doitcrm/kit/testing';
+import { useTestApp, waitForJob } from '@doitcrm/kit/testing';
 import { createMapperApp } from '../src/app.ts';
 import { mapperConfigShape } from '../src/config.ts';
 import type { ExtractResult } from '../src/contract.ts';
@@ -13,13 +13,8 @@ const t = useTestApp('mapper', mapperConfigShape, createMapperApp, { roles: ['st
 
 async function finished(jobId: string): Promise<{ final: JobSnapshot; seen: JobSnapshot[] }> {
   const seen: JobSnapshot[] = [];
-  for (let i = 0; i < 400; i += 1) {
-    const job = (await supertest(t.app).get(`/api/jobs/${jobId}`).set('Cookie', t.cookies.staff)).body as JobSnapshot;
-    seen.push(job);
-    if (job.status === 'succeeded' || job.status === 'failed') return { final: job, seen };
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`job ${jobId} did not finish`);
+  const final = await waitForJob({ app: t.app, cookie: t.cookies.staff }, jobId, { timeoutMs: 10_000, intervalMs: 25, onSnapshot: (job) => seen.push(job) });
+  return { final, seen };
 }
 
 describe('whole-archive extraction job', () => {

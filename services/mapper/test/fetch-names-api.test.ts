@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import supertest from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { insertJob, type Broker, type JobSnapshot, type ServiceContext } from '@doitcrm/kit';
-import { useTestApp } from '@doitcrm/kit/testing';
+import { useTestApp, waitForJob } from '@doitcrm/kit/testing';
 import type { MapperFetchNamesJob } from '@doitcrm/types';
 import { createWecomClientFromSettings, WECOM_NOT_CONFIGURED, type WecomClient } from '@doitcrm/wecom';
 import { createMapperApp } from '../src/app.ts';
@@ -50,19 +50,11 @@ beforeEach(async () => {
   await clearIdentities(t.context.pool);
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Polls the job as a page would, keeping every snapshot seen on the way. */
-async function watchJob(target: Express, cookie: string, jobId: string): Promise<{ final: JobSnapshot; seen: JobSnapshot[] }> {
+async function watchJob(app: Express, cookie: string, jobId: string): Promise<{ final: JobSnapshot; seen: JobSnapshot[] }> {
   const seen: JobSnapshot[] = [];
-  for (let i = 0; i < 600; i += 1) {
-    const response = await supertest(target).get(`/api/jobs/${jobId}`).set('Cookie', cookie);
-    const job = response.body as JobSnapshot;
-    seen.push(job);
-    if (['succeeded', 'failed'].includes(job.status)) return { final: job, seen };
-    await sleep(50);
-  }
-  throw new Error(`job ${jobId} did not finish`);
+  const final = await waitForJob({ app, cookie }, jobId, { timeoutMs: 30_000, onSnapshot: (job) => seen.push(job) });
+  return { final, seen };
 }
 
 async function auditActions(action: string): Promise<Array<{ target_id: string; details: Record<string, unknown>; user_id: number | null }>> {

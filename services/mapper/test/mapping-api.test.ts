@@ -1,7 +1,7 @@
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '@doitcrm/kit/testing';
-import { generateSchool, loadSchool } from '@doitcrm/demo-data';
+import { loadDemoSchool } from '@doitcrm/demo-data';
 import { createMapperApp } from '../src/app.ts';
 import { mapperConfigShape } from '../src/config.ts';
 import type { UserMapping } from '../src/contract.ts';
@@ -10,21 +10,28 @@ import { insertMessages, nextRunId, testIds } from './chat-factory.ts';
 
 const t = useTestApp('mapper', mapperConfigShape, createMapperApp, {
   roles: ['staff', 'viewer'],
-  prepare: (context) => loadSchool(context.pool, generateSchool()),
+  prepare: loadDemoSchool,
 });
 
 const get = (url: string, cookie = t.cookies.staff) => supertest(t.app).get(url).set('Cookie', cookie);
 const put = (url: string, body: object, cookie = t.cookies.staff) => supertest(t.app).put(url).set('Cookie', cookie).send(body);
 
+// Each call takes the next rows in a fixed order (the demo school is generated from a fixed seed): a failure
+// reproduces on the next run, and no two tests of this file edit the same parent or student.
+const parentsTaken: string[] = [];
 async function unmappedParentId(): Promise<string> {
   const { rows } = await t.context.pool.query(
-    "SELECT original_id FROM crm.identities WHERE id_kind = 'external_wechat' AND user_role IS NULL ORDER BY original_id LIMIT 1 OFFSET $1",
-    [Math.floor(Math.random() * 50)]);
+    `SELECT original_id FROM crm.identities WHERE id_kind = 'external_wechat' AND user_role IS NULL AND original_id <> ALL($1::text[])
+     ORDER BY original_id LIMIT 1`,
+    [parentsTaken]);
+  parentsTaken.push(rows[0].original_id);
   return rows[0].original_id;
 }
 
+let studentsTaken = 0;
 async function twoStudents(): Promise<Array<{ id: number; name: string }>> {
-  const { rows } = await t.context.pool.query('SELECT id, name FROM crm.students ORDER BY id LIMIT 2 OFFSET $1', [Math.floor(Math.random() * 500)]);
+  const { rows } = await t.context.pool.query('SELECT id, name FROM crm.students ORDER BY id LIMIT 2 OFFSET $1', [studentsTaken]);
+  studentsTaken += 2;
   return rows;
 }
 

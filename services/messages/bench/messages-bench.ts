@@ -1,28 +1,19 @@
 // npm run bench:messages -- [--messages 1000000] [--runs 200] [--keep] [--reuse <database kept by --keep>]
 // The messages service's read paths on the demo school with a generated archive (imported by the ETL CLI), each
 // against the original's query shape on the same data in the same run; plus the search index's size and write cost.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrate, redactUrl } from '@doitcrm/db';
 import { generateSchool, loadSchool, writeArchiveFile } from '@doitcrm/demo-data';
 import { personCases, roomCases, searchCases } from './bench-cases.ts';
 import { line, type Verdict } from './bench-timing.ts';
-import { dropDatabase } from '@doitcrm/kit/testing';
+import { benchDatabase } from '@doitcrm/kit/testing';
 
 const { values } = parseArgs({ options: { messages: { type: 'string', default: '200000' }, runs: { type: 'string', default: '200' }, keep: { type: 'boolean', default: false }, reuse: { type: 'string' } } });
 const messages = Number(values.messages);
 const runs = Number(values.runs);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/doitcrm');
-const benchDb = values.reuse ?? `doitcrm_bench_messages_${Date.now()}`;
-if (!/^doitcrm_bench_messages_\d+$/.test(benchDb)) throw new Error(`--reuse takes a database this benchmark kept, got ${benchDb}`);
-const benchUrl = new URL(serverUrl);
-benchUrl.pathname = `/${benchDb}`;
+const bench = benchDatabase('messages', values);
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -73,26 +64,23 @@ async function writeCost(pool: pg.Pool): Promise<void> {
 }
 
 /** The demo school and a generated archive, imported by the ETL CLI as in production. */
-async function build(pool: pg.Pool, dir: string): Promise<void> {
+async function build(pool: pg.Pool): Promise<void> {
   const school = generateSchool();
   await loadSchool(pool, school);
-  const file = path.join(dir, 'archive.jsonl');
+  const file = path.join(bench.dir, 'archive.jsonl');
   await writeArchiveFile(file, { messages, school });
   const started = performance.now();
-  const imported = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'services/etl/src/cli.ts'), 'import', file, '--json'],
-    { env: { ...process.env, DATABASE_URL: benchUrl.toString(), AMQP_NAMESPACE: 'bench.' }, encoding: 'utf8' });
-  if (imported.status !== 0) throw new Error(`import failed: ${imported.stderr}`);
+  bench.importArchive(file);
   line('archive imported by the ETL CLI (with every index)', `${((performance.now() - started) / 1000).toFixed(1)} s`);
   await pool.query('VACUUM ANALYZE chat.messages');
 }
 
 async function main(): Promise<void> {
-  console.log(`messages benchmark: ${values.reuse ? 'reusing' : `${messages} messages,`} ${redactUrl(benchUrl.toString())}`);
-  if (!values.reuse) await migrate({ databaseUrl: benchUrl.toString() });
-  const pool = new pg.Pool({ connectionString: benchUrl.toString(), max: 4 });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doitcrm-messages-bench-'));
+  console.log(`messages benchmark: ${values.reuse ? 'reusing' : `${messages} messages,`} ${redactUrl(bench.url)}`);
+  if (!values.reuse) await migrate({ databaseUrl: bench.url });
+  const pool = new pg.Pool({ connectionString: bench.url, max: 4 });
   try {
-    if (!values.reuse) await build(pool, dir);
+    if (!values.reuse) await build(pool);
     await sizes(pool);
     await writeCost(pool);
 
@@ -109,10 +97,7 @@ async function main(): Promise<void> {
     for (const verdict of verdicts) line(verdict.label, `${verdict.text} ${verdict.ok ? 'PASS' : 'MISS'}`);
   } finally {
     await pool.end();
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (!values.keep && !values.reuse) {
-      await dropDatabase(benchDb);
-    } else console.log(`kept ${benchDb}`);
+    await bench.finish();
   }
 }
 

@@ -1,35 +1,13 @@
 import type pg from 'pg';
-import { uniqueSuffix } from '@doitcrm/kit/testing';
+import { insertChatMessages, textMessage, uniqueSuffix, type TestChatMessage } from '@doitcrm/kit/testing';
 
-export interface TestMessage {
-  msgid?: string;
-  from: string;
-  to: string[];
-  roomId: string | null;
-  at: Date;
-  msgtype?: string;
-  payload?: Record<string, unknown> | null;
-  recalledBy?: string | null;
-}
+export type TestMessage = TestChatMessage;
 
-/** Writes archive rows straight into chat.messages, shaped as the ETL writes them (payload = the msgtype's body). */
-export async function insertMessages(pool: pg.Pool, messages: TestMessage[]): Promise<string[]> {
-  const msgids = messages.map((message) => message.msgid ?? `MSG${uniqueSuffix()}`);
-  await pool.query(
-    `INSERT INTO chat.messages (msgid, action, msgtype, msgtime, from_id, room_id, to_ids, payload, raw, recalled_by)
-     SELECT m.msgid, CASE WHEN m.msgtype = 'revoke' THEN 'recall' ELSE 'send' END, m.msgtype, m.msgtime, m.from_id, m.room_id,
-            string_to_array(m.to_ids, ','), m.payload::jsonb, '{}'::jsonb, m.recalled_by
-     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-       AS m (msgid, msgtype, msgtime, from_id, room_id, to_ids, payload, recalled_by)`,
-    [msgids, messages.map((m) => m.msgtype ?? 'text'), messages.map((m) => m.at), messages.map((m) => m.from),
-      messages.map((m) => m.roomId), messages.map((m) => m.to.join(',')),
-      messages.map((m) => (m.payload === undefined ? JSON.stringify({ content: 'hello' }) : m.payload === null ? null : JSON.stringify(m.payload))),
-      messages.map((m) => m.recalledBy ?? null)],
-  );
-  return msgids;
-}
+/** Archive rows written straight into chat.messages, shaped as the ETL writes them (payload = the msgtype's body). */
+export const insertMessages = (pool: pg.Pool, messages: TestMessage[]): Promise<string[]> =>
+  insertChatMessages(pool, messages, { msgidPrefix: 'MSG', payload: { content: 'hello' } });
 
-export const text = (content: string) => ({ msgtype: 'text', payload: { content } });
+export const text = textMessage;
 
 export interface Family {
   suffix: string;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCozeFake, type StartedCozeFake } from '@doitcrm/fakes';
-import { createTestUser, loginCookie, useTestApp } from '@doitcrm/kit/testing';
+import { createTestUser, loginCookie, useTestApp, waitFor } from '@doitcrm/kit/testing';
 import { createMessagesApp } from '../src/app.ts';
 import { messagesConfigShape } from '../src/config.ts';
 import type { SummaryRecord } from '../src/contract.ts';
@@ -58,14 +58,9 @@ async function readEvents<T>(path: string, event: string, cookie = t.cookies.sta
     .map((block) => JSON.parse(block.slice(block.indexOf('data: ') + 6)) as T);
 }
 
-async function waitForSummary(id: number): Promise<SummaryRecord> {
-  for (let i = 0; i < 200; i += 1) {
-    const summary = (await supertest(t.app).get(`/api/summaries/${id}`).set('Cookie', t.cookies.staff)).body as SummaryRecord;
-    if (summary.status === 'succeeded' || summary.status === 'failed') return summary;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('summary did not finish');
-}
+const waitForSummary = (id: number) => waitFor(`summary ${id} to finish`,
+  async () => (await supertest(t.app).get(`/api/summaries/${id}`).set('Cookie', t.cookies.staff)).body as SummaryRecord,
+  { timeoutMs: 10_000, intervalMs: 50, until: (summary) => summary.status === 'succeeded' || summary.status === 'failed' });
 
 describe('AI summaries', () => {
   it('when a cohort summary is requested, then its text streams over the audited summary stream and is saved with its inputs', async () => {

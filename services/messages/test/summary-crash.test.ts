@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCozeFake, type StartedCozeFake } from '@doitcrm/fakes';
 import type { JobSnapshot } from '@doitcrm/kit';
-import { createTestUser, startServiceProcess, TEST_USER_PASSWORD, useTestService, type ServiceProcess } from '@doitcrm/kit/testing';
+import { createTestUser, startServiceProcess, TEST_USER_PASSWORD, useTestService, waitFor, type ServiceProcess, type Truthy } from '@doitcrm/kit/testing';
 import { messagesConfigShape } from '../src/config.ts';
 import type { SummaryRecord } from '../src/contract.ts';
 import { createFamily, insertMessages, minutesBefore, text } from './chat-factory.ts';
@@ -13,16 +13,11 @@ let coze: StartedCozeFake;
 let messages: ServiceProcess | undefined;
 let cookie = '';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => null);
-    if (value) return value;
-    await sleep(50);
-  }
-  throw new Error(`${what} did not happen in time${messages ? `; service's last lines:\n${messages.lines.slice(-8).join('\n')}` : ''}`);
+/** waitFor through a restart (a probe that throws counts as not yet); a timeout also shows the service's last lines. */
+async function until<T>(what: string, probe: () => Promise<T>): Promise<Truthy<T>> {
+  return waitFor(what, () => probe().catch(() => null as T), { timeoutMs: 60_000, intervalMs: 50 }).catch((error: Error) => {
+    throw new Error(`${error.message}${messages ? `; service's last lines:\n${messages.lines.slice(-8).join('\n')}` : ''}`);
+  });
 }
 
 async function startMessages(): Promise<ServiceProcess> {

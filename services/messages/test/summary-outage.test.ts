@@ -2,7 +2,7 @@ import supertest from 'supertest';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCozeFake, type StartedCozeFake } from '@doitcrm/fakes';
-import { useTestApp } from '@doitcrm/kit/testing';
+import { sleep, useTestApp, waitFor } from '@doitcrm/kit/testing';
 import { createMessagesApp } from '../src/app.ts';
 import { messagesConfigShape } from '../src/config.ts';
 import type { SummaryRecord } from '../src/contract.ts';
@@ -30,17 +30,7 @@ const t = useTestApp('messages', messagesConfigShape, (context) => createMessage
   },
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await sleep(25);
-  }
-  throw new Error(`${what} did not happen in time`);
-}
+const until = <T>(what: string, probe: () => Promise<T>) => waitFor(what, probe, { timeoutMs: 30_000, intervalMs: 25 });
 
 describe('an AI summary when PostgreSQL goes away after Coze answered', () => {
   it('when the connection storing the answer is dropped, then the answer is stored once PostgreSQL is back and Coze is not asked again', async () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestUser, logInThroughForm, screenshotPath, uniqueSuffix, useTestPage } from '@doitcrm/kit/testing';
+import { createTestUser, DESKTOP_AND_PHONE, logInThroughForm, screenshotPath, uniqueSuffix, useTestPage, VIEWPORTS } from '@doitcrm/kit/testing';
 import { createRosterApp } from '../src/app.ts';
 import { rosterConfigShape } from '../src/config.ts';
 
@@ -26,10 +26,7 @@ async function openClass(page: import('playwright-core').Page): Promise<void> {
   await page.getByText(`${fixture.className} · 1 人`).click();
 }
 
-describe.each([
-  ['desktop', { width: 1366, height: 900 }],
-  ['phone', { width: 390, height: 844 }],
-] as const)('guardians\' phone numbers on the roster page (%s)', (label, viewport) => {
+describe.each(DESKTOP_AND_PHONE)('guardians\' phone numbers on the roster page (%s)', (label, viewport) => {
   it('when staff open a class, then each number is masked until 显示 shows that one whole, and the reveal is audited', async () => {
     const page = await t.browser.newPage({ viewport });
     await t.logIn(page);
@@ -57,7 +54,7 @@ describe.each([
 describe('the roster page for a viewer', () => {
   it('when a viewer opens a class, then no pupil list, no number and no pupil export is offered', async () => {
     const viewer = await createTestUser(t.context, 'viewer');
-    const page = await t.browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const page = await t.browser.newPage({ viewport: VIEWPORTS.desktop });
     await logInThroughForm(page, `${t.baseUrl}/`, viewer.username);
     await openClass(page);
     await page.getByText('班级 CSV').waitFor();

@@ -1,16 +1,13 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { screenshotPath, useTestPage } from '@doitcrm/kit/testing';
+import { DESKTOP_AND_PHONE, screenshotPath, useTestPage } from '@doitcrm/kit/testing';
 import { createRosterApp } from '../src/app.ts';
 import { rosterConfigShape } from '../src/config.ts';
 import { freshMatrix } from './roster-harness.ts';
 
 const t = useTestPage('roster', rosterConfigShape, createRosterApp);
 
-describe.each([
-  ['desktop', { width: 1366, height: 900 }],
-  ['phone', { width: 390, height: 844 }],
-] as const)('roster page in Chromium (%s)', (label, viewport) => {
+describe.each(DESKTOP_AND_PHONE)('roster page in Chromium (%s)', (label, viewport) => {
   it('when staff drop a GBK matrix with a hostile pupil name, then the preview shows it escaped, commit reports it, the tree shows the class and undo removes it', async () => {
     const page = await t.browser.newPage({ viewport });
     const dialogs: string[] = [];

@@ -6,6 +6,14 @@ import { TEST_USER_PASSWORD } from './service-harness.ts';
 // `||`, as npm test's own check (scripts/lib/system-prerequisites.mjs) reads it: an empty CHROMIUM_PATH means the default
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
+/** The two screens every page is checked on: a laptop, and a phone held upright. */
+export const VIEWPORTS = {
+  desktop: { width: 1366, height: 900 },
+  phone: { width: 390, height: 844 },
+} as const;
+/** For `describe.each`: the same checks once per screen, labelled. */
+export const DESKTOP_AND_PHONE = [['desktop', VIEWPORTS.desktop], ['phone', VIEWPORTS.phone]] as const;
+
 /** Debian's chromium, headless, with the flags this network needs (no background calls home). */
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) {

@@ -10,3 +10,6 @@ export * from './service-process.ts';
 export * from './page-timing.ts';
 export * from './raw-request.ts';
 export * from './api-docs-check.ts';
+export * from './wait-for.ts';
+export * from './chat-messages.ts';
+export * from './bench-database.ts';
