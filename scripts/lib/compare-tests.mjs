@@ -15,7 +15,11 @@ function index(report, root) {
     const name = file.name.startsWith(root) ? file.name.slice(root.length).replace(/^\/+/, '') : file.name;
     for (const test of file.assertionResults) {
       const assertions = typeof test.meta?.assertions === 'number' ? test.meta.assertions : null;
-      tests.set([name, ...test.ancestorTitles, test.title].join(' › '), { status: test.status, assertions });
+      // two tests of one describe may share a title (a table of cases): the second is told apart by its place
+      const base = [name, ...test.ancestorTitles, test.title].join(' › ');
+      let label = base;
+      for (let n = 2; tests.has(label); n += 1) label = `${base} #${n}`;
+      tests.set(label, { status: test.status, assertions });
     }
   }
   return tests;

@@ -36,4 +36,12 @@ describe('compareReports', () => {
     const after = report('/a', []);
     expect(compareReports(before, after).ok).toBe(true);
   });
+
+  it('tells apart two tests that share a title, so losing one of them is seen', () => {
+    const before = report('/a', [['x.test.ts', 'same', 'passed', 1], ['x.test.ts', 'same', 'passed', 1]]);
+    const after = report('/a', [['x.test.ts', 'same', 'passed', 1]]);
+    const { ok, lines } = compareReports(before, after);
+    expect(ok).toBe(false);
+    expect(lines).toContain('gone: x.test.ts › suite › same #2');
+  });
 });
