@@ -17,7 +17,10 @@ import { seededRandom } from './terms.ts';
 
 export interface BenchOptions {
   messages: number;
+  /** a finished dataset to reuse, whatever its size */
   reuse?: string;
+  /** the database to build or reuse instead of doitcrm_bench_http_<messages> (the harness's own test) */
+  database?: string;
   runs: number;
   seed: number;
   out: string;
@@ -77,7 +80,9 @@ async function timeCall(call: Call, runs: number, timeGet: (service: Call['servi
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const loadStart = os.loadavg();
-  const dataset = await ensureDataset({ name: options.reuse ?? datasetName(options.messages), messages: options.reuse ? null : options.messages, log });
+  const dataset = await ensureDataset({
+    name: options.reuse ?? options.database ?? datasetName(options.messages), messages: options.reuse ? null : options.messages, log,
+  });
   log(`dataset ${dataset.name} (${dataset.reused ? 'reused' : 'built now'}), ${redactUrl(dataset.url)}`);
   const suite = await startSuite(dataset.url);
   const pool = new pg.Pool({ connectionString: dataset.url, max: 2 });
