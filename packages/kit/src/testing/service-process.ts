@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BaseConfig } from '../config.ts';
-import type { TestService } from './service-harness.ts';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -17,12 +16,16 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
+/** The settings a service process is started with: a test service's, or a benchmark's own. */
+export type ServiceProcessConfig = Pick<BaseConfig, 'DATABASE_URL' | 'AMQP_URL' | 'AMQP_NAMESPACE' | 'REDIS_URL' | 'REDIS_PREFIX'>;
+
 /**
- * A service's real `start.ts` in a process of its own, on the test service's database, RabbitMQ namespace and
- * Redis prefix: for what only a whole process shows (an uncaught exception stopping it, its process hooks).
+ * A service's real `start.ts` in a process of its own, on a test service's database, RabbitMQ namespace and
+ * Redis prefix: for what only a whole process shows (an uncaught exception stopping it, its process hooks), and
+ * for benchmarks through HTTP (scripts/bench-http), which pass their own settings in the same shape.
  */
 export async function startServiceProcess(
-  service: TestService<BaseConfig>,
+  service: { context: { config: ServiceProcessConfig } },
   startFile: string,
   env: Record<string, string> = {},
 ): Promise<ServiceProcess> {
