@@ -1,6 +1,8 @@
-import type { Queryable } from '@doitcrm/kit';
+import type { Pool, PoolClient, Queryable } from '@doitcrm/kit';
 import type { Page, PersonRole, SearchHit } from '../contract.ts';
-import { snippetParts } from '../domain/search-terms.ts';
+import { chooseSearchPlan, type SearchPlan } from '../domain/search-plan.ts';
+import { bigramsOf, snippetParts } from '../domain/search-terms.ts';
+import { bigramFrequencies } from './bigram-frequencies.ts';
 import type { MessageCursor } from './keyset-cursor.ts';
 import { toPage } from './keyset-cursor.ts';
 import { IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, beforeCursor, sqlParams, toMessageView, type MessageRow } from './message-rows.ts';
@@ -19,59 +21,125 @@ export interface SearchQuery {
   limit: number;
 }
 
-const DAY_MS = 86_400_000;
-// Newest first, widening the time range until a page is full: a common word (老师: a fifth of all messages) fills a
-// page within days, while fetching all its hits through the index and sorting them would read tens of thousands.
-const WIDENING_DAYS = [7, 35, 180];
+/** What a search needs of the pool: one client for the forced bitmap's transaction, and plain queries. */
+export type SearchDatabase = Pick<Pool, 'connect' | 'query'>;
 
-/** The first (or next) page of hits, newest first, searched in growing time ranges below the page's upper bound. */
-export async function searchNewestFirst(db: Queryable, query: SearchQuery): Promise<Page<SearchHit>> {
-  let upper: Date | null = query.cursor ? new Date(query.cursor.msgtime) : query.end ?? null;
-  if (!upper) {
-    const { rows: [latest] } = await db.query<{ at: Date | null }>('SELECT max(msgtime) AS at FROM chat.messages');
-    upper = latest?.at ?? null;
-  }
-  // without the index (one character, always with a group or person filter) one walk newest first is cheapest
-  if (upper && query.useIndex) {
-    for (const days of WIDENING_DAYS) {
-      const since = new Date(upper.getTime() - days * DAY_MS);
-      if (query.start && since <= query.start) break;
-      const page = await searchMessages(db, { ...query, start: since });
-      if (page.nextCursor) return page;
-    }
-  }
-  return searchMessages(db, query);
+interface FoundRow {
+  msgid: string;
+  /** as PostgreSQL prints it: microseconds survive the round trip into a cursor */
+  at: string;
 }
 
 const TEXT = 'insight.message_text(m.msgtype, m.payload)';
 
 /**
- * Messages whose text contains the term, newest first. The bigram index (same expression as the migration's) finds
- * candidates; strpos on the lower-cased text rechecks every one, so a hit is exactly a substring match.
+ * The first (or next) page of hits, newest first: exact substring matches (strpos on the lower-cased text), found
+ * the way chooseSearchPlan picks from the statistics of the term's bigrams (see there why not the planner's way).
  */
-export async function searchMessages(db: Queryable, query: SearchQuery): Promise<Page<SearchHit>> {
-  const { values, param } = sqlParams();
-  const term = param(query.term);
-  const conditions = [IS_CHAT, `strpos(lower(${TEXT}), lower(${term})) > 0`, beforeCursor(query.cursor, param)];
-  if (query.useIndex) conditions.push(`insight.bigrams(${TEXT}) @> insight.bigrams(${term})`);
+export async function searchNewestFirst(db: SearchDatabase, query: SearchQuery): Promise<Page<SearchHit>> {
+  const plan: SearchPlan = query.useIndex ? chooseSearchPlan(await termFrequencies(db, query.term), query.limit + 1) : { kind: 'walk', budget: null };
+  let found: FoundRow[];
+  if (plan.kind === 'bitmap') {
+    found = await bitmapSearch(db, query);
+  } else {
+    const walk = await walkSearch(db, query, plan.budget);
+    found = walk.hits;
+    if (walk.boundary) {
+      const below = await bitmapSearch(db, { ...query, cursor: walk.boundary, limit: query.limit - found.length });
+      found = [...found, ...below];
+    }
+  }
+  return toPage(await hitRows(db, found), query.limit, (row) => ({
+    ...toMessageView(row),
+    snippet: snippetParts(row.search_text, query.term),
+    roomName: row.room_name,
+  }));
+}
+
+async function termFrequencies(db: Queryable, term: string) {
+  const stats = await bigramFrequencies(db);
+  return stats && { rows: stats.rows, bigrams: bigramsOf(term).map((gram) => stats.common.get(gram) ?? null) };
+}
+
+/** The filters every plan applies (the cursor, group, sender, class, role and dates) as SQL conditions on `m`. */
+function filters(query: SearchQuery, param: (value: unknown) => string): string[] {
+  const conditions = [IS_CHAT, beforeCursor(query.cursor, param)];
   if (query.roomId) conditions.push(`m.room_id = ${param(query.roomId)}`);
   if (query.personId) conditions.push(`m.from_id = ${param(query.personId)}`);
   if (query.classId) conditions.push(`m.room_id = (SELECT c.room_id FROM crm.classes c WHERE c.id = ${param(query.classId)})`);
   if (query.role) conditions.push(`s.user_role = ${param(query.role)}`);
   if (query.start) conditions.push(`m.msgtime >= ${param(query.start)}`);
   if (query.end) conditions.push(`m.msgtime <= ${param(query.end)}`);
+  return conditions;
+}
+
+const fromMessages = (query: SearchQuery) => `chat.messages m ${query.role ? SENDER_JOIN : ''}`;
+
+/**
+ * Hits among the newest `budget` messages that pass the filters (all of them when null), read newest first and
+ * stopping at a full page. When the budget runs out first, `boundary` is the last message read: the rest lies below.
+ */
+async function walkSearch(db: Queryable, query: SearchQuery, budget: number | null): Promise<{ hits: FoundRow[]; boundary: MessageCursor | null }> {
+  const { values, param } = sqlParams();
+  const term = param(query.term);
+  const rows = `SELECT m.msgid, m.msgtime, ${TEXT} AS text, row_number() OVER (ORDER BY m.msgtime DESC, m.msgid DESC) AS n
+    FROM ${fromMessages(query)} WHERE ${filters(query, param).join(' AND ')}
+    ORDER BY m.msgtime DESC, m.msgid DESC`;
+  const { rows: found } = await db.query<FoundRow & { hit: boolean; n: number }>(
+    `SELECT w.msgid, w.msgtime::text AS at, strpos(lower(w.text), lower(${term})) > 0 AS hit, w.n
+     FROM (${budget === null ? rows : `${rows} LIMIT ${param(budget)}`}) w
+     WHERE strpos(lower(w.text), lower(${term})) > 0 ${budget === null ? '' : `OR w.n = ${param(budget)}`}
+     ORDER BY w.msgtime DESC, w.msgid DESC LIMIT ${param(query.limit + 1)}`,
+    values);
+  const hits = found.filter((row) => row.hit).map(({ msgid, at }) => ({ msgid, at }));
+  const last = found[found.length - 1];
+  const exhausted = budget !== null && last?.n === budget && hits.length <= query.limit;
+  return {
+    hits,
+    boundary: exhausted ? { msgtime: last.at, msgid: last.msgid } : null,
+  };
+}
+
+/**
+ * Hits from the bigram GIN index: every candidate, rechecked, sorted, cut to the page. Index scans are switched off
+ * for this one statement (SET LOCAL in its own transaction): otherwise the planner may still walk the time index with
+ * the bigram test as a filter, the plan that took seconds.
+ */
+async function bitmapSearch(db: SearchDatabase, query: SearchQuery): Promise<FoundRow[]> {
+  const { values, param } = sqlParams();
+  const term = param(query.term);
+  const conditions = [...filters(query, param), `insight.bigrams(${TEXT}) @> insight.bigrams(${term})`, `strpos(lower(${TEXT}), lower(${term})) > 0`];
+  return inForcedBitmap(db, async (client) => (await client.query<FoundRow>(
+    `SELECT m.msgid, m.msgtime::text AS at FROM ${fromMessages(query)} WHERE ${conditions.join(' AND ')}
+     ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(query.limit + 1)}`, values)).rows);
+}
+
+async function inForcedBitmap<T>(db: SearchDatabase, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query(`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`);
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** The page's messages with their sender and group, by id, newest first. */
+async function hitRows(db: Queryable, found: FoundRow[]) {
+  if (found.length === 0) return [];
   const { rows } = await db.query<MessageRow & { search_text: string; room_name: string | null }>(
     `SELECT ${MESSAGE_COLUMNS}, ${TEXT} AS search_text,
        CASE WHEN m.room_id IS NOT NULL THEN (SELECT coalesce(r.display_name, cl.name, m.room_id)
          FROM (SELECT 1) one LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = m.room_id
          LEFT JOIN crm.classes cl ON cl.room_id = m.room_id) END AS room_name
      FROM chat.messages m ${SENDER_JOIN}
-     WHERE ${conditions.join(' AND ')}
-     ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(query.limit + 1)}`,
-    values);
-  return toPage(rows, query.limit, (row) => ({
-    ...toMessageView(row),
-    snippet: snippetParts(row.search_text, query.term),
-    roomName: row.room_name,
-  }));
+     WHERE m.msgid = ANY($1::text[]) ORDER BY m.msgtime DESC, m.msgid DESC`,
+    [found.map((row) => row.msgid)]);
+  return rows;
 }
