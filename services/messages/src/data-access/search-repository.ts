@@ -33,6 +33,14 @@ interface FoundRow {
 const TEXT = 'insight.message_text(m.msgtype, m.payload)';
 
 /**
+ * The exact test: the term in the lower-cased text. A term without cased letters (Chinese, digits) is found the same
+ * in the text as it is: lower() of every row read, a third of a walk's time, is then skipped.
+ */
+function contains(text: string, termParam: string, term: string): string {
+  return term.toLowerCase() === term.toUpperCase() ? `strpos(${text}, ${termParam}) > 0` : `strpos(lower(${text}), lower(${termParam})) > 0`;
+}
+
+/**
  * The first (or next) page of hits, newest first: exact substring matches (strpos on the lower-cased text), found
  * the way chooseSearchPlan picks from the statistics of the term's bigrams (see there why not the planner's way).
  */
@@ -86,9 +94,9 @@ async function walkSearch(db: Queryable, query: SearchQuery, budget: number | nu
     FROM ${fromMessages(query)} WHERE ${filters(query, param).join(' AND ')}
     ORDER BY m.msgtime DESC, m.msgid DESC`;
   const { rows: found } = await db.query<FoundRow & { hit: boolean; n: number }>(
-    `SELECT w.msgid, w.msgtime::text AS at, strpos(lower(w.text), lower(${term})) > 0 AS hit, w.n
+    `SELECT w.msgid, w.msgtime::text AS at, ${contains('w.text', term, query.term)} AS hit, w.n
      FROM (${budget === null ? rows : `${rows} LIMIT ${param(budget)}`}) w
-     WHERE strpos(lower(w.text), lower(${term})) > 0 ${budget === null ? '' : `OR w.n = ${param(budget)}`}
+     WHERE ${contains('w.text', term, query.term)} ${budget === null ? '' : `OR w.n = ${param(budget)}`}
      ORDER BY w.msgtime DESC, w.msgid DESC LIMIT ${param(query.limit + 1)}`,
     values);
   const hits = found.filter((row) => row.hit).map(({ msgid, at }) => ({ msgid, at }));
@@ -108,7 +116,7 @@ async function walkSearch(db: Queryable, query: SearchQuery, budget: number | nu
 async function bitmapSearch(db: SearchDatabase, query: SearchQuery): Promise<FoundRow[]> {
   const { values, param } = sqlParams();
   const term = param(query.term);
-  const conditions = [...filters(query, param), `insight.bigrams(${TEXT}) @> insight.bigrams(${term})`, `strpos(lower(${TEXT}), lower(${term})) > 0`];
+  const conditions = [...filters(query, param), `insight.bigrams(${TEXT}) @> insight.bigrams(${term})`, contains(TEXT, term, query.term)];
   return inForcedBitmap(db, async (client) => (await client.query<FoundRow>(
     `SELECT m.msgid, m.msgtime::text AS at FROM ${fromMessages(query)} WHERE ${conditions.join(' AND ')}
      ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(query.limit + 1)}`, values)).rows);
