@@ -1,4 +1,4 @@
-import type { Pool, PoolClient, Queryable } from '@doitcrm/kit';
+import { withTransaction, type Pool, type Queryable } from '@doitcrm/kit';
 import type { Page, PersonRole, SearchHit } from '../contract.ts';
 import { chooseSearchPlan, type SearchPlan } from '../domain/search-plan.ts';
 import { bigramsOf, snippetParts } from '../domain/search-terms.ts';
@@ -21,8 +21,8 @@ export interface SearchQuery {
   limit: number;
 }
 
-/** What a search needs of the pool: one client for the forced bitmap's transaction, and plain queries. */
-export type SearchDatabase = Pick<Pool, 'connect' | 'query'>;
+/** A pool: the forced bitmap takes one client for its transaction, the rest are plain queries. */
+export type SearchDatabase = Pool;
 
 interface FoundRow {
   msgid: string;
@@ -117,25 +117,13 @@ async function bitmapSearch(db: SearchDatabase, query: SearchQuery): Promise<Fou
   const { values, param } = sqlParams();
   const term = param(query.term);
   const conditions = [...filters(query, param), `insight.bigrams(${TEXT}) @> insight.bigrams(${term})`, contains(TEXT, term, query.term)];
-  return inForcedBitmap(db, async (client) => (await client.query<FoundRow>(
-    `SELECT m.msgid, m.msgtime::text AS at FROM ${fromMessages(query)} WHERE ${conditions.join(' AND ')}
-     ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(query.limit + 1)}`, values)).rows);
-}
-
-async function inForcedBitmap<T>(db: SearchDatabase, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN READ ONLY');
+  return withTransaction(db, async (client) => {
     await client.query(`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`);
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+    const { rows } = await client.query<FoundRow>(
+      `SELECT m.msgid, m.msgtime::text AS at FROM ${fromMessages(query)} WHERE ${conditions.join(' AND ')}
+       ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(query.limit + 1)}`, values);
+    return rows;
+  });
 }
 
 /** The page's messages with their sender and group, by id, newest first. */
