@@ -1,31 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { BITMAP_ALWAYS, WALK_MAX, chooseSearchPlan } from '../src/domain/search-plan.ts';
+import { BITMAP_ALWAYS, WALK_CHEAP, chooseSearchPlan } from '../src/domain/search-plan.ts';
 
 describe('choosing how a search finds its page', () => {
-  it('when there are no statistics yet, then the bigram index is used', () => {
-    expect(chooseSearchPlan(null, 31)).toEqual({ kind: 'bitmap' });
+  it('when there are no statistics yet, then one bitmap over the whole archive is used', () => {
+    expect(chooseSearchPlan(null, 31)).toEqual({ kind: 'bitmap', windowRows: null });
   });
 
-  it('when one of the term\'s bigrams is not among the common ones (rare or absent), then the bigram index is used', () => {
-    expect(chooseSearchPlan({ rows: 10_000_000, bigrams: [0.2, null, 0.1] }, 31)).toEqual({ kind: 'bitmap' });
+  it('when one of the term\'s bigrams is not among the common ones (rare or absent), then one bitmap over the whole archive is used', () => {
+    expect(chooseSearchPlan({ rows: 10_000_000, bigrams: [0.2, null, 0.1] }, 31)).toEqual({ kind: 'bitmap', windowRows: null });
   });
 
-  it('when the rarest bigram promises few candidates, then the bigram index is used even if each bigram is common', () => {
-    expect(chooseSearchPlan({ rows: 20_000, bigrams: [BITMAP_ALWAYS / 20_000, 0.3] }, 31)).toEqual({ kind: 'bitmap' });
+  it('when the rarest bigram promises few candidates, then one bitmap over the whole archive is used even if each bigram is common', () => {
+    expect(chooseSearchPlan({ rows: 20_000, bigrams: [BITMAP_ALWAYS / 20_000, 0.3] }, 31)).toEqual({ kind: 'bitmap', windowRows: null });
   });
 
-  it('when every bigram is common, then the walk newest first reads twice the rows the page should need', () => {
+  it('when every bigram is so common that a page fills within a few thousand rows, then the walk reads twice what it should need', () => {
     expect(chooseSearchPlan({ rows: 2_000_000, bigrams: [0.2] }, 31)).toEqual({ kind: 'walk', budget: 310 });
     expect(chooseSearchPlan({ rows: 2_000_000, bigrams: [0.06, 0.07, 0.06] }, 31)).toEqual({ kind: 'walk', budget: 1_034 });
+    expect(chooseSearchPlan({ rows: 2_000_000, bigrams: [0.02] }, 31)).toEqual({ kind: 'walk', budget: 3_100 });
+    expect(chooseSearchPlan({ rows: 2_000_000, bigrams: [30 / WALK_CHEAP] }, 31)).toEqual({ kind: 'bitmap', windowRows: 2 * 2_067 });
   });
 
-  it('when the walk would read far more rows than the candidates cost, then the bigram index is used', () => {
-    // 0.2 % of 2M: 4,000 candidates (≈ 20,000 walked rows) against 15,500 rows to walk for a page
-    expect(chooseSearchPlan({ rows: 2_000_000, bigrams: [0.002] }, 31)).toEqual({ kind: 'walk', budget: 31_000 });
-    expect(chooseSearchPlan({ rows: 2_000_000, bigrams: [0.0015] }, 31)).toEqual({ kind: 'bitmap' });
-  });
-
-  it('when the walk\'s budget would grow past its ceiling, then it stops there', () => {
-    expect(chooseSearchPlan({ rows: 100_000_000, bigrams: [0.0011] }, 31)).toEqual({ kind: 'walk', budget: WALK_MAX });
+  it('when the rarest bigram is common but a walk would read many thousand rows, then bitmaps over windows of twice that many messages are used', () => {
+    expect(chooseSearchPlan({ rows: 2_000_000, bigrams: [0.0028, 0.1] }, 31)).toEqual({ kind: 'bitmap', windowRows: 2 * 11_072 });
+    expect(chooseSearchPlan({ rows: 10_000_000, bigrams: [0.001] }, 31)).toEqual({ kind: 'bitmap', windowRows: 62_000 });
   });
 });

@@ -8,6 +8,9 @@ import type { Queryable } from '@doitcrm/kit';
  */
 export interface BigramFrequencies {
   rows: number;
+  /** the archive's first and last message: its rows per millisecond, for turning rows into a time window */
+  oldest: Date;
+  newest: Date;
   floor: number;
   common: Map<string, number>;
 }
@@ -28,12 +31,13 @@ export function bigramFrequencies(db: Queryable, now = Date.now()): Promise<Bigr
 }
 
 async function readFrequencies(db: Queryable): Promise<BigramFrequencies | null> {
-  const { rows: [row] } = await db.query<{ elems: string[] | null; freqs: number[] | null; reltuples: number }>(
-    `SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs, c.reltuples::float8 AS reltuples
+  const { rows: [row] } = await db.query<{ elems: string[] | null; freqs: number[] | null; reltuples: number; oldest: Date | null; newest: Date | null }>(
+    `SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs, c.reltuples::float8 AS reltuples,
+       (SELECT min(msgtime) FROM chat.messages) AS oldest, (SELECT max(msgtime) FROM chat.messages) AS newest
      FROM pg_class c LEFT JOIN pg_stats s ON s.schemaname = 'chat' AND s.tablename = 'messages_text_bigrams_idx'
      WHERE c.oid = 'chat.messages'::regclass`);
-  if (!row?.elems || !row.freqs || row.reltuples <= 0) return null;
+  if (!row?.elems || !row.freqs || row.reltuples <= 0 || !row.oldest || !row.newest) return null;
   // the frequencies array ends with the minimum, the maximum and the null fraction
   const common = new Map(row.elems.map((elem, i) => [elem, row.freqs![i]!]));
-  return { rows: row.reltuples, floor: row.freqs[row.elems.length]!, common };
+  return { rows: row.reltuples, oldest: row.oldest, newest: row.newest, floor: row.freqs[row.elems.length]!, common };
 }

@@ -1,8 +1,8 @@
 import { withTransaction, type Pool, type Queryable } from '@doitcrm/kit';
 import type { Page, PersonRole, SearchHit } from '../contract.ts';
-import { chooseSearchPlan, type SearchPlan } from '../domain/search-plan.ts';
+import { WIDEN, chooseSearchPlan } from '../domain/search-plan.ts';
 import { bigramsOf, snippetParts } from '../domain/search-terms.ts';
-import { bigramFrequencies } from './bigram-frequencies.ts';
+import { bigramFrequencies, type BigramFrequencies } from './bigram-frequencies.ts';
 import type { MessageCursor } from './keyset-cursor.ts';
 import { toPage } from './keyset-cursor.ts';
 import { IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, beforeCursor, sqlParams, toMessageView, type MessageRow } from './message-rows.ts';
@@ -45,17 +45,21 @@ function contains(text: string, termParam: string, term: string): string {
  * the way chooseSearchPlan picks from the statistics of the term's bigrams (see there why not the planner's way).
  */
 export async function searchNewestFirst(db: SearchDatabase, query: SearchQuery): Promise<Page<SearchHit>> {
-  const plan: SearchPlan = query.useIndex ? chooseSearchPlan(await termFrequencies(db, query.term), query.limit + 1) : { kind: 'walk', budget: null };
-  let found: FoundRow[];
-  if (plan.kind === 'bitmap') {
-    found = await bitmapSearch(db, query);
+  const stats = query.useIndex ? await bigramFrequencies(db) : null;
+  let found: FoundRow[] = [];
+  if (!query.useIndex) {
+    // one character, always with a group or person filter: one walk newest first through it
+    found = (await walkSearch(db, query, null)).hits;
   } else {
-    const walk = await walkSearch(db, query, plan.budget);
-    found = walk.hits;
-    if (walk.boundary) {
-      const below = await bitmapSearch(db, { ...query, cursor: walk.boundary, limit: query.limit - found.length });
-      found = [...found, ...below];
+    const plan = chooseSearchPlan(stats && { rows: stats.rows, bigrams: bigramsOf(query.term).map((gram) => stats.common.get(gram) ?? null) }, query.limit + 1);
+    let rest: SearchQuery | null = query;
+    const windowRows = plan.kind === 'bitmap' ? plan.windowRows : plan.budget * WIDEN;
+    if (plan.kind === 'walk') {
+      const walk = await walkSearch(db, query, plan.budget);
+      found = walk.hits;
+      rest = walk.boundary && { ...query, cursor: walk.boundary, limit: query.limit - found.length };
     }
+    if (rest) found = [...found, ...await windowedBitmapSearch(db, rest, stats && windowRows !== null ? { rows: windowRows, stats } : null)];
   }
   return toPage(await hitRows(db, found), query.limit, (row) => ({
     ...toMessageView(row),
@@ -64,9 +68,27 @@ export async function searchNewestFirst(db: SearchDatabase, query: SearchQuery):
   }));
 }
 
-async function termFrequencies(db: Queryable, term: string) {
-  const stats = await bigramFrequencies(db);
-  return stats && { rows: stats.rows, bigrams: bigramsOf(term).map((gram) => stats.common.get(gram) ?? null) };
+/**
+ * Bitmaps over growing time ranges below the page's upper bound, the first about `windowRows` messages long (at the
+ * archive's average rate), until the page is full or the range reaches the search's start. null: one over all.
+ */
+async function windowedBitmapSearch(db: SearchDatabase, query: SearchQuery, window: { rows: number; stats: BigramFrequencies } | null) {
+  if (!window) return bitmapSearch(db, query);
+  const { stats } = window;
+  let upper = query.cursor ? new Date(query.cursor.msgtime) : query.end;
+  if (!upper) {
+    const { rows: [latest] } = await db.query<{ at: Date | null }>('SELECT max(msgtime) AS at FROM chat.messages');
+    upper = latest?.at ?? stats.newest;
+  }
+  const msPerRow = Math.max(1, stats.newest.getTime() - stats.oldest.getTime()) / stats.rows;
+  const floor = query.start ?? stats.oldest;
+  for (let rows = window.rows; ; rows *= WIDEN) {
+    const since = new Date(upper.getTime() - rows * msPerRow);
+    // the last range is the search's own: older rows than the statistics knew of are still searched
+    if (since <= floor) return bitmapSearch(db, query);
+    const found = await bitmapSearch(db, { ...query, start: since });
+    if (found.length > query.limit) return found;
+  }
 }
 
 /** The filters every plan applies (the cursor, group, sender, class, role and dates) as SQL conditions on `m`. */
