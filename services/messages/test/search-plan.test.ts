@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BITMAP_ALWAYS, WALK_CHEAP, chooseSearchPlan } from '../src/domain/search-plan.ts';
+import { BITMAP_ALWAYS, WALK_CHEAP, chooseSearchPlan, indexKeys } from '../src/domain/search-plan.ts';
 
 describe('choosing how a search finds its page', () => {
   it('when there are no statistics yet, then one bitmap over the whole archive is used', () => {
@@ -24,5 +24,19 @@ describe('choosing how a search finds its page', () => {
   it('when the rarest bigram is common but a walk would read many thousand rows, then bitmaps over windows of twice that many messages are used', () => {
     expect(chooseSearchPlan({ rows: 2_000_000, bigrams: [0.0028, 0.1] }, 31)).toEqual({ kind: 'bitmap', windowRows: 2 * 11_072 });
     expect(chooseSearchPlan({ rows: 10_000_000, bigrams: [0.001] }, 31)).toEqual({ kind: 'bitmap', windowRows: 62_000 });
+  });
+});
+
+describe('which bigrams the index is asked for', () => {
+  it('when some bigrams are rare, then only those; when all are common, then the rarest alone', () => {
+    expect(indexKeys(['退费', '费申', '申请'], [0.02, null, null], '退费申请')).toEqual(['费申', '申请']);
+    expect(indexKeys(['un', 'ni', 'it', 't3'], [0.064, 0.069, 0.065, 0.0068], 'unit 3')).toEqual(['t3']);
+  });
+
+  it('when there are no statistics, a single bigram, or characters whose lower case PostgreSQL might see differently, then all of them as PostgreSQL computes them', () => {
+    expect(indexKeys(['谢谢', '谢老', '老师'], null, '谢谢老师')).toBeNull();
+    expect(indexKeys(['退费'], [null], '退费')).toBeNull();
+    expect(indexKeys(['ст', 'уд'], [null, 0.1], 'Студ')).toBeNull();
+    expect(indexKeys(['退费', '费申'], [null, 0.1], '退费\u3000申')).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { withTransaction, type Pool, type Queryable } from '@doitcrm/kit';
 import type { Page, PersonRole, SearchHit } from '../contract.ts';
-import { WIDEN, chooseSearchPlan } from '../domain/search-plan.ts';
+import { WIDEN, chooseSearchPlan, indexKeys } from '../domain/search-plan.ts';
 import { bigramsOf, snippetParts } from '../domain/search-terms.ts';
 import { bigramFrequencies, type BigramFrequencies } from './bigram-frequencies.ts';
 import type { MessageCursor } from './keyset-cursor.ts';
@@ -51,7 +51,10 @@ export async function searchNewestFirst(db: SearchDatabase, query: SearchQuery):
     // one character, always with a group or person filter: one walk newest first through it
     found = (await walkSearch(db, query, null)).hits;
   } else {
-    const plan = chooseSearchPlan(stats && { rows: stats.rows, bigrams: bigramsOf(query.term).map((gram) => stats.common.get(gram) ?? null) }, query.limit + 1);
+    const grams = bigramsOf(query.term);
+    const shares = stats && grams.map((gram) => stats.common.get(gram) ?? null);
+    const plan = chooseSearchPlan(stats && shares && { rows: stats.rows, bigrams: shares }, query.limit + 1);
+    const keys = indexKeys(grams, shares, query.term);
     let rest: SearchQuery | null = query;
     const windowRows = plan.kind === 'bitmap' ? plan.windowRows : plan.budget * WIDEN;
     if (plan.kind === 'walk') {
@@ -59,7 +62,7 @@ export async function searchNewestFirst(db: SearchDatabase, query: SearchQuery):
       found = walk.hits;
       rest = walk.boundary && { ...query, cursor: walk.boundary, limit: query.limit - found.length };
     }
-    if (rest) found = [...found, ...await windowedBitmapSearch(db, rest, stats && windowRows !== null ? { rows: windowRows, stats } : null)];
+    if (rest) found = [...found, ...await windowedBitmapSearch(db, rest, keys, stats && windowRows !== null ? { rows: windowRows, stats } : null)];
   }
   return toPage(await hitRows(db, found), query.limit, (row) => ({
     ...toMessageView(row),
@@ -72,8 +75,8 @@ export async function searchNewestFirst(db: SearchDatabase, query: SearchQuery):
  * Bitmaps over growing time ranges below the page's upper bound, the first about `windowRows` messages long (at the
  * archive's average rate), until the page is full or the range reaches the search's start. null: one over all.
  */
-async function windowedBitmapSearch(db: SearchDatabase, query: SearchQuery, window: { rows: number; stats: BigramFrequencies } | null) {
-  if (!window) return bitmapSearch(db, query);
+async function windowedBitmapSearch(db: SearchDatabase, query: SearchQuery, keys: string[] | null, window: { rows: number; stats: BigramFrequencies } | null) {
+  if (!window) return bitmapSearch(db, query, keys);
   const { stats } = window;
   let upper = query.cursor ? new Date(query.cursor.msgtime) : query.end;
   if (!upper) {
@@ -85,8 +88,8 @@ async function windowedBitmapSearch(db: SearchDatabase, query: SearchQuery, wind
   for (let rows = window.rows; ; rows *= WIDEN) {
     const since = new Date(upper.getTime() - rows * msPerRow);
     // the last range is the search's own: older rows than the statistics knew of are still searched
-    if (since <= floor) return bitmapSearch(db, query);
-    const found = await bitmapSearch(db, { ...query, start: since });
+    if (since <= floor) return bitmapSearch(db, query, keys);
+    const found = await bitmapSearch(db, { ...query, start: since }, keys);
     if (found.length > query.limit) return found;
   }
 }
@@ -135,10 +138,11 @@ async function walkSearch(db: Queryable, query: SearchQuery, budget: number | nu
  * for this one statement (SET LOCAL in its own transaction): otherwise the planner may still walk the time index with
  * the bigram test as a filter, the plan that took seconds.
  */
-async function bitmapSearch(db: SearchDatabase, query: SearchQuery): Promise<FoundRow[]> {
+async function bitmapSearch(db: SearchDatabase, query: SearchQuery, keys: string[] | null): Promise<FoundRow[]> {
   const { values, param } = sqlParams();
   const term = param(query.term);
-  const conditions = [...filters(query, param), `insight.bigrams(${TEXT}) @> insight.bigrams(${term})`, contains(TEXT, term, query.term)];
+  const asked = keys ? `${param(keys)}::text[]` : `insight.bigrams(${term})`;
+  const conditions = [...filters(query, param), `insight.bigrams(${TEXT}) @> ${asked}`, contains(TEXT, term, query.term)];
   return withTransaction(db, async (client) => {
     await client.query(`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`);
     const { rows } = await client.query<FoundRow>(
