@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BITMAP_ALWAYS, WALK_CHEAP, chooseSearchPlan, indexKeys } from '../src/domain/search-plan.ts';
+import { BITMAP_ALWAYS, WALK_CHEAP, chooseSearchPlan, continuedWalk, indexKeys } from '../src/domain/search-plan.ts';
 
 describe('choosing how a search finds its page', () => {
   it('when there are no statistics yet, then one bitmap over the whole archive is used', () => {
@@ -38,5 +38,16 @@ describe('which bigrams the index is asked for', () => {
     expect(indexKeys(['退费'], [null], '退费')).toBeNull();
     expect(indexKeys(['ст', 'уд'], [null, 0.1], 'Студ')).toBeNull();
     expect(indexKeys(['退费', '费申'], [null, 0.1], '退费\u3000申')).toBeNull();
+  });
+});
+
+describe('walking on after a walk ran out of budget', () => {
+  it('when the walk came up a few hits short, then a second walk reads twice what the hit rate seen promises', () => {
+    expect(continuedWalk(29, 2_866, 2)).toBe(396);
+  });
+
+  it('when the walk found nothing or too few to come near the page soon, then the bitmap takes over', () => {
+    expect(continuedWalk(0, 2_866, 31)).toBeNull();
+    expect(continuedWalk(2, 2_866, 29)).toBeNull();
   });
 });

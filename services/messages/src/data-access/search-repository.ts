@@ -1,6 +1,6 @@
 import { withTransaction, type Pool, type Queryable } from '@doitcrm/kit';
 import type { Page, PersonRole, SearchHit } from '../contract.ts';
-import { WIDEN, chooseSearchPlan, indexKeys } from '../domain/search-plan.ts';
+import { WIDEN, chooseSearchPlan, continuedWalk, indexKeys } from '../domain/search-plan.ts';
 import { bigramsOf, snippetParts } from '../domain/search-terms.ts';
 import { bigramFrequencies, type BigramFrequencies } from './bigram-frequencies.ts';
 import type { MessageCursor } from './keyset-cursor.ts';
@@ -61,6 +61,12 @@ export async function searchNewestFirst(db: SearchDatabase, query: SearchQuery):
       const walk = await walkSearch(db, query, plan.budget);
       found = walk.hits;
       rest = walk.boundary && { ...query, cursor: walk.boundary, limit: query.limit - found.length };
+      const more = rest && continuedWalk(found.length, plan.budget, rest.limit + 1);
+      if (rest && more) {
+        const next = await walkSearch(db, rest, more);
+        found = [...found, ...next.hits];
+        rest = next.boundary && { ...query, cursor: next.boundary, limit: query.limit - found.length };
+      }
     }
     if (rest) found = [...found, ...await windowedBitmapSearch(db, rest, keys, stats && windowRows !== null ? { rows: windowRows, stats } : null)];
   }
@@ -97,6 +103,8 @@ async function windowedBitmapSearch(db: SearchDatabase, query: SearchQuery, keys
 /** The filters every plan applies (the cursor, group, sender, class, role and dates) as SQL conditions on `m`. */
 function filters(query: SearchQuery, param: (value: unknown) => string): string[] {
   const conditions = [IS_CHAT, beforeCursor(query.cursor, param)];
+  // the row comparison alone is no condition on the one-column time index: a next page would walk from the newest
+  if (query.cursor) conditions.push(`m.msgtime <= ${param(query.cursor.msgtime)}::timestamptz`);
   if (query.roomId) conditions.push(`m.room_id = ${param(query.roomId)}`);
   if (query.personId) conditions.push(`m.from_id = ${param(query.personId)}`);
   if (query.classId) conditions.push(`m.room_id = (SELECT c.room_id FROM crm.classes c WHERE c.id = ${param(query.classId)})`);

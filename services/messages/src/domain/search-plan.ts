@@ -45,6 +45,17 @@ export function chooseSearchPlan(frequencies: TermFrequencies | null, pageRows: 
 }
 
 /**
+ * After a walk of `walked` rows found `hits` but not the whole page: the budget of a second walk below it, when the
+ * hit rate seen so far promises the `needed` rows within WALK_CHEAP-sized reading (a page that came up a few hits short
+ * is cheaper walked on than decoding a common bigram's postings), else null: windows of the bitmap take over.
+ */
+export function continuedWalk(hits: number, walked: number, needed: number): number | null {
+  if (hits === 0) return null;
+  const rows = Math.ceil((2 * needed * walked) / hits);
+  return rows <= 2 * WALK_CHEAP ? rows : null;
+}
+
+/**
  * The bigrams to ask the GIN index for: the rare ones when there are any, else the rarest alone; strpos rechecks the
  * whole term anyway. Intersecting a common bigram's postings costs more than the few candidates it removes (`unit 3`
  * at 2M messages: 24 ms to intersect un, ni, it and t3, most of it decoding the first three). null: all of them, as
