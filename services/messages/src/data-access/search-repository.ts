@@ -123,18 +123,24 @@ const fromMessages = (query: SearchQuery) => `chat.messages m ${query.role ? SEN
 async function walkSearch(db: Queryable, query: SearchQuery, budget: number | null): Promise<{ hits: FoundRow[]; boundary: MessageCursor | null }> {
   const { values, param } = sqlParams();
   const term = param(query.term);
-  const rows = `SELECT m.msgid, m.msgtime, ${TEXT} AS text, row_number() OVER (ORDER BY m.msgtime DESC, m.msgid DESC) AS n
-    FROM ${fromMessages(query)} WHERE ${filters(query, param).join(' AND ')}
-    ORDER BY m.msgtime DESC, m.msgid DESC`;
+  const where = filters(query, param).join(' AND ');
+  if (budget === null) {
+    // unbounded (one character through its filter): the plain shape, whose LIMIT the planner carries into the scan
+    const { rows } = await db.query<FoundRow>(
+      `SELECT m.msgid, m.msgtime::text AS at FROM ${fromMessages(query)} WHERE ${where} AND ${contains(TEXT, term, query.term)}
+       ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(query.limit + 1)}`, values);
+    return { hits: rows, boundary: null };
+  }
   const { rows: found } = await db.query<FoundRow & { hit: boolean; n: number }>(
     `SELECT w.msgid, w.msgtime::text AS at, ${contains('w.text', term, query.term)} AS hit, w.n
-     FROM (${budget === null ? rows : `${rows} LIMIT ${param(budget)}`}) w
-     WHERE ${contains('w.text', term, query.term)} ${budget === null ? '' : `OR w.n = ${param(budget)}`}
+     FROM (SELECT m.msgid, m.msgtime, ${TEXT} AS text, row_number() OVER (ORDER BY m.msgtime DESC, m.msgid DESC) AS n
+       FROM ${fromMessages(query)} WHERE ${where} ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(budget)}) w
+     WHERE ${contains('w.text', term, query.term)} OR w.n = ${param(budget)}
      ORDER BY w.msgtime DESC, w.msgid DESC LIMIT ${param(query.limit + 1)}`,
     values);
   const hits = found.filter((row) => row.hit).map(({ msgid, at }) => ({ msgid, at }));
   const last = found[found.length - 1];
-  const exhausted = budget !== null && last?.n === budget && hits.length <= query.limit;
+  const exhausted = last?.n === budget && hits.length <= query.limit;
   return {
     hits,
     boundary: exhausted ? { msgtime: last.at, msgid: last.msgid } : null,
