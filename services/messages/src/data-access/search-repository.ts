@@ -1,6 +1,8 @@
-import type { Queryable } from '@doitcrm/kit';
+import { withTransaction, type Pool, type Queryable } from '@doitcrm/kit';
 import type { Page, PersonRole, SearchHit } from '../contract.ts';
-import { snippetParts } from '../domain/search-terms.ts';
+import { WIDEN, chooseSearchPlan, continuedWalk, indexKeys } from '../domain/search-plan.ts';
+import { bigramsOf, snippetParts } from '../domain/search-terms.ts';
+import { bigramFrequencies, type BigramFrequencies } from './bigram-frequencies.ts';
 import type { MessageCursor } from './keyset-cursor.ts';
 import { toPage } from './keyset-cursor.ts';
 import { IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, beforeCursor, sqlParams, toMessageView, type MessageRow } from './message-rows.ts';
@@ -19,59 +21,161 @@ export interface SearchQuery {
   limit: number;
 }
 
-const DAY_MS = 86_400_000;
-// Newest first, widening the time range until a page is full: a common word (老师: a fifth of all messages) fills a
-// page within days, while fetching all its hits through the index and sorting them would read tens of thousands.
-const WIDENING_DAYS = [7, 35, 180];
+/** A pool: the forced bitmap takes one client for its transaction, the rest are plain queries. */
+export type SearchDatabase = Pool;
 
-/** The first (or next) page of hits, newest first, searched in growing time ranges below the page's upper bound. */
-export async function searchNewestFirst(db: Queryable, query: SearchQuery): Promise<Page<SearchHit>> {
-  let upper: Date | null = query.cursor ? new Date(query.cursor.msgtime) : query.end ?? null;
-  if (!upper) {
-    const { rows: [latest] } = await db.query<{ at: Date | null }>('SELECT max(msgtime) AS at FROM chat.messages');
-    upper = latest?.at ?? null;
-  }
-  // without the index (one character, always with a group or person filter) one walk newest first is cheapest
-  if (upper && query.useIndex) {
-    for (const days of WIDENING_DAYS) {
-      const since = new Date(upper.getTime() - days * DAY_MS);
-      if (query.start && since <= query.start) break;
-      const page = await searchMessages(db, { ...query, start: since });
-      if (page.nextCursor) return page;
-    }
-  }
-  return searchMessages(db, query);
+interface FoundRow {
+  msgid: string;
+  /** as PostgreSQL prints it: microseconds survive the round trip into a cursor */
+  at: string;
 }
 
 const TEXT = 'insight.message_text(m.msgtype, m.payload)';
 
 /**
- * Messages whose text contains the term, newest first. The bigram index (same expression as the migration's) finds
- * candidates; strpos on the lower-cased text rechecks every one, so a hit is exactly a substring match.
+ * The exact test: the term in the lower-cased text. A term without cased letters (Chinese, digits) is found the same
+ * in the text as it is: lower() of every row read, a third of a walk's time, is then skipped.
  */
-export async function searchMessages(db: Queryable, query: SearchQuery): Promise<Page<SearchHit>> {
-  const { values, param } = sqlParams();
-  const term = param(query.term);
-  const conditions = [IS_CHAT, `strpos(lower(${TEXT}), lower(${term})) > 0`, beforeCursor(query.cursor, param)];
-  if (query.useIndex) conditions.push(`insight.bigrams(${TEXT}) @> insight.bigrams(${term})`);
+function contains(text: string, termParam: string, term: string): string {
+  return term.toLowerCase() === term.toUpperCase() ? `strpos(${text}, ${termParam}) > 0` : `strpos(lower(${text}), lower(${termParam})) > 0`;
+}
+
+/**
+ * The first (or next) page of hits, newest first: exact substring matches (strpos on the lower-cased text), found
+ * the way chooseSearchPlan picks from the statistics of the term's bigrams (see there why not the planner's way).
+ */
+export async function searchNewestFirst(db: SearchDatabase, query: SearchQuery): Promise<Page<SearchHit>> {
+  const stats = query.useIndex ? await bigramFrequencies(db) : null;
+  let found: FoundRow[] = [];
+  if (!query.useIndex) {
+    // one character, always with a group or person filter: one walk newest first through it
+    found = (await walkSearch(db, query, null)).hits;
+  } else {
+    const grams = bigramsOf(query.term);
+    const shares = stats && grams.map((gram) => stats.common.get(gram) ?? null);
+    const plan = chooseSearchPlan(stats && shares && { rows: stats.rows, bigrams: shares }, query.limit + 1);
+    const keys = indexKeys(grams, shares, query.term);
+    let rest: SearchQuery | null = query;
+    const windowRows = plan.kind === 'bitmap' ? plan.windowRows : plan.budget * WIDEN;
+    if (plan.kind === 'walk') {
+      const walk = await walkSearch(db, query, plan.budget);
+      found = walk.hits;
+      rest = walk.boundary && { ...query, cursor: walk.boundary, limit: query.limit - found.length };
+      const more = rest && continuedWalk(found.length, plan.budget, rest.limit + 1);
+      if (rest && more) {
+        const next = await walkSearch(db, rest, more);
+        found = [...found, ...next.hits];
+        rest = next.boundary && { ...query, cursor: next.boundary, limit: query.limit - found.length };
+      }
+    }
+    if (rest) found = [...found, ...await windowedBitmapSearch(db, rest, keys, stats && windowRows !== null ? { rows: windowRows, stats } : null)];
+  }
+  return toPage(await hitRows(db, found), query.limit, (row) => ({
+    ...toMessageView(row),
+    snippet: snippetParts(row.search_text, query.term),
+    roomName: row.room_name,
+  }));
+}
+
+/**
+ * Bitmaps over growing time ranges below the page's upper bound, the first about `windowRows` messages long (at the
+ * archive's average rate), until the page is full or the range reaches the search's start. null: one over all.
+ */
+async function windowedBitmapSearch(db: SearchDatabase, query: SearchQuery, keys: string[] | null, window: { rows: number; stats: BigramFrequencies } | null) {
+  if (!window) return bitmapSearch(db, query, keys);
+  const { stats } = window;
+  let upper = query.cursor ? new Date(query.cursor.msgtime) : query.end;
+  if (!upper) {
+    const { rows: [latest] } = await db.query<{ at: Date | null }>('SELECT max(msgtime) AS at FROM chat.messages');
+    upper = latest?.at ?? stats.newest;
+  }
+  const msPerRow = Math.max(1, stats.newest.getTime() - stats.oldest.getTime()) / stats.rows;
+  const floor = query.start ?? stats.oldest;
+  for (let rows = window.rows; ; rows *= WIDEN) {
+    const since = new Date(upper.getTime() - rows * msPerRow);
+    // the last range is the search's own: older rows than the statistics knew of are still searched
+    if (since <= floor) return bitmapSearch(db, query, keys);
+    const found = await bitmapSearch(db, { ...query, start: since }, keys);
+    if (found.length > query.limit) return found;
+  }
+}
+
+/** The filters every plan applies (the cursor, group, sender, class, role and dates) as SQL conditions on `m`. */
+function filters(query: SearchQuery, param: (value: unknown) => string): string[] {
+  const conditions = [IS_CHAT, beforeCursor(query.cursor, param)];
+  // the row comparison alone is no condition on the one-column time index: a next page would walk from the newest
+  if (query.cursor) conditions.push(`m.msgtime <= ${param(query.cursor.msgtime)}::timestamptz`);
   if (query.roomId) conditions.push(`m.room_id = ${param(query.roomId)}`);
   if (query.personId) conditions.push(`m.from_id = ${param(query.personId)}`);
   if (query.classId) conditions.push(`m.room_id = (SELECT c.room_id FROM crm.classes c WHERE c.id = ${param(query.classId)})`);
   if (query.role) conditions.push(`s.user_role = ${param(query.role)}`);
   if (query.start) conditions.push(`m.msgtime >= ${param(query.start)}`);
   if (query.end) conditions.push(`m.msgtime <= ${param(query.end)}`);
+  return conditions;
+}
+
+const fromMessages = (query: SearchQuery) => `chat.messages m ${query.role ? SENDER_JOIN : ''}`;
+
+/**
+ * Hits among the newest `budget` messages that pass the filters (all of them when null), read newest first and
+ * stopping at a full page. When the budget runs out first, `boundary` is the last message read: the rest lies below.
+ */
+async function walkSearch(db: Queryable, query: SearchQuery, budget: number | null): Promise<{ hits: FoundRow[]; boundary: MessageCursor | null }> {
+  const { values, param } = sqlParams();
+  const term = param(query.term);
+  const where = filters(query, param).join(' AND ');
+  if (budget === null) {
+    // unbounded (one character through its filter): the plain shape, whose LIMIT the planner carries into the scan
+    const { rows } = await db.query<FoundRow>(
+      `SELECT m.msgid, m.msgtime::text AS at FROM ${fromMessages(query)} WHERE ${where} AND ${contains(TEXT, term, query.term)}
+       ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(query.limit + 1)}`, values);
+    return { hits: rows, boundary: null };
+  }
+  const { rows: found } = await db.query<FoundRow & { hit: boolean; n: number }>(
+    `SELECT w.msgid, w.msgtime::text AS at, ${contains('w.text', term, query.term)} AS hit, w.n
+     FROM (SELECT m.msgid, m.msgtime, ${TEXT} AS text, row_number() OVER (ORDER BY m.msgtime DESC, m.msgid DESC) AS n
+       FROM ${fromMessages(query)} WHERE ${where} ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(budget)}) w
+     WHERE ${contains('w.text', term, query.term)} OR w.n = ${param(budget)}
+     ORDER BY w.msgtime DESC, w.msgid DESC LIMIT ${param(query.limit + 1)}`,
+    values);
+  const hits = found.filter((row) => row.hit).map(({ msgid, at }) => ({ msgid, at }));
+  const last = found[found.length - 1];
+  const exhausted = last?.n === budget && hits.length <= query.limit;
+  return {
+    hits,
+    boundary: exhausted ? { msgtime: last.at, msgid: last.msgid } : null,
+  };
+}
+
+/**
+ * Hits from the bigram GIN index: every candidate, rechecked, sorted, cut to the page. Index scans are switched off
+ * for this one statement (SET LOCAL in its own transaction): otherwise the planner may still walk the time index with
+ * the bigram test as a filter, the plan that took seconds.
+ */
+async function bitmapSearch(db: SearchDatabase, query: SearchQuery, keys: string[] | null): Promise<FoundRow[]> {
+  const { values, param } = sqlParams();
+  const term = param(query.term);
+  const asked = keys ? `${param(keys)}::text[]` : `insight.bigrams(${term})`;
+  const conditions = [...filters(query, param), `insight.bigrams(${TEXT}) @> ${asked}`, contains(TEXT, term, query.term)];
+  return withTransaction(db, async (client) => {
+    await client.query(`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`);
+    const { rows } = await client.query<FoundRow>(
+      `SELECT m.msgid, m.msgtime::text AS at FROM ${fromMessages(query)} WHERE ${conditions.join(' AND ')}
+       ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(query.limit + 1)}`, values);
+    return rows;
+  });
+}
+
+/** The page's messages with their sender and group, by id, newest first. */
+async function hitRows(db: Queryable, found: FoundRow[]) {
+  if (found.length === 0) return [];
   const { rows } = await db.query<MessageRow & { search_text: string; room_name: string | null }>(
     `SELECT ${MESSAGE_COLUMNS}, ${TEXT} AS search_text,
        CASE WHEN m.room_id IS NOT NULL THEN (SELECT coalesce(r.display_name, cl.name, m.room_id)
          FROM (SELECT 1) one LEFT JOIN crm.identities r ON r.id_type = 'room_id' AND r.original_id = m.room_id
          LEFT JOIN crm.classes cl ON cl.room_id = m.room_id) END AS room_name
      FROM chat.messages m ${SENDER_JOIN}
-     WHERE ${conditions.join(' AND ')}
-     ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(query.limit + 1)}`,
-    values);
-  return toPage(rows, query.limit, (row) => ({
-    ...toMessageView(row),
-    snippet: snippetParts(row.search_text, query.term),
-    roomName: row.room_name,
-  }));
+     WHERE m.msgid = ANY($1::text[]) ORDER BY m.msgtime DESC, m.msgid DESC`,
+    [found.map((row) => row.msgid)]);
+  return rows;
 }
