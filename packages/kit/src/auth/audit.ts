@@ -93,3 +93,20 @@ export async function auditRead(db: Queryable, req: Request, entry: RequestAudit
     throw new UnavailableError(AUDIT_UNAVAILABLE_MESSAGE, error);
   }
 }
+
+/**
+ * auditRead for a read made of several queries, without adding the audit row's commit (a WAL flush, the slowest step
+ * of a short read) after all of them: the row is inserted as soon as `entry` is known, while the rest of `read` still
+ * runs. Both are awaited before anything is answered, and a row that cannot be written still refuses the read (503).
+ * `entry` may wait on the part of the read that names what is shown; null records nothing (nothing was shown).
+ */
+export async function auditReadAlongside<T>(
+  db: Queryable, req: Request, entry: RequestAuditEntry | null | Promise<RequestAuditEntry | null>, read: Promise<T>,
+): Promise<T> {
+  const audited = Promise.resolve(entry).then((known) => (known ? auditRead(db, req, known) : undefined));
+  // both settle before either outcome is used, so neither rejection is left unhandled
+  const [audit, result] = await Promise.allSettled([audited, read]);
+  if (audit.status === 'rejected') throw audit.reason;
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}

@@ -21,7 +21,7 @@ export {
 export { createLoginLimiter, retryMessage, type LoginLimiter, type LoginLimits } from './login-limiter.ts';
 export { login, LOGIN_FAILED_MESSAGE, type LoginAttempt, type LoginDeps } from './login-use-case.ts';
 export {
-  recordAudit, recordAuditOrLog, auditFromRequest, auditRead, AUDIT_UNAVAILABLE_MESSAGE, type AuditEntry, type RequestAuditEntry,
+  recordAudit, recordAuditOrLog, auditFromRequest, auditRead, auditReadAlongside, AUDIT_UNAVAILABLE_MESSAGE, type AuditEntry, type RequestAuditEntry,
 } from './audit.ts';
 export {
   createUser,

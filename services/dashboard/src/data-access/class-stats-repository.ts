@@ -46,12 +46,15 @@ export interface ClassStatsParams {
  */
 export async function readClassStats(db: Queryable, params: ClassStatsParams): Promise<ClassStatsRow[]> {
   const cte = classesCte(params.filter, 6);
+  // Each per-class figure is MATERIALIZED, i.e. computed once: the statement is prepared, and its generic plan
+  // guesses one class for the filtered list, then re-ran the response median and the silence counts once per class
+  // in nested loops (0.4 s at 2M messages instead of 50 ms)
   const { rows } = await db.query(prepared(`WITH ${cte.sql},
-     stu AS (
+     stu AS MATERIALIZED (
        SELECT e.class_id, count(*)::int AS total, count(*) FILTER (WHERE e.status = '在读')::int AS enrolled,
               count(*) FILTER (WHERE e.status = '休学')::int AS paused, count(*) FILTER (WHERE e.status = '已退费')::int AS refunded
        FROM crm.enrolments e WHERE e.class_id IN (SELECT class_id FROM cls) GROUP BY e.class_id),
-     par AS (SELECT class_id, count(*)::int AS parents FROM dashboard.class_parents WHERE class_id IN (SELECT class_id FROM cls) GROUP BY class_id),
+     par AS MATERIALIZED (SELECT class_id, count(*)::int AS parents FROM dashboard.class_parents WHERE class_id IN (SELECT class_id FROM cls) GROUP BY class_id),
      ids AS (SELECT ARRAY(SELECT class_id FROM cls) AS ids),
      -- per parent first (hash aggregate), then per class: cheaper than count(DISTINCT) over the window's rows
      per_parent AS (
@@ -59,25 +62,25 @@ export async function readClassStats(db: Queryable, params: ClassStatsParams): P
        FROM dashboard.parent_day d
        WHERE d.class_id = ANY((SELECT ids FROM ids)::int[]) AND d.day BETWEEN $1::date AND $2::date
        GROUP BY d.class_id, d.parent_id),
-     act AS (SELECT class_id, count(*) FILTER (WHERE active)::int AS active, sum(sent)::int AS parent_messages FROM per_parent GROUP BY class_id),
-     msg AS (
+     act AS MATERIALIZED (SELECT class_id, count(*) FILTER (WHERE active)::int AS active, sum(sent)::int AS parent_messages FROM per_parent GROUP BY class_id),
+     msg AS MATERIALIZED (
        SELECT class_id, sum(messages)::int AS messages FROM dashboard.class_day
        WHERE class_id = ANY((SELECT ids FROM ids)::int[]) AND day BETWEEN $1::date AND $2::date GROUP BY class_id),
-     last AS (SELECT class_id, max(last_contact_at) AS last_at FROM dashboard.parent_last WHERE class_id IN (SELECT class_id FROM cls) GROUP BY class_id),
+     last AS MATERIALIZED (SELECT class_id, max(last_contact_at) AS last_at FROM dashboard.parent_last WHERE class_id IN (SELECT class_id FROM cls) GROUP BY class_id),
      guardian_silence AS (
        SELECT g.class_id, g.student_id, g.parent_id,
               pl.last_sent_at IS NULL OR pl.last_sent_at < now() - make_interval(days => $5::int) AS silent
        FROM dashboard.class_guardians g
        LEFT JOIN dashboard.parent_last pl ON pl.class_id = g.class_id AND pl.parent_id = g.parent_id
        WHERE g.status = '在读' AND g.class_id IN (SELECT class_id FROM cls)),
-     silent AS (
+     silent AS MATERIALIZED (
        SELECT class_id, count(DISTINCT parent_id) FILTER (WHERE silent)::int AS silent FROM guardian_silence GROUP BY class_id),
      -- a family is out of touch when none of the child's guardians wrote: one silent father beside a mother who writes is not
-     families AS (
+     families AS MATERIALIZED (
        SELECT class_id, count(*) FILTER (WHERE all_silent)::int AS silent_families, count(*)::int AS families
        FROM (SELECT class_id, student_id, bool_and(silent) AS all_silent FROM guardian_silence GROUP BY class_id, student_id) f
        GROUP BY class_id),
-     resp AS (
+     resp AS MATERIALIZED (
        SELECT class_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_seconds) / 60 AS median
        FROM dashboard.responses WHERE class_id = ANY((SELECT ids FROM ids)::int[]) AND day BETWEEN $1::date AND $2::date AND wait_seconds IS NOT NULL
        GROUP BY class_id)

@@ -78,12 +78,20 @@ export async function conversationPage(
 ): Promise<Page<MessageView>> {
   if (!conversationKey.startsWith(PRIVATE_PREFIX)) return groupPage(db, personId, conversationKey, window, cursor, limit, ownBatch);
   const { values, param } = sqlParams([personId, window.start, window.end]);
-  const peer = param(conversationKey.slice(PRIVATE_PREFIX.length) || null);
+  const peerId = conversationKey.slice(PRIVATE_PREFIX.length) || null;
+  const pageSize = param(limit + 1);
+  // each direction is one range of messages_direct_pair_time_idx (sender, receiver, time), so a page costs what it
+  // returns however much either party writes to others; the second half skips what the first holds (a self-chat)
+  const half = (from: string, to: string | null, extra: string) => `(
+    SELECT m.* FROM chat.messages m
+    WHERE m.room_id IS NULL AND m.from_id = ${from} AND m.to_ids[1] ${to === null ? 'IS NULL' : `= ${to}`}${extra}
+      AND m.msgtime BETWEEN $2 AND $3 AND ${IS_CHAT} AND ${beforeCursor(cursor, param)}
+    ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${pageSize})`;
+  const peer = peerId === null ? null : param(peerId);
+  const halves = peer === null ? [half('$1', null, '')] : [half('$1', peer, ''), half(peer, '$1', ' AND m.from_id <> $1')];
   const { rows } = await db.query<MessageRow>(prepared(
-    `SELECT ${MESSAGE_COLUMNS} FROM chat.messages m ${SENDER_JOIN}
-     WHERE m.room_id IS NULL AND ((m.from_id = $1 AND m.to_ids[1] IS NOT DISTINCT FROM ${peer}) OR (m.from_id = ${peer} AND m.to_ids[1] = $1))
-       AND m.msgtime BETWEEN $2 AND $3 AND ${IS_CHAT} AND ${beforeCursor(cursor, param)}
-     ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(limit + 1)}`,
+    `SELECT ${MESSAGE_COLUMNS} FROM (${halves.join(' UNION ALL ')}) m ${SENDER_JOIN}
+     ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${pageSize}`,
     values,
   ));
   return toPage(rows, limit, (row) => toMessageView(row, personId));

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { NotFoundError, parseParams, parseQuery, type ServiceContext } from '@doitcrm/kit';
+import { NotFoundError, auditReadAlongside, parseParams, parseQuery, type ServiceContext } from '@doitcrm/kit';
 import type { MessagesConfig } from '../../config.ts';
 import type { MessageView, Page, SearchUsersResponse, UserMessagesResponse } from '../../contract.ts';
 import { conversationPage, lastActivity, listConversations, newestConversationKey } from '../../data-access/conversation-repository.ts';
@@ -7,7 +7,7 @@ import { decodeCursor } from '../../data-access/keyset-cursor.ts';
 import { readMessageContext } from '../../data-access/message-context-repository.ts';
 import { findPerson, searchPeople } from '../../data-access/person-repository.ts';
 import { contextQuery, messageIdParams, resolveWindow, searchUsersQuery, userMessagesQuery } from './schemas.ts';
-import { auditView } from './view-audit.ts';
+import { auditView, viewEntry } from './view-audit.ts';
 
 export function createPersonRoutes(context: ServiceContext<MessagesConfig>): Router {
   const router = Router();
@@ -32,13 +32,16 @@ export function createPersonRoutes(context: ServiceContext<MessagesConfig>): Rou
         : { items: [], nextCursor: null };
       return { conversationKey, messages };
     };
-    const [person, conversations, last, { conversationKey, messages }] = await Promise.all([
-      findPerson(pool, query.user_id), listConversations(pool, query.user_id, window), lastActivity(pool, query.user_id), page(),
-    ]);
-    if (!person) throw new NotFoundError(`没有这个人: ${query.user_id}`);
-    await auditView(pool, req, 'messages.person.view', { type: 'person', id: person.id }, {
+    const paged = page();
+    const found = findPerson(pool, query.user_id);
+    // the row is written once the page and the person are known, while the conversation list is still counted
+    const entry = Promise.all([found, paged]).then(([person, { conversationKey, messages }]) => (person ? viewEntry('messages.person.view', { type: 'person', id: person.id }, {
       conversation: conversationKey, start: window.start.toISOString(), end: window.end.toISOString(), returned: messages.items.length,
-    });
+    }) : null));
+    const [person, conversations, last, { conversationKey, messages }] = await auditReadAlongside(pool, req, entry, Promise.all([
+      found, listConversations(pool, query.user_id, window), lastActivity(pool, query.user_id), paged,
+    ]));
+    if (!person) throw new NotFoundError(`没有这个人: ${query.user_id}`);
     const body: UserMessagesResponse = {
       person, startTime: window.start.toISOString(), endTime: window.end.toISOString(), conversations, conversationKey,
       lastActivityTime: last?.toISOString() ?? null, messages,
