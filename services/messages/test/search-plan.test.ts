@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BITMAP_ALWAYS, WALK_CHEAP, chooseSearchPlan, continuedWalk, indexKeys } from '../src/domain/search-plan.ts';
+import { BITMAP_ALWAYS, PACE_PROBE, POSTINGS_PER_ROW, WALK_CHEAP, chooseSearchPlan, continuedWalk, filterPace, indexKeys, wholeFilterCheaper } from '../src/domain/search-plan.ts';
 
 describe('choosing how a search finds its page', () => {
   it('when there are no statistics yet, then one bitmap over the whole archive is used', () => {
@@ -49,5 +49,26 @@ describe('walking on after a walk ran out of budget', () => {
   it('when the walk found nothing or too few to come near the page soon, then the bitmap takes over', () => {
     expect(continuedWalk(0, 2_866, 31)).toBeNull();
     expect(continuedWalk(2, 2_866, 29)).toBeNull();
+  });
+
+  it('when the key\'s posting list is long, then a walk costing less than decoding it goes on instead', () => {
+    // 4 hits in 338 rows of one sender: ~4,600 more rows, cheaper than decoding 295,060 postings of 老师
+    expect(continuedWalk(4, 338, 27, 295_060)).toBe(4_563);
+    expect(continuedWalk(4, 338, 27, 20_000)).toBeNull();
+    expect(continuedWalk(1, 338, 27, 150_000)).toBeNull();
+    expect(continuedWalk(0, 338, 27, 295_060 * POSTINGS_PER_ROW)).toBeNull();
+  });
+
+  it('when a filter\'s newest messages are probed, then its pace is the probed span per message, and none when it holds fewer', () => {
+    const upper = new Date('2026-06-30T00:00:00Z');
+    expect(filterPace(upper, new Date(upper.getTime() - PACE_PROBE * 60_000))).toBe(60_000);
+    expect(filterPace(upper, upper)).toBe(1 / PACE_PROBE);
+    expect(filterPace(upper, null)).toBeNull();
+  });
+
+  it('when a filter holds a twentieth of the archive or less, then one bitmap over all of it is cheaper than windows', () => {
+    expect(wholeFilterCheaper(68_000, 2_000_000)).toBe(true);
+    expect(wholeFilterCheaper(100_000, 2_000_000)).toBe(true);
+    expect(wholeFilterCheaper(100_001, 2_000_000)).toBe(false);
   });
 });
