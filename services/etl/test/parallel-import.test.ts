@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { useTestService } from '@doitcrm/kit/testing';
 import { etlConfigShape } from '../src/config.ts';
@@ -86,5 +87,21 @@ describe('an import written on several lanes', () => {
 
     expect(left.inserted).toBe(2);
     expect((await stored([message.msgid]))[0]!.recalled_by).toBe(revoke.msgid);
+  });
+
+  it('when the pool holds only two connections, then a two-lane import with recalls across chunks still completes', async () => {
+    const records = manyTextRecords(40);
+    records[15] = revokeOf(records[22]!.msgid);
+    const pool = new pg.Pool({ connectionString: t.context.config.DATABASE_URL, max: 2 });
+    try {
+      const summary = await importArchive(
+        { filePath: writeArchive(records), conflict: 'skip', origin: 'cli', batchSize: 5, lanes: 2, databaseUrl: t.context.config.DATABASE_URL },
+        { pool, logger: t.context.logger });
+
+      expect(summary.inserted).toBe(40);
+      expect((await stored([records[22]!.msgid]))[0]!.recalled_by).toBe(records[15]!.msgid);
+    } finally {
+      await pool.end();
+    }
   });
 });

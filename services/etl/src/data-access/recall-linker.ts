@@ -50,7 +50,7 @@ export async function linkArrivedRecalls(client: Queryable, msgids?: string[]): 
 }
 
 /** A revoke and the message it recalls in two chunks written at once: linked once both are committed. */
-export async function linkAcrossChunks(pool: Pool, chunk: EncodedChunk, beside: EncodedChunk[]): Promise<void> {
+export async function linkAcrossChunks(client: Queryable, chunk: EncodedChunk, beside: EncodedChunk[]): Promise<void> {
   if (beside.length === 0 || (chunk.recalls.length === 0 && beside.every((other) => other.recalls.length === 0))) return;
-  await linkArrivedRecalls(pool, [...chunk.msgids, ...beside.flatMap((other) => other.msgids)]);
+  await linkArrivedRecalls(client, [...chunk.msgids, ...beside.flatMap((other) => other.msgids)]);
 }

@@ -7,7 +7,7 @@ import { createRun, finishRun, markInterruptedRuns, type ImportRun, type RunOrig
 import type { EncodedChunk } from './chunk-encoder.ts';
 import { parsedChunks } from './chunk-source.ts';
 import { writeInOrder } from './parallel-writes.ts';
-import { linkAcrossChunks, linkArrivedRecalls } from '../data-access/recall-linker.ts';
+import { linkArrivedRecalls } from '../data-access/recall-linker.ts';
 import { ArchiveInputError, DEFAULT_MAX_DECOMPRESSED_MB, DEFAULT_MAX_LINE_KB, lineLimits, type LineLimits } from './line-limits.ts';
 
 export interface ImportRequest {
@@ -71,7 +71,7 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
       limits: request.limits ?? lineLimits({ MAX_LINE_KB: DEFAULT_MAX_LINE_KB, MAX_DECOMPRESSED_MB: DEFAULT_MAX_DECOMPRESSED_MB }),
     });
     const write = async (chunk: EncodedChunk, lane: number) => ({ counts: await writeWithRetry(writers[lane]!, chunk, deps.logger), bytesRead: chunk.bytesRead });
-    for await (const { counts, bytesRead } of writeInOrder(chunks, lanes, write, (chunk, beside) => linkAcrossChunks(deps.pool, chunk, beside))) {
+    for await (const { counts, bytesRead } of writeInOrder(chunks, lanes, write, (chunk, beside, lane) => writers[lane]!.linkAcross(chunk, beside))) {
       accumulate(totals, counts);
       await onProgress?.({ lines: totals.lines, bytesRead, bytesTotal: stat.size, counts: { ...totals } });
     }

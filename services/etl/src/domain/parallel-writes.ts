@@ -14,20 +14,21 @@ interface InFlight<T> {
  * each COPY on its own backend, so two lanes use both cores for the index maintenance that dominates a load. Only
  * chunks with disjoint msgids are ever in flight together: a chunk that repeats a msgid of one still in flight waits
  * for it, so "the first line wins" (skip mode) holds across chunks exactly as when they are written one by one.
- * `written(chunk, concurrentWith)` runs after each chunk, in file order, with the earlier chunks written beside it.
+ * `written(chunk, concurrentWith, lane)` runs after each chunk, in file order, with the earlier chunks written beside
+ * it, while its lane is idle (so it may use that lane's connection).
  */
 export async function* writeInOrder<T>(
   chunks: AsyncIterable<EncodedChunk>,
   lanes: number,
   write: (chunk: EncodedChunk, lane: number) => Promise<T>,
-  written?: (chunk: EncodedChunk, concurrentWith: EncodedChunk[]) => Promise<void>,
+  written?: (chunk: EncodedChunk, concurrentWith: EncodedChunk[], lane: number) => Promise<void>,
 ): AsyncGenerator<T> {
   const inFlight: Array<InFlight<T>> = [];
   const settle = async (): Promise<T> => {
     const head = inFlight[0]!;
     const result = await head.result;
     inFlight.shift();
-    await written?.(head.chunk, head.concurrentWith);
+    await written?.(head.chunk, head.concurrentWith, head.lane);
     return result;
   };
   try {
