@@ -1,9 +1,11 @@
-// npm run bench:etl -- --messages 300000 [--sample 20000] [--recipients N] [--keep]
+// npm run bench:etl -- --messages 300000 [--sample 20000] [--recipients N] [--one-lane] [--keep]
 // --recipients N keeps at most N recipients per message: narrow rows, where the loader's own per-row work weighs
 // most against the database's (the demo school's group messages carry 29 recipients on average).
 // Imports a generated archive into an empty chat.messages, then loads the same final rows with a raw COPY into a
 // table created LIKE chat.messages INCLUDING ALL, in the same run, and prints both rates and their ratio; also the
 // re-import speed-up and the original's row-by-row pattern on a sample. Ratios, not absolute times, are the goal.
+// --one-lane imports the file once more into an emptied table with --lanes 1 (one chunk at a time), for the gain
+// of writing two chunks at once measured in the same run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     sample: { type: 'string', default: '20000' },
     recipients: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'one-lane': { type: 'boolean', default: false },
   },
 });
 const messages = Number(values.messages);
@@ -48,9 +51,9 @@ const line = (label: string, text: string) => console.log(`${label.padEnd(52)} $
 interface CliRun { summary: { lines: number; inserted: number; unchanged: number; durationMs: number }; peakRssMb: number }
 
 /** The CLI as operators run it, its peak RSS read from /proc while it runs. */
-function runCli(file: string, conflict: 'skip' | 'update'): Promise<CliRun> {
+function runCli(file: string, conflict: 'skip' | 'update', lanes = 2): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cliPath, 'import', file, '--json', '--conflict', conflict], {
+    const child = spawn(process.execPath, ['--import', 'tsx', cliPath, 'import', file, '--json', '--conflict', conflict, '--lanes', String(lanes)], {
       env: { ...process.env, DATABASE_URL: benchUrl.toString(), AMQP_URL: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', AMQP_NAMESPACE: 'bench.' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -136,6 +139,14 @@ async function main(): Promise<void> {
     const slow = await rowByRowImport(client, sampleFile, 'public.bench_row_by_row');
     line(`original pattern: one INSERT per line, one tx (${slow.rows} rows)`, `${seconds(slow.ms)} s  ${rate(slow.rows, slow.ms)} rows/s`);
 
+    let oneLane: CliRun | undefined;
+    if (values['one-lane']) {
+      await client.query('TRUNCATE chat.messages, chat.pending_recalls');
+      await client.query('CHECKPOINT');
+      oneLane = await runCli(archive, 'skip', 1);
+      line('ETL import, one chunk at a time (--lanes 1)', `${seconds(oneLane.summary.durationMs)} s  ${rate(oneLane.summary.lines, oneLane.summary.durationMs)} rows/s`);
+    }
+
     const etlRate = first.summary.lines / first.summary.durationMs;
     const copyRate = rows / copyMs;
     const ratio = etlRate / copyRate;
@@ -145,6 +156,7 @@ async function main(): Promise<void> {
     line('ETL / raw COPY', `${ratio.toFixed(2)}×   (target ≥ 0.80) ${ratio >= 0.8 ? 'PASS' : 'MISS'}`);
     line('first import / re-import time', `${reimport.toFixed(1)}×   (target ≥ 3, and 0 inserted) ${reimport >= 3 && again.summary.inserted === 0 ? 'PASS' : 'MISS'}`);
     line('ETL / original row-by-row', `${vsOriginal.toFixed(1)}×   (target ≥ 8) ${vsOriginal >= 8 ? 'PASS' : 'MISS'}`);
+    if (oneLane) line('two lanes / one lane (import time)', `${(oneLane.summary.durationMs / first.summary.durationMs).toFixed(2)}× faster on two lanes`);
     line('peak RSS of the import', `${first.peakRssMb} MB (target < 300 MB at 1M lines)`);
   } finally {
     await client.end();

@@ -5,25 +5,29 @@ import { importLimitsShape } from './config.ts';
 import { lineLimits } from './domain/line-limits.ts';
 
 const USAGE = `用法 (usage):
-  npm run etl -- import FILE [--conflict skip|update] [--json] [--label NAME]
+  npm run etl -- import FILE [--conflict skip|update] [--json] [--label NAME] [--lanes N]
 
   FILE            decrypted WeCom archive, one JSON record per line (.jsonl, or gzip-compressed)
   --conflict      skip (default): only new msgids are inserted
                   update: rows whose content changed are rewritten too
   --json          print the summary as one JSON line on stdout (last line)
   --label         what the run is called in the import history (default: FILE as given)
+  --lanes         chunks written at once in skip mode, each on its own connection (default 2, 1 to 4)
 Environment: DATABASE_URL, AMQP_URL (to announce chat.ingested), LOG_LEVEL,
   MAX_LINE_KB (longest line, default 4096; a longer one is quarantined), MAX_DECOMPRESSED_MB (most a .gz may expand to, default 20480)`;
 
 function parseCommandLine() {
   const { file, values } = parseFileCommandLine(USAGE, ['import'], {
     conflict: { type: 'string', default: 'skip' }, json: { type: 'boolean', default: false }, label: { type: 'string' },
+    lanes: { type: 'string', default: '2' },
   });
   const conflict = values.conflict;
   if (conflict !== 'skip' && conflict !== 'update') exitWithUsage(USAGE, `--conflict must be skip or update (got "${conflict}")`);
   const label = values.label?.trim();
   if (values.label !== undefined && !label) exitWithUsage(USAGE, '--label must not be empty');
-  return { file, conflict: conflict as 'skip' | 'update', json: values.json ?? false, label: label ?? file };
+  const lanes = Number(values.lanes);
+  if (!Number.isInteger(lanes) || lanes < 1 || lanes > 4) exitWithUsage(USAGE, `--lanes must be a whole number from 1 to 4 (got "${values.lanes}")`);
+  return { file, conflict: conflict as 'skip' | 'update', json: values.json ?? false, label: label ?? file, lanes };
 }
 
 function progressReporter(enabled: boolean) {
@@ -52,13 +56,14 @@ async function main(): Promise<number> {
   const config = loadCliConfig({ ...baseConfigShape, ...importLimitsShape });
   if (!config) return 1;
   const logger = createLogger({ service: 'etl-cli', level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
-  const pool = createPool({ databaseUrl: config.DATABASE_URL, logger, max: 3, applicationName: 'doitcrm-etl-cli' });
+  // one connection per lane, and one for the run's bookkeeping and relinking
+  const pool = createPool({ databaseUrl: config.DATABASE_URL, logger, max: args.lanes + 2, applicationName: 'doitcrm-etl-cli' });
   const progress = progressReporter(process.stderr.isTTY === true && !args.json);
   try {
     await pool.query('SELECT 1').catch((error: Error) => {
       throw new ImportFileError(`无法连接数据库 (cannot reach PostgreSQL at DATABASE_URL): ${error.message}`);
     });
-    const summary = await importArchive({ filePath: args.file, conflict: args.conflict, origin: 'cli', sourceName: args.label, databaseUrl: config.DATABASE_URL, limits: lineLimits(config) }, { pool, logger }, progress.update);
+    const summary = await importArchive({ filePath: args.file, conflict: args.conflict, origin: 'cli', sourceName: args.label, databaseUrl: config.DATABASE_URL, limits: lineLimits(config), lanes: args.lanes }, { pool, logger }, progress.update);
     progress.stop();
     const announced = await announce(config, pool, logger);
     const result = {

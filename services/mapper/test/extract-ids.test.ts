@@ -162,4 +162,42 @@ describe('id extraction', () => {
     expect(result.applied).toBe(true);
     expect(await identity(ids.silentParent)).toMatchObject({ id_kind: 'external_wechat' });
   });
+
+  it('when ids are extracted, then the grouping runs with 64 MB of work_mem and the connection gets its own setting back after', async () => {
+    const ids = testIds();
+    const runId = nextRunId();
+    await insertMessages(pool, [{ from: ids.teacher, to: [ids.parent], roomId: ids.room, at: new Date('2025-09-01T02:00:00Z'), runId }]);
+    const single = new pg.Pool({ connectionString: t.context.config.DATABASE_URL, max: 1 });
+    const during: string[] = [];
+    const connect = single.connect.bind(single);
+    // the work_mem each statement that reads chat.messages runs with, asked on the same connection just before it
+    (single as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
+      const client = await connect();
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<pg.QueryResult>;
+      (client as { query: unknown }).query = async (...args: unknown[]) => {
+        if (typeof args[0] === 'string' && args[0].includes('FROM chat.messages')) during.push((await query('SHOW work_mem')).rows[0].work_mem);
+        return query(...args);
+      };
+      return client;
+    };
+    const workMem = async () => {
+      const client = await single.connect();
+      try {
+        return (await client.query('SHOW work_mem')).rows[0].work_mem as string;
+      } finally {
+        client.release();
+      }
+    };
+    try {
+      const before = await workMem();
+      await extractIds(single, { runId }, { timezone });
+      const after = await workMem();
+
+      expect(during.length).toBeGreaterThan(0);
+      expect(new Set(during)).toEqual(new Set(['64MB']));
+      expect(after).toBe(before);
+    } finally {
+      await single.end();
+    }
+  });
 });

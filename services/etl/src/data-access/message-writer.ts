@@ -5,7 +5,7 @@ import type { Pool, PoolClient } from '@doitcrm/kit';
 import { COPY_COLUMNS, rawOfCopyLine, splitCopyLines, type EncodedChunk } from '../domain/chunk-encoder.ts';
 import type { ConflictMode, ImportCounts } from '../contract.ts';
 import type { QuarantinedLine } from '../domain/quarantined-line.ts';
-import { linkRecalls } from './recall-linker.ts';
+import { linkAcrossChunks, linkRecalls } from './recall-linker.ts';
 
 export interface ChunkCounts extends ImportCounts {
   minMsgtime: Date | null;
@@ -199,6 +199,14 @@ export class MessageWriter {
       [this.runId, counts.lines, counts.inserted, counts.updated, counts.unchanged, counts.quarantined, counts.duplicatesInFile,
         counts.minMsgtime, counts.maxMsgtime],
     );
+  }
+
+  /**
+   * Links recalls across this chunk and those written beside it, on this writer's own connection: the pool may
+   * have no other free (a pool of two is all the lanes need), and the writer is idle once its chunk committed.
+   */
+  async linkAcross(chunk: EncodedChunk, beside: EncodedChunk[]): Promise<void> {
+    await linkAcrossChunks(await this.session(), chunk, beside);
   }
 
   close(): void {

@@ -1,4 +1,6 @@
-import type { PoolClient } from '@doitcrm/kit';
+import type { Pool, PoolClient } from '@doitcrm/kit';
+
+type Queryable = Pool | PoolClient;
 import type { EncodedChunk } from '../domain/chunk-encoder.ts';
 
 /**
@@ -26,13 +28,29 @@ export async function linkRecalls(client: PoolClient, chunk: EncodedChunk): Prom
   }
   const { rows } = await client.query<{ waiting: boolean }>('SELECT EXISTS (SELECT 1 FROM chat.pending_recalls) AS waiting');
   if (!rows[0]!.waiting) return;
-  await client.query(
-    `WITH arrived AS (
-       DELETE FROM chat.pending_recalls p WHERE p.target_msgid = ANY($1::text[])
-         AND EXISTS (SELECT 1 FROM chat.messages m WHERE m.msgid = p.target_msgid)
-       RETURNING p.target_msgid, p.revoke_msgid)
-     UPDATE chat.messages m SET recalled_by = arrived.revoke_msgid
-     FROM arrived WHERE m.msgid = arrived.target_msgid AND m.recalled_by IS NULL`,
-    [chunk.msgids],
-  );
+  await linkArrivedRecalls(client, chunk.msgids);
+}
+
+const LINK_ARRIVED = (where: string) => `WITH arrived AS (
+    DELETE FROM chat.pending_recalls p WHERE ${where}
+      AND EXISTS (SELECT 1 FROM chat.messages m WHERE m.msgid = p.target_msgid)
+    RETURNING p.target_msgid, p.revoke_msgid)
+  UPDATE chat.messages m SET recalled_by = arrived.revoke_msgid
+  FROM arrived WHERE m.msgid = arrived.target_msgid AND m.recalled_by IS NULL`;
+
+/**
+ * Links the waiting revokes whose message is stored by now: those aimed at `msgids`, or every one when no msgids
+ * are given. Two chunks written at once cannot see each other's rows, so a revoke in one whose message is in the
+ * other waits in chat.pending_recalls until this runs after both have committed (and, after a crash in between,
+ * at the start of the next import).
+ */
+export async function linkArrivedRecalls(client: Queryable, msgids?: string[]): Promise<void> {
+  if (msgids) await client.query(LINK_ARRIVED('p.target_msgid = ANY($1::text[])'), [msgids]);
+  else await client.query(LINK_ARRIVED('true'));
+}
+
+/** A revoke and the message it recalls in two chunks written at once: linked once both are committed. */
+export async function linkAcrossChunks(client: Queryable, chunk: EncodedChunk, beside: EncodedChunk[]): Promise<void> {
+  if (beside.length === 0 || (chunk.recalls.length === 0 && beside.every((other) => other.recalls.length === 0))) return;
+  await linkArrivedRecalls(client, [...chunk.msgids, ...beside.flatMap((other) => other.msgids)]);
 }

@@ -6,6 +6,8 @@ import type { ConflictMode, ImportCounts, ImportResult } from '../contract.ts';
 import { createRun, finishRun, markInterruptedRuns, type ImportRun, type RunOrigin } from '../data-access/import-run-repository.ts';
 import type { EncodedChunk } from './chunk-encoder.ts';
 import { parsedChunks } from './chunk-source.ts';
+import { writeInOrder } from './parallel-writes.ts';
+import { linkArrivedRecalls } from '../data-access/recall-linker.ts';
 import { ArchiveInputError, DEFAULT_MAX_DECOMPRESSED_MB, DEFAULT_MAX_LINE_KB, lineLimits, type LineLimits } from './line-limits.ts';
 
 export interface ImportRequest {
@@ -21,6 +23,8 @@ export interface ImportRequest {
   batchSize?: number;
   /** what one file may cost the reader (MAX_LINE_KB, MAX_DECOMPRESSED_MB); their defaults when not given */
   limits?: LineLimits;
+  /** chunks written at once, on as many connections (skip mode only; update mode writes one at a time). Default 2. */
+  lanes?: number;
 }
 
 export interface ImportProgress {
@@ -54,28 +58,30 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
     source: sourceName, origin: request.origin, conflictMode: request.conflict, jobId: request.jobId, startedBy: request.startedBy, bytesTotal: stat.size,
   });
   const started = Date.now();
-  const writer = new MessageWriter(deps.pool, run.id, sourceName, request.conflict);
+  const lanes = request.conflict === 'skip' ? Math.max(1, request.lanes ?? 2) : 1;
+  const writers = Array.from({ length: lanes }, () => new MessageWriter(deps.pool, run.id, sourceName, request.conflict));
+  const closeWriters = () => { for (const writer of writers) writer.close(); };
   const totals: ChunkCounts = {
     lines: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, duplicatesInFile: 0, minMsgtime: null, maxMsgtime: null,
   };
   try {
     const chunks = parsedChunks({
       filePath: request.filePath, conflict: request.conflict, batchSize: request.batchSize ?? 2_000,
-      databaseUrl: request.databaseUrl, runId: run.id, window: 1,
+      databaseUrl: request.databaseUrl, runId: run.id, window: lanes,
       limits: request.limits ?? lineLimits({ MAX_LINE_KB: DEFAULT_MAX_LINE_KB, MAX_DECOMPRESSED_MB: DEFAULT_MAX_DECOMPRESSED_MB }),
     });
-    for await (const chunk of chunks) {
-      const counts = await writeWithRetry(writer, chunk, deps.logger);
+    const write = async (chunk: EncodedChunk, lane: number) => ({ counts: await writeWithRetry(writers[lane]!, chunk, deps.logger), bytesRead: chunk.bytesRead });
+    for await (const { counts, bytesRead } of writeInOrder(chunks, lanes, write, (chunk, beside, lane) => writers[lane]!.linkAcross(chunk, beside))) {
       accumulate(totals, counts);
-      await onProgress?.({ lines: totals.lines, bytesRead: chunk.bytesRead, bytesTotal: stat.size, counts: { ...totals } });
+      await onProgress?.({ lines: totals.lines, bytesRead, bytesTotal: stat.size, counts: { ...totals } });
     }
   } catch (caught) {
-    writer.close();
+    closeWriters();
     const error = caught instanceof ArchiveInputError ? keptBefore(caught, sourceName, totals) : caught;
     await finishRun(deps.pool, run.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) }).catch(() => {});
     throw error;
   }
-  writer.close();
+  closeWriters();
 
   const finished = await withTransaction(deps.pool, async (client) => {
     const done = await finishRun(client, run.id, { status: 'succeeded' });
@@ -116,6 +122,8 @@ function keptBefore(error: ArchiveInputError, sourceName: string, totals: ChunkC
  */
 async function settleInterruptedRuns(pool: Pool, jobId: string | null): Promise<void> {
   await withTransaction(pool, async (client) => {
+    // revokes left waiting by a crash between two chunks written at once and their relinking
+    await linkArrivedRecalls(client);
     for (const run of await markInterruptedRuns(client, { jobId })) {
       if (run.inserted === 0 && run.updated === 0) continue;
       await enqueueEvent(client, 'chat.ingested', {
@@ -126,13 +134,16 @@ async function settleInterruptedRuns(pool: Pool, jobId: string | null): Promise<
   });
 }
 
+const isDeadlock = (error: unknown) => (error as { code?: string }).code === '40P01';
+
 async function writeWithRetry(writer: MessageWriter, chunk: EncodedChunk, logger: Logger): Promise<ChunkCounts> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await writer.writeChunk(chunk);
     } catch (error) {
-      // PostgreSQL restarting: the chunk was rolled back as a whole, so writing it again is safe
-      if (!isConnectionLoss(error) || attempt >= 6) throw error;
+      // PostgreSQL restarting, or two chunks written at once locking the same rows (a recalled message) in
+      // opposite orders: the chunk was rolled back as a whole, so writing it again is safe
+      if (!(isConnectionLoss(error) || isDeadlock(error)) || attempt >= 6) throw error;
       logger.warn({ err: error, attempt }, 'database connection lost during import; retrying the chunk');
       await sleep(Math.min(500 * 2 ** attempt, 10_000));
     }

@@ -14,6 +14,13 @@ export interface ExtractionResult {
 }
 
 /**
+ * A month of the demo school at 2M messages is ~5.4M (id, chat, day) rows to group into ~115k activity rows: with
+ * the default 4 MB the hash aggregate spills ~360 MB to disk in 9 batches; with this it stays in memory (measured
+ * 5.5–9.5 s vs 7.7–12.3 s for that statement). Only this transaction, and one extraction runs at a time.
+ */
+const EXTRACTION_WORK_MEM = '64MB';
+
+/**
  * Turns the ids an import brought (or the whole archive's, on demand) into mappings, with their kind derived once,
  * and brings the per-day activity the lists filter by up to date — in one transaction, so a crash leaves the run
  * to be handled again in full.
@@ -23,6 +30,7 @@ export async function extractIds(pool: Pool, scope: ExtractionScope, options: { 
   return withTransaction(pool, async (client) => {
     // one extraction at a time: two rebuilding the same days would delete each other's rows
     await lockForTransaction(client, 'mapper.extract');
+    await client.query(`SET LOCAL work_mem = '${EXTRACTION_WORK_MEM}'`);
     if ('runId' in scope) {
       // serialises concurrent deliveries of the same run; the second sees it done
       await lockForTransaction(client, `mapper.extract.${scope.runId}`);
