@@ -200,4 +200,20 @@ describe('id extraction', () => {
       await single.end();
     }
   });
+
+  it('when the same messages are extracted a second time, then no identity row is rewritten', async () => {
+    const ids = testIds();
+    const runId = nextRunId();
+    await insertMessages(pool, [{ from: ids.teacher, to: [ids.parent], roomId: ids.room, at: new Date('2025-11-02T02:00:00Z'), runId }]);
+    await extractIds(pool, { runId }, { timezone });
+    // xmin is the transaction that wrote the row version: an UPDATE, even to equal values, gives a new one
+    const versions = () => pool.query('SELECT original_id, xmin::text FROM crm.identities WHERE original_id = ANY($1) ORDER BY original_id',
+      [[ids.teacher, ids.parent, ids.room]]);
+    const before = await versions();
+
+    await extractIds(pool, { all: true }, { timezone });
+
+    expect(before.rows).toHaveLength(3);
+    expect((await versions()).rows).toEqual(before.rows);
+  });
 });

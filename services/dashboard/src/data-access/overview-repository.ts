@@ -40,13 +40,15 @@ export async function readFirstDataDay(db: Queryable): Promise<string | null> {
 
 /** Active parents (distinct across classes) and class messages of one window, active classes only. */
 export async function readWindowNumbers(db: Queryable, window: DayWindow, rule: EngagementRule, parents: number): Promise<OverviewNumbers> {
+  // DISTINCT in a subquery hashes the window's parent-days (~20k at 2M messages); count(DISTINCT) sorted them, a third
+  // slower. Both sums come from one pass over the window's class-days.
   const { rows } = await db.query(prepared(`SELECT
-       (SELECT count(DISTINCT d.parent_id) FROM dashboard.parent_day d JOIN crm.classes c ON c.id = d.class_id AND c.is_active
-        WHERE d.day BETWEEN $1::date AND $2::date AND ${activeDaySql('d', 3, 4)})::int AS active,
-       (SELECT coalesce(sum(cd.messages), 0) FROM dashboard.class_day cd JOIN crm.classes c ON c.id = cd.class_id AND c.is_active
-        WHERE cd.day BETWEEN $1::date AND $2::date)::int AS messages,
-       (SELECT coalesce(sum(cd.parent_messages), 0) FROM dashboard.class_day cd JOIN crm.classes c ON c.id = cd.class_id AND c.is_active
-        WHERE cd.day BETWEEN $1::date AND $2::date)::int AS parent_messages`,
+       (SELECT count(*) FROM (SELECT DISTINCT d.parent_id FROM dashboard.parent_day d JOIN crm.classes c ON c.id = d.class_id AND c.is_active
+        WHERE d.day BETWEEN $1::date AND $2::date AND ${activeDaySql('d', 3, 4)}) active)::int AS active,
+       sums.messages, sums.parent_messages
+     FROM (SELECT coalesce(sum(cd.messages), 0)::int AS messages, coalesce(sum(cd.parent_messages), 0)::int AS parent_messages
+           FROM dashboard.class_day cd JOIN crm.classes c ON c.id = cd.class_id AND c.is_active
+           WHERE cd.day BETWEEN $1::date AND $2::date) sums`,
   [window.from, window.to, rule.includeDirect, rule.textOnly]));
   const row = rows[0];
   return {

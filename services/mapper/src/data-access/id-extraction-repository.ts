@@ -51,7 +51,8 @@ export async function findSeenIds(db: Queryable, scope: ExtractionScope): Promis
 
 /**
  * Adds ids not known yet and widens the seen window of known ones. Never touches what people or WeCom wrote
- * (names, roles, notes). Returns how many ids were new.
+ * (names, roles, notes), and leaves rows whose window already holds what was seen untouched. Returns how many ids
+ * were new.
  */
 export async function upsertSeenIds(db: Queryable, ids: Array<SeenId & { idKind: IdKind }>): Promise<number> {
   if (ids.length === 0) return 0;
@@ -61,6 +62,10 @@ export async function upsertSeenIds(db: Queryable, ids: Array<SeenId & { idKind:
      ON CONFLICT (id_type, original_id) DO UPDATE SET
        first_seen_at = least(crm.identities.first_seen_at, EXCLUDED.first_seen_at),
        last_seen_at = greatest(crm.identities.last_seen_at, EXCLUDED.last_seen_at)
+     -- an id whose window already covers what was seen keeps its row version: rewriting it on every extraction
+     -- bloated crm.identities to hundreds of pages for a few thousand rows
+     WHERE crm.identities.first_seen_at IS DISTINCT FROM least(crm.identities.first_seen_at, EXCLUDED.first_seen_at)
+        OR crm.identities.last_seen_at IS DISTINCT FROM greatest(crm.identities.last_seen_at, EXCLUDED.last_seen_at)
      RETURNING (xmax = 0) AS created`,
     [ids.map((id) => id.idType), ids.map((id) => id.originalId), ids.map((id) => id.idKind),
       ids.map((id) => id.firstSeen), ids.map((id) => id.lastSeen)],

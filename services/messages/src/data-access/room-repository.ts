@@ -77,6 +77,23 @@ export async function roomMessagesPage(
   return toPage(rows, query.limit, (row) => toMessageView(row));
 }
 
+/**
+ * Messages each sender wrote in group $1, for every sender, without reading the group's whole history: the mapper's
+ * per-(id, chat) totals (crm.identity_room_totals, rebuilt for whole days by each id extraction) hold everything up
+ * to the group's last extracted message, and only the messages after it are counted here. So a group's figures are
+ * exact once its messages are extracted, and messages written since then are counted live; a message that arrives
+ * later with an older time than the group's last extracted one (a re-import of old days) is counted from the
+ * extraction of its run on. Extracted totals hold no message without a sender (the extraction keeps none).
+ */
+const SENT_BY_MEMBER = `
+  kept AS MATERIALIZED (SELECT t.original_id AS from_id, t.sent, t.last_at FROM crm.identity_room_totals t WHERE t.room_id = $1),
+  fresh AS MATERIALIZED (
+    SELECT m.from_id, count(*)::int AS sent FROM chat.messages m
+    WHERE m.room_id = $1 AND ${IS_CHAT} AND m.msgtime > coalesce((SELECT max(k.last_at) FROM kept k), '-infinity')
+    GROUP BY m.from_id),
+  sent AS (SELECT from_id, sum(sent)::int AS sent FROM (SELECT from_id, sent FROM kept UNION ALL SELECT from_id, sent FROM fresh) u
+           GROUP BY from_id)`;
+
 export async function readRoomDetail(db: Queryable, roomId: string, timezone: string): Promise<RoomDetail | null> {
   const { rows: [info] } = await db.query<{
     room_name: string; notes: string | null; class_id: number | null; class_name: string | null; level_name: string | null;
@@ -92,17 +109,23 @@ export async function readRoomDetail(db: Queryable, roomId: string, timezone: st
   const { rows: [stats] } = await db.query<{
     total: number; members: number; first_at: Date | null; last_at: Date | null; week: number; today: number;
   }>(
-    `SELECT count(*)::int AS total, count(DISTINCT m.from_id)::int AS members, min(m.msgtime) AS first_at, max(m.msgtime) AS last_at,
-            count(*) FILTER (WHERE m.msgtime >= now() - interval '7 days')::int AS week,
-            count(*) FILTER (WHERE m.msgtime >= ${todayStart('$2')})::int AS today
-     FROM chat.messages m WHERE m.room_id = $1 AND ${IS_CHAT}`, [roomId, timezone]);
-  if (!info!.known && stats!.total === 0) return null;
+    `WITH ${SENT_BY_MEMBER}
+     SELECT (SELECT coalesce(sum(s.sent), 0) FROM sent s)::int AS total,
+            (SELECT count(*) FROM sent s WHERE s.from_id IS NOT NULL AND s.sent > 0)::int AS members,
+            (SELECT min(m.msgtime) FROM chat.messages m WHERE m.room_id = $1 AND ${IS_CHAT}) AS first_at,
+            (SELECT max(m.msgtime) FROM chat.messages m WHERE m.room_id = $1 AND ${IS_CHAT}) AS last_at,
+            recent.week, recent.today
+     FROM (SELECT count(*)::int AS week, count(*) FILTER (WHERE m.msgtime >= ${todayStart('$2')})::int AS today
+           FROM chat.messages m WHERE m.room_id = $1 AND ${IS_CHAT} AND m.msgtime >= now() - interval '7 days') recent`,
+    [roomId, timezone]);
+  if (!info!.known && stats!.last_at === null) return null;
   const members = await db.query<{ from_id: string; name: string; user_role: PersonRole | null; message_count: number; last_active: Date }>(
-    `SELECT t.from_id, coalesce(s.display_name, t.from_id) AS name, s.user_role, t.message_count, t.last_active
-     FROM (SELECT m.from_id, count(*)::int AS message_count, max(m.msgtime) AS last_active FROM chat.messages m
-           WHERE m.room_id = $1 AND m.from_id IS NOT NULL AND ${IS_CHAT} GROUP BY m.from_id ORDER BY count(*) DESC, m.from_id LIMIT 20) t
+    `WITH ${SENT_BY_MEMBER}
+     SELECT t.from_id, coalesce(s.display_name, t.from_id) AS name, s.user_role, t.sent AS message_count, last.at AS last_active
+     FROM (SELECT from_id, sent FROM sent WHERE from_id IS NOT NULL AND sent > 0 ORDER BY sent DESC, from_id LIMIT 20) t
+     CROSS JOIN LATERAL (SELECT max(m.msgtime) AS at FROM chat.messages m WHERE m.room_id = $1 AND m.from_id = t.from_id AND ${IS_CHAT}) last
      LEFT JOIN crm.identities s ON s.id_type = 'user_id' AND s.original_id = t.from_id
-     ORDER BY t.message_count DESC, t.from_id`, [roomId]);
+     ORDER BY t.sent DESC, t.from_id`, [roomId]);
   return {
     roomId,
     roomName: info!.room_name,
