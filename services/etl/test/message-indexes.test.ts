@@ -26,6 +26,8 @@ const READ_PATHS: Array<{ name: string; sql: (sample: Sample) => string; index: 
     sql: () => "SELECT msgid FROM chat.messages WHERE insight.bigrams(insight.message_text(msgtype, payload)) @> insight.bigrams('退费投诉') LIMIT 30" },
   { name: "a person's 1:1 messages received, newest first", index: 'messages_direct_to_time_idx',
     sql: (s) => `SELECT msgid FROM chat.messages WHERE room_id IS NULL AND to_ids[1] = '${s.fromId}' ORDER BY msgtime DESC LIMIT 50` },
+  { name: 'one direction of a 1:1 conversation, newest first (the messages service)', index: 'messages_direct_pair_time_idx',
+    sql: (s) => `SELECT msgid FROM chat.messages WHERE room_id IS NULL AND from_id = '${s.fromId}' AND to_ids[1] = '${s.silentMember}' ORDER BY msgtime DESC LIMIT 50` },
 ];
 
 interface Sample { roomId: string; fromId: string; silentMember: string; recent: string }
