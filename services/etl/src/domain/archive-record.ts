@@ -35,7 +35,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * The decrypted archive may carry raw control characters inside strings, which strict JSON forbids (silenceper/wechat
- * strips them: https://github.com/silenceper/wechat/blob/v2/work/msgaudit/client_linux.go); here they are
+ * strips them in its msgaudit package's client_linux.go, https://github.com/silenceper/wechat); here they are
  * escaped rather than stripped, so the text keeps them.
  */
 function parseLenient(line: string): { value: unknown; repaired: boolean } | { error: string } {
