@@ -10,21 +10,17 @@ import type { EncodedChunk } from '../domain/chunk-encoder.ts';
  */
 export async function linkRecalls(client: PoolClient, chunk: EncodedChunk): Promise<void> {
   if (chunk.recalls.length > 0) {
-    const revokes = chunk.recalls.map((recall) => recall.revoke);
-    const targets = chunk.recalls.map((recall) => recall.target);
-    await client.query(
-      `UPDATE chat.messages m SET recalled_by = r.revoke
-       FROM unnest($1::text[], $2::text[]) AS r (revoke, target)
-       WHERE m.msgid = r.target AND m.recalled_by IS NULL`,
-      [revokes, targets],
-    );
+    // Every revoke is parked first and then linked if its message is there. The other order (link, then park the
+    // ones whose message is missing) loses a recall when the message's chunk, written on another lane, commits
+    // between the two statements: the link sees no row, the park sees one, and the revoke is in neither place.
     await client.query(
       `INSERT INTO chat.pending_recalls (target_msgid, revoke_msgid)
        SELECT r.target, r.revoke FROM unnest($1::text[], $2::text[]) AS r (revoke, target)
-       WHERE NOT EXISTS (SELECT 1 FROM chat.messages m WHERE m.msgid = r.target)
        ON CONFLICT (target_msgid) DO NOTHING`,
-      [revokes, targets],
+      [chunk.recalls.map((recall) => recall.revoke), chunk.recalls.map((recall) => recall.target)],
     );
+    await linkArrivedRecalls(client, [...chunk.msgids, ...chunk.recalls.map((recall) => recall.target)]);
+    return;
   }
   const { rows } = await client.query<{ waiting: boolean }>('SELECT EXISTS (SELECT 1 FROM chat.pending_recalls) AS waiting');
   if (!rows[0]!.waiting) return;
