@@ -4,7 +4,8 @@ import { useTestService } from '@doitcrm/kit/testing';
 import { etlConfigShape } from '../src/config.ts';
 import { createRun } from '../src/data-access/import-run-repository.ts';
 import { importArchive } from '../src/domain/import-archive.ts';
-import { manyTextRecords, writeArchive } from './archive-factory.ts';
+import { lineLimits } from '../src/domain/line-limits.ts';
+import { buildTextRecord, manyTextRecords, writeArchive } from './archive-factory.ts';
 
 const t = useTestService('etl', etlConfigShape);
 
@@ -68,5 +69,25 @@ describe('an import job run again after its worker died', () => {
     expect(await announced([liveRunId])).toEqual([]);
     const { rows: [live] } = await t.context.pool.query('SELECT status FROM chat.import_runs WHERE id = $1', [liveRunId]);
     expect(live.status).toBe('running');
+  });
+
+  it('when an import fails partway through a file after committing chunks, then the failed run announces what it kept, so the mapper and the dashboard see those rows', async () => {
+    // 400 lines of ~4 KB: past a 1 MB decompressed limit near line 250, long after the first chunks of 20 committed
+    const records = Array.from({ length: 400 }, (_, index) => buildTextRecord({ text: { content: `第${index}行 ${'家长留言'.repeat(340)}` } }));
+    const file = writeArchive(records, 'archive.jsonl.gz');
+
+    const failure = await importArchive(
+      { filePath: file, conflict: 'skip', origin: 'cli', batchSize: 20, limits: lineLimits({ MAX_LINE_KB: 64, MAX_DECOMPRESSED_MB: 1 }), databaseUrl: t.context.config.DATABASE_URL },
+      t.context).catch((error: unknown) => error);
+
+    expect(String(failure)).toContain('已导入并保留');
+    const { rows: [run] } = await t.context.pool.query<{ id: number; status: string; inserted: number }>(
+      'SELECT id, status, inserted FROM chat.import_runs ORDER BY id DESC LIMIT 1');
+    expect(run).toMatchObject({ status: 'failed' });
+    expect(run!.inserted).toBeGreaterThanOrEqual(100);
+    const { rows: [stored] } = await t.context.pool.query<{ count: number }>(
+      'SELECT count(*)::int AS count FROM chat.messages WHERE import_run_id = $1', [run!.id]);
+    expect(stored!.count).toBe(run!.inserted);
+    expect(await announced([run!.id])).toEqual([expect.objectContaining({ run_id: run!.id, inserted: run!.inserted })]);
   });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { enqueueEvent, isConnectionLoss, withTransaction, type Logger, type Pool } from '@doitcrm/kit';
+import { enqueueEvent, isConnectionLoss, withTransaction, type Logger, type Pool, type PoolClient } from '@doitcrm/kit';
 import { MessageWriter, type ChunkCounts } from '../data-access/message-writer.ts';
 import type { ConflictMode, ImportCounts, ImportResult } from '../contract.ts';
 import { createRun, finishRun, markInterruptedRuns, type ImportRun, type RunOrigin } from '../data-access/import-run-repository.ts';
@@ -78,7 +78,13 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
   } catch (caught) {
     closeWriters();
     const error = caught instanceof ArchiveInputError ? keptBefore(caught, sourceName, totals) : caught;
-    await finishRun(deps.pool, run.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) }).catch(() => {});
+    // The chunks committed before the failure stay, so they are announced with the failure: otherwise a run ended
+    // here (a PostgreSQL crash the retries outlived, an endless line) keeps rows no chat.ingested ever covers, and
+    // the job's retry finds them "unchanged" (`npm run faults`, PostgreSQL immediate shutdown, found it). If even
+    // this fails, the run stays 'running' and the next import settles and announces it.
+    await withTransaction(deps.pool, async (client) => {
+      await announceRun(client, await finishRun(client, run.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) }));
+    }).catch(() => {});
     throw error;
   }
   closeWriters();
@@ -124,13 +130,16 @@ async function settleInterruptedRuns(pool: Pool, jobId: string | null): Promise<
   await withTransaction(pool, async (client) => {
     // revokes left waiting by a crash between two chunks written at once and their relinking
     await linkArrivedRecalls(client);
-    for (const run of await markInterruptedRuns(client, { jobId })) {
-      if (run.inserted === 0 && run.updated === 0) continue;
-      await enqueueEvent(client, 'chat.ingested', {
-        runId: run.id, inserted: run.inserted, updated: run.updated,
-        minMsgtime: run.minMsgtime?.toISOString() ?? null, maxMsgtime: run.maxMsgtime?.toISOString() ?? null,
-      });
-    }
+    for (const run of await markInterruptedRuns(client, { jobId })) await announceRun(client, run);
+  });
+}
+
+/** `chat.ingested` for what a run that ended without finishing committed (nothing when it committed nothing). */
+async function announceRun(client: PoolClient, run: { id: number; inserted: number; updated: number; minMsgtime: Date | string | null; maxMsgtime: Date | string | null }): Promise<void> {
+  if (run.inserted === 0 && run.updated === 0) return;
+  const iso = (time: Date | string | null) => (time === null ? null : new Date(time).toISOString());
+  await enqueueEvent(client, 'chat.ingested', {
+    runId: run.id, inserted: run.inserted, updated: run.updated, minMsgtime: iso(run.minMsgtime), maxMsgtime: iso(run.maxMsgtime),
   });
 }
 
