@@ -19,7 +19,7 @@ async function withOriginalIndexes<T>(pool: pg.Pool, fn: (client: pg.PoolClient)
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query(`DROP INDEX chat.messages_direct_to_time_idx, chat.messages_to_ids_idx, chat.messages_room_time_idx,
+    await client.query(`DROP INDEX chat.messages_direct_to_time_idx, chat.messages_room_time_idx,
       chat.messages_text_bigrams_idx`);
     await client.query('CREATE INDEX original_room_idx ON chat.messages (room_id)');
     await client.query('ANALYZE chat.messages');

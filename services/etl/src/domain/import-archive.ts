@@ -8,6 +8,7 @@ import type { EncodedChunk } from './chunk-encoder.ts';
 import { parsedChunks } from './chunk-source.ts';
 import { writeInOrder } from './parallel-writes.ts';
 import { linkArrivedRecalls } from '../data-access/recall-linker.ts';
+import { mergePendingIndexEntries } from '../data-access/index-maintenance.ts';
 import { ArchiveInputError, DEFAULT_MAX_DECOMPRESSED_MB, DEFAULT_MAX_LINE_KB, lineLimits, type LineLimits } from './line-limits.ts';
 
 export interface ImportRequest {
@@ -100,6 +101,7 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
     });
     return done;
   });
+  await mergePendingIndexEntries(deps.pool, deps.logger);
   return {
     runId: run.id,
     lines: totals.lines,
