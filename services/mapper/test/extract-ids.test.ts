@@ -201,6 +201,38 @@ describe('id extraction', () => {
     }
   });
 
+  it('when a month of the whole archive is extracted, then chat.messages is read by one statement that yields both the activity and the ids', async () => {
+    const ids = testIds();
+    await insertMessages(pool, [
+      { from: ids.teacher, to: [ids.parent, ids.silentParent], roomId: ids.room, at: new Date('2024-04-03T02:00:00Z'), runId: nextRunId() },
+      { from: ids.parent, to: [ids.teacher], roomId: null, at: new Date('2024-04-20T03:00:00Z'), runId: nextRunId() },
+    ]);
+    const single = new pg.Pool({ connectionString: t.context.config.DATABASE_URL, max: 1 });
+    const reads: string[] = [];
+    const connect = single.connect.bind(single);
+    (single as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
+      const client = await connect();
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<pg.QueryResult>;
+      (client as { query: unknown }).query = async (...args: unknown[]) => {
+        if (typeof args[0] === 'string' && args[0].includes('FROM chat.messages')) reads.push(args[0]);
+        return query(...args);
+      };
+      return client;
+    };
+    try {
+      // at 10M messages a month is ~770k rows: each read of it is seconds
+      const result = await extractIds(single, { days: { fromDay: '2024-04-01', toDay: '2024-04-30' }, timezone }, { timezone });
+
+      expect(reads).toHaveLength(1);
+      expect(result).toMatchObject({ seenIds: 4, activityRows: 5 });
+      expect((await identity(ids.silentParent)).first_seen_at).toEqual(new Date('2024-04-03T02:00:00Z'));
+      expect((await identity(ids.room)).last_seen_at).toEqual(new Date('2024-04-03T02:00:00Z'));
+      expect((await identity(ids.parent)).last_seen_at).toEqual(new Date('2024-04-20T03:00:00Z'));
+    } finally {
+      await single.end();
+    }
+  });
+
   it('when the same messages are extracted a second time, then no identity row is rewritten', async () => {
     const ids = testIds();
     const runId = nextRunId();

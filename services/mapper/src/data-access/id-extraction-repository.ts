@@ -30,26 +30,6 @@ function scopeCondition(scope: ExtractionScope, parameterIndex: number): { sql: 
 }
 
 /**
- * Every id the scoped messages mention: rooms, senders, and every recipient of group and 1:1 messages (silent
- * group members appear nowhere else). Switch records name a member, not a conversation partner: left out.
- */
-export async function findSeenIds(db: Queryable, scope: ExtractionScope): Promise<SeenId[]> {
-  const where = scopeCondition(scope, 1);
-  const { rows } = await db.query<{ id_type: 'user_id' | 'room_id'; original_id: string; first_seen: Date; last_seen: Date }>(
-    `WITH scoped AS (SELECT room_id, from_id, to_ids, msgtime FROM chat.messages WHERE ${where.sql} AND msgtype <> 'switch')
-     SELECT id_type, original_id, min(msgtime) AS first_seen, max(msgtime) AS last_seen FROM (
-       SELECT 'room_id' AS id_type, room_id AS original_id, msgtime FROM scoped WHERE room_id IS NOT NULL
-       UNION ALL SELECT 'user_id', from_id, msgtime FROM scoped WHERE from_id IS NOT NULL
-       UNION ALL SELECT 'user_id', recipient, msgtime FROM scoped, unnest(to_ids) AS recipient
-     ) seen
-     WHERE original_id <> ''
-     GROUP BY id_type, original_id`,
-    where.values,
-  );
-  return rows.map((row) => ({ idType: row.id_type, originalId: row.original_id, firstSeen: row.first_seen, lastSeen: row.last_seen }));
-}
-
-/**
  * Adds ids not known yet and widens the seen window of known ones. Never touches what people or WeCom wrote
  * (names, roles, notes), and leaves rows whose window already holds what was seen untouched. Returns how many ids
  * were new.
@@ -89,27 +69,40 @@ export async function scopeWindow(db: Queryable, scope: ExtractionScope, timezon
 /**
  * Rebuilds the activity rows of whole days from chat.messages: delete and recount, so handling the same run twice,
  * or a run that re-imported old days, leaves exactly the right counts. The all-time per-(id, chat) totals move by
- * the difference: what the old rows of those days held goes out, what the recount found comes in.
+ * the difference: what the old rows of those days held goes out, what the recount found comes in. The same read of
+ * the days yields every id they mention with its first and last message, so chat.messages is read once per step
+ * (it was read twice: at 10M messages a month of the archive is ~770k rows).
  */
-export async function rebuildActivity(db: Queryable, window: { fromDay: string; toDay: string }, timezone: string): Promise<number> {
+export async function rebuildActivity(db: Queryable, window: { fromDay: string; toDay: string }, timezone: string): Promise<{ activityRows: number; seen: SeenId[] }> {
   await db.query(
     `WITH removed AS (DELETE FROM crm.identity_activity WHERE day BETWEEN $1::date AND $2::date RETURNING original_id, room_id, sent, received),
      gone AS (SELECT original_id, room_id, sum(sent)::int AS sent, sum(received)::int AS received FROM removed GROUP BY original_id, room_id)
      UPDATE crm.identity_room_totals t SET sent = t.sent - g.sent, received = t.received - g.received
      FROM gone g WHERE t.original_id = g.original_id AND t.room_id IS NOT DISTINCT FROM g.room_id`,
     [window.fromDay, window.toDay]);
-  const result = await db.query(
+  // Switch records name a member, not a conversation partner: left out. Every recipient counts, because silent
+  // group members appear nowhere else.
+  const { rows } = await db.query<{ id_type: 'user_id' | 'room_id'; original_id: string; first_seen: Date; last_seen: Date; activity_rows: number }>(
     `WITH scoped AS (
        SELECT room_id, from_id, to_ids, msgtime, (msgtime AT TIME ZONE $3)::date AS day FROM chat.messages
        WHERE msgtime >= ($1::date::timestamp AT TIME ZONE $3) AND msgtime < (($2::date + 1)::timestamp AT TIME ZONE $3)
-         AND msgtype <> 'switch')
-     INSERT INTO crm.identity_activity (original_id, room_id, day, sent, received, last_at)
-     SELECT original_id, room_id, day, sum(sent)::int, sum(received)::int, max(msgtime) FROM (
-       SELECT from_id AS original_id, room_id, day, 1 AS sent, 0 AS received, msgtime FROM scoped WHERE from_id IS NOT NULL
-       UNION ALL SELECT recipient, room_id, day, 0, 1, msgtime FROM scoped, unnest(to_ids) AS recipient
-     ) activity
-     WHERE original_id <> ''
-     GROUP BY original_id, room_id, day`,
+         AND msgtype <> 'switch'),
+     grouped AS MATERIALIZED (
+       SELECT original_id, room_id, day, sum(sent)::int AS sent, sum(received)::int AS received, min(msgtime) AS first_at, max(msgtime) AS last_at
+       FROM (
+         SELECT from_id AS original_id, room_id, day, 1 AS sent, 0 AS received, msgtime FROM scoped WHERE from_id IS NOT NULL
+         UNION ALL SELECT recipient, room_id, day, 0, 1, msgtime FROM scoped, unnest(to_ids) AS recipient
+       ) activity
+       WHERE original_id <> ''
+       GROUP BY original_id, room_id, day),
+     written AS (
+       INSERT INTO crm.identity_activity (original_id, room_id, day, sent, received, last_at)
+       SELECT original_id, room_id, day, sent, received, last_at FROM grouped)
+     SELECT id_type, original_id, first_seen, last_seen, (SELECT count(*) FROM grouped)::int AS activity_rows FROM (
+       SELECT 'user_id' AS id_type, original_id, min(first_at) AS first_seen, max(last_at) AS last_seen FROM grouped GROUP BY original_id
+       UNION ALL
+       SELECT 'room_id', room_id, min(first_at), max(last_at) FROM grouped WHERE room_id IS NOT NULL GROUP BY room_id
+     ) seen`,
     [window.fromDay, window.toDay, timezone],
   );
   // archive rows are never deleted, so a pair's last message and its active days can only grow
@@ -123,7 +116,10 @@ export async function rebuildActivity(db: Queryable, window: { fromDay: string; 
        active_days = t.active_days + EXCLUDED.active_days`,
     [window.fromDay, window.toDay]);
   await db.query('DELETE FROM crm.identity_room_totals WHERE sent = 0 AND received = 0');
-  return result.rowCount ?? 0;
+  return {
+    activityRows: rows[0]?.activity_rows ?? 0,
+    seen: rows.map((row) => ({ idType: row.id_type, originalId: row.original_id, firstSeen: row.first_seen, lastSeen: row.last_seen })),
+  };
 }
 
 export async function markRunExtracted(db: Queryable, runId: number, newIds: number): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { lockForTransaction, withTransaction, type Pool } from '@doitcrm/kit';
 import { idKindOf } from '@doitcrm/types';
 import {
-  countSeenIdentities, findSeenIds, markRunExtracted, rebuildActivity, recordExtraction, refreshIdentityTotals, refreshRoomStats, scopeWindow,
+  countSeenIdentities, markRunExtracted, rebuildActivity, recordExtraction, refreshIdentityTotals, refreshRoomStats, scopeWindow,
   upsertSeenIds, type DayWindow, type ExtractionScope,
 } from '../data-access/id-extraction-repository.ts';
 
@@ -37,10 +37,11 @@ export async function extractIds(pool: Pool, scope: ExtractionScope, options: { 
       const { rows } = await client.query('SELECT 1 FROM crm.extracted_runs WHERE run_id = $1', [scope.runId]);
       if (rows.length > 0) return { seenIds: 0, newIds: 0, activityRows: 0, applied: false };
     }
-    const seen = await findSeenIds(client, scope);
-    const newIds = await upsertSeenIds(client, seen.map((id) => ({ ...id, idKind: idKindOf(id.originalId, id.idType) })));
+    // the scope's whole days are recounted, and that one read of them names every id the scope mentions (a run's
+    // days may hold other runs' messages too: their ids are known already, and upserting them changes nothing)
     const window = await scopeWindow(client, scope, options.timezone);
-    const activityRows = window ? await rebuildActivity(client, window, options.timezone) : 0;
+    const { activityRows, seen } = window ? await rebuildActivity(client, window, options.timezone) : { activityRows: 0, seen: [] };
+    const newIds = await upsertSeenIds(client, seen.map((id) => ({ ...id, idKind: idKindOf(id.originalId, id.idType) })));
     if (window) {
       await refreshRoomStats(client, window);
       await refreshIdentityTotals(client, window);
