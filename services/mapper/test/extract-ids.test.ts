@@ -248,4 +248,29 @@ describe('id extraction', () => {
     expect(before.rows).toHaveLength(3);
     expect((await versions()).rows).toEqual(before.rows);
   });
+
+  it('when the same days are extracted again, then no per-chat total is rewritten, and one whose days changed moves once to the right count', async () => {
+    const ids = testIds();
+    const at = new Date('2023-02-10T02:00:00Z');
+    await insertMessages(pool, [{ from: ids.teacher, to: [ids.parent], roomId: ids.room, at, runId: nextRunId() }]);
+    const days = { fromDay: '2023-02-01', toDay: '2023-02-28' };
+    await extractIds(pool, { days, timezone }, { timezone });
+    const totals = () => pool.query<{ original_id: string; sent: number; received: number; xmin: string }>(
+      'SELECT original_id, sent, received, xmin::text FROM crm.identity_room_totals WHERE original_id = ANY($1) ORDER BY original_id',
+      [[ids.teacher, ids.parent]]);
+    const before = (await totals()).rows;
+
+    await extractIds(pool, { days, timezone }, { timezone });
+    const unchanged = (await totals()).rows;
+    await insertMessages(pool, [{ from: ids.teacher, to: [ids.parent], roomId: ids.room, at: new Date('2023-02-11T02:00:00Z'), runId: nextRunId() }]);
+    await extractIds(pool, { days, timezone }, { timezone });
+    const moved = (await totals()).rows;
+
+    expect(before).toHaveLength(2);
+    expect(unchanged).toEqual(before);
+    const teacher = moved.find((row) => row.original_id === ids.teacher)!;
+    expect(teacher).toMatchObject({ sent: 2, received: 0 });
+    expect(teacher.xmin).not.toBe(before.find((row) => row.original_id === ids.teacher)!.xmin);
+    expect(moved.find((row) => row.original_id === ids.parent)).toMatchObject({ sent: 0, received: 2 });
+  });
 });

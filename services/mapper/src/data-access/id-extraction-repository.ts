@@ -74,11 +74,13 @@ export async function scopeWindow(db: Queryable, scope: ExtractionScope, timezon
  * (it was read twice: at 10M messages a month of the archive is ~770k rows).
  */
 export async function rebuildActivity(db: Queryable, window: { fromDay: string; toDay: string }, timezone: string): Promise<{ activityRows: number; seen: SeenId[] }> {
+  // what the old rows of these days held, kept aside so each total moves once, by the net difference
+  await db.query(`CREATE TEMP TABLE IF NOT EXISTS extraction_gone (original_id text NOT NULL, room_id text, sent int NOT NULL, received int NOT NULL)
+    ON COMMIT DELETE ROWS`);
+  await db.query('TRUNCATE extraction_gone');
   await db.query(
-    `WITH removed AS (DELETE FROM crm.identity_activity WHERE day BETWEEN $1::date AND $2::date RETURNING original_id, room_id, sent, received),
-     gone AS (SELECT original_id, room_id, sum(sent)::int AS sent, sum(received)::int AS received FROM removed GROUP BY original_id, room_id)
-     UPDATE crm.identity_room_totals t SET sent = t.sent - g.sent, received = t.received - g.received
-     FROM gone g WHERE t.original_id = g.original_id AND t.room_id IS NOT DISTINCT FROM g.room_id`,
+    `WITH removed AS (DELETE FROM crm.identity_activity WHERE day BETWEEN $1::date AND $2::date RETURNING original_id, room_id, sent, received)
+     INSERT INTO extraction_gone SELECT original_id, room_id, sum(sent)::int, sum(received)::int FROM removed GROUP BY original_id, room_id`,
     [window.fromDay, window.toDay]);
   // Switch records name a member, not a conversation partner: left out. Every recipient counts, because silent
   // group members appear nowhere else.
@@ -105,15 +107,25 @@ export async function rebuildActivity(db: Queryable, window: { fromDay: string; 
      ) seen`,
     [window.fromDay, window.toDay, timezone],
   );
-  // archive rows are never deleted, so a pair's last message and its active days can only grow
+  // Archive rows are never deleted, so a pair's last message and its active days can only grow. A pair whose days
+  // were recounted to what they held keeps its row version: the subtract-then-add this replaces rewrote every pair
+  // of the window twice (~85k dead rows in crm.identity_room_totals at 2M messages).
   await db.query(
-    `INSERT INTO crm.identity_room_totals AS t (original_id, room_id, sent, received, last_at, active_days)
-     SELECT original_id, room_id, sum(sent)::int, sum(received)::int, max(last_at), range_agg(daterange(day, day, '[]'))
-     FROM crm.identity_activity
-     WHERE day BETWEEN $1::date AND $2::date GROUP BY original_id, room_id
+    `WITH counted AS (
+       SELECT original_id, room_id, sum(sent)::int AS sent, sum(received)::int AS received, max(last_at) AS last_at,
+         range_agg(daterange(day, day, '[]')) AS active_days
+       FROM crm.identity_activity WHERE day BETWEEN $1::date AND $2::date GROUP BY original_id, room_id)
+     INSERT INTO crm.identity_room_totals AS t (original_id, room_id, sent, received, last_at, active_days)
+     SELECT coalesce(c.original_id, g.original_id), coalesce(c.room_id, g.room_id),
+       coalesce(c.sent, 0) - coalesce(g.sent, 0), coalesce(c.received, 0) - coalesce(g.received, 0),
+       -- a pair none of the recounted days holds any more only ever meets its row (NOT NULL is checked first)
+       coalesce(c.last_at, '-infinity'), coalesce(c.active_days, '{}'::datemultirange)
+     FROM counted c FULL JOIN extraction_gone g ON g.original_id = c.original_id AND g.room_id IS NOT DISTINCT FROM c.room_id
      ON CONFLICT ON CONSTRAINT identity_room_totals_key DO UPDATE SET sent = t.sent + EXCLUDED.sent,
        received = t.received + EXCLUDED.received, last_at = greatest(t.last_at, EXCLUDED.last_at),
-       active_days = t.active_days + EXCLUDED.active_days`,
+       active_days = t.active_days + EXCLUDED.active_days
+     WHERE EXCLUDED.sent <> 0 OR EXCLUDED.received <> 0 OR EXCLUDED.last_at > t.last_at
+        OR NOT t.active_days @> EXCLUDED.active_days`,
     [window.fromDay, window.toDay]);
   await db.query('DELETE FROM crm.identity_room_totals WHERE sent = 0 AND received = 0');
   return {
