@@ -120,13 +120,13 @@ export function createLimiter(options: LimiterOptions): Limiter {
       const [granted, nowUs, retryAtUs, ...refused] = answer as [number, string, string, ...number[]];
       const nowMs = Number(nowUs) / 1000;
       if (granted === 1) return { outcome: 'reserved', reservation: { id, reservedAtMs: nowMs, checks } };
-      const retryAtMs = Math.ceil(Number(retryAtUs) / 1000);
       return {
         outcome: 'defer',
         reason: 'limit',
         refusedBy: refused.map((i) => checks[i - 1]!.name),
-        retryAtMs,
-        retryAfterMs: Math.max(0, Math.ceil(retryAtMs - nowMs)),
+        // rounded up: a caller coming back on the millisecond must not be a microsecond early
+        retryAtMs: Math.ceil(Number(retryAtUs) / 1000),
+        retryAfterMs: Math.max(0, Math.ceil((Number(retryAtUs) - Number(nowUs)) / 1000)),
       };
     },
     release: (reservation) => giveBack(reservation, 'release'),
