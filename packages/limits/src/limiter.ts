@@ -87,6 +87,9 @@ export function unavailable(error: unknown, options: FailSafeOptions): DeferDeci
 export function createLimiter(options: LimiterOptions): Limiter {
   const prefix = options.keyPrefix ?? 'limits:';
   const timeoutMs = options.timeoutMs ?? 1_000;
+  // ids unique across processes without a random draw per call: a random stem per limiter and a counter
+  const stem = randomBytes(6).toString('base64url');
+  let sequence = 0;
   const keysOf = (checks: readonly LimitCheck[]) => checks.map((c) => `${prefix}${c.kind}:${c.key}`);
   const payload = (id: string, checks: readonly LimitCheck[], extra: Record<string, unknown> = {}) =>
     JSON.stringify({ id, checks: checks.map(wire), ...extra });
@@ -110,7 +113,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
     async acquire(checks) {
       checks.forEach(validate);
       if (checks.length === 0) throw new RangeError('acquire needs at least one check');
-      const id = randomBytes(9).toString('base64url');
+      const id = `${stem}${(sequence++).toString(36)}`;
       let answer: unknown;
       try {
         answer = await runScript(options.redis, acquireScript, keysOf(checks), [payload(id, checks)], timeoutMs);
