@@ -21,6 +21,13 @@ export interface LimiterOptions extends FailSafeOptions {
   redis: Redis;
   /** put before every key; default `limits:` */
   keyPrefix?: string;
+  /**
+   * After Redis lost its counts (a restart without persistence, a flush), rate windows up to this long are treated
+   * as full until one whole window has been counted again; default 60,000 ms, which covers the windows whose excess
+   * providers drop (WeCom's 30 a minute per member, robots' 20 a minute, Feishu's 5/s and 100/min). Longer windows
+   * start from zero, as waiting an hour after every restart would stop sending altogether. 0 turns the guard off.
+   */
+  resetGuardMs?: number;
 }
 
 /**
@@ -87,6 +94,8 @@ export function unavailable(error: unknown, options: FailSafeOptions): DeferDeci
 export function createLimiter(options: LimiterOptions): Limiter {
   const prefix = options.keyPrefix ?? 'limits:';
   const timeoutMs = options.timeoutMs ?? 1_000;
+  const guardUs = (options.resetGuardMs ?? 60_000) * 1000;
+  const markerKey = `${prefix}counting-since`;
   // ids unique across processes without a random draw per call: a random stem per limiter and a counter
   const stem = randomBytes(6).toString('base64url');
   let sequence = 0;
@@ -116,7 +125,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
       const id = `${stem}${(sequence++).toString(36)}`;
       let answer: unknown;
       try {
-        answer = await runScript(options.redis, acquireScript, keysOf(checks), [payload(id, checks)], timeoutMs);
+        answer = await runScript(options.redis, acquireScript, [...keysOf(checks), markerKey], [payload(id, checks, { guard: guardUs })], timeoutMs);
       } catch (error) {
         return unavailable(error, options);
       }

@@ -27,16 +27,25 @@ local function next_beijing_midnight(now) return (beijing_day(now) + 1) * DAY_US
 
 /**
  * Checks every limit of one reservation and records all of them, or none.
- * KEYS[i] belongs to check i of ARGV[1] (JSON {id, checks: [...]}):
+ * KEYS[i] belongs to check i of ARGV[1] (JSON {id, guard: us, checks: [...]}), the last key is the counting-since marker:
  *   {k:'log', w:[[limit, spanUs], ...]}  sliding log (ZSET of reservation times): at most limit in any (t-span, t]
  *   {k:'cap', n:limit}                   Beijing-day counter (HASH d = day number, n = count)
  *   {k:'lease', n:limit, ttl:us, poll:us} concurrency: ZSET lease id → expiry time
+ * A rate window no longer than \`guard\` that reaches back before the marker refuses until it no longer does (Redis lost
+ * its counts: a restart without persistence must not let a burst through).
  * Returns {1, now} when reserved, or {0, now, retryAt, i1, i2 ...} naming the checks that refused (1-based) and the
  * earliest time all of them could have room again.
  */
 export const ACQUIRE_LUA = `${PRELUDE}
 local now = clock()
 local spec = cjson.decode(ARGV[1])
+-- when Redis began counting under this prefix; missing after a restart without persistence (or a first start)
+local marker = KEYS[#spec.checks + 1]
+local since = tonumber(redis.call('GET', marker))
+if not since then
+  redis.call('SET', marker, s(now))
+  since = now
+end
 local retry_at = 0
 local refused = {}
 local function refuse(i, at)
@@ -55,7 +64,10 @@ for i, c in ipairs(spec.checks) do
       local limit, span = w[1], w[2]
       local from = '(' .. s(now - span)
       local count = redis.call('ZCOUNT', key, from, '+inf')
-      if count >= limit then
+      if span <= spec.guard and now - since < span then
+        -- the window reaches back before Redis began counting: what was sent then is unknown, so assume it full
+        refuse(i, since + span)
+      elseif count >= limit then
         -- the window has room again once all but limit-1 of its entries have left it: the (count-limit+1)-th
         -- oldest leaves at its time + span
         local e = redis.call('ZRANGEBYSCORE', key, from, '+inf', 'WITHSCORES', 'LIMIT', count - limit, 1)

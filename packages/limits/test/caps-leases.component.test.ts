@@ -28,7 +28,7 @@ const dailyCap = (limit: number): LimitCheck => ({ kind: 'daily_cap', name: 'rec
 describe('daily caps on the Beijing day', () => {
   test('when 60 parallel sends race for a cap of 7, then exactly 7 are counted and the rest wait for Beijing midnight', async () => {
     // Arrange: twelve connections, five sends each, all at once (Austin read then wrote the count: a race)
-    const limiters = Array.from({ length: 12 }, () => createLimiter({ redis: harness.connect() }));
+    const limiters = Array.from({ length: 12 }, () => createLimiter({ redis: harness.connect(), resetGuardMs: 0 }));
 
     // Act
     const decisions = await Promise.all(limiters.flatMap((limiter) => Array.from({ length: 5 }, () => limiter.acquire([dailyCap(7)]))));
@@ -51,7 +51,7 @@ describe('daily caps on the Beijing day', () => {
     await redis.hset('limits:daily_cap:sms:13800000000', { d: String(todayNo - 1), n: '3' });
 
     // Act
-    const decision = await createLimiter({ redis }).acquire([dailyCap(3)]);
+    const decision = await createLimiter({ redis, resetGuardMs: 0 }).acquire([dailyCap(3)]);
     const redisNow = await harness.redisNowMs();
 
     // Assert: counted afresh under today's number; Redis removes the counter itself when the Beijing day ends
@@ -62,7 +62,7 @@ describe('daily caps on the Beijing day', () => {
 
   test('when a send is refunded because it never reached the provider, then its cap and rate slots are free again; a released one keeps them', async () => {
     // Arrange: a cap of 1 and a rate of 1 a minute
-    const limiter = createLimiter({ redis: harness.connect() });
+    const limiter = createLimiter({ redis: harness.connect(), resetGuardMs: 0 });
     const rate: LimitCheck = { kind: 'rate', name: 'recipient_rate', key: 'sms:13800000000', windows: [{ limit: 1, windowMs: 60_000 }] };
     const first = await limiter.acquire([dailyCap(1), rate]);
     if (first.outcome !== 'reserved') throw new Error('the first send must fit');
@@ -84,7 +84,7 @@ describe('concurrency leases', () => {
 
   test('when 30 workers ask for 3 leases at once, then exactly 3 hold one, and a released lease goes to the next', async () => {
     // Arrange
-    const limiters = Array.from({ length: 10 }, () => createLimiter({ redis: harness.connect() }));
+    const limiters = Array.from({ length: 10 }, () => createLimiter({ redis: harness.connect(), resetGuardMs: 0 }));
 
     // Act
     const decisions = await Promise.all(limiters.flatMap((limiter) => [1, 2, 3].map(() => limiter.acquire([lease(3, 60_000, 50)]))));
@@ -101,15 +101,15 @@ describe('concurrency leases', () => {
 
   test('when the worker holding the only lease crashes, then its lease frees itself when it expires and the waiter was told when', async () => {
     // Arrange: a 400 ms lease taken and never released
-    const crashed = createLimiter({ redis: harness.connect() });
+    const crashed = createLimiter({ redis: harness.connect(), resetGuardMs: 0 });
     const taken = await crashed.acquire([lease(1, 400)]);
     if (taken.outcome !== 'reserved') throw new Error('the lease must be free');
 
     // Act
-    const waiting = await createLimiter({ redis: harness.connect() }).acquire([lease(1, 400)]);
+    const waiting = await createLimiter({ redis: harness.connect(), resetGuardMs: 0 }).acquire([lease(1, 400)]);
     if (waiting.outcome !== 'defer') throw new Error('the lease is held');
     await sleep(waiting.retryAfterMs + 5);
-    const later = await createLimiter({ redis: harness.connect() }).acquire([lease(1, 400)]);
+    const later = await createLimiter({ redis: harness.connect(), resetGuardMs: 0 }).acquire([lease(1, 400)]);
 
     // Assert: the retry time was the lease's expiry (sooner than the 1 s poll), and then the place was free
     expect(waiting.retryAfterMs).toBeLessThanOrEqual(400);
@@ -119,7 +119,7 @@ describe('concurrency leases', () => {
 
   test('when a long send extends its lease, then nobody else gets the place meanwhile', async () => {
     // Arrange
-    const limiter = createLimiter({ redis: harness.connect() });
+    const limiter = createLimiter({ redis: harness.connect(), resetGuardMs: 0 });
     const taken = await limiter.acquire([lease(1, 300)]);
     if (taken.outcome !== 'reserved') throw new Error('the lease must be free');
 
@@ -127,7 +127,7 @@ describe('concurrency leases', () => {
     await sleep(200);
     const extended = await limiter.extend(taken.reservation);
     await sleep(200);
-    const other = await createLimiter({ redis: harness.connect() }).acquire([lease(1, 300)]);
+    const other = await createLimiter({ redis: harness.connect(), resetGuardMs: 0 }).acquire([lease(1, 300)]);
 
     // Assert
     expect(extended).toBe('done');

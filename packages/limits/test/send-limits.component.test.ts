@@ -8,7 +8,7 @@ describe('send limits from the hot configuration', () => {
   test('when the configuration lowers a recipient limit at run time, then the next send is held to it with the sends already counted', async () => {
     // Arrange: 5 a minute, four used
     const config = (limit: number): LimitsConfig => ({ channels: { wecom_app: { perRecipient: { rate: [{ limit, windowMs: 60_000 }] } } } });
-    const sendLimits = createSendLimits(createLimiter({ redis: harness.connect() }), config(5));
+    const sendLimits = createSendLimits(createLimiter({ redis: harness.connect(), resetGuardMs: 0 }), config(5));
     for (let i = 0; i < 4; i += 1) await sendLimits.acquire({ channel: 'wecom_app', recipient: 'lisi' });
 
     // Act: no restart, one update
@@ -23,7 +23,7 @@ describe('send limits from the hot configuration', () => {
 
   test('when a configuration has bad numbers, then update refuses it naming each and the old one stays', () => {
     // Arrange
-    const sendLimits = createSendLimits(createLimiter({ redis: harness.connect() }));
+    const sendLimits = createSendLimits(createLimiter({ redis: harness.connect(), resetGuardMs: 0 }));
     const bad: LimitsConfig = { channels: { sms: { dailyCap: 0, concurrency: { limit: 2, leaseMs: -1 } } } };
 
     // Act
@@ -54,7 +54,7 @@ describe('send limits from the hot configuration', () => {
 
   test('when a channel has no limits configured, then its send is reserved without touching Redis', async () => {
     // Arrange
-    const sendLimits = createSendLimits(createLimiter({ redis: harness.connect() }));
+    const sendLimits = createSendLimits(createLimiter({ redis: harness.connect(), resetGuardMs: 0 }));
 
     // Act
     const decision = await sendLimits.acquire({ channel: 'email', recipient: 'a@example.com' });
