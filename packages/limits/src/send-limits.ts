@@ -1,0 +1,124 @@
+import type { Limiter } from './limiter.ts';
+import type { Decision, LimitCheck, RateWindow } from './types.ts';
+
+/** The limits of one channel or provider, counted across every worker and instance. */
+export interface ScopePolicy {
+  rate?: RateWindow[];
+  dailyCap?: number;
+  concurrency?: { limit: number; leaseMs: number };
+}
+
+/** A channel's own limits, and those of each recipient on it (a member, a phone number, a robot or bot webhook). */
+export interface ChannelPolicy extends ScopePolicy {
+  perRecipient?: { rate?: RateWindow[]; dailyCap?: number };
+}
+
+export interface LimitsConfig {
+  channels: Record<string, ChannelPolicy>;
+  providers?: Record<string, ScopePolicy>;
+}
+
+/** What one send is counted against. For the robot and bot channels the recipient is the robot or bot itself. */
+export interface SendSubject {
+  channel: string;
+  provider?: string;
+  recipient: string;
+}
+
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+/**
+ * The providers' published limits (external-apis §1.4, §1.8, §4; peer-lessons): WeCom drops a member's app messages
+ * past 30 a minute and 1,000 an hour without an error, a group robot takes 20 a minute, a Feishu custom bot 5 a
+ * second and 100 a minute; Aliyun SMS 5,000 and Tencent SMS 3,000 requests a second. A starting point for the hot
+ * configuration, not a promise: the providers change these.
+ */
+export const DOCUMENTED_LIMITS: LimitsConfig = {
+  channels: {
+    wecom_app: { perRecipient: { rate: [{ limit: 30, windowMs: MINUTE }, { limit: 1_000, windowMs: HOUR }] } },
+    wecom_robot: { perRecipient: { rate: [{ limit: 20, windowMs: MINUTE }] } },
+    feishu_bot: { perRecipient: { rate: [{ limit: 5, windowMs: SECOND }, { limit: 100, windowMs: MINUTE }] } },
+  },
+  providers: {
+    aliyun: { rate: [{ limit: 5_000, windowMs: SECOND }] },
+    tencent: { rate: [{ limit: 3_000, windowMs: SECOND }] },
+  },
+};
+
+function scopeChecks(scope: string, id: string, policy: ScopePolicy | undefined): LimitCheck[] {
+  if (!policy) return [];
+  const key = `${scope}:${id}`;
+  const checks: LimitCheck[] = [];
+  if (policy.rate?.length) checks.push({ kind: 'rate', name: `${scope}_rate`, key, windows: policy.rate });
+  if (policy.dailyCap !== undefined) checks.push({ kind: 'daily_cap', name: `${scope}_daily_cap`, key, limit: policy.dailyCap });
+  if (policy.concurrency) checks.push({ kind: 'concurrency', name: `${scope}_concurrency`, key, ...policy.concurrency });
+  return checks;
+}
+
+/** Every check one send must pass under `config`: the channel's, its provider's and the recipient's. */
+export function checksFor(config: LimitsConfig, subject: SendSubject): LimitCheck[] {
+  const channel = config.channels[subject.channel];
+  return [
+    ...scopeChecks('recipient', `${subject.channel}:${subject.recipient}`, channel?.perRecipient),
+    ...scopeChecks('channel', subject.channel, channel),
+    ...(subject.provider ? scopeChecks('provider', subject.provider, config.providers?.[subject.provider]) : []),
+  ];
+}
+
+/** Every problem of a configuration at once (empty when it may be applied), for the hot configuration's validation. */
+export function limitsConfigProblems(config: LimitsConfig): string[] {
+  const problems: string[] = [];
+  const positiveInt = (n: unknown) => Number.isInteger(n) && (n as number) >= 1;
+  const scope = (where: string, policy: ScopePolicy) => {
+    policy.rate?.forEach((w, i) => {
+      if (!positiveInt(w.limit)) problems.push(`${where}.rate[${i}].limit must be a positive whole number`);
+      if (!positiveInt(w.windowMs)) problems.push(`${where}.rate[${i}].windowMs must be a positive whole number`);
+    });
+    if (policy.dailyCap !== undefined && !positiveInt(policy.dailyCap)) problems.push(`${where}.dailyCap must be a positive whole number`);
+    if (policy.concurrency && !positiveInt(policy.concurrency.limit)) problems.push(`${where}.concurrency.limit must be a positive whole number`);
+    if (policy.concurrency && !positiveInt(policy.concurrency.leaseMs)) problems.push(`${where}.concurrency.leaseMs must be a positive whole number`);
+  };
+  for (const [name, policy] of Object.entries(config.channels)) {
+    scope(`channels.${name}`, policy);
+    if (policy.perRecipient) scope(`channels.${name}.perRecipient`, policy.perRecipient);
+  }
+  for (const [name, policy] of Object.entries(config.providers ?? {})) scope(`providers.${name}`, policy);
+  return problems;
+}
+
+export interface SendLimits {
+  /** Reserves the send's slot in every limit that applies under the configuration of the moment. */
+  acquire(subject: SendSubject): Promise<Decision>;
+  /** Applies a new configuration to the next `acquire` of this process; throws listing its problems. */
+  update(config: LimitsConfig): void;
+  readonly config: LimitsConfig;
+}
+
+/**
+ * The dispatcher's view: limits looked up per send from a configuration its hot configuration replaces at run time.
+ * Counts survive a change (they live in Redis under the same keys): lowering 30/min to 10/min takes effect on the
+ * very next send, with the sends of the last minute already counted.
+ */
+export function createSendLimits(limiter: Limiter, initial: LimitsConfig = DOCUMENTED_LIMITS): SendLimits {
+  let current = initial;
+  const update = (config: LimitsConfig) => {
+    const problems = limitsConfigProblems(config);
+    if (problems.length > 0) throw new RangeError(`invalid limits: ${problems.join('; ')}`);
+    current = config;
+  };
+  update(initial);
+  return {
+    async acquire(subject) {
+      const checks = checksFor(current, subject);
+      // nothing limits this send: reserve nothing, but keep one answer shape for the caller
+      if (checks.length === 0) return { outcome: 'reserved', reservation: { id: '', reservedAtMs: Date.now(), checks } };
+      return limiter.acquire(checks);
+    },
+    update,
+    get config() {
+      return current;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { describe, expect, test } from 'vitest';
+import { checksFor, createLimiter, createSendLimits, DOCUMENTED_LIMITS, limitsConfigProblems, type LimitsConfig } from '../src/index.ts';
+import { redisHarness } from './redis-harness.ts';
+
+const harness = redisHarness();
+
+describe('send limits from the hot configuration', () => {
+  test('when the configuration lowers a recipient limit at run time, then the next send is held to it with the sends already counted', async () => {
+    // Arrange: 5 a minute, four used
+    const config = (limit: number): LimitsConfig => ({ channels: { wecom_app: { perRecipient: { rate: [{ limit, windowMs: 60_000 }] } } } });
+    const sendLimits = createSendLimits(createLimiter({ redis: harness.connect(), resetGuardMs: 0 }), config(5));
+    for (let i = 0; i < 4; i += 1) await sendLimits.acquire({ channel: 'wecom_app', recipient: 'lisi' });
+
+    // Act: no restart, one update
+    sendLimits.update(config(4));
+    const decision = await sendLimits.acquire({ channel: 'wecom_app', recipient: 'lisi' });
+    const otherRecipient = await sendLimits.acquire({ channel: 'wecom_app', recipient: 'wangwu' });
+
+    // Assert
+    expect(decision).toMatchObject({ outcome: 'defer', reason: 'limit', refusedBy: ['recipient_rate'] });
+    expect(otherRecipient.outcome).toBe('reserved');
+  });
+
+  test('when a configuration has bad numbers, then update refuses it naming each and the old one stays', () => {
+    // Arrange
+    const sendLimits = createSendLimits(createLimiter({ redis: harness.connect(), resetGuardMs: 0 }));
+    const bad: LimitsConfig = { channels: { sms: { dailyCap: 0, concurrency: { limit: 2, leaseMs: -1 } } } };
+
+    // Act
+    const problems = limitsConfigProblems(bad);
+    const update = () => sendLimits.update(bad);
+
+    // Assert
+    expect(problems).toEqual(['channels.sms.dailyCap must be a positive whole number', 'channels.sms.concurrency.leaseMs must be a positive whole number']);
+    expect(update).toThrow(/dailyCap/);
+    expect(sendLimits.config).toBe(DOCUMENTED_LIMITS);
+  });
+
+  test('when a Feishu bot is sent to, then its 5/s and 100/min are checked on the bot and the provider and channel limits join them', () => {
+    // Arrange
+    const config: LimitsConfig = {
+      ...DOCUMENTED_LIMITS,
+      channels: { ...DOCUMENTED_LIMITS.channels, sms: { concurrency: { limit: 8, leaseMs: 30_000 }, perRecipient: { dailyCap: 10 } } },
+    };
+
+    // Act
+    const feishu = checksFor(config, { channel: 'feishu_bot', recipient: 'hook-1' });
+    const sms = checksFor(config, { channel: 'sms', provider: 'aliyun', recipient: '13800000000' });
+
+    // Assert
+    expect(feishu).toEqual([{ kind: 'rate', name: 'recipient_rate', key: 'recipient:feishu_bot:hook-1', windows: [{ limit: 5, windowMs: 1_000 }, { limit: 100, windowMs: 60_000 }] }]);
+    expect(sms.map((c) => `${c.kind}:${c.key}`)).toEqual(['daily_cap:recipient:sms:13800000000', 'concurrency:channel:sms', 'rate:provider:aliyun']);
+  });
+
+  test('when a channel has no limits configured, then its send is reserved without touching Redis', async () => {
+    // Arrange
+    const sendLimits = createSendLimits(createLimiter({ redis: harness.connect(), resetGuardMs: 0 }));
+
+    // Act
+    const decision = await sendLimits.acquire({ channel: 'email', recipient: 'a@example.com' });
+
+    // Assert
+    expect(decision).toMatchObject({ outcome: 'reserved', reservation: { checks: [] } });
+    // KEYS is not prefixed by ioredis: look under this file's own prefix only
+    expect(await harness.connect().keys(`${harness.keyPrefix}*`)).toEqual([]);
+  });
+});
