@@ -21,6 +21,10 @@ export interface SmsSendResult extends SendResult {
   channel: ChannelAdapter['channel'];
 }
 
+export interface SmsRouter extends ChannelAdapter {
+  send(message: OutgoingMessage): Promise<SmsSendResult>;
+}
+
 /**
  * SMS split across providers by weight; when the chosen provider fails in a way another provider would not (its
  * outage, its rate limit, its balance or template), the next takes over. The first choice is a function of the
@@ -28,7 +32,7 @@ export interface SmsSendResult extends SendResult {
  * Recipient failures (bad number, per-number limits) are thrown as they are: failing over would only dodge the
  * per-number limits that protect the recipient.
  */
-export function createSmsRouter(providers: readonly WeightedProvider[], options: SmsRouterOptions = {}): ChannelAdapter & { send(message: OutgoingMessage): Promise<SmsSendResult> } {
+export function createSmsRouter(providers: readonly WeightedProvider[], options: SmsRouterOptions = {}): SmsRouter {
   if (providers.length === 0) throw new Error('the SMS router needs at least one provider');
   if (providers.some((p) => !(p.weight >= 0) || !Number.isFinite(p.weight))) throw new RangeError('weights must be finite and ≥ 0');
   const total = providers.reduce((sum, p) => sum + p.weight, 0);

@@ -4,8 +4,12 @@ import { ChannelError } from '../src/channel-error.ts';
 import type { OutgoingMessage } from '../src/channel-types.ts';
 
 export const TIMEOUT_MS = 2_000;
-/** what a test's adapter waits before it calls a held answer a timeout */
-export const SHORT_TIMEOUT_MS = 300;
+/**
+ * what a test's adapter waits before it calls a held answer a timeout: long enough for a token fetch and a send on a
+ * busy two-core machine, far below the fakes' 10 s hold
+ */
+export const SHORT_TIMEOUT_MS = 1_000;
+export const HOLD_MS = 10_000;
 
 let phone = 13_800_000_000;
 /** a fresh number per message: the fakes enforce per-number limits, as the providers do */

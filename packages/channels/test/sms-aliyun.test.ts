@@ -2,7 +2,7 @@ import { createAliyunSmsFake } from '@doitcrm/fakes';
 import { listenChannelFake } from '@doitcrm/fakes/testing';
 import { describe, expect, test } from 'vitest';
 import { createAliyunSmsAdapter } from '../src/adapters/sms-aliyun.ts';
-import { failure, message, SHORT_TIMEOUT_MS, TIMEOUT_MS } from './fixtures.ts';
+import { failure, message, HOLD_MS, SHORT_TIMEOUT_MS, TIMEOUT_MS } from './fixtures.ts';
 
 async function aliyun(options: { secret?: string; timeoutMs?: number } = {}) {
   const { fake, url } = await listenChannelFake(createAliyunSmsFake());
@@ -95,7 +95,7 @@ describe('Aliyun SMS adapter against the fake', () => {
   test('when Aliyun sends but answers too late, then the error is a transient, ambiguous timeout and the delivery is findable by OutId', async () => {
     // Arrange
     const { fake, adapter } = await aliyun({ timeoutMs: SHORT_TIMEOUT_MS });
-    fake.inject({ kind: 'timeout', deliver: true, delayMs: 5_000, times: 1 });
+    fake.inject({ kind: 'timeout', deliver: true, delayMs: HOLD_MS, times: 1 });
     const sms = message();
 
     // Act

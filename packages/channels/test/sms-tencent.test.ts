@@ -2,7 +2,7 @@ import { createTencentSmsFake, type TencentSmsFakeOptions } from '@doitcrm/fakes
 import { listenChannelFake } from '@doitcrm/fakes/testing';
 import { describe, expect, test } from 'vitest';
 import { createTencentSmsAdapter } from '../src/adapters/sms-tencent.ts';
-import { failure, message, SHORT_TIMEOUT_MS, TIMEOUT_MS } from './fixtures.ts';
+import { failure, message, HOLD_MS, SHORT_TIMEOUT_MS, TIMEOUT_MS } from './fixtures.ts';
 
 async function tencent(options: { secretKey?: string; timeoutMs?: number; fake?: TencentSmsFakeOptions } = {}) {
   const { fake, url } = await listenChannelFake(createTencentSmsFake(options.fake));
@@ -83,7 +83,7 @@ describe('Tencent SMS adapter against the fake', () => {
   test('when Tencent holds its answer past the deadline, then the adapter gives up with a transient, ambiguous timeout', async () => {
     // Arrange
     const { fake, adapter } = await tencent({ timeoutMs: SHORT_TIMEOUT_MS });
-    fake.inject({ kind: 'timeout', delayMs: 5_000 });
+    fake.inject({ kind: 'timeout', delayMs: HOLD_MS });
     const started = Date.now();
 
     // Act
@@ -91,6 +91,6 @@ describe('Tencent SMS adapter against the fake', () => {
 
     // Assert
     expect(error).toMatchObject({ kind: 'transient', code: 'timeout', ambiguous: true });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(HOLD_MS / 2);
   });
 });

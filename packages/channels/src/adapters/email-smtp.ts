@@ -34,8 +34,10 @@ export function classifySmtpError(error: unknown): ChannelError {
     return THROTTLING.test(message) ? new ChannelError({ ...base, kind: 'rate-limited', retryAfterMs: 60_000 }) : new ChannelError({ ...base, kind: 'transient' });
   }
   if (e.code === 'EAUTH') return new ChannelError({ ...base, kind: 'permanent' });
-  // a connection lost after DATA was sent may have been queued by the server
-  return new ChannelError({ ...base, kind: 'transient', ambiguous: !BEFORE_DATA.has(e.code ?? '') && e.command !== 'CONN' });
+  // a connection lost or silent after the mail went out may have been queued by the server; nodemailer names every
+  // timeout's command CONN, so only its messages tell a connect or greeting timeout (nothing sent) from a later one
+  const beforeSending = BEFORE_DATA.has(e.code ?? '') || (e.code === 'ETIMEDOUT' && /connection timeout|greeting/i.test(e.message ?? ''));
+  return new ChannelError({ ...base, kind: 'transient', ambiguous: !beforeSending });
 }
 
 /**

@@ -39,11 +39,12 @@ export function createFeishuBotAdapter(options: FeishuBotOptions): ChannelAdapte
         method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ ...signature, msg_type: 'text', content: { text } }),
       }, options.timeoutMs, options.fetch);
+      // a gateway's 5xx or 429 may carry a business-looking code; the status decides
+      if (answer.status >= 500 || answer.status === 429) throw httpStatusError('feishu-bot', answer);
       const body = answer.json as { code?: number; msg?: string; StatusCode?: number } | null;
       const code = body?.code ?? body?.StatusCode;
       if (typeof code !== 'number') throw httpStatusError('feishu-bot', answer);
       if (code !== 0) throw classifyFeishuBotCode(code, body?.msg ?? '');
-      if (answer.status >= 400) throw httpStatusError('feishu-bot', answer);
       return { providerMessageId: message.id };
     },
   };
