@@ -10,3 +10,13 @@ export { startCozeFake, cozeFakeOptionsFromEnv, describeCozeFake, DEFAULT_COZE_F
 export type { CozeInjectionRule, CozeInjectionKind, CozeInjectionHandle, CozeEndpoint } from './coze/coze-injection.ts';
 export type { CozeRecordedRequest } from './coze/request-log.ts';
 export type { CozeFakeState, CozeStreamShape, FakeBot, FakeChat, FakeChatStatus, FakeMessage } from './coze/coze-fake-state.ts';
+export { createAliyunSmsFake, type AliyunSmsFake, type AliyunSmsFakeOptions } from './channels/aliyun-sms-fake.ts';
+export { createTencentSmsFake, type TencentSmsFake, type TencentSmsFakeOptions } from './channels/tencent-sms-fake.ts';
+export { createWecomSendFake, type WecomSendFake, type WecomSendFakeOptions } from './channels/wecom-send-fake.ts';
+export { createWechatOaFake, type WechatOaFake, type WechatOaFakeOptions } from './channels/wechat-oa-fake.ts';
+export { createFeishuBotFake, feishuBotSign, type FeishuBotFake, type FeishuBotFakeOptions } from './channels/feishu-bot-fake.ts';
+export { createAppWebhookReceiver, type AppWebhookReceiver, type AppWebhookReceiverOptions, type ReceivedWebhook } from './channels/app-webhook-receiver.ts';
+export { createSmtpSink, type SmtpSink, type SmtpSinkOptions, type ListeningSmtpSink, type ReceivedMail } from './channels/smtp-sink.ts';
+export type { ChannelFake } from './channels/channel-fake-base.ts';
+export type { FaultKind, FaultRule, FaultHandle } from './channels/fault-injector.ts';
+export type { Delivery, DeliveryLedger, DeliveryReport } from './channels/delivery-ledger.ts';

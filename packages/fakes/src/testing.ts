@@ -1,4 +1,6 @@
 import { onTestFinished } from 'vitest';
+import type { ChannelFake } from './channels/channel-fake-base.ts';
+import { createSmtpSink, type ListeningSmtpSink, type SmtpSink, type SmtpSinkOptions } from './channels/smtp-sink.ts';
 import { createWecomFake, type WecomFake, type WecomFakeOptions } from './wecom/create-wecom-fake.ts';
 
 /** A fake listening on 127.0.0.1 and a free port, as the tests of every client start it. */
@@ -22,4 +24,17 @@ export async function listenWecomFake(options: WecomFakeOptions = {}): Promise<L
   const fake = createWecomFake(options);
   const server = await fake.listen(0, '127.0.0.1');
   return { fake, url: server.url, close: server.close };
+}
+
+/** A channel fake (SMS, WeCom sending, WeChat OA, Feishu bot, app webhook) on 127.0.0.1 and a free port, closed when the test ends. */
+export async function listenChannelFake<F extends ChannelFake>(fake: F): Promise<{ fake: F; url: string; close(): Promise<void> }> {
+  const server = closeWhenTestEnds(await fake.listen(0, '127.0.0.1'));
+  return { fake, url: server.url, close: server.close };
+}
+
+/** The SMTP sink on 127.0.0.1 and a free port, closed when the test ends. */
+export async function listenSmtpSink(options: SmtpSinkOptions = {}): Promise<{ sink: SmtpSink } & ListeningSmtpSink> {
+  const sink = createSmtpSink(options);
+  const server = closeWhenTestEnds(await sink.listen(0, '127.0.0.1'));
+  return { sink, ...server };
 }

@@ -5,6 +5,7 @@ const ERRMSG: Readonly<Record<number, string>> = {
   [-1]: 'system busy',
   40001: 'invalid credential',
   40003: 'invalid userid',
+  40008: 'invalid message type',
   40013: 'invalid corpid',
   40014: 'invalid access_token',
   40050: 'chatid not found',
@@ -25,6 +26,9 @@ const ERRMSG: Readonly<Record<number, string>> = {
   84061: 'not external contact',
   84074: 'no external contact privilege',
   90501: 'chat is not external group chat',
+  81013: 'user & party & tag all invalid',
+  93000: 'invalid webhook url',
+  301002: 'not allow operate another agent with this accesstoken.',
   301059: 'not inner room',
 };
 

@@ -1,0 +1,33 @@
+/** The channels the dispatcher can send through. */
+export type ChannelName = 'sms-aliyun' | 'sms-tencent' | 'email' | 'wecom-app' | 'wecom-robot' | 'wechat-oa' | 'feishu-bot' | 'app-webhook';
+
+/** One message to one recipient, already rendered; each adapter reads the fields its provider needs. */
+export interface OutgoingMessage {
+  /** our message id: the idempotency key every adapter hands its provider where the provider takes one */
+  id: string;
+  traceId?: string;
+  /** phone number (SMS), address (email), userid (WeCom app), openid (WeChat OA); robots and webhooks ignore it */
+  to: string;
+  subject?: string;
+  text: string;
+  html?: string;
+  /**
+   * SMS and WeChat OA send approved templates, not free text: the provider's template id and its variables (in
+   * the template's order: Tencent takes them positionally)
+   */
+  template?: { id: string; params: Readonly<Record<string, string>> };
+  /** where a card or template message links to */
+  url?: string;
+}
+
+export interface SendResult {
+  /** the provider's id for the send (BizId, SerialNo, msgid, Message-ID…), for delivery receipts and support */
+  providerMessageId: string;
+}
+
+export interface ChannelAdapter {
+  readonly channel: ChannelName;
+  /** throws `ChannelError` for every failure, classified */
+  send(message: OutgoingMessage): Promise<SendResult>;
+  close?(): Promise<void>;
+}
