@@ -1,5 +1,5 @@
 import type { ServiceKey } from '@doitcrm/types';
-import ElementPlus from 'element-plus';
+import { ElLoading, ElMessage, ElMessageBox, provideGlobalConfig } from 'element-plus';
 import zhCn from 'element-plus/es/locale/lang/zh-cn';
 import 'element-plus/dist/index.css';
 import { createApp, h, type App, type Component } from 'vue';
@@ -8,12 +8,15 @@ import type { SessionUser } from './session.ts';
 import './style.css';
 
 /**
- * Creates a service page's Vue app with Element Plus installed in Chinese (date pickers, pagination, empty states…).
- * All components are registered globally so pages use `<el-table>` etc. without imports, as these teams are used to.
+ * Creates a service page's Vue app with Element Plus set to Chinese (date pickers, pagination, empty states…).
+ * Pages still write `<el-table>` etc. without imports, as these teams are used to: the build imports each component a
+ * template uses (`vite-element-plus.ts`), so a page ships only those. What is not a tag is installed here: `v-loading`,
+ * and the message and confirm boxes, which take the app's locale (the confirm box's 确定/取消) only once installed.
  */
 export function createServiceApp(rootComponent: Component): App {
   const app = createApp(rootComponent);
-  app.use(ElementPlus, { locale: zhCn });
+  app.use(ElLoading).use(ElMessage).use(ElMessageBox);
+  provideGlobalConfig({ locale: zhCn }, app, true);
   return app;
 }
 

@@ -31,6 +31,19 @@ function signedIn(next: SessionUser): SessionUser {
   return next;
 }
 
+/**
+ * The page's HTML asks for its first data calls at once, before anyone knows whether a session exists (`firstDataCalls`
+ * in vite-preset.ts). When none does, the browser holds their 401 answers for the first matching fetch, which would be
+ * the page's own calls right after logging in. Taking those answers now lets the calls after the login reach the server.
+ */
+function discardPreloadedData(): void {
+  document.querySelectorAll<HTMLLinkElement>('link[rel="preload"][as="fetch"]').forEach((link) => {
+    // the session check itself took its preloaded answer already: a fetch now would go to the server
+    if (new URL(link.href).pathname === '/api/auth/me') return;
+    void fetch(link.href).catch(() => undefined);
+  });
+}
+
 /** Asks the server who is logged in; resolves to null when nobody is. Other failures (server down) are thrown. */
 async function refresh(): Promise<SessionUser | null> {
   try {
@@ -38,6 +51,7 @@ async function refresh(): Promise<SessionUser | null> {
     return signedIn(answer.user);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
+      discardPreloadedData();
       user.value = null;
       state.value = 'anonymous';
       return null;

@@ -24,7 +24,14 @@ export const messageContext = (msgid: string, cursor: string | null) =>
 
 export const search = (query: Record<string, QueryValue>) => api.get<SearchResponse>('/api/search', query);
 
-export const filterOptions = () => api.get<FilterOptions>('/api/filter-options');
+// the search and cohort tabs mount together and both ask: while one call is out, the other shares it
+let filterOptionsInFlight: Promise<FilterOptions> | null = null;
+export const filterOptions = () => {
+  filterOptionsInFlight ??= api.get<FilterOptions>('/api/filter-options').finally(() => {
+    filterOptionsInFlight = null;
+  });
+  return filterOptionsInFlight;
+};
 export const filterUsers = (filters: Record<string, unknown>) => api.post<FilterUsersResponse>('/api/filter-users', { filters });
 export const aggregate = (userIds: string[], window: Window, perPerson: number) =>
   api.post<AggregateResponse>('/api/aggregate-messages', { user_ids: userIds, ...windowQuery(window), max_messages_per_user: perPerson });

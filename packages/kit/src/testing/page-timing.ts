@@ -53,6 +53,32 @@ function countTraffic(cdp: CDPSession): { reset: () => void; read: () => { bytes
   };
 }
 
+/** FAST4G_TRACE=1 prints each load's requests (start → end, ms from the navigation): where the time goes. */
+function traceRequests(cdp: CDPSession): { reset: () => void; print: (firstDataMs: number) => void } {
+  const on = Boolean(process.env.FAST4G_TRACE);
+  const rows = new Map<string, { url: string; start: number; end?: number; bytes?: number }>();
+  let origin = 0;
+  if (on) {
+    cdp.on('Network.requestWillBeSent', (e) => {
+      if (!origin) origin = e.timestamp;
+      rows.set(e.requestId, { url: e.request.url.replace(/^https?:\/\/[^/]+/, ''), start: e.timestamp });
+    });
+    cdp.on('Network.loadingFinished', (e) => {
+      const row = rows.get(e.requestId);
+      if (row) { row.end = e.timestamp; row.bytes = e.encodedDataLength; }
+    });
+  }
+  return {
+    reset: () => { rows.clear(); origin = 0; },
+    print: (firstDataMs) => {
+      if (!on) return;
+      const ms = (t: number) => ((t - origin) * 1000).toFixed(0).padStart(5);
+      const lines = [...rows.values()].map((r) => `${ms(r.start)} → ${r.end ? ms(r.end) : '  ...'} ${String(r.bytes ?? '').padStart(7)} ${r.url}`);
+      console.log(`first data ${firstDataMs.toFixed(0)} ms\n${lines.join('\n')}`);
+    },
+  };
+}
+
 // The box that runs the tests is shared: the fastest of a few loads is the one least slowed by other work on it, and
 // still includes every round trip and byte the network profile imposes
 const RUNS = 5;
@@ -84,15 +110,18 @@ export async function timeFirstDataOnFast4G(browser: Browser, options: FirstData
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     const traffic = countTraffic(cdp);
+    const trace = traceRequests(cdp);
     await cdp.send('Network.emulateNetworkConditions', FAST_4G);
 
     const load = async (): Promise<PageLoadFigure> => {
       traffic.reset();
+      trace.reset();
       await page.goto(options.url, { waitUntil: 'commit' });
       await page.locator(options.firstData).first().waitFor({ state: 'attached' });
       await page.waitForLoadState('load');
       const at = await page.waitForFunction(() => (window as unknown as { firstDataAt?: number }).firstDataAt);
       const ms = Number(await at.jsonValue());
+      trace.print(ms);
       return { ms, ...traffic.read() };
     };
     // cold: the browser neither reads nor keeps anything, as on a first visit
