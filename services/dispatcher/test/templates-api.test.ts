@@ -1,6 +1,6 @@
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { useTestApp } from '@doitcrm/kit/testing';
+import { useTestApp, waitFor } from '@doitcrm/kit/testing';
 import { createDispatcherApp } from '../src/app.ts';
 import { dispatcherConfigShape } from '../src/config.ts';
 import type { Template, TemplateList } from '../src/contract.ts';
@@ -94,6 +94,23 @@ describe('templates API', () => {
     await create({ name, channel: 'sms', body: 'x' });
     const second = await staff.post('/api/templates', { name: name.toLowerCase(), channel: 'email', subject: 's', body: 'y' });
     expect(second.status).toBe(409);
+  });
+
+  it('when another writer commits the same name while a create waits on it, then the create answers 409, never 500', async () => {
+    const name = uniqueName('并发');
+    const other = await t.context.pool.connect();
+    try {
+      // the other writer's row is not committed yet: the create's name check sees nothing and its insert waits on the index
+      await other.query('BEGIN');
+      await other.query("INSERT INTO dispatch.templates (name, channel, body) VALUES ($1, 'sms', 'x')", [name]);
+      const answer = staff.post('/api/templates', { name, channel: 'sms', body: '{{x}}' }).then((response) => response);
+      await waitFor('the create to wait on the other writer', async () => (await t.context.pool.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO dispatch.templates%'")).rows[0].n > 0);
+      await other.query('COMMIT');
+      expect((await answer).status).toBe(409);
+    } finally {
+      other.release();
+    }
   });
 
   it('when a fallback needs a variable the primary lacks, or is on the same channel, then it is refused; a fitting one is kept with its channel', async () => {

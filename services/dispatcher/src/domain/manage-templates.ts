@@ -81,18 +81,33 @@ async function checkNameFree(db: Queryable, name: string, selfId: number | null)
 
 const auditDetails = (template: Template) => ({ name: template.name, channel: template.channel, active: template.active, variables: template.variables });
 
+/**
+ * The checks above read before they write, so a concurrent writer can still win: the constraints then refuse the
+ * loser, which gets the same answer as if it had come second.
+ */
+async function refusingRaces<T>(name: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const code = (error as { code?: string; constraint?: string }).code;
+    if (code === '23505') throw new ConflictError(`已有名为「${name}」的模板`, [{ field: 'name', message: '名称已被使用' }]);
+    if (code === '23503') throw new ConflictError(`模板「${name}」已用于发送消息或引用的备用模板已删除，请刷新后重试`);
+    throw error;
+  }
+}
+
 export async function createTemplate(pool: Pool, actor: Actor, input: TemplateInput): Promise<Template> {
-  return withTransaction(pool, async (client) => {
+  return refusingRaces(input.name, () => withTransaction(pool, async (client) => {
     await checkNameFree(client, input.name, null);
     const id = await insertTemplate(client, await rowOf(client, input, null), actor.userId);
     const created = await loadOrFail(client, id);
     await recordAudit(client, auditAs(actor, { service: 'dispatcher', action: 'dispatcher.template.create', targetType: 'template', targetId: id, details: auditDetails(created) }));
     return created;
-  });
+  }));
 }
 
 export async function updateTemplate(pool: Pool, actor: Actor, id: number, input: TemplateInput): Promise<Template> {
-  return withTransaction(pool, async (client) => {
+  return refusingRaces(input.name, () => withTransaction(pool, async (client) => {
     const before = await loadOrFail(client, id, { forUpdate: true });
     await checkNameFree(client, input.name, id);
     const row = await rowOf(client, { ...input, active: input.active ?? before.active }, id);
@@ -104,7 +119,7 @@ export async function updateTemplate(pool: Pool, actor: Actor, id: number, input
       details: { before: { ...auditDetails(before), subject: before.subject, body: before.body }, after: { ...auditDetails(after), subject: after.subject, body: after.body } },
     }));
     return after;
-  });
+  }));
 }
 
 /** Templates falling back to this one are sent with their own variables: a change must not leave them lacking one. */
@@ -136,12 +151,12 @@ export async function changeTemplateActive(pool: Pool, actor: Actor, id: number,
 
 /** A template messages were sent with stays (their history names it): it can only be deactivated. */
 export async function removeTemplate(pool: Pool, actor: Actor, id: number): Promise<void> {
-  await withTransaction(pool, async (client) => {
+  await refusingRaces(String(id), () => withTransaction(pool, async (client) => {
     const template = await loadOrFail(client, id, { forUpdate: true });
     if (await isTemplateUsed(client, id)) throw new ConflictError(`模板「${template.name}」已用于发送消息，不能删除；可以停用`);
     await deleteRow(client, id);
     await recordAudit(client, auditAs(actor, { service: 'dispatcher', action: 'dispatcher.template.delete', targetType: 'template', targetId: id, details: auditDetails(template) }));
-  });
+  }));
 }
 
 export { loadOrFail as readTemplate };
