@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MissingVariablesError, renderTemplate, templateVariables } from './template-text.ts';
+import { compileTemplate, MissingVariablesError, renderTemplate, templateVariables } from './template-text.ts';
 
 describe('template text', () => {
   it('when a template uses variables in subject and body, then they are listed once each, subject first, in order of first use', () => {
@@ -50,5 +50,14 @@ describe('template text', () => {
   it('when a value is an object or a variable is named like an Object property, then it is refused or reported missing, not rendered', () => {
     expect(() => renderTemplate({ channel: 'sms', subject: null, body: '{{name}}' }, { name: { a: 1 } })).toThrow('变量 name 的值必须是文字或数字');
     expect(() => renderTemplate({ channel: 'sms', subject: null, body: '{{constructor}}' }, {})).toThrow('缺少变量：constructor');
+  });
+
+  it('when a compiled template renders many messages, then each equals renderTemplate\'s and a missing value is named per message', () => {
+    const template = { channel: 'feishu_bot' as const, subject: '{{title}}', body: '**{{title}}** {{detail}}' };
+    const render = compileTemplate(template);
+    const values = [{ title: 'a_b', detail: '1' }, { title: 'c', detail: '[x]' }];
+    expect(values.map(render)).toEqual(values.map((value) => renderTemplate(template, value)));
+    expect(render({ title: 'a_b', detail: '1' })).toEqual({ subject: 'a_b', body: '**a\\_b** 1' });
+    expect(() => render({ title: 'x' })).toThrow('缺少变量：detail');
   });
 });
