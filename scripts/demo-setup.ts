@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { addUser } from '@doitcrm/kit';
 import { encodeCsv, enrolmentCsv, generateSchool, loadSchool, rosterCsv, writeArchiveFile } from '@doitcrm/demo-data';
+import { seedDemoTemplates } from '../services/dispatcher/src/domain/demo-templates.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const loginFile = path.join(root, 'var', 'demo-login.json');
@@ -89,6 +90,8 @@ const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 try {
   const login = await ensureLogin(pool);
   await ensureSchool(pool);
+  const templates = await seedDemoTemplates(pool);
+  console.log(templates > 0 ? `created ${templates} demo message templates for the dispatcher` : 'the dispatcher has message templates already');
   console.log(`LOGIN ${JSON.stringify(login)}`);
 } finally {
   await pool.end();

@@ -2,3 +2,4 @@ export * from './envelope.ts';
 export * from './messages.ts';
 export * from './domain.ts';
 export * from './id-kind.ts';
+export * from './dispatch.ts';
