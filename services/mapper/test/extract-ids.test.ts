@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { baseConfigShape } from '@doitcrm/kit';
 import { useTestService, waitFor } from '@doitcrm/kit/testing';
-import { extractIds } from '../src/domain/extract-ids.ts';
+import { extractIds, extractWholeArchive } from '../src/domain/extract-ids.ts';
 import { catchUpMissedRuns, startChatIngestedConsumer } from '../src/entry-points/queue/chat-ingested-consumer.ts';
 import { insertMessages, nextRunId, testIds } from './chat-factory.ts';
 
@@ -151,6 +151,22 @@ describe('id extraction', () => {
     const { rows } = await pool.query('SELECT new_ids FROM crm.extracted_runs WHERE run_id = $1', [runId]);
     expect(rows).toEqual([{ new_ids: 3 }]);
     expect(second).toBe(0);
+  });
+
+  it('when the whole archive has been extracted, then the runs it read are not extracted again by the next start\'s catch-up', async () => {
+    const ids = testIds();
+    const { rows: [run] } = await pool.query<{ id: string }>(
+      "INSERT INTO chat.import_runs (source, origin, conflict_mode, status) VALUES ('covered.jsonl', 'demo', 'skip', 'succeeded') RETURNING id");
+    const runId = Number(run!.id);
+    await insertMessages(pool, [{ from: ids.parent, to: [ids.teacher], roomId: ids.room, at: new Date('2025-10-05T02:00:00Z'), runId }]);
+
+    await extractWholeArchive(pool, { timezone }, async () => {});
+    const caughtUp = await catchUpMissedRuns(t.context);
+
+    expect(caughtUp).toBe(0);
+    expect(await identity(ids.parent)).toMatchObject({ id_kind: 'external_wechat' });
+    const { rows } = await pool.query('SELECT run_id FROM crm.extracted_runs WHERE run_id = $1', [runId]);
+    expect(rows).toHaveLength(1);
   });
 
   it('when extraction is asked for the whole archive, then messages of any run (or none) are covered', async () => {

@@ -142,6 +142,13 @@ export async function markRunExtracted(db: Queryable, runId: number, newIds: num
   return (result.rowCount ?? 0) > 0;
 }
 
+/** Runs a whole-archive extraction covered: their ids are extracted, and a late event or a start's catch-up skips them. */
+export async function markRunsExtracted(db: Queryable, runIds: number[]): Promise<void> {
+  if (runIds.length === 0) return;
+  await db.query(
+    'INSERT INTO crm.extracted_runs (run_id, new_ids) SELECT unnest($1::bigint[]), 0 ON CONFLICT (run_id) DO NOTHING', [runIds]);
+}
+
 /**
  * Import runs whose ids were never extracted: their chat.ingested was lost (published before the mapper's queue
  * existed, on a first start) or is still waiting. Oldest first.

@@ -1,7 +1,7 @@
 import { lockForTransaction, withTransaction, type Pool } from '@doitcrm/kit';
 import { idKindOf } from '@doitcrm/types';
 import {
-  countSeenIdentities, markRunExtracted, rebuildActivity, recordExtraction, refreshIdentityTotals, refreshRoomStats, scopeWindow,
+  countSeenIdentities, findUnextractedRuns, markRunExtracted, markRunsExtracted, rebuildActivity, recordExtraction, refreshIdentityTotals, refreshRoomStats, scopeWindow,
   upsertSeenIds, type DayWindow, type ExtractionScope,
 } from '../data-access/id-extraction-repository.ts';
 
@@ -80,6 +80,9 @@ export async function extractWholeArchive(
   onProgress: (done: number, total: number, message: string) => Promise<void>,
 ): Promise<ExtractionResult> {
   const started = performance.now();
+  // Runs finished before the first step are read whole by the steps: marked extracted at the end, so the mapper's
+  // next start does not extract them again one run at a time (a 10M-message run was one 13-month transaction).
+  const covered = await findUnextractedRuns(pool);
   const window = await scopeWindow(pool, { all: true }, options.timezone);
   const steps = window ? monthSteps(window) : [];
   let newIds = 0;
@@ -90,6 +93,7 @@ export async function extractWholeArchive(
     activityRows += step.activityRows;
     await onProgress(index + 1, steps.length, `${days.fromDay.slice(0, 7)} 完成，已新增 ${newIds} 个 ID`);
   }
+  await markRunsExtracted(pool, covered);
   const seenIds = await countSeenIdentities(pool);
   await recordExtraction(pool, { runId: null, seenIds, newIds, activityRows, durationMs: performance.now() - started });
   return { seenIds, newIds, activityRows, applied: true };
