@@ -21,6 +21,24 @@ async function identity(originalId: string) {
   return rows[0];
 }
 
+type Query = (...args: unknown[]) => Promise<pg.QueryResult>;
+
+/** A pool of one connection that calls `seen` before each statement reading chat.messages, on that connection. */
+function poolSeeingMessageReads(seen: (sql: string, query: Query) => Promise<void>): pg.Pool {
+  const single = new pg.Pool({ connectionString: t.context.config.DATABASE_URL, max: 1 });
+  const connect = single.connect.bind(single);
+  (single as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
+    const client = await connect();
+    const query = client.query.bind(client) as Query;
+    (client as { query: unknown }).query = async (...args: unknown[]) => {
+      if (typeof args[0] === 'string' && args[0].includes('FROM chat.messages')) await seen(args[0], query);
+      return query(...args);
+    };
+    return client;
+  };
+  return single;
+}
+
 describe('id extraction', () => {
   it('when an import brings group and 1:1 messages, then the room, senders and every recipient become mappings with their kind', async () => {
     const ids = testIds();
@@ -183,19 +201,9 @@ describe('id extraction', () => {
     const ids = testIds();
     const runId = nextRunId();
     await insertMessages(pool, [{ from: ids.teacher, to: [ids.parent], roomId: ids.room, at: new Date('2025-09-01T02:00:00Z'), runId }]);
-    const single = new pg.Pool({ connectionString: t.context.config.DATABASE_URL, max: 1 });
     const during: string[] = [];
-    const connect = single.connect.bind(single);
     // the work_mem each statement that reads chat.messages runs with, asked on the same connection just before it
-    (single as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
-      const client = await connect();
-      const query = client.query.bind(client) as (...args: unknown[]) => Promise<pg.QueryResult>;
-      (client as { query: unknown }).query = async (...args: unknown[]) => {
-        if (typeof args[0] === 'string' && args[0].includes('FROM chat.messages')) during.push((await query('SHOW work_mem')).rows[0].work_mem);
-        return query(...args);
-      };
-      return client;
-    };
+    const single = poolSeeingMessageReads(async (_, query) => { during.push((await query('SHOW work_mem')).rows[0].work_mem); });
     const workMem = async () => {
       const client = await single.connect();
       try {
@@ -223,18 +231,8 @@ describe('id extraction', () => {
       { from: ids.teacher, to: [ids.parent, ids.silentParent], roomId: ids.room, at: new Date('2024-04-03T02:00:00Z'), runId: nextRunId() },
       { from: ids.parent, to: [ids.teacher], roomId: null, at: new Date('2024-04-20T03:00:00Z'), runId: nextRunId() },
     ]);
-    const single = new pg.Pool({ connectionString: t.context.config.DATABASE_URL, max: 1 });
     const reads: string[] = [];
-    const connect = single.connect.bind(single);
-    (single as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
-      const client = await connect();
-      const query = client.query.bind(client) as (...args: unknown[]) => Promise<pg.QueryResult>;
-      (client as { query: unknown }).query = async (...args: unknown[]) => {
-        if (typeof args[0] === 'string' && args[0].includes('FROM chat.messages')) reads.push(args[0]);
-        return query(...args);
-      };
-      return client;
-    };
+    const single = poolSeeingMessageReads(async (sql) => { reads.push(sql); });
     try {
       // at 10M messages a month is ~770k rows: each read of it is seconds
       const result = await extractIds(single, { days: { fromDay: '2024-04-01', toDay: '2024-04-30' }, timezone }, { timezone });
