@@ -1,5 +1,10 @@
-/** The channels the dispatcher can send through. */
-export type ChannelName = 'sms-aliyun' | 'sms-tencent' | 'email' | 'wecom-app' | 'wecom-robot' | 'wechat-oa' | 'feishu-bot' | 'app-webhook';
+import type { DispatchChannel } from '@doitcrm/types';
+
+/**
+ * The adapters the dispatcher can send through: a template's channel (`DISPATCH_CHANNELS` in packages/types), with
+ * SMS split into its providers (the SMS router picks one per message).
+ */
+export type ChannelName = Exclude<DispatchChannel, 'sms'> | 'sms_aliyun' | 'sms_tencent';
 
 /** One message to one recipient, already rendered; each adapter reads the fields its provider needs. */
 export interface OutgoingMessage {

@@ -72,20 +72,20 @@ export function createChannelsFromSettings(s: ChannelSettings): Channels {
   const timeoutMs = s.CHANNEL_TIMEOUT_MS;
   const channels: Channels = {};
   if (s.ALIYUN_SMS_ACCESS_KEY_ID && s.ALIYUN_SMS_ACCESS_KEY_SECRET && s.ALIYUN_SMS_SIGN_NAME) {
-    channels['sms-aliyun'] = createAliyunSmsAdapter({
+    channels['sms_aliyun'] = createAliyunSmsAdapter({
       endpoint: s.ALIYUN_SMS_ENDPOINT, accessKeyId: s.ALIYUN_SMS_ACCESS_KEY_ID, accessKeySecret: s.ALIYUN_SMS_ACCESS_KEY_SECRET,
       signName: s.ALIYUN_SMS_SIGN_NAME, timeoutMs,
     });
   }
   if (s.TENCENT_SMS_SECRET_ID && s.TENCENT_SMS_SECRET_KEY && s.TENCENT_SMS_SDK_APP_ID && s.TENCENT_SMS_SIGN_NAME) {
-    channels['sms-tencent'] = createTencentSmsAdapter({
+    channels['sms_tencent'] = createTencentSmsAdapter({
       endpoint: s.TENCENT_SMS_ENDPOINT, secretId: s.TENCENT_SMS_SECRET_ID, secretKey: s.TENCENT_SMS_SECRET_KEY,
       smsSdkAppId: s.TENCENT_SMS_SDK_APP_ID, signName: s.TENCENT_SMS_SIGN_NAME, region: s.TENCENT_SMS_REGION, timeoutMs,
     });
   }
   const sms = [
-    ...(channels['sms-aliyun'] ? [{ adapter: channels['sms-aliyun'], weight: s.ALIYUN_SMS_WEIGHT }] : []),
-    ...(channels['sms-tencent'] ? [{ adapter: channels['sms-tencent'], weight: s.TENCENT_SMS_WEIGHT }] : []),
+    ...(channels['sms_aliyun'] ? [{ adapter: channels['sms_aliyun'], weight: s.ALIYUN_SMS_WEIGHT }] : []),
+    ...(channels['sms_tencent'] ? [{ adapter: channels['sms_tencent'], weight: s.TENCENT_SMS_WEIGHT }] : []),
   ];
   if (sms.some((p) => p.weight > 0)) channels.sms = createSmsRouter(sms, { failoverOnAmbiguous: s.SMS_FAILOVER_ON_TIMEOUT });
   if (s.SMTP_HOST && s.SMTP_FROM) {
@@ -95,18 +95,18 @@ export function createChannelsFromSettings(s: ChannelSettings): Channels {
     });
   }
   if (s.WECOM_SEND_CORP_ID && s.WECOM_SEND_SECRET && s.WECOM_SEND_AGENT_ID) {
-    channels['wecom-app'] = createWecomAppAdapter({
+    channels['wecom_app'] = createWecomAppAdapter({
       baseUrl: s.WECOM_SEND_BASE_URL, corpId: s.WECOM_SEND_CORP_ID, secret: s.WECOM_SEND_SECRET, agentId: s.WECOM_SEND_AGENT_ID,
       duplicateCheckSeconds: s.WECOM_SEND_DUPLICATE_CHECK_SECONDS, timeoutMs,
     });
   }
-  if (s.WECOM_ROBOT_WEBHOOK_URL) channels['wecom-robot'] = createWecomRobotAdapter({ webhookUrl: s.WECOM_ROBOT_WEBHOOK_URL, timeoutMs });
+  if (s.WECOM_ROBOT_WEBHOOK_URL) channels['wecom_robot'] = createWecomRobotAdapter({ webhookUrl: s.WECOM_ROBOT_WEBHOOK_URL, timeoutMs });
   if (s.WECHAT_OA_APP_ID && s.WECHAT_OA_APP_SECRET) {
-    channels['wechat-oa'] = createWechatOaAdapter({ baseUrl: s.WECHAT_OA_BASE_URL, appId: s.WECHAT_OA_APP_ID, appSecret: s.WECHAT_OA_APP_SECRET, timeoutMs });
+    channels['wechat_oa'] = createWechatOaAdapter({ baseUrl: s.WECHAT_OA_BASE_URL, appId: s.WECHAT_OA_APP_ID, appSecret: s.WECHAT_OA_APP_SECRET, timeoutMs });
   }
   if (s.FEISHU_BOT_WEBHOOK_URL) {
-    channels['feishu-bot'] = createFeishuBotAdapter({ webhookUrl: s.FEISHU_BOT_WEBHOOK_URL, timeoutMs, ...(s.FEISHU_BOT_SECRET ? { secret: s.FEISHU_BOT_SECRET } : {}) });
+    channels['feishu_bot'] = createFeishuBotAdapter({ webhookUrl: s.FEISHU_BOT_WEBHOOK_URL, timeoutMs, ...(s.FEISHU_BOT_SECRET ? { secret: s.FEISHU_BOT_SECRET } : {}) });
   }
-  if (s.APP_WEBHOOK_URL && s.APP_WEBHOOK_SECRET) channels['app-webhook'] = createAppWebhookAdapter({ url: s.APP_WEBHOOK_URL, secret: s.APP_WEBHOOK_SECRET, timeoutMs });
+  if (s.APP_WEBHOOK_URL && s.APP_WEBHOOK_SECRET) channels['app_webhook'] = createAppWebhookAdapter({ url: s.APP_WEBHOOK_URL, secret: s.APP_WEBHOOK_SECRET, timeoutMs });
   return channels;
 }

@@ -37,7 +37,7 @@ describe('channel settings', () => {
     await channels.sms!.send(sms);
 
     // Assert
-    expect(Object.keys(channels).sort()).toEqual(['sms', 'sms-aliyun', 'sms-tencent']);
+    expect(Object.keys(channels).sort()).toEqual(['sms', 'sms_aliyun', 'sms_tencent']);
     expect(tencent.fake.deliveries.count(sms.id)).toBe(1);
     expect(aliyun.fake.deliveries.report().total).toBe(0);
   });

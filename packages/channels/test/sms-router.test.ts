@@ -55,7 +55,7 @@ describe('SMS router over Aliyun and Tencent fakes', () => {
     const result = await router.send(sms);
 
     // Assert
-    expect(result.channel).toBe('sms-tencent');
+    expect(result.channel).toBe('sms_tencent');
     expect(aliyun.deliveries.count(sms.id)).toBe(0);
     expect(tencent.deliveries.count(sms.id)).toBe(1);
   });
@@ -70,7 +70,7 @@ describe('SMS router over Aliyun and Tencent fakes', () => {
     const result = await router.send(sms);
 
     // Assert
-    expect(result.channel).toBe('sms-tencent');
+    expect(result.channel).toBe('sms_tencent');
     expect(tencent.deliveries.count(sms.id)).toBe(1);
   });
 
@@ -112,7 +112,7 @@ describe('SMS router over Aliyun and Tencent fakes', () => {
     const result = await router.send(sms);
 
     // Assert
-    expect(result.channel).toBe('sms-tencent');
+    expect(result.channel).toBe('sms_tencent');
     expect(aliyun.deliveries.count(sms.id) + tencent.deliveries.count(sms.id)).toBe(2);
   });
 

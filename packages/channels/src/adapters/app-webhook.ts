@@ -21,7 +21,7 @@ export function appWebhookSignature(secret: string, body: string): string {
  */
 export function createAppWebhookAdapter(options: AppWebhookOptions): ChannelAdapter {
   return {
-    channel: 'app-webhook',
+    channel: 'app_webhook',
     async send(message: OutgoingMessage): Promise<SendResult> {
       const body = JSON.stringify({
         id: message.id,
@@ -31,7 +31,7 @@ export function createAppWebhookAdapter(options: AppWebhookOptions): ChannelAdap
         ...(message.html === undefined ? {} : { html: message.html }),
         ...(message.url === undefined ? {} : { url: message.url }),
       });
-      const answer = await callHttp('app-webhook', options.url, {
+      const answer = await callHttp('app_webhook', options.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -42,7 +42,7 @@ export function createAppWebhookAdapter(options: AppWebhookOptions): ChannelAdap
         body,
       }, options.timeoutMs, options.fetch);
       if (answer.status >= 200 && answer.status < 300) return { providerMessageId: message.id };
-      throw httpStatusError('app-webhook', answer);
+      throw httpStatusError('app_webhook', answer);
     },
   };
 }

@@ -34,7 +34,7 @@ function limitWindowMs(code: string, message: string, now: number): number {
 }
 
 export function classifyAliyunCode(code: string, message: string, now = Date.now()): ChannelError {
-  const base = { channel: 'sms-aliyun' as const, code, message, recipient: RECIPIENT_CODES.has(code) };
+  const base = { channel: 'sms_aliyun' as const, code, message, recipient: RECIPIENT_CODES.has(code) };
   if (code === 'isv.BUSINESS_LIMIT_CONTROL' || code === 'isv.DAY_LIMIT_CONTROL' || code === 'isv.MONTH_LIMIT_CONTROL') {
     return new ChannelError({ ...base, kind: 'rate-limited', retryAfterMs: limitWindowMs(code, message, now) });
   }
@@ -52,9 +52,9 @@ export function classifyAliyunCode(code: string, message: string, now = Date.now
 export function createAliyunSmsAdapter(options: AliyunSmsOptions): ChannelAdapter {
   const now = options.now ?? Date.now;
   return {
-    channel: 'sms-aliyun',
+    channel: 'sms_aliyun',
     async send(message: OutgoingMessage): Promise<SendResult> {
-      if (!message.template) throw new ChannelError({ channel: 'sms-aliyun', kind: 'permanent', code: 'no-template', message: 'Aliyun SMS sends approved templates only' });
+      if (!message.template) throw new ChannelError({ channel: 'sms_aliyun', kind: 'permanent', code: 'no-template', message: 'Aliyun SMS sends approved templates only' });
       const params: Record<string, string> = {
         AccessKeyId: options.accessKeyId,
         Action: 'SendSms',
@@ -71,13 +71,13 @@ export function createAliyunSmsAdapter(options: AliyunSmsOptions): ChannelAdapte
         Version: '2017-05-25',
       };
       params.Signature = signRpc(params, options.accessKeySecret);
-      const answer = await callHttp('sms-aliyun', `${options.endpoint.replace(/\/$/, '')}/`, {
+      const answer = await callHttp('sms_aliyun', `${options.endpoint.replace(/\/$/, '')}/`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams(params).toString(),
       }, options.timeoutMs, options.fetch);
       const body = answer.json as { Code?: string; Message?: string; BizId?: string } | null;
-      if (!body?.Code) throw httpStatusError('sms-aliyun', answer);
+      if (!body?.Code) throw httpStatusError('sms_aliyun', answer);
       if (body.Code === 'OK' && body.BizId) return { providerMessageId: body.BizId };
       throw classifyAliyunCode(body.Code, body.Message ?? '', now());
     },

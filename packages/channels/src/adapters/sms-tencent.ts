@@ -31,7 +31,7 @@ function tc3Authorization(o: { secretId: string; secretKey: string; host: string
 const RECIPIENT_CODES = /^(InvalidParameterValue\.IncorrectPhoneNumber|FailedOperation\.PhoneNumberInBlacklist|FailedOperation\.PhoneNumberOnBlacklist|LimitExceeded\.PhoneNumber.*|FailedOperation\.ContainSensitiveWord)$/;
 
 export function classifyTencentCode(code: string, message: string, now = Date.now()): ChannelError {
-  const base = { channel: 'sms-tencent' as const, code, message, recipient: RECIPIENT_CODES.test(code) };
+  const base = { channel: 'sms_tencent' as const, code, message, recipient: RECIPIENT_CODES.test(code) };
   if (code === 'LimitExceeded.PhoneNumberThirtySecondLimit') return new ChannelError({ ...base, kind: 'rate-limited', retryAfterMs: 30_000 });
   if (code === 'LimitExceeded.PhoneNumberOneHourLimit') return new ChannelError({ ...base, kind: 'rate-limited', retryAfterMs: 3_600_000 });
   if (code.startsWith('LimitExceeded.')) return new ChannelError({ ...base, kind: 'rate-limited', retryAfterMs: untilNextBeijingDay(now) });
@@ -57,9 +57,9 @@ export function createTencentSmsAdapter(options: TencentSmsOptions): ChannelAdap
   const now = options.now ?? Date.now;
   const url = new URL(options.endpoint);
   return {
-    channel: 'sms-tencent',
+    channel: 'sms_tencent',
     async send(message: OutgoingMessage): Promise<SendResult> {
-      if (!message.template) throw new ChannelError({ channel: 'sms-tencent', kind: 'permanent', code: 'no-template', message: 'Tencent SMS sends approved templates only' });
+      if (!message.template) throw new ChannelError({ channel: 'sms_tencent', kind: 'permanent', code: 'no-template', message: 'Tencent SMS sends approved templates only' });
       const body = JSON.stringify({
         PhoneNumberSet: [message.to],
         SmsSdkAppId: options.smsSdkAppId,
@@ -69,7 +69,7 @@ export function createTencentSmsAdapter(options: TencentSmsOptions): ChannelAdap
         SessionContext: message.id,
       });
       const timestamp = Math.floor(now() / 1000);
-      const answer = await callHttp('sms-tencent', url.toString(), {
+      const answer = await callHttp('sms_tencent', url.toString(), {
         method: 'POST',
         headers: {
           'content-type': 'application/json; charset=utf-8',
@@ -82,10 +82,10 @@ export function createTencentSmsAdapter(options: TencentSmsOptions): ChannelAdap
         body,
       }, options.timeoutMs, options.fetch);
       const response = (answer.json as TencentAnswer | null)?.Response;
-      if (answer.status !== 200 || !response) throw httpStatusError('sms-tencent', answer);
+      if (answer.status !== 200 || !response) throw httpStatusError('sms_tencent', answer);
       if (response.Error) throw classifyTencentCode(response.Error.Code, response.Error.Message, now());
       const status = response.SendStatusSet?.[0];
-      if (!status) throw new ChannelError({ channel: 'sms-tencent', kind: 'transient', code: 'no-status', message: 'answer without SendStatusSet', ambiguous: true });
+      if (!status) throw new ChannelError({ channel: 'sms_tencent', kind: 'transient', code: 'no-status', message: 'answer without SendStatusSet', ambiguous: true });
       if (status.Code === 'Ok') return { providerMessageId: status.SerialNo };
       throw classifyTencentCode(status.Code, status.Message, now());
     },

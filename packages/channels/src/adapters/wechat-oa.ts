@@ -17,7 +17,7 @@ const TOKEN_REJECTED = new Set([40001, 40014, 42001]);
 const RECIPIENT = new Set([40003, 43004, 43101]);
 
 export function classifyWechatErrcode(errcode: number, errmsg: string, now = Date.now()): ChannelError {
-  const base = { channel: 'wechat-oa' as const, code: String(errcode), message: errmsg };
+  const base = { channel: 'wechat_oa' as const, code: String(errcode), message: errmsg };
   if (errcode === -1) return new ChannelError({ ...base, kind: 'transient' });
   // 45009 for template messages is the account's daily quota
   if (errcode === 45009) return new ChannelError({ ...base, kind: 'rate-limited', retryAfterMs: untilNextBeijingDay(now) });
@@ -32,9 +32,9 @@ export function createWechatOaAdapter(options: WechatOaOptions): ChannelAdapter 
   const base = options.baseUrl.replace(/\/$/, '');
   const token = new AccessToken(async () => {
     const query = new URLSearchParams({ grant_type: 'client_credential', appid: options.appId, secret: options.appSecret });
-    const answer = await callHttp('wechat-oa', `${base}/cgi-bin/token?${query}`, { method: 'GET' }, options.timeoutMs, options.fetch);
+    const answer = await callHttp('wechat_oa', `${base}/cgi-bin/token?${query}`, { method: 'GET' }, options.timeoutMs, options.fetch);
     const body = answer.json as { errcode?: number; errmsg?: string; access_token?: string; expires_in?: number } | null;
-    if (!body) throw httpStatusError('wechat-oa', answer);
+    if (!body) throw httpStatusError('wechat_oa', answer);
     if (!body.access_token) throw classifyWechatErrcode(body.errcode ?? 0, body.errmsg ?? 'no access_token');
     return { value: body.access_token, expiresInSeconds: body.expires_in ?? 7200 };
   });
@@ -48,27 +48,27 @@ export function createWechatOaAdapter(options: WechatOaOptions): ChannelAdapter 
       data: Object.fromEntries(Object.entries(template.params).map(([k, value]) => [k, { value }])),
       client_msg_id: message.id,
     };
-    const answer = await callHttp('wechat-oa', `${base}/cgi-bin/message/template/send?access_token=${encodeURIComponent(accessToken)}`, {
+    const answer = await callHttp('wechat_oa', `${base}/cgi-bin/message/template/send?access_token=${encodeURIComponent(accessToken)}`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload),
     }, options.timeoutMs, options.fetch);
     const body = answer.json as { errcode?: number; errmsg?: string; msgid?: number | string } | null;
-    if (!body || typeof body.errcode !== 'number') throw httpStatusError('wechat-oa', answer);
+    if (!body || typeof body.errcode !== 'number') throw httpStatusError('wechat_oa', answer);
     if (TOKEN_REJECTED.has(body.errcode)) return 'token-rejected';
     if (body.errcode !== 0) throw classifyWechatErrcode(body.errcode, body.errmsg ?? '');
     return { providerMessageId: String(body.msgid ?? '') };
   }
 
   return {
-    channel: 'wechat-oa',
+    channel: 'wechat_oa',
     async send(message) {
-      if (!message.template) throw new ChannelError({ channel: 'wechat-oa', kind: 'permanent', code: 'no-template', message: 'WeChat OA sends template messages only' });
+      if (!message.template) throw new ChannelError({ channel: 'wechat_oa', kind: 'permanent', code: 'no-template', message: 'WeChat OA sends template messages only' });
       const first = await token.get();
       const result = await attempt(message, first);
       if (result !== 'token-rejected') return result;
       token.invalidate(first);
       const second = await attempt(message, await token.get());
       if (second !== 'token-rejected') return second;
-      throw new ChannelError({ channel: 'wechat-oa', kind: 'permanent', code: 'token', message: 'WeChat rejected a freshly issued token' });
+      throw new ChannelError({ channel: 'wechat_oa', kind: 'permanent', code: 'token', message: 'WeChat rejected a freshly issued token' });
     },
   };
 }

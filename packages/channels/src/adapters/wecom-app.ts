@@ -22,7 +22,7 @@ export interface WecomAppOptions {
 
 const TOKEN_REJECTED = new Set([40014, 42001, 40001]);
 
-export function classifyWecomErrcode(channel: 'wecom-app' | 'wecom-robot', errcode: number, errmsg: string): ChannelError {
+export function classifyWecomErrcode(channel: 'wecom_app' | 'wecom_robot', errcode: number, errmsg: string): ChannelError {
   const base = { channel, code: String(errcode), message: errmsg };
   if (errcode === -1) return new ChannelError({ ...base, kind: 'transient' });
   // the interception lasts as long as the window broken; the minute window is the one sends hit
@@ -41,10 +41,10 @@ export function createWecomAppAdapter(options: WecomAppOptions): ChannelAdapter 
   const base = options.baseUrl.replace(/\/$/, '');
   const token = new AccessToken(async () => {
     const query = new URLSearchParams({ corpid: options.corpId, corpsecret: options.secret });
-    const answer = await callHttp('wecom-app', `${base}/cgi-bin/gettoken?${query}`, { method: 'GET' }, options.timeoutMs, options.fetch);
+    const answer = await callHttp('wecom_app', `${base}/cgi-bin/gettoken?${query}`, { method: 'GET' }, options.timeoutMs, options.fetch);
     const body = answer.json as { errcode?: number; errmsg?: string; access_token?: string; expires_in?: number } | null;
-    if (!body || typeof body.errcode !== 'number') throw httpStatusError('wecom-app', answer);
-    if (body.errcode !== 0 || !body.access_token) throw classifyWecomErrcode('wecom-app', body.errcode, body.errmsg ?? '');
+    if (!body || typeof body.errcode !== 'number') throw httpStatusError('wecom_app', answer);
+    if (body.errcode !== 0 || !body.access_token) throw classifyWecomErrcode('wecom_app', body.errcode, body.errmsg ?? '');
     return { value: body.access_token, expiresInSeconds: body.expires_in ?? 7200 };
   });
 
@@ -56,21 +56,21 @@ export function createWecomAppAdapter(options: WecomAppOptions): ChannelAdapter 
       text: { content: message.text },
       ...(options.duplicateCheckSeconds > 0 ? { enable_duplicate_check: 1, duplicate_check_interval: options.duplicateCheckSeconds } : {}),
     };
-    const answer = await callHttp('wecom-app', `${base}/cgi-bin/message/send?access_token=${encodeURIComponent(accessToken)}`, {
+    const answer = await callHttp('wecom_app', `${base}/cgi-bin/message/send?access_token=${encodeURIComponent(accessToken)}`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload),
     }, options.timeoutMs, options.fetch);
     const body = answer.json as { errcode?: number; errmsg?: string; msgid?: string; invaliduser?: string } | null;
-    if (!body || typeof body.errcode !== 'number') throw httpStatusError('wecom-app', answer);
+    if (!body || typeof body.errcode !== 'number') throw httpStatusError('wecom_app', answer);
     if (TOKEN_REJECTED.has(body.errcode)) return 'token-rejected';
-    if (body.errcode !== 0) throw classifyWecomErrcode('wecom-app', body.errcode, body.errmsg ?? '');
+    if (body.errcode !== 0) throw classifyWecomErrcode('wecom_app', body.errcode, body.errmsg ?? '');
     if (body.invaliduser && body.invaliduser.split('|').includes(message.to.toLowerCase())) {
-      throw new ChannelError({ channel: 'wecom-app', kind: 'permanent', code: 'invaliduser', message: `${message.to} is not a member the app can reach`, recipient: true });
+      throw new ChannelError({ channel: 'wecom_app', kind: 'permanent', code: 'invaliduser', message: `${message.to} is not a member the app can reach`, recipient: true });
     }
     return { providerMessageId: body.msgid ?? '' };
   }
 
   return {
-    channel: 'wecom-app',
+    channel: 'wecom_app',
     async send(message) {
       const first = await token.get();
       const result = await attempt(message, first);
@@ -79,7 +79,7 @@ export function createWecomAppAdapter(options: WecomAppOptions): ChannelAdapter 
       token.invalidate(first);
       const second = await attempt(message, await token.get());
       if (second !== 'token-rejected') return second;
-      throw new ChannelError({ channel: 'wecom-app', kind: 'permanent', code: 'token', message: 'WeCom rejected a freshly issued token' });
+      throw new ChannelError({ channel: 'wecom_app', kind: 'permanent', code: 'token', message: 'WeCom rejected a freshly issued token' });
     },
   };
 }

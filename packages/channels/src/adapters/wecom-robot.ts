@@ -18,17 +18,17 @@ const MARKDOWN_MAX_BYTES = 4096;
  */
 export function createWecomRobotAdapter(options: WecomRobotOptions): ChannelAdapter {
   return {
-    channel: 'wecom-robot',
+    channel: 'wecom_robot',
     async send(message: OutgoingMessage): Promise<SendResult> {
       const content = message.subject ? `**${message.subject}**\n${message.text}` : message.text;
       const truncated = Buffer.from(content).subarray(0, MARKDOWN_MAX_BYTES).toString('utf8').replace(/\uFFFD$/, '');
-      const answer = await callHttp('wecom-robot', options.webhookUrl, {
+      const answer = await callHttp('wecom_robot', options.webhookUrl, {
         method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ msgtype: 'markdown', markdown: { content: truncated } }),
       }, options.timeoutMs, options.fetch);
       const body = answer.json as { errcode?: number; errmsg?: string } | null;
-      if (!body || typeof body.errcode !== 'number') throw httpStatusError('wecom-robot', answer);
-      if (body.errcode !== 0) throw classifyWecomErrcode('wecom-robot', body.errcode, body.errmsg ?? '');
+      if (!body || typeof body.errcode !== 'number') throw httpStatusError('wecom_robot', answer);
+      if (body.errcode !== 0) throw classifyWecomErrcode('wecom_robot', body.errcode, body.errmsg ?? '');
       // robots return no id; ours is what support can find in our records
       return { providerMessageId: message.id };
     },
