@@ -1,3 +1,5 @@
+import { InjectionRules, type InjectionHandle } from '../injection-rules.ts';
+
 /**
  * The failure classes a channel adapter must tell apart. Each fake answers a kind the way its provider does:
  * `transient` as its 5xx / system-busy answer, `rate-limit` with its own flow-control error, `permanent` with a
@@ -22,49 +24,26 @@ export interface FaultRule {
   deliver?: boolean;
 }
 
-export interface FaultHandle {
-  readonly fired: number;
-  remove(): void;
-}
-
-interface ActiveRule {
-  rule: FaultRule;
-  fired: number;
-}
-
 const KINDS = new Set<FaultKind>(['transient', 'rate-limit', 'permanent', 'timeout']);
+
+export type FaultHandle = InjectionHandle;
 
 /** Rules in the order they were added; the first live one fires. */
 export class FaultInjector {
-  private rules: ActiveRule[] = [];
+  private readonly rules = new InjectionRules<FaultRule>();
 
   add(rule: FaultRule): FaultHandle {
     if (!KINDS.has(rule.kind)) throw new RangeError(`unknown fault kind ${String(rule.kind)}`);
-    if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) throw new RangeError('times must be a positive integer');
     if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 400 && rule.status <= 599)) throw new RangeError('status must be 400–599');
-    const active: ActiveRule = { rule: { ...rule }, fired: 0 };
-    this.rules.push(active);
-    return {
-      get fired() {
-        return active.fired;
-      },
-      remove: () => {
-        this.rules = this.rules.filter((r) => r !== active);
-      },
-    };
+    return this.rules.add(rule);
   }
 
   clear(): void {
-    this.rules = [];
+    this.rules.clear();
   }
 
   take(): FaultRule | null {
-    for (const active of this.rules) {
-      if (active.rule.times !== undefined && active.fired >= active.rule.times) continue;
-      active.fired += 1;
-      return active.rule;
-    }
-    return null;
+    return this.rules.take();
   }
 }
 

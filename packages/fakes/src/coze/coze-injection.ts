@@ -1,3 +1,5 @@
+import { InjectionRules, type InjectionHandle } from '../injection-rules.ts';
+
 /**
  * Failures the fake can be told to produce. Envelope kinds answer `{code, msg}` instead of the chat (with the
  * HTTP status the official JS SDK maps the code to); stream kinds start a normal stream and break it after
@@ -35,56 +37,31 @@ export interface CozeInjectionRule {
   msg?: string;
 }
 
-export interface CozeInjectionHandle {
-  /** how often the rule has fired so far */
-  readonly fired: number;
-  remove(): void;
-}
+/** how often the rule has fired so far, and how to take it back */
+export type CozeInjectionHandle = InjectionHandle;
 
 const STREAM_ONLY = new Set<CozeInjectionKind>(['stream_error', 'stall', 'disconnect']);
 export const ENVELOPE_KINDS = new Set<CozeInjectionKind>(['invalid_token', 'no_permission', 'bot_not_found', 'rate_limited', 'busy', 'bad_request', 'server_error']);
 
-interface ActiveRule {
-  rule: CozeInjectionRule;
-  fired: number;
-}
-
 /** The rules in the order they were added; the first that matches a request fires. */
 export class CozeInjector {
-  private rules: ActiveRule[] = [];
+  private readonly rules = new InjectionRules<CozeInjectionRule>();
 
   add(rule: CozeInjectionRule): CozeInjectionHandle {
-    if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) throw new RangeError('times must be a positive integer');
     if (rule.afterDeltas !== undefined && !(Number.isInteger(rule.afterDeltas) && rule.afterDeltas >= 0)) throw new RangeError('afterDeltas must be an integer ≥ 0');
     if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 500 && rule.status <= 599)) throw new RangeError('status must be 500–599');
-    const active: ActiveRule = { rule: { ...rule }, fired: 0 };
-    this.rules.push(active);
-    return {
-      get fired() {
-        return active.fired;
-      },
-      remove: () => {
-        this.rules = this.rules.filter((r) => r !== active);
-      },
-    };
+    return this.rules.add(rule);
   }
 
   clear(): void {
-    this.rules = [];
+    this.rules.clear();
   }
 
   /** The rule that fires for this request, if any (counted as fired). */
   match(endpoint: CozeEndpoint, botId: string | undefined, stream: boolean): CozeInjectionRule | null {
-    for (const active of this.rules) {
-      const { rule } = active;
-      if ((rule.endpoint ?? 'chat') !== endpoint && rule.endpoint !== '*') continue;
-      if (rule.botId !== undefined && rule.botId !== botId) continue;
-      if (rule.times !== undefined && active.fired >= rule.times) continue;
-      if (STREAM_ONLY.has(rule.kind) && !stream) continue;
-      if (rule.kind === 'chat_failed' && endpoint !== 'chat') continue;
-      active.fired += 1;
-      return rule;
-    }
-    return null;
+    return this.rules.take((rule) => ((rule.endpoint ?? 'chat') === endpoint || rule.endpoint === '*')
+      && (rule.botId === undefined || rule.botId === botId)
+      && !(STREAM_ONLY.has(rule.kind) && !stream)
+      && !(rule.kind === 'chat_failed' && endpoint !== 'chat'));
   }
 }
