@@ -15,6 +15,7 @@ export { createLocalRateBudget, type RateBudget } from './budget/rate-budget.ts'
 export { createRedisRateBudget, type RedisRateBudgetOptions } from './budget/redis-rate-budget.ts';
 export { DEFAULT_WECOM_RATE_LIMITS, DOCUMENTED_WECOM_LIMITS, rateRules, type RateRule, type WecomRateLimits } from './budget/rate-limits.ts';
 export { allPages } from './paginate.ts';
+export { AccessTokenCache, type IssuedToken } from './access-token-cache.ts';
 export type { WecomLogger } from './request-executor.ts';
 export type { CustomerGroupListQuery } from './api/group-api.ts';
 export type {

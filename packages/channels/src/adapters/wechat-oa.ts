@@ -1,4 +1,4 @@
-import { AccessToken } from '../access-token.ts';
+import { AccessToken, sendWithFreshToken } from '../access-token.ts';
 import { ChannelError, untilNextBeijingDay } from '../channel-error.ts';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from '../channel-types.ts';
 import { callHttp, httpStatusError } from '../http-call.ts';
@@ -62,13 +62,7 @@ export function createWechatOaAdapter(options: WechatOaOptions): ChannelAdapter 
     channel: 'wechat_oa',
     async send(message) {
       if (!message.template) throw new ChannelError({ channel: 'wechat_oa', kind: 'permanent', code: 'no-template', message: 'WeChat OA sends template messages only' });
-      const first = await token.get();
-      const result = await attempt(message, first);
-      if (result !== 'token-rejected') return result;
-      token.invalidate(first);
-      const second = await attempt(message, await token.get());
-      if (second !== 'token-rejected') return second;
-      throw new ChannelError({ channel: 'wechat_oa', kind: 'permanent', code: 'token', message: 'WeChat rejected a freshly issued token' });
+      return sendWithFreshToken('wechat_oa', 'WeChat', token, (accessToken) => attempt(message, accessToken));
     },
   };
 }

@@ -1,4 +1,4 @@
-import { AccessToken } from '../access-token.ts';
+import { AccessToken, sendWithFreshToken } from '../access-token.ts';
 import { ChannelError } from '../channel-error.ts';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from '../channel-types.ts';
 import { callHttp, httpStatusError } from '../http-call.ts';
@@ -72,14 +72,7 @@ export function createWecomAppAdapter(options: WecomAppOptions): ChannelAdapter 
   return {
     channel: 'wecom_app',
     async send(message) {
-      const first = await token.get();
-      const result = await attempt(message, first);
-      if (result !== 'token-rejected') return result;
-      // WeCom may invalidate a token early: fetch a new one and try once more, as its SDKs do
-      token.invalidate(first);
-      const second = await attempt(message, await token.get());
-      if (second !== 'token-rejected') return second;
-      throw new ChannelError({ channel: 'wecom_app', kind: 'permanent', code: 'token', message: 'WeCom rejected a freshly issued token' });
+      return sendWithFreshToken('wecom_app', 'WeCom', token, (accessToken) => attempt(message, accessToken));
     },
   };
 }
