@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The dispatcher's channels (services/dispatcher, packages/channels): one key per kind of destination, shared by the
  * templates, the messages, the channel adapters and the page. The seed's five (SMS, Email, APP, 微信, 飞书) with WeCom
@@ -29,3 +31,15 @@ export const DISPATCH_CHANNEL_TITLES: Record<DispatchChannel, string> = {
   feishu_bot: '飞书机器人',
   app_webhook: 'APP 推送（Webhook）',
 };
+
+/**
+ * Queue message: one dispatcher message to send (services/dispatcher: the outbox relay publishes it, the channel's
+ * worker consumes it). Only the row's id travels: `dispatch.messages` is the record — the worker claims the row and
+ * renders from it — so a redelivered or stale copy can never send what the row no longer says. `attempt` is the
+ * delivery attempt this copy is for (0 first, then one more per back-off step); the envelope carries the trace id.
+ */
+export const dispatchSendSchema = z.object({
+  messageId: z.number().int().positive(),
+  attempt: z.number().int().min(0),
+});
+export type DispatchSend = z.infer<typeof dispatchSendSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ID_KINDS, PERSON_ROLES } from './domain.ts';
+import { dispatchSendSchema } from './dispatch.ts';
 
 const isoTime = z.string().datetime({ offset: true });
 
@@ -126,6 +127,7 @@ export const messageSchemas = {
   'mapping.changed': mappingChangedSchema,
   'roster.changed': rosterChangedSchema,
   'alert.raised': alertRaisedSchema,
+  'dispatch.send': dispatchSendSchema,
   ...jobPayloadSchemas,
 } as const;
 export type MessageType = keyof typeof messageSchemas;
