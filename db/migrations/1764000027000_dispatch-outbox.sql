@@ -17,5 +17,25 @@ CREATE TABLE dispatch.outbox (
 -- the relay's read: urgent tiers first, then in order of writing
 CREATE INDEX outbox_tier_idx ON dispatch.outbox (tier DESC, id);
 
+-- What the monitor's trend and the daily report read once a day's traces are past retention: one row per Beijing day,
+-- channel and template, written by the daily roll-up (idempotent: a day rolled up again replaces its rows).
+CREATE TABLE dispatch.daily_stats (
+  day            date NOT NULL,
+  channel        text NOT NULL,
+  template_id    bigint NOT NULL,
+  sent           int NOT NULL DEFAULT 0,
+  failed         int NOT NULL DEFAULT 0,
+  retried        int NOT NULL DEFAULT 0,
+  deferred       int NOT NULL DEFAULT 0,
+  fell_back      int NOT NULL DEFAULT 0,
+  -- queued → sent, milliseconds
+  latency_p50_ms int,
+  latency_p95_ms int,
+  latency_p99_ms int,
+  rolled_up_at   timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (day, channel, template_id)
+);
+
 -- Down Migration
+DROP TABLE dispatch.daily_stats;
 DROP TABLE dispatch.outbox;
