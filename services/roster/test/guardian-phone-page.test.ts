@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestUser, DESKTOP_AND_PHONE, logInThroughForm, screenshotPath, uniqueSuffix, useTestPage, VIEWPORTS } from '@doitcrm/kit/testing';
 import { createRosterApp } from '../src/app.ts';
@@ -19,11 +20,31 @@ beforeAll(async () => {
   Object.assign(fixture, { className: `号码班${suffix}`, phone, contactId: contact.id });
 });
 
-async function openClass(page: import('playwright-core').Page): Promise<void> {
+/**
+ * Opens a node of the section tree. el-tree animates an expansion, and on a loaded machine a click on the next node
+ * while its parent is still sliding open can be lost (seen in CI: L3 stayed shut), so a node is clicked until it says
+ * it is open rather than once.
+ */
+async function expandNode(page: Page, label: string | RegExp): Promise<void> {
+  const node = page.locator('.el-tree-node').filter({ has: page.locator(':scope > .el-tree-node__content', { hasText: label }) }).first();
+  for (let tries = 0; tries < 5 && (await node.getAttribute('aria-expanded')) !== 'true'; tries += 1) {
+    await node.locator(':scope > .el-tree-node__content').click();
+    await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await node.elementHandle(), { timeout: 2_000 }).catch(() => undefined);
+  }
+  expect(await node.getAttribute('aria-expanded')).toBe('true');
+}
+
+async function openClass(page: Page): Promise<void> {
   await page.getByRole('tab', { name: '花名册' }).click();
-  await page.getByText('一段').first().click();
-  await page.getByText(/^L3/u).first().click();
-  await page.getByText(`${fixture.className} · 1 人`).click();
+  await expandNode(page, '一段');
+  await expandNode(page, /^L3/u);
+  // the same for the class: clicked until the tree marks it current (a click lost mid-slide opens nothing)
+  const current = page.locator('.el-tree-node.is-current > .el-tree-node__content', { hasText: `${fixture.className} · 1 人` });
+  for (let tries = 0; tries < 5 && (await current.count()) === 0; tries += 1) {
+    await page.getByText(`${fixture.className} · 1 人`).click();
+    await current.waitFor({ timeout: 2_000 }).catch(() => undefined);
+  }
+  expect(await current.count()).toBe(1);
 }
 
 describe.each(DESKTOP_AND_PHONE)('guardians\' phone numbers on the roster page (%s)', (label, viewport) => {
