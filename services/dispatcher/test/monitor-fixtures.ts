@@ -21,7 +21,7 @@ export interface MessageSeed {
   batchId?: string;
   attempts?: number;
   lastError?: string | null;
-  /** seconds before now it was created (default 0) */
+  /** seconds before now it was created, besides the one second every message is back-dated by so its events are all past */
   ageSeconds?: number;
   /** queued → sent, ms (sent messages) */
   latencyMs?: number;
@@ -43,9 +43,9 @@ export async function insertMessages(db: Queryable, seeds: MessageSeed[]): Promi
      ), inserted AS (
        INSERT INTO dispatch.messages (batch_id, trace_id, template_id, channel, recipient, priority, status, attempts, last_error, created_at, queued_at, sent_at, updated_at)
        SELECT batch_id, trace_id, template_id, channel, recipient, priority, status, attempts, last_error,
-         now() - make_interval(secs => age), now() - make_interval(secs => age),
-         CASE WHEN status = 'sent' THEN now() - make_interval(secs => age) + make_interval(secs => latency / 1000.0) END,
-         now() - make_interval(secs => age)
+         now() - make_interval(secs => age + 1), now() - make_interval(secs => age + 1),
+         CASE WHEN status = 'sent' THEN now() - make_interval(secs => age + 1) + make_interval(secs => latency / 1000.0) END,
+         now() - make_interval(secs => age + 1)
        FROM input
        RETURNING id, trace_id, batch_id, status, created_at, sent_at, last_error
      ), queued AS (
