@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestApp } from '@doitcrm/kit/testing';
 import { createDispatcherApp } from '../src/app.ts';
 import { dispatcherConfigShape } from '../src/config.ts';
-import type { ConfigEntry, ConfigList } from '../src/contract-monitor.ts';
+import type { ConfigEntry, ConfigList } from '../src/contract.ts';
 import { DEFAULT_DISPATCH_SETTINGS } from '../src/domain/dispatch-settings.ts';
 
 const t = useTestApp('dispatcher', dispatcherConfigShape, createDispatcherApp, { roles: ['viewer', 'staff', 'admin'] });

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '@doitcrm/kit/testing';
 import { createDispatcherApp } from '../src/app.ts';
 import { dispatcherConfigShape } from '../src/config.ts';
-import type { MessagePage, Trace } from '../src/contract-monitor.ts';
+import type { MessagePage, Trace } from '../src/contract.ts';
 import { routingKey, tierOf } from '../src/queue/topology.ts';
 import { insertMessages, insertTemplate } from './monitor-fixtures.ts';
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp, waitFor } from '@doitcrm/kit/testing';
 import { createDispatcherApp } from '../src/app.ts';
 import { dispatcherConfigShape } from '../src/config.ts';
-import type { Overview, Realtime } from '../src/contract-monitor.ts';
+import type { Overview, Realtime } from '../src/contract.ts';
 import { sendQueue } from '../src/queue/topology.ts';
 import { insertMessages, insertTemplate } from './monitor-fixtures.ts';
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '@doitcrm/kit';
-import type { MessageStatus, MessageSummary, Trace, TraceEvent } from '../contract-monitor.ts';
+import type { MessageStatus, MessageSummary, Trace, TraceEvent } from '../contract.ts';
 
 export interface MessageFilter {
   recipient?: string | undefined;

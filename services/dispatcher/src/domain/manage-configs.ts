@@ -1,5 +1,5 @@
 import { auditAs, ConflictError, NotFoundError, recordAudit, ValidationError, withTransaction, type Actor, type Pool, type Queryable } from '@doitcrm/kit';
-import type { ConfigEntry } from '../contract-monitor.ts';
+import type { ConfigEntry } from '../contract.ts';
 import { findConfigRowForUpdate, listConfigRows, writeConfigRow, type ConfigRow } from '../data-access/config-repository.ts';
 import { DEFAULT_DISPATCH_SETTINGS, dispatchSettingSchemas, type DispatchSettingKey } from './dispatch-settings.ts';
 import { isSettingKey, settingProblems } from './settings-watcher.ts';

@@ -1,6 +1,6 @@
 import type { Broker, Pool, Redis } from '@doitcrm/kit';
 import { DISPATCH_CHANNELS, type DispatchChannel } from '@doitcrm/types';
-import type { Overview, Realtime } from '../contract-monitor.ts';
+import type { Overview, Realtime } from '../contract.ts';
 import {
   backlogByStatus, beijingToday, liveLatency, liveStats, recentByChannel, recentCounts, rolledUpStats, type DayChannelStats,
 } from '../data-access/statistics-repository.ts';

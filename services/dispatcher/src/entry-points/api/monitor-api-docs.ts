@@ -1,5 +1,5 @@
 import type { ApiRoute } from '@doitcrm/kit';
-import { configEntrySchema, configListSchema, messagePageSchema, overviewSchema, realtimeSchema, retryResultSchema, traceSchema } from '../../contract-monitor.ts';
+import { configEntrySchema, configListSchema, messagePageSchema, overviewSchema, realtimeSchema, retryResultSchema, traceSchema } from '../../contract.ts';
 import {
   configBodySchema, configKeyParamsSchema, messageIdParamsSchema, messageQuerySchema, overviewQuerySchema, retryFailedBodySchema, traceParamsSchema,
 } from './monitor-schemas.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { messageStatusSchema } from '../../contract-monitor.ts';
+import { messageStatusSchema } from '../../contract.ts';
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 // a blank form field means "not filtered"
