@@ -14,6 +14,18 @@ export interface DayChannelStats {
 }
 
 const BEIJING = 'Asia/Shanghai';
+/**
+ * When a Beijing day (a date parameter) starts, written into the statement rather than computed in a CTE: the planner
+ * then knows the range and reads it through the created_at index, where from a CTE it guessed a share of the table.
+ */
+const DAY_START = (parameter: string) => `(${parameter}::date)::timestamp AT TIME ZONE '${BEIJING}'`;
+/** The first day and the day after the last: the range DAY_START bounds. */
+function span(days: string[]): [string, string] {
+  const sorted = [...days].sort();
+  const after = new Date(`${sorted[sorted.length - 1]!}T00:00:00Z`);
+  after.setUTCDate(after.getUTCDate() + 1);
+  return [sorted[0]!, after.toISOString().slice(0, 10)];
+}
 
 /** Days the daily roll-up has written (their traces may be gone): one row per day and channel. */
 export async function rolledUpStats(db: Queryable, from: string, to: string): Promise<DayChannelStats[]> {
@@ -34,42 +46,38 @@ export async function rolledUpStats(db: Queryable, from: string, to: string): Pr
 export async function liveStats(db: Queryable, days: string[]): Promise<DayChannelStats[]> {
   if (days.length === 0) return [];
   const { rows } = await db.query<DayChannelStats>(
-    `WITH bounds AS (
-       SELECT min(d)::timestamp AT TIME ZONE '${BEIJING}' AS lo, (max(d) + 1)::timestamp AT TIME ZONE '${BEIJING}' AS hi FROM unnest($1::date[]) AS d
-     ), counted AS (
+    `WITH counted AS (
        SELECT (m.created_at AT TIME ZONE '${BEIJING}')::date AS day, m.channel,
          count(*) FILTER (WHERE m.status = 'sent')::int AS sent, count(*) FILTER (WHERE m.status = 'failed')::int AS failed
-       FROM dispatch.messages m, bounds WHERE m.created_at >= bounds.lo AND m.created_at < bounds.hi
+       FROM dispatch.messages m WHERE m.created_at >= ${DAY_START('$2')} AND m.created_at < ${DAY_START('$3')}
        GROUP BY 1, 2
      ), retried AS (
        SELECT (e.at AT TIME ZONE '${BEIJING}')::date AS day, m.channel, count(*)::int AS retried
-       FROM dispatch.trace_events e JOIN dispatch.messages m ON m.id = e.message_id, bounds
-       WHERE e.stage = 'retry' AND e.at >= bounds.lo AND e.at < bounds.hi
+       FROM dispatch.trace_events e JOIN dispatch.messages m ON m.id = e.message_id
+       WHERE e.stage = 'retry' AND e.at >= ${DAY_START('$2')} AND e.at < ${DAY_START('$3')}
        GROUP BY 1, 2
      )
      SELECT coalesce(c.day, r.day)::text AS day, coalesce(c.channel, r.channel) AS channel, coalesce(c.sent, 0) AS sent, coalesce(c.failed, 0) AS failed,
        coalesce(r.retried, 0) AS retried, NULL::int AS p50, NULL::int AS p95, NULL::int AS p99
      FROM counted c FULL JOIN retried r ON r.day = c.day AND r.channel = c.channel
-     WHERE coalesce(c.day, r.day) = ANY($1::date[])`, [days]);
+     WHERE coalesce(c.day, r.day) = ANY($1::date[])`, [days, ...span(days)]);
   return rows;
 }
 
 export async function liveLatency(db: Queryable, days: string[]): Promise<{ sent: number; p50: number | null; p95: number | null; p99: number | null }> {
   if (days.length === 0) return { sent: 0, p50: null, p95: null, p99: null };
   const { rows } = await db.query<{ sent: number; p50: number | null; p95: number | null; p99: number | null }>(
-    `WITH bounds AS (
-       SELECT min(d)::timestamp AT TIME ZONE '${BEIJING}' AS lo, (max(d) + 1)::timestamp AT TIME ZONE '${BEIJING}' AS hi FROM unnest($1::date[]) AS d
-     ), latency AS (
+    `WITH latency AS (
        SELECT extract(epoch FROM m.sent_at - m.queued_at) * 1000 AS ms
-       FROM dispatch.messages m, bounds
-       WHERE m.created_at >= bounds.lo AND m.created_at < bounds.hi AND m.status = 'sent' AND m.sent_at IS NOT NULL AND m.queued_at IS NOT NULL
+       FROM dispatch.messages m
+       WHERE m.created_at >= ${DAY_START('$2')} AND m.created_at < ${DAY_START('$3')} AND m.status = 'sent' AND m.sent_at IS NOT NULL AND m.queued_at IS NOT NULL
          AND (m.created_at AT TIME ZONE '${BEIJING}')::date = ANY($1::date[])
      )
      SELECT count(*)::int AS sent,
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms))::int AS p50,
        round(percentile_cont(0.95) WITHIN GROUP (ORDER BY ms))::int AS p95,
        round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms))::int AS p99
-     FROM latency`, [days]);
+     FROM latency`, [days, ...span(days)]);
   return rows[0]!;
 }
 
