@@ -118,7 +118,10 @@ async function queueDepths(broker: Broker): Promise<Realtime['queues']> {
 /** The last minute and five minutes, queue depths, worker utilisation and the waiting backlog: what the page polls. */
 export async function statisticsRealtime(deps: { pool: Pool; redis: Redis; broker: Broker }): Promise<Realtime> {
   const [counts, byChannel, queues, workers, backlog] = await Promise.all([
-    recentCounts(deps.pool), recentByChannel(deps.pool), queueDepths(deps.broker), workerUtilisation(deps.redis), backlogByStatus(deps.pool),
+    recentCounts(deps.pool), recentByChannel(deps.pool), queueDepths(deps.broker),
+    // Redis away (a restart): the monitor still shows what PostgreSQL and RabbitMQ know, with no utilisation
+    workerUtilisation(deps.redis).catch((): Realtime['workers'] => ({ instances: 0, busy: 0, capacity: 0, utilisation: null, channels: [] })),
+    backlogByStatus(deps.pool),
   ]);
   return {
     at: new Date().toISOString(),
