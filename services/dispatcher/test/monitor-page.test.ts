@@ -119,6 +119,20 @@ describe('dispatcher monitor page in Chromium', () => {
     await page.close();
   });
 
+  it('when a viewer searches messages, then recipients are masked and there is nothing to retry', async () => {
+    const viewer = await createTestUser(t.context, 'viewer');
+    const page = await t.browser.newPage({ viewport: VIEWPORTS.desktop });
+    await open(page, viewer.username);
+    await page.getByRole('tab', { name: '消息查询' }).click();
+    await page.locator('.disp-recipient').first().waitFor();
+
+    const recipients = await page.locator('.disp-recipient').allTextContents();
+    expect(recipients.length).toBeGreaterThan(0);
+    for (const recipient of recipients) expect(recipient).toMatch(/^\d{3}\*{4}\d{4}$|^\w\*{3}@example\.com$/u);
+    expect(await page.getByRole('button', { name: '重试' }).count()).toBe(0);
+    await page.close();
+  });
+
   it('when a phone opens the monitor and the message search, then cards sit two a row, charts fill the width, and staff see the configuration read-only', async () => {
     const page = await t.browser.newPage({ viewport: VIEWPORTS.phone, isMobile: true, hasTouch: true });
     await open(page);

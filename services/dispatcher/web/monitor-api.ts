@@ -41,3 +41,15 @@ export const CONFIG_TITLES: Record<string, string> = {
   retry: '重试次数',
   'traces.retention_days': '追踪保留天数',
 };
+
+/** What each key's fields mean, under its title on the 配置 tab. */
+export const CONFIG_HINTS: Record<string, string> = {
+  limits: 'channels.<渠道>：rate（limit 条 / windowMs 毫秒）、dailyCap 每日上限、concurrency 并发；perRecipient 每个收件人的限额（企业微信每人每分钟 30 条）；providers.<服务商> 同理。超出限额的消息顺延，不丢弃。',
+  'workers.concurrency': '每个进程每个渠道同时发送的消息数（1–256），预取数随之调整。',
+  quiet_hours: 'enabled 是否启用；start / end 为北京时间 HH:MM（可跨午夜）；bypassPriority 及以上的优先级不受限制；channels 适用的渠道。',
+  fallback: 'enabled：主渠道永久失败时，是否改用模板设置的备用模板再发一次。',
+  dedupe: 'windowSeconds：同一模板、收件人、内容在此秒数内只发送一次（0 为不去重）。',
+  digest: 'enabled 是否合并；windowSeconds 时间窗；同一告警在窗口内达到 threshold 条后合并为一条摘要。',
+  retry: 'maxAttempts：临时性失败最多尝试的次数（含第一次），退避间隔见队列拓扑。',
+  'traces.retention_days': '追踪记录保留天数（1–90），过期后汇总进每日统计。',
+};
