@@ -266,4 +266,23 @@ describe('Broker publishing and consuming', () => {
     expect(received).toEqual([7]);
     expect(broker.isConnected).toBe(true);
   });
+
+  test('when queues are checked and one between them does not exist, then it is null, the others are counted, and publishing goes on', async () => {
+    // Arrange
+    const { broker } = await startBroker(['depth.a', 'depth.b']);
+    await broker.sendJob('depth.a', { n: 1 });
+    await broker.sendJob('depth.a', { n: 2 });
+    await broker.declareQueue('depth.b');
+
+    // Act
+    const depths = await waitFor('both messages to be counted', async () => {
+      const checked = await broker.checkQueues(['depth.a', 'depth.missing', 'depth.b']);
+      return checked.get('depth.a')?.messages === 2 ? checked : null;
+    });
+
+    // Assert: the missing queue closed the checking channel, not the publish channel
+    expect([...depths]).toEqual([['depth.a', { messages: 2, consumers: 0 }], ['depth.missing', null], ['depth.b', { messages: 0, consumers: 0 }]]);
+    await broker.sendJob('depth.b', { n: 3 });
+    await waitFor('the later publish to arrive', async () => (await raw.messageCount(broker.name('depth.b'))) === 1);
+  });
 });

@@ -324,6 +324,37 @@ export class Broker {
     return { ...envelope.data, payload: payload.data };
   }
 
+  /**
+   * Ready messages and consumers of each queue (logical names), for monitors; null for a queue that is not declared.
+   * One short-lived channel, reopened after each missing queue (RabbitMQ closes a channel that asks about one), so a
+   * monitor's poll never disturbs the publish channel. Rejects when the broker is away.
+   */
+  async checkQueues(logicals: readonly string[]): Promise<Map<string, { messages: number; consumers: number } | null>> {
+    await this.waitForPublishChannel();
+    const connection = this.connection!;
+    const depths = new Map<string, { messages: number; consumers: number } | null>();
+    let channel: Channel | undefined;
+    try {
+      for (const logical of logicals) {
+        if (!channel) {
+          channel = await connection.createChannel();
+          // the 404 arrives as an error event too; without a listener it would be thrown at the process
+          channel.on('error', () => {});
+        }
+        try {
+          const { messageCount, consumerCount } = await channel.checkQueue(this.name(logical));
+          depths.set(logical, { messages: messageCount, consumers: consumerCount });
+        } catch {
+          depths.set(logical, null);
+          channel = undefined;
+        }
+      }
+    } finally {
+      await channel?.close().catch(() => {});
+    }
+    return depths;
+  }
+
   /** Stops taking new messages, lets the ones in hand finish (up to the timeout), then closes. */
   async close(timeoutMs = 15_000): Promise<void> {
     this.closing = true;

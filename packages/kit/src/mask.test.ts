@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { maskPhone } from './mask.ts';
+import { maskEmail, maskPhone } from './mask.ts';
 
 describe('maskPhone', () => {
   test('when a mainland mobile is masked, then the first three and last four digits stay and the middle four are stars', () => {
@@ -18,5 +18,18 @@ describe('maskPhone', () => {
   test('when there is no number, then there is nothing to show', () => {
     expect(maskPhone(null)).toBeNull();
     expect(maskPhone('')).toBe('');
+  });
+});
+
+describe('maskEmail', () => {
+  test('when an address is masked, then only the mailbox\'s first character and the domain show', () => {
+    expect(maskEmail('zhangsan@example.com')).toBe('z***@example.com');
+    expect(maskEmail('@example.com')).toBe('***@example.com');
+  });
+
+  test('when the text has no @, then all but its first character is hidden', () => {
+    expect(maskEmail('zhangsan')).toBe('z***');
+    expect(maskEmail('')).toBe('');
+    expect(maskEmail(null)).toBeNull();
   });
 });

@@ -13,3 +13,15 @@ export function maskPhone(phone: string | null): string | null {
   if (kept === 0) return '*'.repeat(digits.length);
   return `${digits.slice(0, kept)}${'*'.repeat(digits.length - 2 * kept)}${digits.slice(-kept)}`;
 }
+
+/**
+ * An e-mail address as lists show it: the first character of the mailbox and the whole domain (z***@example.com),
+ * enough to tell a school's address from a parent's, not enough to write to it. Something without an @ is masked as
+ * a whole, the way a mailbox would be.
+ */
+export function maskEmail(email: string | null): string | null {
+  if (email === null) return null;
+  const at = email.lastIndexOf('@');
+  if (at < 0) return email.length === 0 ? '' : `${email.slice(0, 1)}***`;
+  return `${email.slice(0, Math.min(1, at))}***${email.slice(at)}`;
+}

@@ -38,3 +38,118 @@ export const previewSchema = z.object({
   body: z.string().describe('the rendered body, values escaped for the channel'),
 }).meta({ id: 'TemplatePreview' });
 export type TemplatePreview = z.infer<typeof previewSchema>;
+
+// The monitor: hot configuration, message search and traces, retries, statistics. Days are Beijing days (YYYY-MM-DD).
+
+export const configEntrySchema = z.object({
+  key: z.string(),
+  value: z.unknown().describe('the value in force: the stored one when it validates, else the default'),
+  default: z.unknown(),
+  version: z.number().describe('0 while the key has never been written; send it back (body `version` or `If-Match`) to change the key'),
+  updatedBy: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+  problems: z.array(z.string()).describe('why a stored value was ignored (written outside the API); empty when it is in force'),
+}).meta({ id: 'DispatchConfigEntry' });
+export type ConfigEntry = z.infer<typeof configEntrySchema>;
+
+export const configListSchema = z.object({ items: z.array(configEntrySchema) }).meta({ id: 'DispatchConfigList' });
+export type ConfigList = z.infer<typeof configListSchema>;
+
+export const MESSAGE_STATUSES = ['pending', 'queued', 'processing', 'retrying', 'deferred', 'sent', 'failed', 'cancelled'] as const;
+export const messageStatusSchema = z.enum(MESSAGE_STATUSES);
+export type MessageStatus = z.infer<typeof messageStatusSchema>;
+
+export const messageSummarySchema = z.object({
+  id: z.number(),
+  traceId: z.string(),
+  batchId: z.string(),
+  templateId: z.number(),
+  templateName: z.string(),
+  channel: channelSchema,
+  recipient: z.string().describe('masked (138****5678, z***@example.com) for viewers'),
+  priority: z.number(),
+  status: messageStatusSchema,
+  attempts: z.number(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+}).meta({ id: 'DispatchMessage' });
+export type MessageSummary = z.infer<typeof messageSummarySchema>;
+
+export const messagePageSchema = z.object({
+  items: z.array(messageSummarySchema),
+  nextCursor: z.string().nullable().describe('pass as `cursor` for the next (older) page; null at the end'),
+}).meta({ id: 'DispatchMessagePage' });
+export type MessagePage = z.infer<typeof messagePageSchema>;
+
+export const traceEventSchema = z.object({
+  stage: z.string(),
+  at: z.string(),
+  detail: z.record(z.string(), z.unknown()).describe('provider, attempt, error and its class, latency, receipt'),
+}).meta({ id: 'DispatchTraceEvent' });
+export type TraceEvent = z.infer<typeof traceEventSchema>;
+
+export const traceSchema = z.object({
+  message: messageSummarySchema.extend({
+    variables: z.record(z.string(), z.unknown()).describe('withheld (empty) for viewers: values may be personal'),
+    lastErrorKind: z.string().nullable(),
+    provider: z.string().nullable(),
+    providerMessageId: z.string().nullable(),
+    fallbackOf: z.number().nullable(),
+    queuedAt: z.string().nullable(),
+    dueAt: z.string().nullable(),
+  }),
+  template: z.object({ id: z.number(), name: z.string(), channel: channelSchema }),
+  events: z.array(traceEventSchema),
+}).meta({ id: 'DispatchTrace' });
+export type Trace = z.infer<typeof traceSchema>;
+
+export const retryResultSchema = z.object({ retried: z.number().describe('failed messages put back to queued') }).meta({ id: 'DispatchRetryResult' });
+export type RetryResult = z.infer<typeof retryResultSchema>;
+
+const latencySchema = z.object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() }).describe('queued → sent, ms');
+
+export const channelStatsSchema = z.object({
+  channel: channelSchema,
+  sent: z.number(),
+  failed: z.number(),
+  successRate: z.number().nullable().describe('sent / (sent + failed), 0–1; null with neither'),
+});
+
+export const overviewSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  sent: z.number(),
+  failed: z.number(),
+  retried: z.number(),
+  successRate: z.number().nullable(),
+  latencyMs: latencySchema,
+  channels: z.array(channelStatsSchema),
+  trend: z.array(z.object({ day: z.string(), sent: z.number(), failed: z.number(), successRate: z.number().nullable() })).describe('the 7 days ending `to`'),
+}).meta({ id: 'DispatchStatisticsOverview' });
+export type Overview = z.infer<typeof overviewSchema>;
+
+const windowRateSchema = z.object({ sent: z.number(), failed: z.number(), perSecond: z.number(), successRate: z.number().nullable() });
+
+export const realtimeSchema = z.object({
+  at: z.string(),
+  lastMinute: windowRateSchema,
+  lastFiveMinutes: windowRateSchema,
+  channels: z.array(z.object({ channel: channelSchema, sentLastMinute: z.number(), failedLastMinute: z.number() })),
+  queues: z.array(z.object({
+    queue: z.string().describe('logical name (topology.ts)'),
+    channel: channelSchema.nullable(),
+    tier: z.number().nullable(),
+    messages: z.number().nullable().describe('ready messages; null when the queue is not declared or the broker is away'),
+    consumers: z.number().nullable(),
+  })),
+  workers: z.object({
+    instances: z.number(),
+    busy: z.number(),
+    capacity: z.number(),
+    utilisation: z.number().nullable().describe('busy / capacity over every live worker instance, 0–1'),
+    channels: z.array(z.object({ channel: channelSchema, busy: z.number(), capacity: z.number() })),
+  }),
+  backlog: z.object({ queued: z.number(), retrying: z.number(), deferred: z.number(), pending: z.number() }).describe('messages waiting, by status'),
+}).meta({ id: 'DispatchStatisticsRealtime' });
+export type Realtime = z.infer<typeof realtimeSchema>;

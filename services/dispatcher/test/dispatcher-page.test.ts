@@ -12,6 +12,8 @@ const t = useTestPage('dispatcher', dispatcherConfigShape, createDispatcherApp, 
 
 async function openPage(page: Page): Promise<void> {
   await t.logIn(page);
+  // the monitor is the first tab; the templates have their own
+  await page.getByRole('tab', { name: '模板' }).click();
   await page.locator('.disp-template-name', { hasText: '订单发货短信' }).waitFor();
 }
 

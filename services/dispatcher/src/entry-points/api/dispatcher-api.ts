@@ -1,5 +1,6 @@
 import type { ApiDocs } from '@doitcrm/kit';
 import { previewSchema, templateListSchema, templateSchema } from '../../contract.ts';
+import { monitorApiRoutes } from './monitor-api-docs.ts';
 import { previewBodySchema, savedPreviewBodySchema, templateBodySchema, templateIdParamsSchema, templateListQuerySchema } from './schemas.ts';
 
 const oneTemplate = { 200: { description: 'the template', schema: templateSchema }, 404: { description: 'no such template' } };
@@ -43,5 +44,6 @@ export const dispatcherApi: ApiDocs = {
       method: 'post', path: '/templates/:id/preview', params: templateIdParamsSchema, body: savedPreviewBodySchema,
       summary: 'Render a saved template with values (default its sample values)', responses: { ...preview, 404: { description: 'no such template' } },
     },
+    ...monitorApiRoutes,
   ],
 };
