@@ -52,6 +52,7 @@ export class Broker {
   private readonly consumers: Array<ConsumerSpec<unknown>> = [];
   private readonly consumerChannels = new Map<string, { channel: Channel; tag: string }>();
   private readonly declaredQueues = new Set<string>();
+  private readonly declaredExchanges = new Map<string, 'topic' | 'direct' | 'fanout'>();
   /** Why the server closed a publish channel, to tell publishers more than amqplib's "channel closed". */
   private readonly channelErrors = new WeakMap<Channel, Error>();
   private inFlight = 0;
@@ -99,6 +100,7 @@ export class Broker {
     const channel = await this.openPublishChannel(model);
     await channel.assertExchange(this.name(EVENTS_EXCHANGE), 'topic', { durable: true });
     await channel.assertExchange(this.name(DEAD_LETTER_EXCHANGE), 'topic', { durable: true });
+    for (const [exchange, type] of this.declaredExchanges) await channel.assertExchange(this.name(exchange), type, { durable: true });
     for (const queue of this.declaredQueues) await this.assertWorkQueue(channel, queue);
     this.publishChannel = channel;
     this.consumerChannels.clear();
@@ -153,6 +155,17 @@ export class Broker {
     this.declaredQueues.add(logical);
     const channel = await this.waitForPublishChannel();
     await this.assertWorkQueue(channel, logical);
+  }
+
+  /**
+   * Declares a durable exchange of a service's own (also after reconnects), for publishers that route by their own
+   * exchange rather than the suite's events exchange. Declaring one that exists with the same type is harmless, so
+   * the publisher and the side that binds queues to it may both call this.
+   */
+  async assertExchange(logical: string, type: 'topic' | 'direct' | 'fanout' = 'topic'): Promise<void> {
+    this.declaredExchanges.set(logical, type);
+    const channel = await this.waitForPublishChannel();
+    await channel.assertExchange(this.name(logical), type, { durable: true });
   }
 
   private async waitForPublishChannel(): Promise<ConfirmChannel> {
@@ -342,6 +355,7 @@ export class Broker {
       await channel.deleteQueue(this.name(queue)).catch(() => {});
       await channel.deleteQueue(`${this.name(queue)}.dead`).catch(() => {});
     }
+    for (const exchange of this.declaredExchanges.keys()) await channel.deleteExchange(this.name(exchange)).catch(() => {});
     await channel.deleteExchange(this.name(EVENTS_EXCHANGE)).catch(() => {});
     await channel.deleteExchange(this.name(DEAD_LETTER_EXCHANGE)).catch(() => {});
   }
