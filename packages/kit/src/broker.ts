@@ -55,6 +55,8 @@ export class Broker {
   private readonly declaredExchanges = new Map<string, 'topic' | 'direct' | 'fanout'>();
   /** Why the server closed a publish channel, to tell publishers more than amqplib's "channel closed". */
   private readonly channelErrors = new WeakMap<Channel, Error>();
+  /** Message ids of mandatory publishes RabbitMQ handed back unroutable; it returns a message before confirming it. */
+  private readonly returned = new Set<string>();
   private inFlight = 0;
   private closing = false;
   private connected = false;
@@ -117,6 +119,9 @@ export class Broker {
     channel.on('error', (error: Error) => {
       this.channelErrors.set(channel, error);
       this.options.logger.warn({ err: error }, 'RabbitMQ publish channel error');
+    });
+    channel.on('return', (message: ConsumeMessage) => {
+      if (typeof message.properties.messageId === 'string') this.returned.add(message.properties.messageId);
     });
     channel.on('close', () => {
       if (this.publishChannel !== channel) return;
@@ -183,8 +188,12 @@ export class Broker {
     return { id: randomUUID(), type, occurredAt: new Date().toISOString(), traceId: context?.traceId ?? randomUUID(), payload };
   }
 
-  /** Publishes and resolves once the broker has confirmed it; rejects on nack or timeout (never hangs). */
-  async publishEnvelope(exchange: string, routingKey: string, envelope: Envelope): Promise<void> {
+  /**
+   * Publishes and resolves once the broker has confirmed it; rejects on nack or timeout (never hangs). `mandatory`:
+   * also rejects when no queue is bound for the routing key, where RabbitMQ would otherwise confirm and drop it — for
+   * publishers that delete their record once confirmed (an outbox) and must not lose a message to missing topology.
+   */
+  async publishEnvelope(exchange: string, routingKey: string, envelope: Envelope, options: { mandatory?: boolean } = {}): Promise<void> {
     const channel = await this.waitForPublishChannel();
     const body = Buffer.from(JSON.stringify(envelope));
     const timeoutMs = this.options.publishTimeoutMs ?? 10_000;
@@ -193,6 +202,7 @@ export class Broker {
       try {
         channel.publish(exchange, routingKey, body, {
           persistent: true,
+          mandatory: options.mandatory === true,
           contentType: 'application/json',
           messageId: envelope.id,
           type: envelope.type,
@@ -200,7 +210,9 @@ export class Broker {
         }, (error: unknown) => {
           clearTimeout(timer);
           const closedBecause = this.channelErrors.get(channel);
-          if (error && closedBecause) reject(new Error(`RabbitMQ did not take ${envelope.type}: ${closedBecause.message}`, { cause: error }));
+          const unroutable = this.returned.delete(envelope.id);
+          if (!error && unroutable) reject(new Error(`RabbitMQ could not route ${envelope.type} (${routingKey}): no queue is bound to it`));
+          else if (error && closedBecause) reject(new Error(`RabbitMQ did not take ${envelope.type}: ${closedBecause.message}`, { cause: error }));
           else if (error) reject(error instanceof Error ? error : new Error('RabbitMQ rejected the message'));
           else resolve();
         });

@@ -28,10 +28,12 @@ const t = useTestApp('dispatcher', dispatcherConfigShape, (context) => createDis
 // a temporary queue bound to everything on SEND_EXCHANGE, standing in for the channel workers
 const deliveries: Delivery[] = [];
 let connection: amqplib.ChannelModel;
+let listener: { channel: amqplib.Channel; queue: string };
 beforeAll(async () => {
   connection = await amqplib.connect(t.context.config.AMQP_URL);
   const channel = await connection.createChannel();
   const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+  listener = { channel, queue };
   await channel.bindQueue(queue, t.context.broker.name(SEND_EXCHANGE), '#');
   await channel.consume(queue, (message) => {
     if (message) deliveries.push({ routingKey: message.fields.routingKey, envelope: JSON.parse(message.content.toString()) as Delivery['envelope'] });
@@ -79,6 +81,21 @@ describe('dispatch outbox relay and due poller', () => {
     } finally {
       nudgeOnSend = false;
     }
+  });
+
+  it('when no queue is bound for a row\'s routing key, then the relay keeps the row instead of losing it, and publishes it once the queue is bound', async () => {
+    const exchange = t.context.broker.name(SEND_EXCHANGE);
+    await listener.channel.unbindQueue(listener.queue, exchange, '#');
+    const response = (await post('/api/messages/send', { template_id: email.id, recipient: 'unbound@example.com', variables: { name: 'u' } })).body as SendAccepted;
+
+    const whileUnbound = await relay.flush().catch(() => -1);
+    const kept = await outboxCount();
+    await listener.channel.bindQueue(listener.queue, exchange, '#');
+    const onceBound = await relay.flush();
+
+    expect([whileUnbound, kept, onceBound]).toEqual([0, 1, 1]);
+    await received([response.traceId!]);
+    expect(await outboxCount()).toBe(0);
   });
 
   it('when a held message comes due and a deferred one is due again, then the poller queues both with outbox rows and a queued trace, and the relay publishes them', async () => {

@@ -17,7 +17,8 @@ interface OutboxRow {
  * confirm at a time caps a channel at ~1.3k/s here, a batch of 500 at well over 10k/s: perf anchors §3.2). A row
  * whose publish was not confirmed stays for the next pass; a relay that dies between confirm and commit publishes
  * its rows again, which the worker's claim on the message row absorbs. Uses the service's Broker, so reconnects,
- * the confirm channel and publish time-outs are the kit's.
+ * the confirm channel and publish time-outs are the kit's. Publishes are mandatory: an unroutable one is not confirmed as
+ * sent but kept.
  */
 export class DispatchOutboxRelay {
   private readonly loop: DrainLoop;
@@ -57,7 +58,9 @@ export class DispatchOutboxRelay {
          ORDER BY tier DESC, id LIMIT $1 FOR UPDATE SKIP LOCKED`, [this.batchSize]);
       const outcomes = await Promise.allSettled(rows.map((row) => {
         const payload: DispatchSend = { messageId: row.message_id, attempt: row.attempt };
-        return broker.publishEnvelope(exchange, row.routing_key, { ...broker.createEnvelope('dispatch.send', payload), traceId: row.trace_id });
+        // mandatory: a row whose channel/tier queue is missing (topology not declared yet) stays, rather than being
+        // confirmed by RabbitMQ, dropped unrouted and deleted here
+        return broker.publishEnvelope(exchange, row.routing_key, { ...broker.createEnvelope('dispatch.send', payload), traceId: row.trace_id }, { mandatory: true });
       }));
       const published = rows.filter((_, index) => outcomes[index]!.status === 'fulfilled').map((row) => row.id);
       if (published.length > 0) await client.query('DELETE FROM dispatch.outbox WHERE id = ANY($1::bigint[])', [published]);
