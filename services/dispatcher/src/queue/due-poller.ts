@@ -15,7 +15,10 @@ export function createDuePoller(deps: { pool: Pool; logger: Logger; released: ()
     intervalMs: deps.intervalMs ?? 1_000,
     pass: async () => {
       const handled = await releaseDueMessages(deps.pool, batchSize);
-      if (handled > 0) deps.released();
+      if (handled > 0) {
+        deps.logger.info({ released: handled }, 'held messages came due and were queued');
+        deps.released();
+      }
       return { handled, more: handled === batchSize };
     },
   });
