@@ -72,7 +72,8 @@ export async function runIdempotent(
   } catch (error) {
     if (lostClaim) return answerOf(await keyState(pool, request));
     if (error instanceof AppError && error.status < 500) {
-      await completeKey(pool, request, token, error.status, errorBody(error, requestId));
+      // if even this fails the claim simply expires at locked_until; the caller still gets the refusal itself
+      await completeKey(pool, request, token, error.status, errorBody(error, requestId)).catch(() => false);
     } else {
       await releaseKey(pool, request, token).catch(() => {});
     }
