@@ -3,7 +3,7 @@ import type { DispatcherConfig } from './config.ts';
 import { DEFAULT_DISPATCH_SETTINGS, type DispatchSettings } from './domain/dispatch-settings.ts';
 import { dispatcherApi } from './entry-points/api/dispatcher-api.ts';
 import { createMessageRoutes } from './entry-points/api/message-routes.ts';
-import { SEND_BATCH_JSON_LIMIT } from './entry-points/api/schemas.ts';
+import { SEND_BATCH_JSON_LIMIT, SEND_JSON_LIMIT } from './entry-points/api/schemas.ts';
 import { createTemplateRoutes } from './entry-points/api/template-routes.ts';
 
 export interface DispatcherAppDeps {
@@ -25,6 +25,6 @@ export function createDispatcherApp(context: ServiceContext<DispatcherConfig>, d
     serviceRoot: new URL('..', import.meta.url),
     routes: [createTemplateRoutes(context), createMessageRoutes(context, messageDeps)],
     docs: dispatcherApi,
-    jsonLimits: { '/messages/send-batch': SEND_BATCH_JSON_LIMIT },
+    jsonLimits: { '/messages/send': SEND_JSON_LIMIT, '/messages/send-batch': SEND_BATCH_JSON_LIMIT },
   });
 }

@@ -68,6 +68,7 @@ describe('send API against a hostile caller', () => {
     expect(huge.status).toBe(413);
     expect(huge.body.message).toContain('10mb');
     expect(big.status).toBe(413);
+    expect(big.body.message).toContain('1mb');
     expect(await messageCount()).toBe(before);
   });
 });

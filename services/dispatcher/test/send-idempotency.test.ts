@@ -94,6 +94,17 @@ describe('send API with an Idempotency-Key', () => {
     expect(await countMessagesOf(t.context.pool, t.users.staff.id)).toBe(before + 1);
   });
 
+  it('when the Idempotency-Key is longer than 255 characters or holds a space, then 400 names the header and nothing is written', async () => {
+    const before = await countMessagesOf(t.context.pool, t.users.staff.id);
+
+    const long = await send('staff', 'k'.repeat(256), batch(['13800000011']));
+    const spaced = await send('staff', 'a key', batch(['13800000011']));
+
+    expect([long.status, spaced.status]).toEqual([400, 400]);
+    expect(long.body.details[0].field).toBe('Idempotency-Key');
+    expect(await countMessagesOf(t.context.pool, t.users.staff.id)).toBe(before);
+  });
+
   it('when a keyed request is refused (a value missing), then the same request gets the same 400 again and nothing is written', async () => {
     const k = key();
     const body = { template_id: template.id, recipients: ['13800000010'], priority: 5 };

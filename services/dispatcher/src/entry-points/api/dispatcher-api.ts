@@ -1,6 +1,6 @@
 import type { ApiDocs } from '@doitcrm/kit';
 import { previewSchema, sendAcceptedSchema, templateListSchema, templateSchema } from '../../contract.ts';
-import { MAX_BATCH_RECIPIENTS, SEND_BATCH_JSON_LIMIT, sendBatchBodySchema, sendBodySchema, previewBodySchema, savedPreviewBodySchema, templateBodySchema, templateIdParamsSchema, templateListQuerySchema } from './schemas.ts';
+import { MAX_BATCH_RECIPIENTS, SEND_BATCH_JSON_LIMIT, SEND_JSON_LIMIT, sendBatchBodySchema, sendBodySchema, previewBodySchema, savedPreviewBodySchema, templateBodySchema, templateIdParamsSchema, templateListQuerySchema } from './schemas.ts';
 
 const oneTemplate = { 200: { description: 'the template', schema: templateSchema }, 404: { description: 'no such template' } };
 const written = {
@@ -28,8 +28,8 @@ export const dispatcherApi: ApiDocs = {
     {
       method: 'post', path: '/messages/send', roles: ['staff'], body: sendBodySchema,
       summary: 'Send one message from a template (audited)',
-      description: `Queued at once, or held in PostgreSQL until send_at or the end of the quiet hours (priority ≥ 9 passes them). ${IDEMPOTENCY}`,
-      responses: sent,
+      description: `Queued at once, or held in PostgreSQL until send_at or the end of the quiet hours (priority ≥ 9 passes them). Body limit ${SEND_JSON_LIMIT}. ${IDEMPOTENCY}`,
+      responses: { ...sent, 413: { description: `body past ${SEND_JSON_LIMIT}` } },
     },
     {
       method: 'post', path: '/messages/send-batch', roles: ['staff'], body: sendBatchBodySchema,

@@ -45,6 +45,8 @@ export const savedPreviewBodySchema = z.object({
 export const MAX_BATCH_RECIPIENTS = 10_000;
 /** The body limit of a batch (the default is 1 MB): 10,000 recipients with a few values each fit with room to spare. */
 export const SEND_BATCH_JSON_LIMIT = '10mb';
+/** A single send needs no more than the default; listed so that its 413 names the limit too. */
+export const SEND_JSON_LIMIT = '1mb';
 
 const sendValues = z.record(z.string().max(100), z.union([z.string().max(2_000), z.number(), z.boolean()]).nullable());
 const sendCommon = {
