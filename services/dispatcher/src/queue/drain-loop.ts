@@ -48,7 +48,11 @@ export class DrainLoop {
         this.options.logger.warn({ err: error }, `${this.options.name} pass failed; retried on the next tick`);
         throw error;
       })
-      .finally(() => { this.running = undefined; });
+      .finally(() => {
+        this.running = undefined;
+        // a nudge that came after the loop's last look but before this: go round for it now, not at the next tick
+        if (this.again && !this.stopped) this.nudge();
+      });
     return this.running;
   }
 
