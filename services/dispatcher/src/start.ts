@@ -1,6 +1,7 @@
 import { runService } from '@doitcrm/kit';
 import { createDispatcherApp } from './app.ts';
 import { loadDispatcherConfig } from './config.ts';
+import { startIdempotencyKeyCleanup } from './entry-points/schedules/idempotency-key-cleanup.ts';
 import { createDuePoller } from './queue/due-poller.ts';
 import { DispatchOutboxRelay } from './queue/outbox-relay.ts';
 
@@ -13,5 +14,6 @@ runService('dispatcher', loadDispatcherConfig, async (context) => {
   const poller = createDuePoller({ pool, logger, released: () => relay.nudge() });
   poller.start();
   shutdown.add('dispatch due poller', () => poller.stop());
+  startIdempotencyKeyCleanup(context);
   return createDispatcherApp(context, { queued: () => relay.nudge() });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sleep, uniqueSuffix, useTestService } from '@doitcrm/kit/testing';
 import { dispatcherConfigShape } from '../src/config.ts';
-import { claimKey, completeKey } from '../src/data-access/idempotency-repository.ts';
+import { claimKey, completeKey, deleteExpiredKeys } from '../src/data-access/idempotency-repository.ts';
 
 const t = useTestService('dispatcher', dispatcherConfigShape);
 
@@ -43,5 +43,19 @@ describe('Idempotency-Key claims', () => {
     const again = await claimKey(t.context.pool, { ...key, hash: 'h2' }, crypto.randomUUID(), 30_000);
 
     expect(again.kind).toBe('claimed');
+  });
+
+  it('when the hourly clean-up runs, then expired keys are removed and live ones kept', async () => {
+    const expired = request();
+    const live = request();
+    await claimKey(t.context.pool, expired, crypto.randomUUID(), 30_000);
+    await claimKey(t.context.pool, live, crypto.randomUUID(), 30_000);
+    await t.context.pool.query("UPDATE dispatch.idempotency_keys SET expires_at = now() - interval '1 second' WHERE owner_id = $1 AND key = $2", [expired.ownerId, expired.key]);
+
+    const deleted = await deleteExpiredKeys(t.context.pool, 1);
+
+    expect(deleted).toBeGreaterThanOrEqual(1);
+    const { rows } = await t.context.pool.query('SELECT key FROM dispatch.idempotency_keys WHERE key = ANY($1)', [[expired.key, live.key]]);
+    expect(rows).toEqual([{ key: live.key }]);
   });
 });

@@ -71,3 +71,15 @@ export async function releaseKey(db: Queryable, request: KeyRequest, token: stri
     "DELETE FROM dispatch.idempotency_keys WHERE owner_id = $1 AND key = $2 AND claim_token = $3 AND state = 'in_flight'",
     [request.ownerId, request.key, token]);
 }
+
+/** Deletes keys past their 24 hours, a bounded batch at a time so no one statement holds many row locks; returns how many. */
+export async function deleteExpiredKeys(db: Queryable, batchSize = 5_000): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const { rowCount } = await db.query(
+      `DELETE FROM dispatch.idempotency_keys WHERE (owner_id, key) IN (
+         SELECT owner_id, key FROM dispatch.idempotency_keys WHERE expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED)`, [batchSize]);
+    deleted += rowCount ?? 0;
+    if ((rowCount ?? 0) < batchSize) return deleted;
+  }
+}
