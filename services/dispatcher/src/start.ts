@@ -2,11 +2,23 @@ import { runService } from '@doitcrm/kit';
 import { createDispatcherApp } from './app.ts';
 import { loadDispatcherConfig } from './config.ts';
 import { createSettingsWatcher } from './domain/settings-watcher.ts';
+import { startIdempotencyKeyCleanup } from './entry-points/schedules/idempotency-key-cleanup.ts';
+import { createDuePoller } from './queue/due-poller.ts';
+import { DispatchOutboxRelay } from './queue/outbox-relay.ts';
 
 runService('dispatcher', loadDispatcherConfig, async (context) => {
+  const { pool, broker, logger, shutdown } = context;
   // the hot configuration every part of this process reads: workers take `() => settings.current()`
-  const settings = createSettingsWatcher({ pool: context.pool, logger: context.logger });
+  const settings = createSettingsWatcher({ pool, logger });
   await settings.start();
-  context.shutdown.add('settings watcher', () => settings.stop());
-  return createDispatcherApp(context);
+  shutdown.add('settings watcher', () => settings.stop());
+  // stopped in reverse: the poller and relay finish their pass before RabbitMQ and PostgreSQL close
+  const relay = new DispatchOutboxRelay({ pool, broker, logger });
+  await relay.start();
+  shutdown.add('dispatch outbox relay', () => relay.stop());
+  const poller = createDuePoller({ pool, logger, released: () => relay.nudge() });
+  poller.start();
+  shutdown.add('dispatch due poller', () => poller.stop());
+  startIdempotencyKeyCleanup(context);
+  return createDispatcherApp(context, { settings: () => settings.current(), queued: () => relay.nudge() });
 });

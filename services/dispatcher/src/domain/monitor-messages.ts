@@ -1,6 +1,6 @@
 import { auditAs, ConflictError, NotFoundError, recordAudit, ValidationError, withTransaction, type Actor, type Pool, type Queryable } from '@doitcrm/kit';
 import type { MessagePage, MessageSummary, RetryResult, Trace } from '../contract.ts';
-import { findTrace, searchMessages, type MessageCursor, type MessageFilter } from '../data-access/message-repository.ts';
+import { findTrace, searchMessages, type MessageCursor, type MessageFilter } from '../data-access/message-read-repository.ts';
 import { messageStatus, requeueFailed, type RetryScope } from '../data-access/retry-repository.ts';
 import { maskRecipient } from './recipient-mask.ts';
 
