@@ -1,5 +1,6 @@
 import { createServiceApp, type ServiceContext } from '@doitcrm/kit';
 import type { DispatcherConfig } from './config.ts';
+import { createAlertRuleRoutes } from './entry-points/api/alert-rule-routes.ts';
 import { dispatcherApi } from './entry-points/api/dispatcher-api.ts';
 import { createTemplateRoutes } from './entry-points/api/template-routes.ts';
 
@@ -7,7 +8,7 @@ import { createTemplateRoutes } from './entry-points/api/template-routes.ts';
 export function createDispatcherApp(context: ServiceContext<DispatcherConfig>) {
   return createServiceApp(context, {
     serviceRoot: new URL('..', import.meta.url),
-    routes: [createTemplateRoutes(context)],
+    routes: [createTemplateRoutes(context), createAlertRuleRoutes(context)],
     docs: dispatcherApi,
   });
 }

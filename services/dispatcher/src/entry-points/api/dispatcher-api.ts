@@ -1,4 +1,5 @@
 import type { ApiDocs } from '@doitcrm/kit';
+import { alertRuleApiRoutes } from './alert-rule-api.ts';
 import { previewSchema, templateListSchema, templateSchema } from '../../contract.ts';
 import { previewBodySchema, savedPreviewBodySchema, templateBodySchema, templateIdParamsSchema, templateListQuerySchema } from './schemas.ts';
 
@@ -43,5 +44,6 @@ export const dispatcherApi: ApiDocs = {
       method: 'post', path: '/templates/:id/preview', params: templateIdParamsSchema, body: savedPreviewBodySchema,
       summary: 'Render a saved template with values (default its sample values)', responses: { ...preview, 404: { description: 'no such template' } },
     },
+    ...alertRuleApiRoutes,
   ],
 };
