@@ -1,6 +1,7 @@
 import type { Queryable } from '@doitcrm/kit';
 import type { DispatchChannel } from '@doitcrm/types';
 import { routingKey, tierOf } from '../queue/topology.ts';
+import { writeOutboxRows, writeTraceEvents } from './outbox-and-traces.ts';
 
 /** One message to write: queued now (an outbox row with it), or held until `dueAt` (the due_at poller releases it). */
 export interface NewMessage {
@@ -53,14 +54,7 @@ export async function enqueueMessages(db: Queryable, messages: readonly NewMessa
     [JSON.stringify(rows)]);
   const byTrace = new Map(rows.map((row) => [row.trace_id, row]));
   const withIds = written.map((w) => ({ ...byTrace.get(w.trace_id)!, id: w.id, status: w.status }));
-  await db.query(
-    `INSERT INTO dispatch.outbox (message_id, trace_id, routing_key, tier)
-     SELECT id, trace_id, routing_key, tier FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, trace_id uuid, routing_key text, tier smallint)`,
-    [JSON.stringify(withIds.filter((row) => row.status === 'queued'))]);
-  await db.query(
-    `INSERT INTO dispatch.trace_events (message_id, trace_id, stage, detail)
-     SELECT id, trace_id, CASE WHEN status = 'queued' THEN 'queued' ELSE 'held' END, detail
-     FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, trace_id uuid, status text, detail jsonb)`,
-    [JSON.stringify(withIds)]);
+  await writeOutboxRows(db, withIds.filter((row) => row.status === 'queued').map((row) => ({ messageId: row.id, traceId: row.trace_id, routingKey: row.routing_key, tier: row.tier, attempt: 0 })));
+  await writeTraceEvents(db, withIds.map((row) => ({ messageId: row.id, traceId: row.trace_id, stage: row.status === 'queued' ? 'queued' : 'held', detail: row.detail })));
   return written.map((w) => ({ id: w.id, traceId: w.trace_id, status: w.status }));
 }
