@@ -1,6 +1,6 @@
 import { systemActor, type Pool } from '@doitcrm/kit';
 import type { AlertRaised } from '@doitcrm/types';
-import type { AlertRuleBody } from '../src/alert-rule-contract.ts';
+import type { AlertRuleBody } from '../src/contract.ts';
 import { createAlertRule } from '../src/domain/manage-alert-rules.ts';
 import { createTemplate } from '../src/domain/manage-templates.ts';
 

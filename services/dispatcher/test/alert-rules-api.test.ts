@@ -2,7 +2,7 @@ import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { systemActor } from '@doitcrm/kit';
 import { useTestApp } from '@doitcrm/kit/testing';
-import type { AlertRule, AlertRuleList } from '../src/alert-rule-contract.ts';
+import type { AlertRule, AlertRuleList } from '../src/contract.ts';
 import { createDispatcherApp } from '../src/app.ts';
 import { dispatcherConfigShape } from '../src/config.ts';
 import { createTemplate } from '../src/domain/manage-templates.ts';

@@ -1,5 +1,5 @@
 import type { Queryable } from '@doitcrm/kit';
-import type { AlertRule, AlertRuleBody, AlertSeverity } from '../alert-rule-contract.ts';
+import type { AlertRule, AlertRuleBody, AlertSeverity } from '../contract.ts';
 
 const columns = `r.id::int AS id, r.name, r.kind, r.min_severity AS "minSeverity", r.class_id::int AS "classId", r.template_id::int AS "templateId",
   t.name AS "templateName", t.channel, r.recipients, r.priority, r.active,

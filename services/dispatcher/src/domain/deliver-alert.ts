@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withTransaction, type Pool, type PoolClient } from '@doitcrm/kit';
 import type { AlertRaised } from '@doitcrm/types';
-import { ALERT_KIND_TITLES, ALERT_SEVERITIES, ALERT_SEVERITY_TITLES, type AlertRule, type AlertSeverity } from '../alert-rule-contract.ts';
+import { ALERT_KIND_TITLES, ALERT_SEVERITIES, ALERT_SEVERITY_TITLES, type AlertRule, type AlertSeverity } from '../contract.ts';
 import {
   classLabel, digestContents, lockOpenDigest, recentAlertCount, recordAlertDelivery, updateHeldVariables,
 } from '../data-access/alert-delivery-repository.ts';

@@ -1,5 +1,5 @@
 import { auditAs, ConflictError, NotFoundError, recordAudit, ValidationError, withTransaction, type Actor, type Pool, type Queryable } from '@doitcrm/kit';
-import { ALERT_TEMPLATE_VARIABLES, type AlertRule, type AlertRuleBody } from '../alert-rule-contract.ts';
+import { ALERT_TEMPLATE_VARIABLES, type AlertRule, type AlertRuleBody } from '../contract.ts';
 import { deleteAlertRule, findAlertRule, insertAlertRule, updateAlertRule } from '../data-access/alert-rule-repository.ts';
 import { findTemplate } from '../data-access/template-repository.ts';
 

@@ -1,5 +1,5 @@
 import type { ApiDocs } from '@doitcrm/kit';
-import { alertRuleBodySchema, alertRuleIdParamsSchema, alertRuleListSchema, alertRuleSchema } from '../../alert-rule-contract.ts';
+import { alertRuleBodySchema, alertRuleIdParamsSchema, alertRuleListSchema, alertRuleSchema } from '../../contract.ts';
 
 const oneRule = { 200: { description: 'the rule', schema: alertRuleSchema }, 404: { description: 'no such rule' } };
 const written = {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { actorFromRequest, parseBody, parseParams, requireRole, type ServiceContext } from '@doitcrm/kit';
-import { alertRuleBodySchema, alertRuleIdParamsSchema } from '../../alert-rule-contract.ts';
+import { alertRuleBodySchema, alertRuleIdParamsSchema } from '../../contract.ts';
 import type { DispatcherConfig } from '../../config.ts';
 import { listAlertRules } from '../../data-access/alert-rule-repository.ts';
 import { changeAlertRule, createAlertRule, readAlertRule, removeAlertRule } from '../../domain/manage-alert-rules.ts';
