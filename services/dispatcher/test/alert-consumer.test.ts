@@ -88,6 +88,24 @@ describe('alert.raised consumer', () => {
     expect(held.rows).toEqual([{ stage: 'held', reason: 'digest' }, { stage: 'held', reason: 'digest' }]);
   });
 
+  it('when a held digest was released and the storm goes on, then the next alert opens a new digest instead of changing the sent one', async () => {
+    const { pool } = t.context;
+    settings = { ...settings, digest: { enabled: true, windowSeconds: 300, threshold: 2 } };
+    const rule = await alertRule(pool, { templateId: await alertTemplate(pool), kind: 'keyword', classId: 555_001 });
+    await raise([buildAlert({ kind: 'keyword', classId: 555_001 }), buildAlert({ kind: 'keyword', classId: 555_001 }), buildAlert({ kind: 'keyword', classId: 555_001 })]);
+    const [first] = (await messagesOfRule(pool, rule.id)).filter((m) => m.status === 'pending');
+    // what the due_at poller does when the window ends
+    await pool.query("UPDATE dispatch.messages SET status = 'queued' WHERE id = $1", [first!.id]);
+
+    await raise([buildAlert({ kind: 'keyword', classId: 555_001, title: '风暴继续' })]);
+
+    const rows = await messagesOfRule(pool, rule.id);
+    expect(rows.map((m) => m.status)).toEqual(['queued', 'queued', 'pending']);
+    expect(rows[1]!.variables.count).toBe(2);
+    expect(rows[2]!.batch_id).not.toBe(first!.batch_id);
+    expect(rows[2]!.variables).toMatchObject({ count: 1, title: '1 条「关键词」告警：风暴继续' });
+  });
+
   it('when the digest is turned off, then every alert of a storm goes out on its own', async () => {
     const { pool } = t.context;
     settings = { ...settings, digest: { enabled: false, windowSeconds: 300, threshold: 2 } };

@@ -57,6 +57,18 @@ describe('alert rules API', () => {
     expect((await supertest(t.app).get('/api/alert-rules')).status).toBe(401);
   });
 
+  it('when a page on another site makes a signed-in browser create or delete a rule, then it is refused with 403 and nothing changes', async () => {
+    const templateId = await alertTemplate(t.context.pool);
+    const rule = (await as('staff').post('/api/alert-rules', ruleBody(templateId))).body as AlertRule;
+    const before = (await t.context.pool.query('SELECT count(*)::int AS n FROM dispatch.alert_rules')).rows[0].n;
+
+    const create = await supertest(t.app).post('/api/alert-rules').set('Cookie', t.cookies.staff).set('Origin', 'https://evil.example').send(ruleBody(templateId));
+    const remove = await supertest(t.app).delete(`/api/alert-rules/${rule.id}`).set('Cookie', t.cookies.staff).set('Origin', 'https://evil.example');
+
+    expect([create.status, remove.status]).toEqual([403, 403]);
+    expect((await t.context.pool.query('SELECT count(*)::int AS n FROM dispatch.alert_rules')).rows[0].n).toBe(before);
+  });
+
   it('when a rule is invalid, then 400 names the field and nothing is written', async () => {
     const templateId = await alertTemplate(t.context.pool);
     const orderTemplate = await createTemplate(t.context.pool, systemActor('test'), { name: `订单-${Date.now()}`, channel: 'sms', body: '订单{{order_no}}已发货' });
