@@ -6,7 +6,10 @@ import { dispatcherConfigShape } from '../src/config.ts';
 import { rollUpDay } from '../src/data-access/daily-stats-repository.ts';
 import { createTracePartitionsAhead } from '../src/data-access/housekeeping-repository.ts';
 import { DEFAULT_DISPATCH_SETTINGS } from '../src/domain/dispatch-settings.ts';
-import { applyTraceRetention, cleanExpiredIdempotencyKeys, retryRetryableFailures, rollUpYesterday } from '../src/domain/housekeeping.ts';
+import {
+  applyTraceRetention, cleanExpiredIdempotencyKeys, cleanOldAlertDeliveries, retryRetryableFailures, rollUpYesterday,
+} from '../src/domain/housekeeping.ts';
+import { alertRule, alertTemplate } from './alert-fixtures.ts';
 import { createTemplate } from '../src/domain/manage-templates.ts';
 
 const t = useTestService('dispatcher', dispatcherConfigShape);
@@ -147,5 +150,21 @@ describe('dispatcher housekeeping schedules', () => {
 
     const left = await pool.query('SELECT key FROM dispatch.idempotency_keys WHERE owner_id = $1 ORDER BY key', [owner]);
     expect(left.rows.map((r) => r.key)).toEqual(['expired-but-held', 'fresh']);
+  });
+
+  it('when old alert deliveries are cleaned, then only those past 30 days go', async () => {
+    const { pool } = t.context;
+    const rule = await alertRule(pool, { templateId: await alertTemplate(pool) });
+    const delivery = (alertId: number, daysAgo: number) => pool.query(
+      `INSERT INTO dispatch.alert_deliveries (alert_id, rule_id, kind, severity, title, batch_id, received_at)
+       VALUES ($1, $2, 'keyword', 'warning', 't', gen_random_uuid(), now() - make_interval(days => $3))`, [alertId, rule.id, daysAgo]);
+    await delivery(1, 31);
+    await delivery(2, 45);
+    await delivery(3, 29);
+
+    await cleanOldAlertDeliveries(pool, 1);
+
+    const left = await pool.query('SELECT alert_id::int AS id FROM dispatch.alert_deliveries WHERE rule_id = $1', [rule.id]);
+    expect(left.rows).toEqual([{ id: 3 }]);
   });
 });

@@ -84,3 +84,15 @@ export async function deleteExpiredIdempotencyKeyBatch(db: Queryable, batchSize:
     [batchSize]);
   return rowCount ?? 0;
 }
+
+/**
+ * Deletes one batch of (alert, rule) records older than `days`: they guard against a redelivered alert.raised (hours
+ * at most) and feed the digest window (a day at most), so a month is plenty.
+ */
+export async function deleteOldAlertDeliveryBatch(db: Queryable, days: number, batchSize: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM dispatch.alert_deliveries WHERE (alert_id, rule_id) IN (
+       SELECT alert_id, rule_id FROM dispatch.alert_deliveries WHERE received_at < now() - make_interval(days => $1) LIMIT $2)`,
+    [days, batchSize]);
+  return rowCount ?? 0;
+}

@@ -1,7 +1,8 @@
 import { withTransaction, type Pool, type Queryable } from '@doitcrm/kit';
 import { beijingYesterday, rollUpDay } from '../data-access/daily-stats-repository.ts';
 import {
-  createTracePartitionsAhead, deleteExpiredDefaultTraceBatch, deleteExpiredIdempotencyKeyBatch, dropExpiredTracePartitions, firstKeptDay,
+  createTracePartitionsAhead, deleteExpiredDefaultTraceBatch, deleteExpiredIdempotencyKeyBatch, deleteOldAlertDeliveryBatch, dropExpiredTracePartitions,
+  firstKeptDay,
 } from '../data-access/housekeeping-repository.ts';
 import { requeueRetryableBatch } from '../data-access/periodic-retry-repository.ts';
 import type { DispatchSettings } from './dispatch-settings.ts';
@@ -68,11 +69,18 @@ export async function retryRetryableFailures(
   return queued;
 }
 
-export async function cleanExpiredIdempotencyKeys(pool: Pool, batchSize = 5_000): Promise<number> {
+async function deleteInBatches(deleteBatch: () => Promise<number>, batchSize: number): Promise<number> {
   let deleted = 0;
   for (;;) {
-    const n = await deleteExpiredIdempotencyKeyBatch(pool, batchSize);
+    const n = await deleteBatch();
     deleted += n;
     if (n < batchSize) return deleted;
   }
 }
+
+export const cleanExpiredIdempotencyKeys = (pool: Pool, batchSize = 5_000): Promise<number> =>
+  deleteInBatches(() => deleteExpiredIdempotencyKeyBatch(pool, batchSize), batchSize);
+
+export const ALERT_DELIVERY_KEEP_DAYS = 30;
+export const cleanOldAlertDeliveries = (pool: Pool, batchSize = 5_000): Promise<number> =>
+  deleteInBatches(() => deleteOldAlertDeliveryBatch(pool, ALERT_DELIVERY_KEEP_DAYS, batchSize), batchSize);

@@ -1,7 +1,9 @@
 import { startSchedule, type ServiceContext } from '@doitcrm/kit';
 import type { DispatcherConfig } from '../config.ts';
 import type { DispatchSettings } from '../domain/dispatch-settings.ts';
-import { applyTraceRetention, cleanExpiredIdempotencyKeys, retryRetryableFailures, rollUpYesterday } from '../domain/housekeeping.ts';
+import {
+  applyTraceRetention, cleanExpiredIdempotencyKeys, cleanOldAlertDeliveries, retryRetryableFailures, rollUpYesterday,
+} from '../domain/housekeeping.ts';
 
 /**
  * The dispatcher's schedules (kit's startSchedule: one instance runs each tick however many run the service; cron in
@@ -20,7 +22,8 @@ export function startDispatchSchedules(context: ServiceContext<DispatcherConfig>
     name: 'dispatcher-trace-retention', cron: '40 0 * * *', runAtStart: true, leaseMs: 15 * 60_000,
     handler: async (run) => {
       const result = await applyTraceRetention(pool, new Date(), settings()['traces.retention_days'], { signal: run.signal });
-      logger.info(result, 'dispatcher trace retention applied');
+      const alertDeliveries = await cleanOldAlertDeliveries(pool);
+      logger.info({ ...result, alertDeliveries }, 'dispatcher trace retention applied');
     },
   });
 
