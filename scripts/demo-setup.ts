@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { addUser } from '@doitcrm/kit';
 import { encodeCsv, enrolmentCsv, generateSchool, loadSchool, rosterCsv, writeArchiveFile } from '@doitcrm/demo-data';
+import { seedDemoHistory } from '../services/dispatcher/src/domain/demo-history.ts';
 import { seedDemoTemplates } from '../services/dispatcher/src/domain/demo-templates.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -92,6 +93,11 @@ try {
   await ensureSchool(pool);
   const templates = await seedDemoTemplates(pool);
   console.log(templates > 0 ? `created ${templates} demo message templates for the dispatcher` : 'the dispatcher has message templates already');
+  const history = await seedDemoHistory(pool);
+  if (history.alertRules > 0) console.log(`created ${history.alertRules} demo alert rules for the dispatcher`);
+  console.log(history.messages > 0
+    ? `wrote a week of demo send history for the dispatcher (${history.messages} messages, ${history.traceEvents} trace events, ${history.statsDays} days of statistics)`
+    : 'the dispatcher has sent messages already');
   console.log(`LOGIN ${JSON.stringify(login)}`);
 } finally {
   await pool.end();

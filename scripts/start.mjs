@@ -115,9 +115,40 @@ function relay(name, stream, sink, take = () => false) {
 }
 
 /**
- * The local WeCom and Coze fakes (one process), so the mapper's nickname fetch and the AI summaries work without
- * a real corp or Coze account. Each fake is used only when the operator has configured no service of their own
- * (a corp id without a base URL means the real WeCom; a Coze token without a base URL means the real Coze).
+ * The dispatcher's channels and the settings that mean "the operator configured a real provider": a channel whose
+ * settings name none of these is pointed at its fake. SMS is one group — one real SMS provider beside a fake one would
+ * send part of the real traffic into the fake.
+ */
+const CHANNEL_PROVIDER_SETTINGS = {
+  sms: ['ALIYUN_SMS_ACCESS_KEY_ID', 'ALIYUN_SMS_ENDPOINT', 'TENCENT_SMS_SECRET_ID', 'TENCENT_SMS_ENDPOINT'],
+  email: ['SMTP_HOST'],
+  wecom_app: ['WECOM_SEND_CORP_ID', 'WECOM_SEND_BASE_URL'],
+  wecom_robot: ['WECOM_ROBOT_WEBHOOK_URL'],
+  wechat_oa: ['WECHAT_OA_APP_ID', 'WECHAT_OA_BASE_URL'],
+  feishu_bot: ['FEISHU_BOT_WEBHOOK_URL'],
+  app_webhook: ['APP_WEBHOOK_URL', 'APP_WEBHOOK_SECRET'],
+};
+const CHANNEL_FAKE_GROUPS = { sms: ['sms_aliyun', 'sms_tencent'] };
+
+/** The fakes' settings for the channels the operator left unconfigured, as one env object, and their names. */
+function channelFakeEnv(announced) {
+  const env = {};
+  const used = [];
+  for (const [channel, settings] of Object.entries(CHANNEL_PROVIDER_SETTINGS)) {
+    if (settings.some((name) => process.env[name])) continue;
+    const groups = (CHANNEL_FAKE_GROUPS[channel] ?? [channel]).map((group) => announced?.[group]).filter(Boolean);
+    if (groups.length === 0) continue;
+    Object.assign(env, ...groups);
+    used.push(channel);
+  }
+  return { env, used };
+}
+
+/**
+ * The local WeCom, Coze and channel fakes (one process), so the mapper's nickname fetch, the AI summaries and the
+ * dispatcher's sends work without a real corp, Coze account or SMS/e-mail/robot provider. Each fake is used only when
+ * the operator has configured no service of their own (a corp id without a base URL means the real WeCom; a Coze
+ * token without a base URL means the real Coze; a channel's credentials mean its real provider).
  * Resolves to the child and, per fake, the URL and throwaway credentials it announces on its `FAKE {…}` line
  * (null for a fake not used), or null when the process could not start.
  */
@@ -126,8 +157,9 @@ async function startFakes() {
   const wanted = {
     wecom: !(process.env.WECOM_BASE_URL || process.env.WECOM_CORP_ID),
     coze: !(process.env.COZE_BASE_URL || process.env.COZE_API_TOKEN),
+    channels: Object.values(CHANNEL_PROVIDER_SETTINGS).some((settings) => !settings.some((name) => process.env[name])),
   };
-  if (!fs.existsSync(path.join(root, cli)) || (!wanted.wecom && !wanted.coze)) return null;
+  if (!fs.existsSync(path.join(root, cli)) || (!wanted.wecom && !wanted.coze && !wanted.channels)) return null;
   const child = spawn(process.execPath, ['--import', 'tsx', cli], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const announced = await new Promise((resolve) => {
     const timer = setTimeout(() => resolve(null), 60_000);
@@ -136,7 +168,11 @@ async function startFakes() {
       clearTimeout(timer);
       try {
         const fakes = JSON.parse(line.slice('FAKE '.length));
-        resolve({ wecom: wanted.wecom ? fakes.wecom ?? null : null, coze: wanted.coze ? fakes.coze ?? null : null });
+        resolve({
+          wecom: wanted.wecom ? fakes.wecom ?? null : null,
+          coze: wanted.coze ? fakes.coze ?? null : null,
+          channels: wanted.channels ? channelFakeEnv(fakes.channels) : { env: {}, used: [] },
+        });
       } catch {
         resolve(null);
       }
@@ -148,9 +184,9 @@ async function startFakes() {
       resolve(null);
     });
   });
-  if (!announced?.wecom?.url && !announced?.coze?.url) {
+  if (!announced?.wecom?.url && !announced?.coze?.url && !announced?.channels.used.length) {
     child.kill('SIGTERM');
-    console.error('[fakes] did not start (see above); the mapper runs without WeCom (nickname fetching is off), AI summaries are off');
+    console.error('[fakes] did not start (see above); the mapper runs without WeCom (nickname fetching is off), AI summaries are off, the dispatcher\'s unconfigured channels are off');
     return null;
   }
   return { child, ...announced };
@@ -179,7 +215,7 @@ async function main() {
   const services = Object.fromEntries(catalogue.map((service) => [service.key, service]));
   const portOf = (name) => Number(process.env[`${name.toUpperCase().replace(/-/g, '_')}_PORT`] || services[name]?.port);
 
-  step('WeCom (企业微信) and Coze (扣子)');
+  step('WeCom (企业微信), Coze (扣子) and the dispatcher\'s channels');
   const fakes = await startFakes();
   const wecomFake = fakes?.wecom;
   const cozeFake = fakes?.coze;
@@ -189,6 +225,8 @@ async function main() {
   const cozeEnv = cozeFake
     ? { COZE_BASE_URL: cozeFake.url, COZE_API_TOKEN: cozeFake.token, COZE_PARENT_BOT_ID: cozeFake.parentBotId, COZE_TEACHER_BOT_ID: cozeFake.teacherBotId }
     : {};
+  // only the dispatcher sends through the channels: the other services never see these credentials
+  const channelFakes = fakes?.channels ?? { env: {}, used: [] };
 
   // every service is supervised: one that exits unexpectedly (a crash, kill -9, the OOM killer) is started again
   // with back-off, and the console says so; Ctrl-C stops supervision first, then the services
@@ -199,7 +237,9 @@ async function main() {
       name,
       spawnChild: () => {
         const child = spawn(process.execPath, ['--import', 'tsx', path.join('services', name, 'src', 'start.ts')], {
-          cwd: root, env: { ...env, ...wecomEnv, ...cozeEnv, PORT: String(portOf(name)) }, stdio: ['ignore', 'pipe', 'pipe'],
+          cwd: root,
+          env: { ...env, ...wecomEnv, ...cozeEnv, ...(name === 'dispatcher' ? channelFakes.env : {}), PORT: String(portOf(name)) },
+          stdio: ['ignore', 'pipe', 'pipe'],
         });
         relay(name, child.stdout, process.stdout);
         relay(name, child.stderr, process.stderr);
@@ -237,6 +277,7 @@ async function main() {
   else if (process.env.WECOM_BASE_URL || process.env.WECOM_CORP_ID) console.log(`\n企业微信：${process.env.WECOM_BASE_URL || 'https://qyapi.weixin.qq.com'}`);
   if (cozeFake) console.log(`扣子：本地模拟服务 ${cozeFake.url}（模拟总结，不调用真实 AI）`);
   else if (process.env.COZE_BASE_URL || process.env.COZE_API_TOKEN) console.log(`扣子：${process.env.COZE_BASE_URL || 'https://api.coze.cn'}`);
+  if (channelFakes.used.length > 0) console.log(`消息渠道：本地模拟服务（${channelFakes.used.join('、')}；不会发出真实短信、邮件或消息）`);
   if (login) console.log(`\nDemo login: ${login.username} / ${login.password}   (${login.note})`);
   console.log('\nCtrl-C stops everything.');
 }

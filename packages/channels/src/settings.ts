@@ -39,6 +39,8 @@ export const channelSettingsShape = {
   SMTP_HOST: secret('SMTP server host'),
   SMTP_PORT: z.coerce.number().int().min(1).max(65_535).default(465).describe('465 = implicit TLS, 587 = STARTTLS'),
   SMTP_SECURE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true').describe('implicit TLS (true for 465)'),
+  SMTP_REQUIRE_TLS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true')
+    .describe('refuse to send unencrypted; false only for a local sink without TLS (the demo\'s)'),
   SMTP_USER: secret('SMTP login'),
   SMTP_PASS: secret('SMTP password or app password'),
   SMTP_FROM: secret('From address, e.g. "School <notice@example.com>"'),
@@ -90,7 +92,7 @@ export function createChannelsFromSettings(s: ChannelSettings): Channels {
   if (sms.some((p) => p.weight > 0)) channels.sms = createSmsRouter(sms, { failoverOnAmbiguous: s.SMS_FAILOVER_ON_TIMEOUT });
   if (s.SMTP_HOST && s.SMTP_FROM) {
     channels.email = createEmailSmtpAdapter({
-      host: s.SMTP_HOST, port: s.SMTP_PORT, secure: s.SMTP_SECURE, from: s.SMTP_FROM, timeoutMs, requireTls: true,
+      host: s.SMTP_HOST, port: s.SMTP_PORT, secure: s.SMTP_SECURE, from: s.SMTP_FROM, timeoutMs, requireTls: s.SMTP_REQUIRE_TLS,
       ...(s.SMTP_USER ? { user: s.SMTP_USER, pass: s.SMTP_PASS ?? '' } : {}),
     });
   }

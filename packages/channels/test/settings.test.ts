@@ -1,5 +1,5 @@
 import { createAliyunSmsFake, createTencentSmsFake } from '@doitcrm/fakes';
-import { listenChannelFake } from '@doitcrm/fakes/testing';
+import { listenChannelFake, listenSmtpSink } from '@doitcrm/fakes/testing';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { channelSettingsShape, createChannelsFromSettings } from '../src/settings.ts';
@@ -40,6 +40,26 @@ describe('channel settings', () => {
     expect(Object.keys(channels).sort()).toEqual(['sms', 'sms_aliyun', 'sms_tencent']);
     expect(tencent.fake.deliveries.count(sms.id)).toBe(1);
     expect(aliyun.fake.deliveries.report().total).toBe(0);
+  });
+
+  test('when SMTP_REQUIRE_TLS is false, then e-mail goes to a plain local sink; by default the same sink is refused for lacking TLS', async () => {
+    // Arrange
+    const sink = await listenSmtpSink();
+    const smtp = {
+      SMTP_HOST: sink.host, SMTP_PORT: String(sink.port), SMTP_SECURE: 'false', SMTP_USER: sink.sink.user, SMTP_PASS: sink.sink.password,
+      SMTP_FROM: 'School <notice@example.com>', CHANNEL_TIMEOUT_MS: '3000',
+    };
+    const plain = createChannelsFromSettings(parse({ ...smtp, SMTP_REQUIRE_TLS: 'false' }));
+    const strict = createChannelsFromSettings(parse(smtp));
+    const mail = message({ to: 'parent@example.com' });
+
+    // Act
+    await plain.email!.send(mail);
+    const refused = await strict.email!.send(message({ to: 'parent@example.com' })).then(() => null, (error: unknown) => error);
+
+    // Assert
+    expect(sink.sink.received.map((received) => received.to)).toEqual([['parent@example.com']]);
+    expect(refused).toBeInstanceOf(Error);
   });
 
   test('when a weight or port is out of range, then the settings are refused', () => {

@@ -1,4 +1,6 @@
 export { generateSchool, DEFAULT_SEED, CORP_NAME } from './school.ts';
+// seeded randomness for other services' synthetic demo data (the dispatcher's send history)
+export { Rng, hashUnit } from './random.ts';
 export { groupMembers } from './school-groups.ts';
 export { SECTIONS, LEVELS, levelName, sectionNameOfLevel } from './hierarchy.ts';
 export type {

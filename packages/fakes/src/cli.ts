@@ -1,11 +1,12 @@
 #!/usr/bin/env -S npx tsx
-// Starts the local WeCom and Coze fakes for the demo and manual testing: `npx tsx packages/fakes/src/cli.ts`
+// Starts the local WeCom, Coze and channel fakes for the demo and manual testing: `npx tsx packages/fakes/src/cli.ts`
+import { startChannelFakes } from './channels/start-channel-fakes.ts';
 import { cozeFakeOptionsFromEnv, describeCozeFake, startCozeFake } from './coze/start-coze-fake.ts';
 import { startWecomFake } from './wecom/start-wecom-fake.ts';
 
 // the fakes accept any caller and hand out throwaway credentials: a production installation must never run them
 if (process.env.NODE_ENV === 'production') {
-  console.error('the WeCom and Coze fakes are for demos and tests only and refuse to run with NODE_ENV=production');
+  console.error('the WeCom, Coze and channel fakes are for demos and tests only and refuse to run with NODE_ENV=production');
   process.exit(1);
 }
 try {
@@ -15,15 +16,22 @@ try {
     throw error;
   });
   for (const line of describeCozeFake(coze)) console.log(line);
-  // one machine-readable line for launchers (npm start): where the fakes listen and their throwaway credentials
+  // a taken channel port must not cost the mapper its WeCom fake: without these the dispatcher's channels stay off
+  const channels = await startChannelFakes(process.env, (line) => console.log(line)).catch((error: unknown) => {
+    console.error(`the channel fakes did not start: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  });
+  // one machine-readable line for launchers (npm start): where the fakes listen and their throwaway credentials;
+  // `channels` holds, per dispatcher channel, the settings that point packages/channels at its fake
   const { fake } = started;
   console.log(`FAKE ${JSON.stringify({
     wecom: { url: started.url, corpId: fake.corpId, secret: fake.secret, archiveSecret: fake.archiveSecret },
     coze: { url: coze.url, token: coze.token, parentBotId: coze.parentBotId, teacherBotId: coze.teacherBotId },
+    ...(channels ? { channels: channels.settings } : {}),
   })}`);
   const stop = (signal: string) => {
-    console.log(`${signal}: stopping the WeCom and Coze fakes`);
-    Promise.all([started.close(), coze.close()]).then(() => process.exit(0), (error: unknown) => {
+    console.log(`${signal}: stopping the fakes`);
+    Promise.all([started.close(), coze.close(), channels?.close()]).then(() => process.exit(0), (error: unknown) => {
       console.error(error);
       process.exit(1);
     });

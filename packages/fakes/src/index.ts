@@ -16,6 +16,7 @@ export { createWecomSendFake, type WecomSendFake, type WecomSendFakeOptions } fr
 export { createWechatOaFake, type WechatOaFake, type WechatOaFakeOptions } from './channels/wechat-oa-fake.ts';
 export { createFeishuBotFake, feishuBotSign, type FeishuBotFake, type FeishuBotFakeOptions } from './channels/feishu-bot-fake.ts';
 export { createAppWebhookReceiver, type AppWebhookReceiver, type AppWebhookReceiverOptions, type ReceivedWebhook } from './channels/app-webhook-receiver.ts';
+export { startChannelFakes, DEFAULT_CHANNEL_FAKES_BASE_PORT, DEFAULT_APP_WEBHOOK_FAKE_PORT, type StartedChannelFakes, type ChannelFakeSettings } from './channels/start-channel-fakes.ts';
 export { createSmtpSink, type SmtpSink, type SmtpSinkOptions, type ListeningSmtpSink, type ReceivedMail } from './channels/smtp-sink.ts';
 export type { ChannelFake } from './channels/channel-fake-base.ts';
 export type { FaultKind, FaultRule, FaultHandle } from './channels/fault-injector.ts';

@@ -1,5 +1,6 @@
 import { createServiceApp, type ServiceContext } from '@doitcrm/kit';
 import type { DispatcherConfig } from './config.ts';
+import { createAlertRuleRoutes } from './entry-points/api/alert-rule-routes.ts';
 import { DEFAULT_DISPATCH_SETTINGS, type DispatchSettings } from './domain/dispatch-settings.ts';
 import { dispatcherApi } from './entry-points/api/dispatcher-api.ts';
 import { createMessageRoutes } from './entry-points/api/message-routes.ts';
@@ -24,7 +25,7 @@ export function createDispatcherApp(context: ServiceContext<DispatcherConfig>, d
   };
   return createServiceApp(context, {
     serviceRoot: new URL('..', import.meta.url),
-    routes: [createTemplateRoutes(context), createMessageRoutes(context, messageDeps), createMonitorRoutes(context)],
+    routes: [createTemplateRoutes(context), createMessageRoutes(context, messageDeps), createMonitorRoutes(context), createAlertRuleRoutes(context)],
     docs: dispatcherApi,
     jsonLimits: { '/messages/send': SEND_JSON_LIMIT, '/messages/send-batch': SEND_BATCH_JSON_LIMIT },
   });

@@ -2,7 +2,8 @@ import { runService } from '@doitcrm/kit';
 import { createDispatcherApp } from './app.ts';
 import { loadDispatcherConfig } from './config.ts';
 import { createSettingsWatcher } from './domain/settings-watcher.ts';
-import { startIdempotencyKeyCleanup } from './entry-points/schedules/idempotency-key-cleanup.ts';
+import { startAlertConsumer } from './entry-points/queue/alert-raised-consumer.ts';
+import { startDispatchSchedules } from './entry-points/schedules.ts';
 import { createDuePoller } from './queue/due-poller.ts';
 import { DispatchOutboxRelay } from './queue/outbox-relay.ts';
 
@@ -19,6 +20,7 @@ runService('dispatcher', loadDispatcherConfig, async (context) => {
   const poller = createDuePoller({ pool, logger, released: () => relay.nudge() });
   poller.start();
   shutdown.add('dispatch due poller', () => poller.stop());
-  startIdempotencyKeyCleanup(context);
+  await startAlertConsumer(context, () => settings.current());
+  startDispatchSchedules(context, () => settings.current());
   return createDispatcherApp(context, { settings: () => settings.current(), queued: () => relay.nudge() });
 });

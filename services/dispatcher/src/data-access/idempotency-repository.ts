@@ -72,13 +72,19 @@ export async function releaseKey(db: Queryable, request: KeyRequest, token: stri
     [request.ownerId, request.key, token]);
 }
 
-/** Deletes keys past their 24 hours, a bounded batch at a time so no one statement holds many row locks; returns how many. */
+/**
+ * Deletes keys past their 24 hours, a bounded batch at a time so no one statement holds many row locks; returns how
+ * many. A claim still held (in flight, its lock not yet run out) stays: deleting it would let a retry of that request
+ * write a second time while the first is still committing.
+ */
 export async function deleteExpiredKeys(db: Queryable, batchSize = 5_000): Promise<number> {
   let deleted = 0;
   for (;;) {
     const { rowCount } = await db.query(
       `DELETE FROM dispatch.idempotency_keys WHERE (owner_id, key) IN (
-         SELECT owner_id, key FROM dispatch.idempotency_keys WHERE expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED)`, [batchSize]);
+         SELECT owner_id, key FROM dispatch.idempotency_keys
+         WHERE expires_at <= now() AND (state = 'done' OR locked_until IS NULL OR locked_until < now())
+         LIMIT $1 FOR UPDATE SKIP LOCKED)`, [batchSize]);
     deleted += rowCount ?? 0;
     if ((rowCount ?? 0) < batchSize) return deleted;
   }

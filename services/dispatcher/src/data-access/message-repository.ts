@@ -15,6 +15,8 @@ export interface NewMessages {
   recipients: string[];
   /** JSON text of each recipient's values */
   variables: string[];
+  /** more for the first trace event: who enqueued the batch and why (an alert and its rule) */
+  traceDetail?: Record<string, unknown>;
 }
 
 /**
@@ -26,8 +28,8 @@ export async function insertMessages(db: Queryable, batch: NewMessages): Promise
   const tier = tierOf(batch.priority);
   const status = batch.hold ? 'pending' : 'queued';
   const detail = batch.hold
-    ? { reason: batch.hold.reason, dueAt: batch.hold.dueAt.toISOString(), batchId: batch.batchId }
-    : { priority: batch.priority, tier, batchId: batch.batchId };
+    ? { reason: batch.hold.reason, dueAt: batch.hold.dueAt.toISOString(), batchId: batch.batchId, ...batch.traceDetail }
+    : { priority: batch.priority, tier, batchId: batch.batchId, ...batch.traceDetail };
   await db.query(
     `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS r (trace_id, recipient, variables, ord)

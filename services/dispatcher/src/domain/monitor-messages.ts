@@ -38,7 +38,10 @@ export async function readTrace(db: Queryable, actor: Actor, traceId: string): P
   return { ...trace, message: { ...trace.message, recipient: maskRecipient(trace.message.recipient), variables: {} } };
 }
 
-const scopeTarget = (scope: RetryScope) => ('messageId' in scope
+/** What a person may retry from the page (the periodic retry's own scope is the schedule's). */
+export type PageRetryScope = Exclude<RetryScope, { retryable: unknown }>;
+
+const scopeTarget = (scope: PageRetryScope) => ('messageId' in scope
   ? { targetType: 'message', targetId: scope.messageId }
   : 'batchId' in scope ? { targetType: 'batch', targetId: scope.batchId } : { targetType: 'template', targetId: scope.templateId });
 
@@ -46,7 +49,7 @@ const scopeTarget = (scope: RetryScope) => ('messageId' in scope
  * "Retry failed" from the page: failed messages of one message, batch or template go back to the queue in one
  * transaction with their outbox rows, each traced `retry`, the whole action audited once with its count.
  */
-export async function retryFailed(pool: Pool, actor: Actor, scope: RetryScope): Promise<RetryResult> {
+export async function retryFailed(pool: Pool, actor: Actor, scope: PageRetryScope): Promise<RetryResult> {
   return withTransaction(pool, async (client) => {
     const target = scopeTarget(scope);
     const retried = await requeueFailed(client, scope, { manual: true, by: actor.username, scope: target.targetType });

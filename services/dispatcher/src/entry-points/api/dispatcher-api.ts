@@ -1,4 +1,5 @@
 import type { ApiDocs } from '@doitcrm/kit';
+import { alertRuleApiRoutes } from './alert-rule-api.ts';
 import { previewSchema, sendAcceptedSchema, templateListSchema, templateSchema } from '../../contract.ts';
 import { monitorApiRoutes } from './monitor-api-docs.ts';
 import { MAX_BATCH_RECIPIENTS, SEND_BATCH_JSON_LIMIT, SEND_JSON_LIMIT, sendBatchBodySchema, sendBodySchema, previewBodySchema, savedPreviewBodySchema, templateBodySchema, templateIdParamsSchema, templateListQuerySchema } from './schemas.ts';
@@ -67,5 +68,6 @@ export const dispatcherApi: ApiDocs = {
       summary: 'Render a saved template with values (default its sample values)', responses: { ...preview, 404: { description: 'no such template' } },
     },
     ...monitorApiRoutes,
+    ...alertRuleApiRoutes,
   ],
 };
