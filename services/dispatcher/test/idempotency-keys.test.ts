@@ -50,7 +50,8 @@ describe('Idempotency-Key claims', () => {
     const live = request();
     await claimKey(t.context.pool, expired, crypto.randomUUID(), 30_000);
     await claimKey(t.context.pool, live, crypto.randomUUID(), 30_000);
-    await t.context.pool.query("UPDATE dispatch.idempotency_keys SET expires_at = now() - interval '1 second' WHERE owner_id = $1 AND key = $2", [expired.ownerId, expired.key]);
+    // past its 24 hours and its claim lapsed: a claim still held is kept however old (the clean-up must not free a key mid-request)
+    await t.context.pool.query("UPDATE dispatch.idempotency_keys SET expires_at = now() - interval '1 second', locked_until = now() - interval '1 second' WHERE owner_id = $1 AND key = $2", [expired.ownerId, expired.key]);
 
     const deleted = await deleteExpiredKeys(t.context.pool, 1);
 
