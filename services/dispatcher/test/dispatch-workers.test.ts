@@ -104,6 +104,20 @@ describe('dispatch workers', () => {
     expect(parked.payload.messageId).toBe(message!.id);
   });
 
+  it('when an app-webhook template points at this machine by a name that is not allow-listed, then the send fails permanently and nothing is called', async () => {
+    const local = new URL(bed.webhookUrl);
+    const templateId = await insertTemplate(bed.context, { channel: 'app_webhook', body: '{{name}} 的通知', webhookUrl: `http://localhost:${local.port}${local.pathname}` });
+    const [message] = await insertQueued(bed.context, templateId, ['app-user-1'], { variables: { name: '小北' } });
+    const before = bed.webhook.received.length;
+
+    await publishCopy(bed.context, message!);
+
+    const [state] = await waitForStatus(bed.context, [message!.id], ['failed']);
+    expect(state).toMatchObject({ last_error_kind: 'permanent' });
+    expect((await traceStages(bed.context, message!.id)).at(-1)!.detail).toMatchObject({ code: 'unsafe_url' });
+    expect(bed.webhook.received.length).toBe(before);
+  });
+
   it('when more messages go to one recipient than its per-minute limit, then the rest are deferred with a due time, none dropped, and the provider sees no more than the limit', async () => {
     const templateId = await smsTemplate('{{name}}，第 {{time}} 条');
     const phone = nextPhone();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { retryOnConnectionLoss, type Logger, type Pool } from '@doitcrm/kit';
 import { ChannelError, isChannelError, type ChannelAdapter, type OutgoingMessage, type SendResult } from '@doitcrm/channels';
-import type { Dedupe, Limiter, SendLimits } from '@doitcrm/limits';
+import type { Dedupe, Limiter, Reservation, SendLimits } from '@doitcrm/limits';
 import type { DispatchChannel } from '@doitcrm/types';
 import { failWithFallback, type ClaimedMessage, type MessageResult, type MessageStore } from '../data-access/message-store.ts';
 import { RETRY_STEPS_MS, routingKey, tierOf } from '../queue/topology.ts';
@@ -160,7 +160,7 @@ export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy): Pro
     if (dedupeClaim) await deps.dedupe.releaseClaim(dedupeClaim);
     // the provider certainly never took it: its rate and cap slots are given back
     if (failure.kind !== 'transient' || !failure.ambiguous) await deps.limiter.refund(limit.reservation);
-    else await deps.limiter.release(limit.reservation);
+    else await release(deps.limiter, limit.reservation);
     const detail = { attempt: message.attempts, latencyMs, code: failure.code, error: failure.message };
     if (failure.kind === 'rate-limited') return defer(failure.retryAfterMs ?? 1_000, 'provider rate limit', 'rate_limited', failure.message);
     if (failure.kind === 'permanent') return failPermanently(deps, copy, message, settings, failure.message, detail);
@@ -184,9 +184,14 @@ export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy): Pro
     }),
     // only now, after the provider took it: a failed send never blocks its own retry
     dedupeClaim ? deps.dedupe.recordSent(dedupeKey, windowMs, dedupeClaim) : Promise.resolve(true),
-    deps.limiter.release(limit.reservation),
+    release(deps.limiter, limit.reservation),
   ]);
   return 'sent';
+}
+
+/** Only concurrency leases need giving back; a rate slot stays counted, so a reservation of rates alone costs no round trip. */
+function release(limiter: Limiter, reservation: Reservation): Promise<unknown> {
+  return reservation.checks.some((check) => check.kind === 'concurrency') ? limiter.release(reservation) : Promise.resolve();
 }
 
 function classify(error: unknown, channel: DispatchChannel): ChannelError {
