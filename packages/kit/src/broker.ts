@@ -57,7 +57,10 @@ export interface RawConsumerSpec {
 }
 
 export interface RawConsumer {
-  /** Applies a new prefetch by re-subscribing on the same channel: messages in hand stay in hand and can be acked. */
+  /**
+   * Applies a new prefetch by re-subscribing on the same channel: messages in hand stay in hand and can be acked, and
+   * until they are, the new subscriptions' prefetch comes on top of them (a caller bounding its work counts its own).
+   */
   setPrefetch(prefetch: number): Promise<void>;
   /** Stops new deliveries; messages in hand can still be acked until the broker closes. */
   cancel(): Promise<void>;
