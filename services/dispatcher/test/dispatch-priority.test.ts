@@ -1,3 +1,4 @@
+import amqplib from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '@doitcrm/kit/testing';
 import { insertQueued, insertTemplate, messageStates, nextPhone, publishAll, publishCopy, useDispatchTestbed, waitForStatus } from './dispatch-fixture.ts';
@@ -34,6 +35,37 @@ describe('dispatch priority', () => {
     expect(unsent).toBeGreaterThan(BACKLOG / 2);
   });
 });
+
+describe('dispatch workers stopping', () => {
+  it('when the workers stop mid-backlog, then what they started is sent and recorded, the rest stays queued with one copy each in RabbitMQ, and nothing is left processing', async () => {
+    const templateId = await insertTemplate(bed.context, { channel: 'sms', body: '{{name}}：停止前后', providerTemplate: 'SMS_1000003' });
+    const batch = await insertQueued(bed.context, templateId, Array.from({ length: 300 }, nextPhone), { priority: 5, variables: { name: '批量' } });
+    await publishAll(bed.context, batch);
+    await waitFor20Sent(batch.map((m) => m.id));
+
+    await bed.workers.stop();
+
+    const { rows } = await bed.context.pool.query<{ id: string; trace_id: string; status: string }>('SELECT id, trace_id, status FROM dispatch.messages');
+    expect(rows.filter((row) => row.status === 'processing')).toEqual([]);
+    for (const row of rows) expect(bed.sms.deliveries.count(row.trace_id), `${row.id} ${row.status}`).toBe(row.status === 'sent' ? 1 : 0);
+    const queued = rows.filter((row) => row.status === 'queued').length;
+    expect(queued).toBeGreaterThan(0);
+    const ready = await readyCopies(['dispatch.sms.t0', 'dispatch.sms.t1', 'dispatch.sms.t2', 'dispatch.sms.t3']);
+    expect(ready).toBe(queued);
+  });
+});
+
+async function readyCopies(queues: string[]): Promise<number> {
+  const connection = await amqplib.connect(bed.context.config.AMQP_URL);
+  try {
+    const channel = await connection.createChannel();
+    let total = 0;
+    for (const queue of queues) total += (await channel.checkQueue(bed.context.broker.name(queue))).messageCount;
+    return total;
+  } finally {
+    await connection.close();
+  }
+}
 
 async function waitFor20Sent(ids: number[]): Promise<void> {
   await waitFor('the backlog to be under way', async () => {

@@ -31,6 +31,7 @@ describe('dispatch workers', () => {
       expect(states[i]!.provider_message_id).toBeTruthy();
       const stages = await traceStages(bed.context, message.id);
       expect(stages.map((s) => s.stage)).toEqual(['processing', 'sent']);
+      expect(stages[0]!.detail).toMatchObject({ attempt: 1, worker: bed.workers.instance, sinceQueuedMs: expect.any(Number) });
       expect(stages[1]!.detail).toMatchObject({ attempt: 1, provider: 'sms_aliyun', latencyMs: expect.any(Number), sinceQueuedMs: expect.any(Number) });
     }
   });

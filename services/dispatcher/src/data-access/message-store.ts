@@ -74,7 +74,8 @@ claimed AS (
 ),
 traced AS (
   INSERT INTO dispatch.trace_events (message_id, trace_id, stage, detail)
-  SELECT id, trace_id, 'processing', jsonb_build_object('attempt', attempts, 'worker', $3::text) FROM claimed
+  SELECT id, trace_id, 'processing', jsonb_build_object('attempt', attempts, 'worker', $3::text,
+    'sinceQueuedMs', round(extract(epoch FROM now() - COALESCE(queued_at, now())) * 1000)::int) FROM claimed
 )
 SELECT c.id, m.status AS status_before, cl.id IS NOT NULL AS claimed,
        (m.status = 'processing' AND m.updated_at >= now() - make_interval(secs => $2::double precision)) AS busy,
