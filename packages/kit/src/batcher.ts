@@ -5,6 +5,8 @@ export interface BatcherOptions<I, O> {
   maxItems: number;
   /** …or, while a group is being written, this long after the first waiting item arrived */
   maxDelayMs: number;
+  /** groups written at once (default 1); more overlap one group's round trip with the next group's */
+  maxConcurrent?: number;
 }
 
 export interface Batcher<I, O> {
@@ -14,9 +16,9 @@ export interface Batcher<I, O> {
 }
 
 /**
- * Many small writes become one statement per group ("group commit"): when nothing is being written an item goes out
- * at once (with whatever arrived in the same turn of the event loop), and items arriving while a group is written
- * wait for it and go out together — so a lone message pays no delay, and at a thousand a second one round trip serves
+ * Many small writes become one statement per group ("group commit"): when fewer than `maxConcurrent` groups are being
+ * written an item goes out at once (with whatever arrived in the same turn of the event loop), and items arriving
+ * while they are written wait and go out together — so a lone message pays no delay, and at a thousand a second one round trip serves
  * dozens. A failed group rejects each of its items.
  */
 export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O> {
@@ -24,6 +26,7 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
   const running = new Set<Promise<void>>();
+  const maxConcurrent = options.maxConcurrent ?? 1;
 
   const flushNow = () => {
     if (timer) clearTimeout(timer);
@@ -41,14 +44,14 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
     running.add(run);
     void run.finally(() => {
       running.delete(run);
-      if (running.size === 0 && pending.length > 0) schedule();
+      if (running.size < maxConcurrent && pending.length > 0) schedule();
     });
     if (pending.length >= options.maxItems) flushNow();
   };
 
   const schedule = () => {
     if (pending.length >= options.maxItems) flushNow();
-    else if (running.size === 0) immediate ??= setImmediate(flushNow);
+    else if (running.size < maxConcurrent) immediate ??= setImmediate(flushNow);
     else timer ??= setTimeout(flushNow, options.maxDelayMs);
   };
 

@@ -131,18 +131,18 @@ export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy): Pro
 
   const dedupeKey = dedupeKeyOf(message, rendered);
   const windowMs = settings.dedupe.windowSeconds * 1000;
-  let dedupeClaim: Parameters<Dedupe['releaseClaim']>[0] | undefined;
-  if (windowMs > 0) {
-    const decision = await deps.dedupe.claim(dedupeKey);
-    if (decision.outcome === 'already_sent') {
-      await record({ status: 'sent', stage: 'sent', provider: 'dedupe', dedupeKey, detail: { duplicate: true, attempt: message.attempts } });
-      return 'duplicate';
-    }
+  // asked together: one round trip of waiting instead of two; the rare refusal gives back what the other granted
+  const [decision, limit] = await Promise.all([
+    windowMs > 0 ? deps.dedupe.claim(dedupeKey) : Promise.resolve(null),
+    deps.sendLimits.acquire({ channel: message.channel, recipient: message.recipient }),
+  ]);
+  if (decision && decision.outcome !== 'claimed') {
+    if (limit.outcome === 'reserved') await deps.limiter.refund(limit.reservation);
     if (decision.outcome === 'defer') return defer(decision.retryAfterMs, `dedupe:${decision.reason}`);
-    dedupeClaim = decision.claim;
+    await record({ status: 'sent', stage: 'sent', provider: 'dedupe', dedupeKey, detail: { duplicate: true, attempt: message.attempts } });
+    return 'duplicate';
   }
-
-  const limit = await deps.sendLimits.acquire({ channel: message.channel, recipient: message.recipient });
+  const dedupeClaim = decision?.claim;
   if (limit.outcome === 'defer') {
     if (dedupeClaim) await deps.dedupe.releaseClaim(dedupeClaim);
     return defer(limit.retryAfterMs, limit.reason === 'limit' ? `limit:${limit.refusedBy.join(',')}` : 'limits unavailable');

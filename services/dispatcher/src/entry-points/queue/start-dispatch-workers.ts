@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { ServiceContext } from '@doitcrm/kit';
+import { createRedis, type ServiceContext } from '@doitcrm/kit';
 import { createChannelsFromSettings, type Channels } from '@doitcrm/channels';
 import { createDedupe, createLimiter, createSendLimits } from '@doitcrm/limits';
 import { DISPATCH_CHANNELS } from '@doitcrm/types';
@@ -43,7 +43,9 @@ export async function startDispatchWorkers(context: ServiceContext<DispatcherCon
   await declareDispatchTopology(context.broker);
   const instance = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const metrics = createWorkerMetrics(context.metrics.registry);
-  const limiter = createLimiter({ redis: context.redis, ...(options.resetGuardMs === undefined ? {} : { resetGuardMs: options.resetGuardMs }) });
+  // a connection of its own, pipelining the few calls each message makes (limits, dedupe) across the messages in flight
+  const redis = createRedis({ redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_PREFIX, logger, autoPipelining: true });
+  const limiter = createLimiter({ redis, ...(options.resetGuardMs === undefined ? {} : { resetGuardMs: options.resetGuardMs }) });
   const store = createMessageStore({ pool: context.pool, leaseSeconds: LEASE_SECONDS, worker: instance });
   const deps: SendMessageDeps = {
     pool: context.pool,
@@ -55,7 +57,7 @@ export async function startDispatchWorkers(context: ServiceContext<DispatcherCon
       secret: options.secret ?? ((name) => process.env[name]),
       timeoutMs: config.CHANNEL_TIMEOUT_MS,
     }),
-    dedupe: createDedupe({ redis: context.redis }),
+    dedupe: createDedupe({ redis }),
     limiter,
     sendLimits: createSendLimits(limiter, options.settings().limits),
     settings: options.settings,
@@ -87,6 +89,7 @@ export async function startDispatchWorkers(context: ServiceContext<DispatcherCon
       await Promise.all(workers.map((worker) => worker.stop()));
       await store.drain();
       await heartbeat.stop();
+      await redis.quit().catch(() => redis.disconnect());
     })();
     return stopped;
   };
