@@ -161,13 +161,17 @@ let phone = 13_900_000_000 + Math.floor(Math.random() * 50_000_000);
 /** a fresh phone number per call */
 export const nextPhone = () => String(++phone);
 
-/** One copy from DEAD_QUEUE (taken off it), through a connection of the test's own. */
-export async function takeDeadCopy(context: ServiceContext): Promise<{ payload: { messageId: number } } | undefined> {
+/** The DEAD_QUEUE copy of one message (copies before it are taken off too), through a connection of the test's own. */
+export async function takeDeadCopy(context: ServiceContext, messageId: number): Promise<{ payload: { messageId: number } } | undefined> {
   const connection = await amqplib.connect(context.config.AMQP_URL);
   try {
     const channel = await connection.createChannel();
-    const got = await channel.get(context.broker.name(DEAD_QUEUE), { noAck: true });
-    return got ? JSON.parse(got.content.toString('utf8')) as { payload: { messageId: number } } : undefined;
+    for (;;) {
+      const got = await channel.get(context.broker.name(DEAD_QUEUE), { noAck: true });
+      if (!got) return undefined;
+      const copy = JSON.parse(got.content.toString('utf8')) as { payload: { messageId: number } };
+      if (copy.payload.messageId === messageId) return copy;
+    }
   } finally {
     await connection.close();
   }

@@ -81,6 +81,26 @@ describe('dispatch workers', () => {
     expect(stages[1]!.detail).toMatchObject({ step: 0, delayMs: 1_000, latencyMs: expect.any(Number) });
   });
 
+  it('when the provider keeps failing transiently, then after settings.retry.maxAttempts the message is failed with its last error, and delivered never', async () => {
+    const before = bed.settings;
+    bed.settings = { ...before, retry: { maxAttempts: 2 } };
+    const templateId = await smsTemplate();
+    const [message] = await insertQueued(bed.context, templateId, [nextPhone()], vars('小雨'));
+    const fault = bed.sms.inject({ kind: 'transient' });
+
+    try {
+      await publishCopy(bed.context, message!);
+
+      const [state] = await waitForStatus(bed.context, [message!.id], ['failed'], 10_000);
+      expect(state).toMatchObject({ attempts: 2, last_error_kind: 'transient' });
+      expect((await traceStages(bed.context, message!.id)).map((s) => s.stage)).toEqual(['processing', 'retry', 'processing', 'failed']);
+      expect(bed.sms.deliveries.count(message!.traceId)).toBe(0);
+    } finally {
+      fault.remove();
+      bed.settings = before;
+    }
+  });
+
   it('when the provider refuses permanently, then the message fails, a copy is parked in the dead queue, and the fallback template is sent on its channel', async () => {
     const fallbackId = await smsTemplate('{{name}}：请查看企业微信通知');
     const primaryId = await insertTemplate(bed.context, { channel: 'app_webhook', body: '{{name}} 的通知', webhookUrl: bed.webhookUrl, fallbackTemplateId: fallbackId });
@@ -101,7 +121,7 @@ describe('dispatch workers', () => {
     expect(bed.sms.deliveries.count(fallback.trace_id)).toBe(1);
     expect(bed.webhook.deliveries.count(message!.traceId)).toBe(0);
     expect((await traceStages(bed.context, message!.id)).map((s) => s.stage)).toEqual(['processing', 'failed', 'fallback']);
-    const parked = await waitFor('the dead-queue copy', () => takeDeadCopy(bed.context));
+    const parked = await waitFor('the dead-queue copy', () => takeDeadCopy(bed.context, message!.id));
     expect(parked.payload.messageId).toBe(message!.id);
   });
 
