@@ -1,85 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
-import type { z } from 'zod';
 import { redactUrl } from '@doitcrm/db';
 import { DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, envelopeSchema, type Envelope } from '@doitcrm/types';
 import { isConnectionLoss } from './db.ts';
 import { ValidationError } from './errors.ts';
-import { requestContext, type Logger } from './logger.ts';
-import type { ServiceMetrics } from './metrics.ts';
+import { requestContext } from './logger.ts';
+import type { BrokerOptions, ConsumerSpec, DeclaredTopology, RawConsumer, RawConsumerSpec, TopologySetup } from './broker-types.ts';
 
-export interface ConsumerSpec<T> {
-  /** Logical queue name (`etl.import`, `dashboard.chat-ingested`); the broker adds the namespace. */
-  queue: string;
-  /** For event subscribers: the queue is bound to these routing keys of `doitcrm.events`. */
-  events?: string[];
-  /** How many unacknowledged messages this consumer holds at most. */
-  prefetch?: number;
-  /** Attempts before a failing message goes to the dead-letter queue. */
-  maxAttempts?: number;
-  schema: z.ZodType<T>;
-  handle: (payload: T, envelope: Envelope<T>) => Promise<void>;
-}
+export type {
+  BrokerOptions, ConsumerSpec, DeclaredTopology, RawConsumer, RawConsumerSpec, RawDelivery, TopologySetup,
+} from './broker-types.ts';
 
-/** Names (already namespaced) a topology declared, so tests can remove them. */
-export interface DeclaredTopology {
-  queues: string[];
-  exchanges: string[];
-}
-
-/**
- * A service's own exchanges and queues, asserted on a channel of the broker's connection: run at once when connected
- * and again after every reconnect (a restarted broker without durable state must not leave publishes unroutable).
- */
-export type TopologySetup = (channel: Channel) => Promise<DeclaredTopology>;
-
-/** One message of a raw consumer: the handler decides when to ack or nack (each at most once; later calls are ignored). */
-export interface RawDelivery {
-  /** the logical queue it came from */
-  queue: string;
-  message: ConsumeMessage;
-  ack(): void;
-  /** `requeue` false dead-letters it through the queue's own dead-letter exchange, if it has one */
-  nack(requeue?: boolean): void;
-}
-
-/**
- * Several queues consumed on one channel with the handler in charge of ack/nack: for consumers that schedule work
- * themselves (a worker choosing among priority tiers) rather than handling one message per callback.
- */
-export interface RawConsumerSpec {
-  /** logical queue names; each must already be declared (a topology) */
-  queues: string[];
-  /** unacknowledged messages per queue's consumer (RabbitMQ's per-consumer prefetch; quorum queues have no global one) */
-  prefetch: number;
-  onMessage(delivery: RawDelivery): void;
-}
-
-export interface RawConsumer {
-  /**
-   * Applies a new prefetch by re-subscribing on the same channel: messages in hand stay in hand and can be acked, and
-   * until they are, the new subscriptions' prefetch comes on top of them (a caller bounding its work counts its own).
-   */
-  setPrefetch(prefetch: number): Promise<void>;
-  /** Stops new deliveries; messages in hand can still be acked until the broker closes. */
-  cancel(): Promise<void>;
-}
-
-export interface BrokerOptions {
-  url: string;
-  namespace: string;
-  logger: Logger;
-  metrics?: ServiceMetrics;
-  publishTimeoutMs?: number;
-  /** Names the connection in the management UI and `rabbitmqctl list_connections` (client property `connection_name`). */
-  connectionName?: string;
-  /**
-   * Back-off before a failed message is handed back for another attempt: this base doubled per attempt
-   * (default 500 ms: 1 s, 2 s, 4 s …), at most 15 s.
-   */
-  retryBackoffMs?: number;
-}
+/** A raw consumer's subscription: re-made on its channel by setPrefetch, and on a new channel after a reconnect. */
+type RawSubscription = { spec: RawConsumerSpec; channel?: Channel; tags: string[]; cancelled: boolean };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MAX_DELIVERIES = 20;
@@ -98,7 +32,7 @@ export class Broker {
   private readonly declaredQueues = new Set<string>();
   private readonly topologies: TopologySetup[] = [];
   private readonly topologyNames: DeclaredTopology = { queues: [], exchanges: [] };
-  private readonly rawConsumers: Array<{ spec: RawConsumerSpec; channel?: Channel; tags: string[]; cancelled: boolean }> = [];
+  private readonly rawConsumers: RawSubscription[] = [];
   /** Why the server closed a publish channel, to tell publishers more than amqplib's "channel closed". */
   private readonly channelErrors = new WeakMap<Channel, Error>();
   private inFlight = 0;
@@ -218,7 +152,7 @@ export class Broker {
 
   /** Starts a raw consumer (see RawConsumerSpec); it is re-subscribed after every reconnect. */
   async consumeRaw(spec: RawConsumerSpec): Promise<RawConsumer> {
-    const raw: { spec: RawConsumerSpec; channel?: Channel; tags: string[]; cancelled: boolean } = { spec: { ...spec }, tags: [], cancelled: false };
+    const raw: RawSubscription = { spec: { ...spec }, tags: [], cancelled: false };
     this.rawConsumers.push(raw);
     if (this.connected && this.connection) await this.startRawConsumer(this.connection, raw);
     const unsubscribe = async () => {
@@ -242,7 +176,7 @@ export class Broker {
     };
   }
 
-  private async startRawConsumer(model: Pick<ChannelModel, 'createChannel'>, raw: { spec: RawConsumerSpec; channel?: Channel; tags: string[]; cancelled: boolean }): Promise<void> {
+  private async startRawConsumer(model: Pick<ChannelModel, 'createChannel'>, raw: RawSubscription): Promise<void> {
     const channel = await model.createChannel();
     raw.channel = channel;
     raw.tags = [];
@@ -260,7 +194,7 @@ export class Broker {
     await this.subscribeRaw(channel, raw);
   }
 
-  private async subscribeRaw(channel: Channel, raw: { spec: RawConsumerSpec; tags: string[] }): Promise<void> {
+  private async subscribeRaw(channel: Channel, raw: RawSubscription): Promise<void> {
     for (const queue of raw.spec.queues) {
       const { consumerTag } = await channel.consume(this.name(queue), (message) => {
         if (!message) return;
