@@ -43,11 +43,18 @@ export interface SendMessageDeps {
   settings: () => DispatchSettings;
   metrics: WorkerMetrics;
   logger: Logger;
+  /** how long a claimed row (and its dedupe claim) is held before another worker may take it over: leaseFor() */
+  leaseMs: number;
 }
 
-/** A copy whose row another worker holds is looked at again after this long (past LEASE_SECONDS: that worker may be dead). */
-export const LEASE_SECONDS = 25;
-const RECHECK_STEP = RETRY_STEPS_MS.findIndex((ms) => ms > LEASE_SECONDS * 1000);
+/**
+ * The longest one message can take in a live worker: two provider calls (the SMS router's failover) at the channel
+ * timeout, plus Redis and PostgreSQL. A row held longer is taken over, its holder presumed dead; the dedupe claim is
+ * held as long, so a takeover of a slow but live send defers instead of sending twice.
+ */
+export function leaseFor(channelTimeoutMs: number): number {
+  return 2 * channelTimeoutMs + 5_000;
+}
 /** Waits up to the longest back-off step ride a back-off queue besides being due in PostgreSQL; longer ones wait for the poller. */
 const SHORT_WAIT_MS = 30_000;
 
@@ -98,7 +105,7 @@ export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy): Pro
   const claim = await retryOnConnectionLoss(() => store.claim({ id: copy.messageId, attempt: copy.attempt }), { logger: deps.logger });
   if (claim.outcome === 'busy') {
     // its holder may have died with the row in processing: look again once the lease is over
-    await deps.queue.later(copy, copy.attempt, RECHECK_STEP);
+    await deps.queue.later(copy, copy.attempt, stepFor(deps.leaseMs + 1_000));
     metrics.outcomes.inc({ channel: copy.channel, outcome: 'busy' });
     return 'busy';
   }
@@ -133,7 +140,7 @@ export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy): Pro
   const windowMs = settings.dedupe.windowSeconds * 1000;
   // asked together: one round trip of waiting instead of two; the rare refusal gives back what the other granted
   const [decision, limit] = await Promise.all([
-    windowMs > 0 ? deps.dedupe.claim(dedupeKey) : Promise.resolve(null),
+    windowMs > 0 ? deps.dedupe.claim(dedupeKey, deps.leaseMs) : Promise.resolve(null),
     deps.sendLimits.acquire({ channel: message.channel, recipient: message.recipient }),
   ]);
   if (decision && decision.outcome !== 'claimed') {

@@ -8,7 +8,7 @@ import type { DispatcherConfig } from '../../config.ts';
 import { createMessageStore } from '../../data-access/message-store.ts';
 import { createAdapterSource } from '../../domain/channel-adapters.ts';
 import type { DispatchSettings } from '../../domain/dispatch-settings.ts';
-import { LEASE_SECONDS, sendMessage, type SendMessageDeps } from '../../domain/send-message.ts';
+import { leaseFor, sendMessage, type SendMessageDeps } from '../../domain/send-message.ts';
 import { createWebhookGuard } from '../../domain/webhook-guard.ts';
 import { createWorkerMetrics } from '../../domain/worker-metrics.ts';
 import { declareDispatchTopology } from '../../queue/declare-topology.ts';
@@ -46,7 +46,8 @@ export async function startDispatchWorkers(context: ServiceContext<DispatcherCon
   // a connection of its own, pipelining the few calls each message makes (limits, dedupe) across the messages in flight
   const redis = createRedis({ redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_PREFIX, logger, autoPipelining: true });
   const limiter = createLimiter({ redis, ...(options.resetGuardMs === undefined ? {} : { resetGuardMs: options.resetGuardMs }) });
-  const store = createMessageStore({ pool: context.pool, leaseSeconds: LEASE_SECONDS, worker: instance });
+  const leaseMs = leaseFor(config.CHANNEL_TIMEOUT_MS);
+  const store = createMessageStore({ pool: context.pool, leaseSeconds: leaseMs / 1000, worker: instance });
   const deps: SendMessageDeps = {
     pool: context.pool,
     store,
@@ -63,6 +64,7 @@ export async function startDispatchWorkers(context: ServiceContext<DispatcherCon
     settings: options.settings,
     metrics,
     logger,
+    leaseMs,
   };
   const concurrency = () => options.settings()['workers.concurrency'];
   const workers = DISPATCH_CHANNELS.map((channel) => new ChannelWorker({
