@@ -125,6 +125,20 @@ describe('dispatch workers', () => {
     expect(parked.payload.messageId).toBe(message!.id);
   });
 
+  it('when an app-webhook template is sent, then the receiver gets the signed JSON of the contract with the message and trace ids', async () => {
+    const templateId = await insertTemplate(bed.context, { channel: 'app_webhook', body: '{{name}} 的作业已批改', webhookUrl: bed.webhookUrl });
+    const [message] = await insertQueued(bed.context, templateId, ['app-user-2'], { variables: { name: '小西' } });
+
+    await publishCopy(bed.context, message!);
+
+    await waitForStatus(bed.context, [message!.id], ['sent']);
+    const received = bed.webhook.received.find((r) => r.messageId === message!.traceId);
+    expect(received).toMatchObject({
+      traceId: message!.traceId,
+      body: { message_id: message!.traceId, trace_id: message!.traceId, template_id: templateId, recipient: 'app-user-2', content: '小西 的作业已批改', variables: { name: '小西' } },
+    });
+  });
+
   it('when an app-webhook template points at this machine by a name that is not allow-listed, then the send fails permanently and nothing is called', async () => {
     const local = new URL(bed.webhookUrl);
     const templateId = await insertTemplate(bed.context, { channel: 'app_webhook', body: '{{name}} 的通知', webhookUrl: `http://localhost:${local.port}${local.pathname}` });

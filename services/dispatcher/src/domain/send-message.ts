@@ -87,6 +87,8 @@ function outgoing(message: ClaimedMessage, rendered: RenderedMessage): OutgoingM
       ? { text: rendered.body.replace(/<[^>]*>/gu, ''), html: rendered.body }
       : { text: rendered.body }),
     ...(message.template.providerTemplate ? { template: { id: message.template.providerTemplate, params } } : {}),
+    templateId: message.templateId,
+    variables: message.variables,
   };
 }
 
