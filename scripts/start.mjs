@@ -141,6 +141,9 @@ function channelFakeEnv(announced) {
     Object.assign(env, ...groups);
     used.push(channel);
   }
+  // the webhook guard refuses loopback addresses (SSRF); the local app-backend fake is the one host let through, and
+  // only when the operator has not set an allow-list of their own
+  if (env.APP_WEBHOOK_URL && !process.env.DISPATCH_WEBHOOK_ALLOW_HOSTS) env.DISPATCH_WEBHOOK_ALLOW_HOSTS = new URL(env.APP_WEBHOOK_URL).host;
   return { env, used };
 }
 

@@ -23,6 +23,9 @@ export interface OutgoingMessage {
   template?: { id: string; params: Readonly<Record<string, string>> };
   /** where a card or template message links to */
   url?: string;
+  /** the dispatcher template it was made from and the values it was filled with (the app webhook passes them on) */
+  templateId?: number;
+  variables?: Readonly<Record<string, unknown>>;
 }
 
 export interface SendResult {

@@ -189,7 +189,10 @@ describe('Broker publishing and consuming', () => {
   test('when a service declares an exchange of its own, then envelopes published to it reach a bound queue and deleteTopology removes it', async () => {
     // Arrange
     const { broker } = await startBroker([]);
-    await broker.assertExchange('kit-test.send', 'topic');
+    await broker.declareTopology(async (channel) => {
+      await channel.assertExchange(broker.name('kit-test.send'), 'topic', { durable: true });
+      return { queues: [], exchanges: [broker.name('kit-test.send')] };
+    });
     const exchange = broker.name('kit-test.send');
     const queue = await raw.withChannel(async (channel) => {
       const declared = await channel.assertQueue('', { exclusive: false, autoDelete: false, durable: false });
@@ -212,7 +215,10 @@ describe('Broker publishing and consuming', () => {
   test('when a mandatory publish has no queue bound for its key, then it rejects naming the key, while a routable one and a plain one resolve', async () => {
     // Arrange
     const { broker } = await startBroker([]);
-    await broker.assertExchange('kit-test.mandatory', 'topic');
+    await broker.declareTopology(async (channel) => {
+      await channel.assertExchange(broker.name('kit-test.mandatory'), 'topic', { durable: true });
+      return { queues: [], exchanges: [broker.name('kit-test.mandatory')] };
+    });
     const exchange = broker.name('kit-test.mandatory');
     const queue = await raw.withChannel(async (channel) => {
       const declared = await channel.assertQueue('', { exclusive: false, autoDelete: false, durable: false });

@@ -1,41 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
-import type { z } from 'zod';
 import { redactUrl } from '@doitcrm/db';
 import { DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, envelopeSchema, type Envelope } from '@doitcrm/types';
 import { isConnectionLoss } from './db.ts';
 import { ValidationError } from './errors.ts';
-import { requestContext, type Logger } from './logger.ts';
-import type { ServiceMetrics } from './metrics.ts';
+import { requestContext } from './logger.ts';
+import type { BrokerOptions, ConsumerSpec, DeclaredTopology, RawConsumer, RawConsumerSpec, TopologySetup } from './broker-types.ts';
 
-export interface ConsumerSpec<T> {
-  /** Logical queue name (`etl.import`, `dashboard.chat-ingested`); the broker adds the namespace. */
-  queue: string;
-  /** For event subscribers: the queue is bound to these routing keys of `doitcrm.events`. */
-  events?: string[];
-  /** How many unacknowledged messages this consumer holds at most. */
-  prefetch?: number;
-  /** Attempts before a failing message goes to the dead-letter queue. */
-  maxAttempts?: number;
-  schema: z.ZodType<T>;
-  handle: (payload: T, envelope: Envelope<T>) => Promise<void>;
-}
+export type {
+  BrokerOptions, ConsumerSpec, DeclaredTopology, RawConsumer, RawConsumerSpec, RawDelivery, TopologySetup,
+} from './broker-types.ts';
 
-export interface BrokerOptions {
-  url: string;
-  namespace: string;
-  logger: Logger;
-  metrics?: ServiceMetrics;
-  publishTimeoutMs?: number;
-  /** Names the connection in the management UI and `rabbitmqctl list_connections` (client property `connection_name`). */
-  connectionName?: string;
-  /**
-   * Back-off before a failed message is handed back for another attempt: this base doubled per attempt
-   * (default 500 ms: 1 s, 2 s, 4 s …), at most 15 s.
-   */
-  retryBackoffMs?: number;
-}
+/** A raw consumer's subscription: re-made on its channel by setPrefetch, and on a new channel after a reconnect. */
+type RawSubscription = { spec: RawConsumerSpec; channel?: Channel; tags: string[]; cancelled: boolean };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MAX_DELIVERIES = 20;
@@ -52,7 +30,9 @@ export class Broker {
   private readonly consumers: Array<ConsumerSpec<unknown>> = [];
   private readonly consumerChannels = new Map<string, { channel: Channel; tag: string }>();
   private readonly declaredQueues = new Set<string>();
-  private readonly declaredExchanges = new Map<string, 'topic' | 'direct' | 'fanout'>();
+  private readonly topologies: TopologySetup[] = [];
+  private readonly topologyNames: DeclaredTopology = { queues: [], exchanges: [] };
+  private readonly rawConsumers: RawSubscription[] = [];
   /** Why the server closed a publish channel, to tell publishers more than amqplib's "channel closed". */
   private readonly channelErrors = new WeakMap<Channel, Error>();
   /** Message ids of mandatory publishes RabbitMQ handed back unroutable; it returns a message before confirming it. */
@@ -102,11 +82,12 @@ export class Broker {
     const channel = await this.openPublishChannel(model);
     await channel.assertExchange(this.name(EVENTS_EXCHANGE), 'topic', { durable: true });
     await channel.assertExchange(this.name(DEAD_LETTER_EXCHANGE), 'topic', { durable: true });
-    for (const [exchange, type] of this.declaredExchanges) await channel.assertExchange(this.name(exchange), type, { durable: true });
     for (const queue of this.declaredQueues) await this.assertWorkQueue(channel, queue);
+    for (const topology of this.topologies) this.rememberTopology(await topology(channel));
     this.publishChannel = channel;
     this.consumerChannels.clear();
     for (const spec of this.consumers) await this.startConsumer(model, spec);
+    for (const raw of this.rawConsumers) if (!raw.cancelled) await this.startRawConsumer(model, raw);
     this.connected = true;
   }
 
@@ -162,15 +143,83 @@ export class Broker {
     await this.assertWorkQueue(channel, logical);
   }
 
-  /**
-   * Declares a durable exchange of a service's own (also after reconnects), for publishers that route by their own
-   * exchange rather than the suite's events exchange. Declaring one that exists with the same type is harmless, so
-   * the publisher and the side that binds queues to it may both call this.
-   */
-  async assertExchange(logical: string, type: 'topic' | 'direct' | 'fanout' = 'topic'): Promise<void> {
-    this.declaredExchanges.set(logical, type);
+  /** Declares a topology now and after every reconnect (see TopologySetup). */
+  async declareTopology(setup: TopologySetup): Promise<void> {
+    this.topologies.push(setup);
     const channel = await this.waitForPublishChannel();
-    await channel.assertExchange(this.name(logical), type, { durable: true });
+    this.rememberTopology(await setup(channel));
+  }
+
+  private rememberTopology(declared: DeclaredTopology): void {
+    for (const queue of declared.queues) if (!this.topologyNames.queues.includes(queue)) this.topologyNames.queues.push(queue);
+    for (const exchange of declared.exchanges) if (!this.topologyNames.exchanges.includes(exchange)) this.topologyNames.exchanges.push(exchange);
+  }
+
+  /** Starts a raw consumer (see RawConsumerSpec); it is re-subscribed after every reconnect. */
+  async consumeRaw(spec: RawConsumerSpec): Promise<RawConsumer> {
+    const raw: RawSubscription = { spec: { ...spec }, tags: [], cancelled: false };
+    this.rawConsumers.push(raw);
+    if (this.connected && this.connection) await this.startRawConsumer(this.connection, raw);
+    const unsubscribe = async () => {
+      const { channel, tags } = raw;
+      raw.tags = [];
+      for (const tag of tags) await channel?.cancel(tag).catch(() => {});
+    };
+    return {
+      setPrefetch: async (prefetch) => {
+        raw.spec.prefetch = prefetch;
+        if (!raw.channel || raw.cancelled) return;
+        // basic.qos applies to consumers subscribed after it, so the running ones are replaced
+        await raw.channel.prefetch(prefetch);
+        await unsubscribe();
+        await this.subscribeRaw(raw.channel, raw);
+      },
+      cancel: async () => {
+        raw.cancelled = true;
+        await unsubscribe();
+      },
+    };
+  }
+
+  private async startRawConsumer(model: Pick<ChannelModel, 'createChannel'>, raw: RawSubscription): Promise<void> {
+    const channel = await model.createChannel();
+    raw.channel = channel;
+    raw.tags = [];
+    channel.on('error', (error: Error) => this.options.logger.warn({ err: error, queues: raw.spec.queues }, 'RabbitMQ consumer channel error'));
+    channel.on('close', () => {
+      if (this.closing || !this.connected || raw.cancelled || raw.channel !== channel) return;
+      this.options.logger.warn({ queues: raw.spec.queues }, 'RabbitMQ closed the consumer channel; reopening it');
+      setTimeout(() => {
+        if (this.closing || !this.connected || !this.connection || raw.cancelled || raw.channel !== channel) return;
+        this.startRawConsumer(this.connection, raw).catch((error: unknown) =>
+          this.options.logger.error({ err: error, queues: raw.spec.queues }, 'could not reopen the consumer channel'));
+      }, 1_000).unref();
+    });
+    await channel.prefetch(raw.spec.prefetch);
+    await this.subscribeRaw(channel, raw);
+  }
+
+  private async subscribeRaw(channel: Channel, raw: RawSubscription): Promise<void> {
+    for (const queue of raw.spec.queues) {
+      const { consumerTag } = await channel.consume(this.name(queue), (message) => {
+        if (!message) return;
+        this.inFlight += 1;
+        let settled = false;
+        const settle = (fn: () => void) => {
+          if (settled) return;
+          settled = true;
+          this.inFlight -= 1;
+          safely(fn);
+        };
+        raw.spec.onMessage({
+          queue,
+          message,
+          ack: () => settle(() => channel.ack(message)),
+          nack: (requeue = false) => settle(() => channel.nack(message, false, requeue)),
+        });
+      }, { noAck: false });
+      raw.tags.push(consumerTag);
+    }
   }
 
   private async waitForPublishChannel(): Promise<ConfirmChannel> {
@@ -384,6 +433,7 @@ export class Broker {
   async close(timeoutMs = 15_000): Promise<void> {
     this.closing = true;
     for (const { channel, tag } of this.consumerChannels.values()) await channel.cancel(tag).catch(() => {});
+    for (const raw of this.rawConsumers) for (const tag of raw.tags) await raw.channel?.cancel(tag).catch(() => {});
     const deadline = Date.now() + timeoutMs;
     while (this.inFlight > 0 && Date.now() < deadline) await sleep(50);
     await this.connection?.close().catch(() => {});
@@ -398,7 +448,9 @@ export class Broker {
       await channel.deleteQueue(this.name(queue)).catch(() => {});
       await channel.deleteQueue(`${this.name(queue)}.dead`).catch(() => {});
     }
-    for (const exchange of this.declaredExchanges.keys()) await channel.deleteExchange(this.name(exchange)).catch(() => {});
+    for (const raw of this.rawConsumers) for (const tag of raw.tags) await raw.channel?.cancel(tag).catch(() => {});
+    for (const queue of this.topologyNames.queues) await channel.deleteQueue(queue).catch(() => {});
+    for (const exchange of this.topologyNames.exchanges) await channel.deleteExchange(exchange).catch(() => {});
     await channel.deleteExchange(this.name(EVENTS_EXCHANGE)).catch(() => {});
     await channel.deleteExchange(this.name(DEAD_LETTER_EXCHANGE)).catch(() => {});
   }

@@ -2,6 +2,7 @@ import { runService } from '@doitcrm/kit';
 import { createDispatcherApp } from './app.ts';
 import { loadDispatcherConfig } from './config.ts';
 import { createSettingsWatcher } from './domain/settings-watcher.ts';
+import { startDispatchWorkers } from './entry-points/queue/start-dispatch-workers.ts';
 import { startAlertConsumer } from './entry-points/queue/alert-raised-consumer.ts';
 import { startDispatchSchedules } from './entry-points/schedules.ts';
 import { createDuePoller } from './queue/due-poller.ts';
@@ -20,6 +21,9 @@ runService('dispatcher', loadDispatcherConfig, async (context) => {
   const poller = createDuePoller({ pool, logger, released: () => relay.nudge() });
   poller.start();
   shutdown.add('dispatch due poller', () => poller.stop());
+  // the channel workers (DISPATCH_WORKERS=false runs the API, relay and schedules only); a fallback message they
+  // write is published by the relay's next pass
+  if (context.config.DISPATCH_WORKERS) await startDispatchWorkers(context, { settings: () => settings.current() });
   await startAlertConsumer(context, () => settings.current());
   startDispatchSchedules(context, () => settings.current());
   return createDispatcherApp(context, { settings: () => settings.current(), queued: () => relay.nudge() });

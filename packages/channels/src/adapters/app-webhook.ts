@@ -24,6 +24,13 @@ export function createAppWebhookAdapter(options: AppWebhookOptions): ChannelAdap
     channel: 'app_webhook',
     async send(message: OutgoingMessage): Promise<SendResult> {
       const body = JSON.stringify({
+        // the contract of issue 16: what the app backend reads
+        message_id: message.id,
+        trace_id: message.traceId ?? null,
+        template_id: message.templateId ?? null,
+        recipient: message.to,
+        content: message.text,
+        variables: message.variables ?? {},
         id: message.id,
         to: message.to,
         ...(message.subject === undefined ? {} : { subject: message.subject }),

@@ -1,5 +1,6 @@
 import { withTransaction, type Broker, type Logger, type Pool } from '@doitcrm/kit';
 import type { DispatchSend } from '@doitcrm/types';
+import { declareDispatchTopology } from './declare-topology.ts';
 import { DrainLoop } from './drain-loop.ts';
 import { SEND_EXCHANGE } from './topology.ts';
 
@@ -29,9 +30,12 @@ export class DispatchOutboxRelay {
     this.loop = new DrainLoop({ name: 'dispatch outbox relay', logger: deps.logger, intervalMs: deps.intervalMs ?? 1_000, pass: () => this.publishBatch() });
   }
 
-  /** Declares SEND_EXCHANGE (the workers declare it too, alike), then relays on the timer and on every nudge. */
+  /**
+   * Declares the dispatch topology (the workers' start declares the same, harmlessly), so a process running only the
+   * API still routes what it publishes; then relays on the timer and on every nudge.
+   */
   async start(): Promise<void> {
-    await this.deps.broker.assertExchange(SEND_EXCHANGE, 'topic');
+    await declareDispatchTopology(this.deps.broker);
     this.loop.start();
   }
 
