@@ -87,6 +87,8 @@ describe('dispatch outbox relay and due poller', () => {
     const exchange = t.context.broker.name(SEND_EXCHANGE);
     await listener.channel.unbindQueue(listener.queue, exchange, '#');
     const response = (await post('/api/messages/send', { template_id: email.id, recipient: 'unbound@example.com', variables: { name: 'u' } })).body as SendAccepted;
+    // the relay declares every channel/tier queue of topology.ts, so only a key outside it finds no queue
+    await t.context.pool.query("UPDATE dispatch.outbox SET routing_key = 'unrouted.t1' WHERE trace_id = $1", [response.traceId]);
 
     const whileUnbound = await relay.flush().catch(() => -1);
     const kept = await outboxCount();
