@@ -1,5 +1,5 @@
 // npm run bench:dispatcher -- [--messages 20000] [--prefetch 100] [--confirm-batch 100] [--rounds 1] [--backlog 10000]
-//   [--concurrency 32] [--service-ms 1] [--target-rate 2000] [--stages queue-choice,overtaking]
+//   [--concurrency 32] [--service-ms 1] [--stages queue-choice,overtaking]
 // The dispatcher's queue design chosen by measurement: each design's throughput as a ratio to raw amqplib through a
 // plain queue of the same type in the same run (so runs on a differently loaded box compare), and how long one
 // urgent message takes behind a backlog. Everything it declares lives under `benchdispatch<pid>.` and is deleted at
@@ -21,7 +21,7 @@ export const STAGE_IDS = Object.keys(STAGES) as StageId[];
 
 export const DEFAULT_OPTIONS: BenchOptions = {
   messages: 20_000, prefetch: 100, confirmBatch: 100, rounds: 1, backlog: 10_000,
-  concurrency: DEFAULT_DISPATCH_SETTINGS['workers.concurrency'][BENCH_CHANNEL], serviceMs: 1, targetRate: 2_000, stages: STAGE_IDS,
+  concurrency: DEFAULT_DISPATCH_SETTINGS['workers.concurrency'][BENCH_CHANNEL], serviceMs: 1, stages: STAGE_IDS,
 };
 
 export interface BenchResult {
@@ -121,7 +121,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       messages: { type: 'string', default: String(d.messages) }, prefetch: { type: 'string', default: String(d.prefetch) },
       'confirm-batch': { type: 'string', default: String(d.confirmBatch) }, rounds: { type: 'string', default: String(d.rounds) },
       backlog: { type: 'string', default: String(d.backlog) }, concurrency: { type: 'string', default: String(d.concurrency) },
-      'service-ms': { type: 'string', default: String(d.serviceMs) }, 'target-rate': { type: 'string', default: String(d.targetRate) },
+      'service-ms': { type: 'string', default: String(d.serviceMs) },
       stages: { type: 'string', default: d.stages.join(',') },
     },
   });
@@ -132,7 +132,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     messages: positive('messages', values.messages, 100), prefetch: positive('prefetch', values.prefetch),
     confirmBatch: positive('confirm-batch', values['confirm-batch']), rounds: positive('rounds', values.rounds),
     backlog: positive('backlog', values.backlog, 100), concurrency: positive('concurrency', values.concurrency),
-    serviceMs: positive('service-ms', values['service-ms'], 0), targetRate: positive('target-rate', values['target-rate']),
+    serviceMs: positive('service-ms', values['service-ms'], 0),
     stages: stages as StageId[],
   };
 }

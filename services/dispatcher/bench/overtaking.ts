@@ -36,7 +36,6 @@ export interface OvertakingResult {
   backlog: number;
   concurrency: number;
   serviceMs: number;
-  targetRate: number;
   rows: OvertakingRow[];
 }
 
@@ -103,7 +102,7 @@ export const overtakingStage: Stage<'overtaking'> = {
       rows.push(row);
       log(`  ${design.padEnd(10)} urgent message done ${row.latencyMs.toFixed(1)} ms after its publish, ${row.overtaken} of the backlog after it`);
     }
-    return { backlog: options.backlog, concurrency: options.concurrency, serviceMs: options.serviceMs, targetRate: options.targetRate, rows };
+    return { backlog: options.backlog, concurrency: options.concurrency, serviceMs: options.serviceMs, rows };
   },
   report: (result, earlier) => formatOvertaking(result, chooseDesign(result, earlier['queue-choice'])),
 };

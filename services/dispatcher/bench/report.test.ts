@@ -12,11 +12,11 @@ const overtakingRow = (design: OvertakingRow['design'], overtaken: number): Over
 });
 
 const overtaking = (tiers: number, priority4: number): OvertakingResult => ({
-  backlog: 1_000, concurrency: 32, serviceMs: 1, targetRate: 2_000,
+  backlog: 1_000, concurrency: 32, serviceMs: 1,
   rows: [overtakingRow('quorum', 0), overtakingRow('tiers', tiers), overtakingRow('priority4', priority4)],
 });
 
-/** queue-choice figures where the tier queues and the priority queue run at the given rates (msg/s) */
+/** queue-choice figures where both anchors run at 10,000 msg/s and the tier and priority queues at the rates given */
 const queueChoice = (tiers: number, priority4: number): QueueChoiceResult => ({
   messages: 1_000, bytes: 195, prefetch: 100, confirmBatch: 100, rounds: 1,
   rows: summarizeRuns([run('classic', 100), run('quorum', 100), run('tiers', 1_000_000 / tiers), run('priority4', 1_000_000 / priority4)]),
@@ -38,16 +38,16 @@ describe('summarizeRuns', () => {
 });
 
 describe('chooseDesign', () => {
-  it('when both designs overtake and both reach the target rate, then the quorum tier queues are chosen for their guarantees, even a little slower', () => {
-    const decision = chooseDesign(overtaking(890, 895), queueChoice(5_000, 6_000));
+  it('when both designs overtake within the budget for priorities, then the quorum tier queues are chosen for their guarantees, even a little slower', () => {
+    const decision = chooseDesign(overtaking(890, 895), queueChoice(6_000, 7_000));
     expect(decision.design).toBe('tiers');
     expect(decision.reasons.join('\n')).toContain('chosen over a classic priority queue');
   });
 
-  it('when only the priority queue reaches the target rate, then it is chosen and the tier queues are said to be below it', () => {
-    const decision = chooseDesign(overtaking(890, 895), queueChoice(1_500, 6_000));
+  it('when the tier queues cost more than half the rate of their anchor and the priority queue does not, then the priority queue is chosen', () => {
+    const decision = chooseDesign(overtaking(890, 895), queueChoice(4_000, 6_000));
     expect(decision.design).toBe('priority4');
-    expect(decision.reasons).toContain('tiers is below the target of 2,000 msg/s through the queue');
+    expect(decision.reasons).toContain('tiers costs more than the issue allows priorities (below 0.50× the plain queue of its type)');
   });
 
   it('when the tier queues leave the urgent message behind most of the backlog, then the priority queue is chosen', () => {
@@ -60,10 +60,10 @@ describe('chooseDesign', () => {
     expect(decision.reasons.at(-1)).toContain('decides nothing');
   });
 
-  it('when no design reaches the target rate, then the rates decide nothing and the queue guarantees do', () => {
+  it('when both designs cost more than the budget, then the queue guarantees decide', () => {
     const decision = chooseDesign(overtaking(890, 895), queueChoice(1_000, 1_900));
     expect(decision.design).toBe('tiers');
-    expect(decision.reasons.join('\n')).toContain('the rates decide nothing');
+    expect(decision.reasons.join('\n')).toContain('the queue guarantees decide');
   });
 
   it('when the throughput stage did not run, then overtaking and the guarantees decide, and the reasons say so', () => {

@@ -38,11 +38,14 @@ export interface Decision {
 const GUARANTEES = 'quorum queues are replicated, dead-letter at least once and stop a poison message at a delivery limit; '
   + 'a priority queue must be classic, which has none of these';
 
+/** The issue's D3: priorities may cost at most half the rate of a plain queue of the same type. */
+export const MIN_RATIO = 0.5;
+
 /**
  * The design the dispatcher uses. It must let the urgent message overtake (pass ≥ 90 % of what was waiting); of
- * those that do, the ones fast enough not to be the pipeline's bottleneck (the target rate through the queue, when
- * any reaches it); of those, a quorum design before a classic one (the issue's 0 lost rests on the queue's
- * guarantees), then the faster.
+ * those that do, the ones within the issue's budget for priorities (≥ 0.5× the plain queue of their type, both
+ * measured in the same run, so a loaded box does not decide); of those, a quorum design before a classic one (the
+ * issue's 0 lost rests on the queue's guarantees), then the one with the better ratio.
  */
 export function chooseDesign(result: OvertakingResult, queueChoice: QueueChoiceResult | undefined): Decision {
   const reasons: string[] = [];
@@ -64,29 +67,23 @@ export function chooseDesign(result: OvertakingResult, queueChoice: QueueChoiceR
   if (overtaking.length === 0) {
     return { design: null, reasons: [...reasons, 'no design let the urgent message overtake the backlog: this run decides nothing (is the prefetch bounded?)'] };
   }
-  const rateOf = (row: OvertakingRow) => throughput(row.design)?.throughPerSecond ?? 0;
-  const faster = (rows: OvertakingRow[]) => [...rows].sort((a, b) => rateOf(b) - rateOf(a))[0]!;
+  const ratioOf = (row: OvertakingRow) => throughput(row.design)?.ratio ?? 0;
   const quorumFirst = (rows: OvertakingRow[]) => {
     const quorum = rows.filter((row) => DESIGNS[row.design].queueType === 'quorum');
     if (quorum.length > 0 && quorum.length < rows.length) reasons.push(`chosen over a classic priority queue: ${GUARANTEES}`);
-    return faster(quorum.length > 0 ? quorum : rows);
+    return [...(quorum.length > 0 ? quorum : rows)].sort((a, b) => ratioOf(b) - ratioOf(a))[0]!;
   };
   let chosen: OvertakingRow;
   if (!queueChoice) {
     reasons.push('throughput was not measured in this run (the queue-choice stage did not run): decided on overtaking and the queue guarantees only');
     chosen = quorumFirst(overtaking);
   } else {
-    const fastEnough = overtaking.filter((row) => rateOf(row) >= result.targetRate);
-    if (fastEnough.length === 0) {
-      // then the box, not the queue type, is what limits this run: the rates cannot tell the designs apart
-      reasons.push(`no overtaking design reaches the target of ${count(result.targetRate)} msg/s through the queue in this run: `
-        + 'the rates decide nothing (a loaded box?)');
-      chosen = quorumFirst(overtaking);
-    } else {
-      const slow = overtaking.filter((row) => !fastEnough.includes(row));
-      for (const row of slow) reasons.push(`${row.design} is below the target of ${count(result.targetRate)} msg/s through the queue`);
-      chosen = quorumFirst(fastEnough);
+    const withinBudget = overtaking.filter((row) => ratioOf(row) >= MIN_RATIO);
+    for (const row of overtaking.filter((one) => !withinBudget.includes(one))) {
+      reasons.push(`${row.design} costs more than the issue allows priorities (below ${ratio(MIN_RATIO)} the plain queue of its type)`);
     }
+    if (withinBudget.length === 0) reasons.push('no overtaking design is within that budget: the queue guarantees decide');
+    chosen = quorumFirst(withinBudget.length > 0 ? withinBudget : overtaking);
   }
   return { design: chosen.design as Decision['design'], reasons };
 }

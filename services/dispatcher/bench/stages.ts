@@ -30,8 +30,6 @@ export interface BenchOptions {
   concurrency: number;
   /** the overtaking consumer's time per message */
   serviceMs: number;
-  /** the delivered rate the issue aims for; a queue design below it would be the pipeline's bottleneck */
-  targetRate: number;
   stages: StageId[];
 }
 
