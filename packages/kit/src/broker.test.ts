@@ -186,6 +186,53 @@ describe('Broker publishing and consuming', () => {
     expect(received).toEqual([{ payload: published.payload, type: 'chat.ingested' }]);
   });
 
+  test('when a service declares an exchange of its own, then envelopes published to it reach a bound queue and deleteTopology removes it', async () => {
+    // Arrange
+    const { broker } = await startBroker([]);
+    await broker.assertExchange('kit-test.send', 'topic');
+    const exchange = broker.name('kit-test.send');
+    const queue = await raw.withChannel(async (channel) => {
+      const declared = await channel.assertQueue('', { exclusive: false, autoDelete: false, durable: false });
+      await channel.bindQueue(declared.queue, exchange, 'sms.#');
+      return declared.queue;
+    });
+    onTestFinished(() => raw.deleteAll({ queues: [queue] }));
+    const envelope = broker.createEnvelope('kit-test.sent', { n: 1 });
+
+    // Act
+    await broker.publishEnvelope(exchange, 'sms.t3', envelope);
+    const message = await raw.take(queue);
+    await broker.deleteTopology();
+
+    // Assert
+    expect(JSON.parse(message.content.toString())).toEqual(envelope);
+    await expect(raw.withChannel((channel) => channel.checkExchange(exchange))).rejects.toThrow(/404/);
+  });
+
+  test('when a mandatory publish has no queue bound for its key, then it rejects naming the key, while a routable one and a plain one resolve', async () => {
+    // Arrange
+    const { broker } = await startBroker([]);
+    await broker.assertExchange('kit-test.mandatory', 'topic');
+    const exchange = broker.name('kit-test.mandatory');
+    const queue = await raw.withChannel(async (channel) => {
+      const declared = await channel.assertQueue('', { exclusive: false, autoDelete: false, durable: false });
+      await channel.bindQueue(declared.queue, exchange, 'bound.#');
+      return declared.queue;
+    });
+    onTestFinished(() => raw.deleteAll({ queues: [queue] }));
+
+    // Act
+    const unroutable = broker.publishEnvelope(exchange, 'nowhere.t0', broker.createEnvelope('kit-test.sent', { n: 1 }), { mandatory: true });
+    const routable = broker.publishEnvelope(exchange, 'bound.t0', broker.createEnvelope('kit-test.sent', { n: 2 }), { mandatory: true });
+    const plain = broker.publishEnvelope(exchange, 'nowhere.t0', broker.createEnvelope('kit-test.sent', { n: 3 }));
+
+    // Assert
+    await expect(unroutable).rejects.toThrow(/nowhere\.t0.*no queue is bound/);
+    await expect(routable).resolves.toBeUndefined();
+    await expect(plain).resolves.toBeUndefined();
+    expect(await raw.messageCount(queue)).toBe(1);
+  });
+
   test('when the broker is closed while a handler runs, then close waits for it to finish and ack, and takes no new message', async () => {
     // Arrange
     const { broker } = await startBroker(['graceful']);

@@ -52,8 +52,11 @@ export class Broker {
   private readonly consumers: Array<ConsumerSpec<unknown>> = [];
   private readonly consumerChannels = new Map<string, { channel: Channel; tag: string }>();
   private readonly declaredQueues = new Set<string>();
+  private readonly declaredExchanges = new Map<string, 'topic' | 'direct' | 'fanout'>();
   /** Why the server closed a publish channel, to tell publishers more than amqplib's "channel closed". */
   private readonly channelErrors = new WeakMap<Channel, Error>();
+  /** Message ids of mandatory publishes RabbitMQ handed back unroutable; it returns a message before confirming it. */
+  private readonly returned = new Set<string>();
   private inFlight = 0;
   private closing = false;
   private connected = false;
@@ -99,6 +102,7 @@ export class Broker {
     const channel = await this.openPublishChannel(model);
     await channel.assertExchange(this.name(EVENTS_EXCHANGE), 'topic', { durable: true });
     await channel.assertExchange(this.name(DEAD_LETTER_EXCHANGE), 'topic', { durable: true });
+    for (const [exchange, type] of this.declaredExchanges) await channel.assertExchange(this.name(exchange), type, { durable: true });
     for (const queue of this.declaredQueues) await this.assertWorkQueue(channel, queue);
     this.publishChannel = channel;
     this.consumerChannels.clear();
@@ -115,6 +119,9 @@ export class Broker {
     channel.on('error', (error: Error) => {
       this.channelErrors.set(channel, error);
       this.options.logger.warn({ err: error }, 'RabbitMQ publish channel error');
+    });
+    channel.on('return', (message: ConsumeMessage) => {
+      if (typeof message.properties.messageId === 'string') this.returned.add(message.properties.messageId);
     });
     channel.on('close', () => {
       if (this.publishChannel !== channel) return;
@@ -155,6 +162,17 @@ export class Broker {
     await this.assertWorkQueue(channel, logical);
   }
 
+  /**
+   * Declares a durable exchange of a service's own (also after reconnects), for publishers that route by their own
+   * exchange rather than the suite's events exchange. Declaring one that exists with the same type is harmless, so
+   * the publisher and the side that binds queues to it may both call this.
+   */
+  async assertExchange(logical: string, type: 'topic' | 'direct' | 'fanout' = 'topic'): Promise<void> {
+    this.declaredExchanges.set(logical, type);
+    const channel = await this.waitForPublishChannel();
+    await channel.assertExchange(this.name(logical), type, { durable: true });
+  }
+
   private async waitForPublishChannel(): Promise<ConfirmChannel> {
     const deadline = Date.now() + (this.options.publishTimeoutMs ?? 10_000);
     while (!this.publishChannel || !this.connected) {
@@ -170,8 +188,12 @@ export class Broker {
     return { id: randomUUID(), type, occurredAt: new Date().toISOString(), traceId: context?.traceId ?? randomUUID(), payload };
   }
 
-  /** Publishes and resolves once the broker has confirmed it; rejects on nack or timeout (never hangs). */
-  async publishEnvelope(exchange: string, routingKey: string, envelope: Envelope): Promise<void> {
+  /**
+   * Publishes and resolves once the broker has confirmed it; rejects on nack or timeout (never hangs). `mandatory`:
+   * also rejects when no queue is bound for the routing key, where RabbitMQ would otherwise confirm and drop it — for
+   * publishers that delete their record once confirmed (an outbox) and must not lose a message to missing topology.
+   */
+  async publishEnvelope(exchange: string, routingKey: string, envelope: Envelope, options: { mandatory?: boolean } = {}): Promise<void> {
     const channel = await this.waitForPublishChannel();
     const body = Buffer.from(JSON.stringify(envelope));
     const timeoutMs = this.options.publishTimeoutMs ?? 10_000;
@@ -180,6 +202,7 @@ export class Broker {
       try {
         channel.publish(exchange, routingKey, body, {
           persistent: true,
+          mandatory: options.mandatory === true,
           contentType: 'application/json',
           messageId: envelope.id,
           type: envelope.type,
@@ -187,7 +210,9 @@ export class Broker {
         }, (error: unknown) => {
           clearTimeout(timer);
           const closedBecause = this.channelErrors.get(channel);
-          if (error && closedBecause) reject(new Error(`RabbitMQ did not take ${envelope.type}: ${closedBecause.message}`, { cause: error }));
+          const unroutable = this.returned.delete(envelope.id);
+          if (!error && unroutable) reject(new Error(`RabbitMQ could not route ${envelope.type} (${routingKey}): no queue is bound to it`));
+          else if (error && closedBecause) reject(new Error(`RabbitMQ did not take ${envelope.type}: ${closedBecause.message}`, { cause: error }));
           else if (error) reject(error instanceof Error ? error : new Error('RabbitMQ rejected the message'));
           else resolve();
         });
@@ -342,6 +367,7 @@ export class Broker {
       await channel.deleteQueue(this.name(queue)).catch(() => {});
       await channel.deleteQueue(`${this.name(queue)}.dead`).catch(() => {});
     }
+    for (const exchange of this.declaredExchanges.keys()) await channel.deleteExchange(this.name(exchange)).catch(() => {});
     await channel.deleteExchange(this.name(EVENTS_EXCHANGE)).catch(() => {});
     await channel.deleteExchange(this.name(DEAD_LETTER_EXCHANGE)).catch(() => {});
   }

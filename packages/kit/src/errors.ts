@@ -50,8 +50,8 @@ export class ConflictError extends AppError {
   }
 }
 export class PayloadTooLargeError extends AppError {
-  constructor(message: string) {
-    super(message, { status: 413 });
+  constructor(message: string, details?: ErrorDetail[]) {
+    super(message, { status: 413, details });
   }
 }
 export class TooManyRequestsError extends AppError {

@@ -38,3 +38,14 @@ export const previewSchema = z.object({
   body: z.string().describe('the rendered body, values escaped for the channel'),
 }).meta({ id: 'TemplatePreview' });
 export type TemplatePreview = z.infer<typeof previewSchema>;
+
+export const sendAcceptedSchema = z.object({
+  batchId: z.string().describe('the batch the messages share (search by it)'),
+  traceIds: z.array(z.string()).describe('one per recipient, in the order sent: GET /api/messages/traces/{traceId}'),
+  traceId: z.string().optional().describe('single send: its one trace id'),
+  queued: z.number().describe('messages queued for sending now'),
+  held: z.number().describe('messages held until dueAt (send_at in the future, or quiet hours)'),
+  holdReason: z.enum(['send_at', 'quiet_hours']).nullable(),
+  dueAt: z.string().nullable().describe('when held messages are queued, ISO 8601'),
+}).meta({ id: 'SendAccepted' });
+export type SendAccepted = z.infer<typeof sendAcceptedSchema>;

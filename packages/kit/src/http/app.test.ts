@@ -249,6 +249,25 @@ describe('createApp: errors as JSON', () => {
     expect(response.body).toEqual({ id: expect.any(String), name: 'PayloadTooLargeError', message: '请求体过大' });
   });
 
+  test('when a route has its own larger JSON limit, then a body past the default is taken there, one past its own is refused naming it, and nothing signed out is read', async () => {
+    // Arrange
+    const { app } = buildApp({ jsonLimits: { '/notes': '4kb' } });
+    const body = { text: '长'.repeat(1_000) };
+
+    // Act
+    const taken = await supertest(app).post('/api/notes').set('Authorization', SIGNED_IN).send(body);
+    const tooLarge = await supertest(app).post('/api/notes').set('Authorization', SIGNED_IN).send({ text: '长'.repeat(2_000) });
+    const signedOut = await supertest(app).post('/api/notes').send({ text: '长'.repeat(2_000) });
+
+    // Assert
+    expect(taken.status).toBe(201);
+    expect(taken.body).toEqual(body);
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body).toMatchObject({ name: 'PayloadTooLargeError', message: '请求体过大：此接口上限 4kb', details: [{ field: 'body', message: 'limit 4kb' }] });
+    // refused at the login check, before the 6 kB body was parsed
+    expect(signedOut.status).toBe(401);
+  });
+
   test('when a body is not valid JSON, then 400 JSON says so and names the body', async () => {
     // Arrange
     const { app } = buildApp();

@@ -4,6 +4,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import helmet from 'helmet';
 import type { Logger } from '../logger.ts';
 import type { ServiceMetrics } from '../metrics.ts';
+import { PayloadTooLargeError } from '../errors.ts';
 import { refuseCrossSiteWrites, type OwnOriginSettings } from './cross-site.ts';
 import { createErrorHandler, notFoundHandler } from './error-handler.ts';
 import { isLoopback } from './loopback.ts';
@@ -34,6 +35,11 @@ export interface AppOptions {
   openApiDocument?: Record<string, unknown>;
   metricsToken?: string;
   jsonLimit?: string;
+  /**
+   * Larger JSON limits for a few routes, by path under /api (`{ '/messages/send-batch': '10mb' }`). Their bodies are
+   * read only after the login check, so nobody signed out can make the service parse megabytes.
+   */
+  jsonLimits?: Readonly<Record<string, string>>;
   /** COOKIE_SECURE: the installation is served over HTTPS, so browsers are told to keep to it (HSTS) */
   cookieSecure?: boolean;
   /** where our pages live (PUBLIC_HOSTS, PUBLIC_ORIGINS): writes sent by pages anywhere else are refused */
@@ -93,8 +99,10 @@ export function createApp(options: AppOptions): Express {
   // the login routes parse their own small bodies, so they go first: once a larger parser has read a body, theirs
   // skips it, and an oversized login would reach the password check
   app.use('/api/auth', options.auth.router);
-  app.use('/api', express.json({ limit: options.jsonLimit ?? '1mb' }));
-  app.use('/api', options.auth.requireUser, options.api);
+  const largeBodies = largeBodyParsers(options.jsonLimits ?? {});
+  const json = express.json({ limit: options.jsonLimit ?? '1mb' });
+  app.use('/api', (req, res, next) => (largeBodies.has(req.path) ? next() : json(req, res, next)));
+  app.use('/api', options.auth.requireUser, (req, res, next) => (largeBodies.get(req.path) ?? skip)(req, res, next), options.api);
   app.use('/api', notFoundHandler);
 
   if (options.webDir && fs.existsSync(path.join(options.webDir, 'index.html'))) {
@@ -108,6 +116,20 @@ export function createApp(options: AppOptions): Express {
   app.use(notFoundHandler);
   app.use(createErrorHandler(options.logger));
   return app;
+}
+
+const skip: RequestHandler = (_req, _res, next) => next();
+
+/** One parser per listed path; a body past its limit is refused naming the limit, so the caller knows how far to split. */
+function largeBodyParsers(limits: Readonly<Record<string, string>>): Map<string, RequestHandler> {
+  return new Map(Object.entries(limits).map(([route, limit]) => {
+    const parse = express.json({ limit });
+    const handler: RequestHandler = (req, res, next) => parse(req, res, (error?: unknown) => {
+      const tooLarge = (error as { type?: string } | undefined)?.type === 'entity.too.large';
+      next(tooLarge ? new PayloadTooLargeError(`请求体过大：此接口上限 ${limit}`, [{ field: 'body', message: `limit ${limit}` }]) : error);
+    });
+    return [route, handler];
+  }));
 }
 
 /** Pages (not APIs) send a signed-out visitor to the service's page, which shows the login form. */

@@ -13,6 +13,8 @@ export interface ServiceAppOptions {
   routes: Router[];
   /** The routes above as declared (paths, schemas, roles): /docs is generated from them; the login routes are added. */
   docs: ApiDocs;
+  /** larger JSON body limits for a few routes (see AppOptions.jsonLimits) */
+  jsonLimits?: Readonly<Record<string, string>>;
 }
 
 /** A service's app wired from its context: its name, logger, metrics, login, readiness checks and metrics token. */
@@ -32,5 +34,6 @@ export function createServiceApp(context: ServiceContext, options: ServiceAppOpt
     metricsToken: context.config.METRICS_TOKEN,
     cookieSecure: context.config.COOKIE_SECURE,
     ownOrigins: context.config,
+    ...(options.jsonLimits ? { jsonLimits: options.jsonLimits } : {}),
   });
 }
