@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, test } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Broker } from './broker.ts';
-import { AMQP_URL, captureLogger, uniqueNamespace, waitFor } from './kit-test-helpers.ts';
+import { AMQP_URL, captureLogger, openRawAmqp, uniqueNamespace, waitFor } from './kit-test-helpers.ts';
 import { uniqueSuffix } from './testing/unique.ts';
 
 // `rabbitmqctl` of the local node; RABBITMQCTL may name another command line (e.g. `docker exec rabbit rabbitmqctl`)
@@ -82,5 +83,39 @@ describe('Broker connection recovery', () => {
     // Assert
     expect(received).toEqual([1, 2]);
     expect(broker.isConnected).toBe(true);
+  });
+
+  test('when RabbitMQ force-closes the connection, then a declared topology is asserted again and a raw consumer receives again', async () => {
+    // Arrange
+    const connectionName = `test.kit.recovery.${uniqueSuffix()}`;
+    broker = await Broker.connect({ url: AMQP_URL, namespace: uniqueNamespace(), logger: captureLogger().logger, connectionName });
+    const exchange = broker.name('raw.facts');
+    const queue = broker.name('raw.facts.q');
+    await broker.declareTopology(async (channel) => {
+      await channel.assertExchange(exchange, 'topic', { durable: true });
+      await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+      await channel.bindQueue(queue, exchange, '#');
+      return { queues: [queue], exchanges: [exchange] };
+    });
+    const received: number[] = [];
+    await broker.consumeRaw({ queues: ['raw.facts.q'], prefetch: 5, onMessage: (delivery) => {
+      received.push((JSON.parse(delivery.message.content.toString()) as { payload: { n: number } }).payload.n);
+      delivery.ack();
+    } });
+    const envelope = (n: number) => ({ id: randomUUID(), type: 'test.raw', occurredAt: new Date().toISOString(), traceId: randomUUID(), payload: { n } });
+    await broker.publishEnvelope(exchange, 'a', envelope(1));
+    await waitFor('the delivery before the drop', () => received.length === 1);
+    // gone while connected: only a re-declaration after the reconnect brings it back
+    const raw = await openRawAmqp();
+    await raw.withChannel((channel) => channel.deleteExchange(exchange)).finally(() => raw.close());
+
+    // Act
+    await rabbitmqctl(['close_connection', (await connectionPids(connectionName))[0]!, 'test: simulated connection loss']);
+    await waitFor('the broker to notice the drop', () => !broker!.isConnected);
+    await broker.publishEnvelope(exchange, 'a', envelope(2));
+
+    // Assert
+    await waitFor('the delivery after the reconnection', () => received.includes(2), 15_000);
+    expect(received).toEqual([1, 2]);
   });
 });

@@ -22,6 +22,50 @@ export interface ConsumerSpec<T> {
   handle: (payload: T, envelope: Envelope<T>) => Promise<void>;
 }
 
+/** Names (already namespaced) a topology declared, so tests can remove them. */
+export interface DeclaredTopology {
+  queues: string[];
+  exchanges: string[];
+}
+
+/**
+ * A service's own exchanges and queues, asserted on a channel of the broker's connection: run at once when connected
+ * and again after every reconnect (a restarted broker without durable state must not leave publishes unroutable).
+ */
+export type TopologySetup = (channel: Channel) => Promise<DeclaredTopology>;
+
+/** One message of a raw consumer: the handler decides when to ack or nack (each at most once; later calls are ignored). */
+export interface RawDelivery {
+  /** the logical queue it came from */
+  queue: string;
+  message: ConsumeMessage;
+  ack(): void;
+  /** `requeue` false dead-letters it through the queue's own dead-letter exchange, if it has one */
+  nack(requeue?: boolean): void;
+}
+
+/**
+ * Several queues consumed on one channel with the handler in charge of ack/nack: for consumers that schedule work
+ * themselves (a worker choosing among priority tiers) rather than handling one message per callback.
+ */
+export interface RawConsumerSpec {
+  /** logical queue names; each must already be declared (a topology) */
+  queues: string[];
+  /** unacknowledged messages per queue's consumer (RabbitMQ's per-consumer prefetch; quorum queues have no global one) */
+  prefetch: number;
+  onMessage(delivery: RawDelivery): void;
+}
+
+export interface RawConsumer {
+  /**
+   * Applies a new prefetch by re-subscribing on the same channel: messages in hand stay in hand and can be acked, and
+   * until they are, the new subscriptions' prefetch comes on top of them (a caller bounding its work counts its own).
+   */
+  setPrefetch(prefetch: number): Promise<void>;
+  /** Stops new deliveries; messages in hand can still be acked until the broker closes. */
+  cancel(): Promise<void>;
+}
+
 export interface BrokerOptions {
   url: string;
   namespace: string;
@@ -53,6 +97,9 @@ export class Broker {
   private readonly consumerChannels = new Map<string, { channel: Channel; tag: string }>();
   private readonly declaredQueues = new Set<string>();
   private readonly declaredExchanges = new Map<string, 'topic' | 'direct' | 'fanout'>();
+  private readonly topologies: TopologySetup[] = [];
+  private readonly topologyNames: DeclaredTopology = { queues: [], exchanges: [] };
+  private readonly rawConsumers: Array<{ spec: RawConsumerSpec; channel?: Channel; tags: string[]; cancelled: boolean }> = [];
   /** Why the server closed a publish channel, to tell publishers more than amqplib's "channel closed". */
   private readonly channelErrors = new WeakMap<Channel, Error>();
   /** Message ids of mandatory publishes RabbitMQ handed back unroutable; it returns a message before confirming it. */
@@ -104,9 +151,11 @@ export class Broker {
     await channel.assertExchange(this.name(DEAD_LETTER_EXCHANGE), 'topic', { durable: true });
     for (const [exchange, type] of this.declaredExchanges) await channel.assertExchange(this.name(exchange), type, { durable: true });
     for (const queue of this.declaredQueues) await this.assertWorkQueue(channel, queue);
+    for (const topology of this.topologies) this.rememberTopology(await topology(channel));
     this.publishChannel = channel;
     this.consumerChannels.clear();
     for (const spec of this.consumers) await this.startConsumer(model, spec);
+    for (const raw of this.rawConsumers) if (!raw.cancelled) await this.startRawConsumer(model, raw);
     this.connected = true;
   }
 
@@ -171,6 +220,85 @@ export class Broker {
     this.declaredExchanges.set(logical, type);
     const channel = await this.waitForPublishChannel();
     await channel.assertExchange(this.name(logical), type, { durable: true });
+  }
+
+  /** Declares a topology now and after every reconnect (see TopologySetup). */
+  async declareTopology(setup: TopologySetup): Promise<void> {
+    this.topologies.push(setup);
+    const channel = await this.waitForPublishChannel();
+    this.rememberTopology(await setup(channel));
+  }
+
+  private rememberTopology(declared: DeclaredTopology): void {
+    for (const queue of declared.queues) if (!this.topologyNames.queues.includes(queue)) this.topologyNames.queues.push(queue);
+    for (const exchange of declared.exchanges) if (!this.topologyNames.exchanges.includes(exchange)) this.topologyNames.exchanges.push(exchange);
+  }
+
+  /** Starts a raw consumer (see RawConsumerSpec); it is re-subscribed after every reconnect. */
+  async consumeRaw(spec: RawConsumerSpec): Promise<RawConsumer> {
+    const raw: { spec: RawConsumerSpec; channel?: Channel; tags: string[]; cancelled: boolean } = { spec: { ...spec }, tags: [], cancelled: false };
+    this.rawConsumers.push(raw);
+    if (this.connected && this.connection) await this.startRawConsumer(this.connection, raw);
+    const unsubscribe = async () => {
+      const { channel, tags } = raw;
+      raw.tags = [];
+      for (const tag of tags) await channel?.cancel(tag).catch(() => {});
+    };
+    return {
+      setPrefetch: async (prefetch) => {
+        raw.spec.prefetch = prefetch;
+        if (!raw.channel || raw.cancelled) return;
+        // basic.qos applies to consumers subscribed after it, so the running ones are replaced
+        await raw.channel.prefetch(prefetch);
+        await unsubscribe();
+        await this.subscribeRaw(raw.channel, raw);
+      },
+      cancel: async () => {
+        raw.cancelled = true;
+        await unsubscribe();
+      },
+    };
+  }
+
+  private async startRawConsumer(model: Pick<ChannelModel, 'createChannel'>, raw: { spec: RawConsumerSpec; channel?: Channel; tags: string[]; cancelled: boolean }): Promise<void> {
+    const channel = await model.createChannel();
+    raw.channel = channel;
+    raw.tags = [];
+    channel.on('error', (error: Error) => this.options.logger.warn({ err: error, queues: raw.spec.queues }, 'RabbitMQ consumer channel error'));
+    channel.on('close', () => {
+      if (this.closing || !this.connected || raw.cancelled || raw.channel !== channel) return;
+      this.options.logger.warn({ queues: raw.spec.queues }, 'RabbitMQ closed the consumer channel; reopening it');
+      setTimeout(() => {
+        if (this.closing || !this.connected || !this.connection || raw.cancelled || raw.channel !== channel) return;
+        this.startRawConsumer(this.connection, raw).catch((error: unknown) =>
+          this.options.logger.error({ err: error, queues: raw.spec.queues }, 'could not reopen the consumer channel'));
+      }, 1_000).unref();
+    });
+    await channel.prefetch(raw.spec.prefetch);
+    await this.subscribeRaw(channel, raw);
+  }
+
+  private async subscribeRaw(channel: Channel, raw: { spec: RawConsumerSpec; tags: string[] }): Promise<void> {
+    for (const queue of raw.spec.queues) {
+      const { consumerTag } = await channel.consume(this.name(queue), (message) => {
+        if (!message) return;
+        this.inFlight += 1;
+        let settled = false;
+        const settle = (fn: () => void) => {
+          if (settled) return;
+          settled = true;
+          this.inFlight -= 1;
+          safely(fn);
+        };
+        raw.spec.onMessage({
+          queue,
+          message,
+          ack: () => settle(() => channel.ack(message)),
+          nack: (requeue = false) => settle(() => channel.nack(message, false, requeue)),
+        });
+      }, { noAck: false });
+      raw.tags.push(consumerTag);
+    }
   }
 
   private async waitForPublishChannel(): Promise<ConfirmChannel> {
@@ -353,6 +481,7 @@ export class Broker {
   async close(timeoutMs = 15_000): Promise<void> {
     this.closing = true;
     for (const { channel, tag } of this.consumerChannels.values()) await channel.cancel(tag).catch(() => {});
+    for (const raw of this.rawConsumers) for (const tag of raw.tags) await raw.channel?.cancel(tag).catch(() => {});
     const deadline = Date.now() + timeoutMs;
     while (this.inFlight > 0 && Date.now() < deadline) await sleep(50);
     await this.connection?.close().catch(() => {});
@@ -368,6 +497,9 @@ export class Broker {
       await channel.deleteQueue(`${this.name(queue)}.dead`).catch(() => {});
     }
     for (const exchange of this.declaredExchanges.keys()) await channel.deleteExchange(this.name(exchange)).catch(() => {});
+    for (const raw of this.rawConsumers) for (const tag of raw.tags) await raw.channel?.cancel(tag).catch(() => {});
+    for (const queue of this.topologyNames.queues) await channel.deleteQueue(queue).catch(() => {});
+    for (const exchange of this.topologyNames.exchanges) await channel.deleteExchange(exchange).catch(() => {});
     await channel.deleteExchange(this.name(EVENTS_EXCHANGE)).catch(() => {});
     await channel.deleteExchange(this.name(DEAD_LETTER_EXCHANGE)).catch(() => {});
   }

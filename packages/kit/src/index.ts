@@ -7,6 +7,7 @@ export * from './redis.ts';
 export * from './broker.ts';
 export * from './metrics.ts';
 export * from './outbox.ts';
+export * from './batcher.ts';
 export * from './shutdown.ts';
 export * from './service.ts';
 export * from './jobs/index.ts';

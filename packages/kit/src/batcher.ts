@@ -1,0 +1,67 @@
+export interface BatcherOptions<I, O> {
+  /** writes one group; must answer one result per item, in order */
+  flush(items: I[]): Promise<O[]>;
+  /** a group is written once it holds this many items… */
+  maxItems: number;
+  /** …or, while a group is being written, this long after the first waiting item arrived */
+  maxDelayMs: number;
+}
+
+export interface Batcher<I, O> {
+  add(item: I): Promise<O>;
+  /** writes what is waiting now and waits for every group in progress */
+  drain(): Promise<void>;
+}
+
+/**
+ * Many small writes become one statement per group ("group commit"): when nothing is being written an item goes out
+ * at once (with whatever arrived in the same turn of the event loop), and items arriving while a group is written
+ * wait for it and go out together — so a lone message pays no delay, and at a thousand a second one round trip serves
+ * dozens. A failed group rejects each of its items.
+ */
+export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O> {
+  const pending: Array<{ item: I; resolve: (o: O) => void; reject: (e: unknown) => void }> = [];
+  let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
+  const running = new Set<Promise<void>>();
+
+  const flushNow = () => {
+    if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+    timer = undefined;
+    immediate = undefined;
+    if (pending.length === 0) return;
+    const group = pending.splice(0, options.maxItems);
+    const run = options.flush(group.map((entry) => entry.item)).then(
+      (results) => {
+        if (results.length !== group.length) throw new Error(`batch flush answered ${results.length} results for ${group.length} items`);
+        group.forEach((entry, i) => entry.resolve(results[i]!));
+      },
+    ).catch((error: unknown) => group.forEach((entry) => entry.reject(error)));
+    running.add(run);
+    void run.finally(() => {
+      running.delete(run);
+      if (running.size === 0 && pending.length > 0) schedule();
+    });
+    if (pending.length >= options.maxItems) flushNow();
+  };
+
+  const schedule = () => {
+    if (pending.length >= options.maxItems) flushNow();
+    else if (running.size === 0) immediate ??= setImmediate(flushNow);
+    else timer ??= setTimeout(flushNow, options.maxDelayMs);
+  };
+
+  return {
+    add(item) {
+      return new Promise<O>((resolve, reject) => {
+        pending.push({ item, resolve, reject });
+        schedule();
+      });
+    },
+    async drain() {
+      while (pending.length > 0) flushNow();
+      await Promise.all([...running]);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '@doitcrm/kit/testing';
+import { insertQueued, insertTemplate, messageStates, nextPhone, publishAll, publishCopy, useDispatchTestbed, waitForStatus } from './dispatch-fixture.ts';
+
+const CONCURRENCY = 8;
+const BACKLOG = 3_000;
+/** what "within a small bound" means on the shared two-core box: a few slots' worth of sends, far below the backlog's time */
+const BOUND_MS = 1_500;
+
+const bed = useDispatchTestbed({
+  limits: { channels: {} },
+  dedupe: { windowSeconds: 0 },
+  'workers.concurrency': { sms: CONCURRENCY, email: 1, wecom_app: 1, wecom_robot: 1, wechat_oa: 1, feishu_bot: 1, app_webhook: 1 },
+});
+
+describe('dispatch priority', () => {
+  it(`when ${BACKLOG} tier-0 messages wait, then a tier-3 message is sent as soon as a slot frees, ahead of the backlog`, async () => {
+    const templateId = await insertTemplate(bed.context, { channel: 'sms', body: '{{name}}：通知', providerTemplate: 'SMS_1000002' });
+    const phones = Array.from({ length: BACKLOG }, nextPhone);
+    const backlog = await insertQueued(bed.context, templateId, phones, { priority: 1, variables: { name: '批量' } });
+    await publishAll(bed.context, backlog);
+    // the worker is busy with the backlog before the urgent one arrives
+    await waitFor20Sent(backlog.map((m) => m.id));
+    const [urgent] = await insertQueued(bed.context, templateId, [nextPhone()], { priority: 9, variables: { name: '紧急' } });
+
+    const started = performance.now();
+    await publishCopy(bed.context, urgent!);
+    await waitForStatus(bed.context, [urgent!.id], ['sent'], 10_000);
+    const elapsedMs = Math.round(performance.now() - started);
+
+    const unsent = (await messageStates(bed.context, backlog.map((m) => m.id))).filter((s) => s.status !== 'sent').length;
+    console.log(`priority: tier-3 message sent ${elapsedMs} ms after publishing, with ${unsent} of ${BACKLOG} tier-0 messages still waiting (concurrency ${CONCURRENCY})`);
+    expect(elapsedMs).toBeLessThan(BOUND_MS);
+    expect(unsent).toBeGreaterThan(BACKLOG / 2);
+  });
+});
+
+async function waitFor20Sent(ids: number[]): Promise<void> {
+  await waitFor('the backlog to be under way', async () => {
+    const { rows } = await bed.context.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM dispatch.messages WHERE id = ANY($1) AND status = 'sent'", [ids]);
+    return rows[0]!.n >= 20;
+  }, 20_000);
+}
