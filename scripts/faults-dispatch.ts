@@ -23,6 +23,8 @@ export interface DispatchWork {
   requests: number;
   /** the same request answered with another batch, or with 422: the Idempotency-Key did not hold */
   keyViolations: string[];
+  /** replays: how the concurrent duplicates were answered (202 stored or first, 409 still in flight), by status */
+  concurrentAnswers: Record<string, number>;
   /** what the fakes had absorbed or dropped before the round */
   marks: { absorbed: number; dropped: number };
 }
@@ -142,7 +144,7 @@ export async function submitDispatchWork(api: Api, templates: DispatchTemplates,
     const report = ledger.report();
     return { absorbed: sum.absorbed + report.deduplicated, dropped: sum.dropped + report.dropped };
   }, { absorbed: 0, dropped: 0 });
-  const work: DispatchWork = { tag, traceIds: [], requests: 0, keyViolations: [], marks };
+  const work: DispatchWork = { tag, traceIds: [], requests: 0, keyViolations: [], concurrentAnswers: {}, marks };
   for (const request of batchRequests(templates, round, tag, mode)) {
     if (mode !== 'replays') {
       const answer = await accepted(api, request, work);
@@ -151,6 +153,7 @@ export async function submitDispatchWork(api: Api, templates: DispatchTemplates,
       continue;
     }
     const burst = await Promise.all(Array.from({ length: 10 }, () => post(api, request)));
+    for (const answer of burst) work.concurrentAnswers[answer.status] = (work.concurrentAnswers[answer.status] ?? 0) + 1;
     const after = await accepted(api, request, work);
     work.requests += 11;
     const answers = [...burst.filter((answer) => answer.status === 202), after];
@@ -238,6 +241,8 @@ export async function countDispatch(pool: pg.Pool, work: DispatchWork, channels:
   const dropped = fakeLedgers(channels).reduce((sum, ledger) => sum + ledger.report().dropped, 0) - work.marks.dropped;
   if (now - work.marks.absorbed > 0) tally.notes.push(`repeats absorbed by the provider's own idempotency (not counted): ${now - work.marks.absorbed}`);
   if (dropped > 0) tally.notes.push(`WeCom silently dropped ${dropped} over its per-member limit (counted lost above)`);
+  const answers = Object.entries(work.concurrentAnswers);
+  if (answers.length > 0) tally.notes.push(`concurrent duplicates answered ${answers.map(([status, n]) => `${status} ×${n}`).join(', ')} (each key: one batch, checked above)`);
   const busiest = maxPerMinute(wecom);
   tally.notes.push(`${work.traceIds.length} messages in ${work.requests} requests; busiest WeCom member ${busiest} in 60 s (limit ${WECOM_MEMBER_PER_MINUTE})`);
   return tally;
