@@ -26,7 +26,7 @@ export interface DispatchWork {
   /** replays: how the concurrent duplicates were answered (202 stored or first, 409 still in flight), by status */
   concurrentAnswers: Record<string, number>;
   /** what the fakes had absorbed or dropped before the round */
-  marks: { absorbed: number; dropped: number };
+  marks: { absorbed: number[]; dropped: number };
 }
 
 export interface DispatchTally {
@@ -67,6 +67,7 @@ export async function createDispatchTemplates(api: Api, channels: ChannelFakes):
 }
 
 const fakeLedgers = (channels: ChannelFakes) => [channels.aliyun, channels.tencent, channels.wecomApp, channels.wechatOa, channels.webhook].map((fake) => fake.deliveries);
+const FAKE_NAMES = ['Aliyun SMS', 'Tencent SMS', 'WeCom app (duplicate check)', 'WeChat OA (client_msg_id)', 'app webhook (X-Message-Id)'];
 
 function recipientFor(channel: Channel, round: number, seq: number, mode: DispatchMode): string {
   if (channel === 'sms') return `138${String((round * PER_CHANNEL + seq) % 100_000_000).padStart(8, '0')}`;
@@ -140,10 +141,8 @@ async function accepted(api: Api, request: BatchRequest, work: DispatchWork): Pr
 /** Sends the round's batches; in 'replays' each request goes 10× at once and once more after, and must name one batch. */
 export async function submitDispatchWork(api: Api, templates: DispatchTemplates, channels: ChannelFakes, round: number, mode: DispatchMode): Promise<DispatchWork> {
   const tag = dispatchTag(round);
-  const marks = fakeLedgers(channels).reduce((sum, ledger) => {
-    const report = ledger.report();
-    return { absorbed: sum.absorbed + report.deduplicated, dropped: sum.dropped + report.dropped };
-  }, { absorbed: 0, dropped: 0 });
+  const reports = fakeLedgers(channels).map((ledger) => ledger.report());
+  const marks = { absorbed: reports.map((report) => report.deduplicated), dropped: reports.reduce((sum, report) => sum + report.dropped, 0) };
   const work: DispatchWork = { tag, traceIds: [], requests: 0, keyViolations: [], concurrentAnswers: {}, marks };
   for (const request of batchRequests(templates, round, tag, mode)) {
     if (mode !== 'replays') {
@@ -237,9 +236,10 @@ export async function countDispatch(pool: pg.Pool, work: DispatchWork, channels:
   add('duplicated', copies!.n, 'message rows written twice for one request\'s recipient');
   add('duplicated', work.keyViolations.length, `Idempotency-Key broken: ${work.keyViolations.slice(0, 3).join('; ')}`);
 
-  const now = fakeLedgers(channels).reduce((sum, ledger) => sum + ledger.report().deduplicated, 0);
-  const dropped = fakeLedgers(channels).reduce((sum, ledger) => sum + ledger.report().dropped, 0) - work.marks.dropped;
-  if (now - work.marks.absorbed > 0) tally.notes.push(`repeats absorbed by the provider's own idempotency (not counted): ${now - work.marks.absorbed}`);
+  const reports = fakeLedgers(channels).map((ledger) => ledger.report());
+  const dropped = reports.reduce((sum, report) => sum + report.dropped, 0) - work.marks.dropped;
+  const absorbed = reports.map((report, i) => [FAKE_NAMES[i], report.deduplicated - work.marks.absorbed[i]!] as const).filter(([, n]) => n > 0);
+  if (absorbed.length > 0) tally.notes.push(`repeats absorbed by the provider's own idempotency (not counted): ${absorbed.map(([name, n]) => `${name} ${n}`).join(', ')}`);
   if (dropped > 0) tally.notes.push(`WeCom silently dropped ${dropped} over its per-member limit (counted lost above)`);
   const answers = Object.entries(work.concurrentAnswers);
   if (answers.length > 0) tally.notes.push(`concurrent duplicates answered ${answers.map(([status, n]) => `${status} ×${n}`).join(', ')} (each key: one batch, checked above)`);

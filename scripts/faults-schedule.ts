@@ -132,6 +132,11 @@ export const FAULTS: Fault[] = [
     },
   },
   {
+    // the Redis round's control: the same pressure on WeCom's per-member limit, nothing struck
+    name: 'none, WeCom members pressed past 30/min', dispatch: 'limits',
+    strike: async () => 'no fault; 60 members × 42 messages each',
+  },
+  {
     name: 'restart Redis', adds: ['summaries'], dispatch: 'limits',
     strike: async (c) => {
       const when = await strikeWhen(c, workUnderWay(c));
