@@ -114,6 +114,8 @@ async function post(api: Api, request: BatchRequest): Promise<Answer> {
   try {
     const response = await api.request('dispatcher', '/api/messages/send-batch', {
       method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': request.key }, body: request.body,
+      // a request the fault left hanging is sent again (same key) rather than holding the round past its bounds
+      signal: AbortSignal.timeout(60_000),
     });
     const text = await response.text();
     if (response.status !== 202) return { status: response.status, text: text.slice(0, 200) };
