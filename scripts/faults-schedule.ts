@@ -1,6 +1,7 @@
 // The fault schedule of `npm run faults`: what each round adds to the work in flight and when, and how, it strikes.
 import type pg from 'pg';
 import type { RoundWork } from './faults-checks.ts';
+import { dispatchSent, type DispatchMode } from './faults-dispatch.ts';
 import type { Stack } from './faults-stack.ts';
 import { jobStates } from './faults-workload.ts';
 
@@ -10,6 +11,8 @@ export interface FaultContext {
   stack: Stack;
   pool: pg.Pool;
   work: RoundWork;
+  /** the token prefix of this round's dispatcher messages (faults-dispatch.ts) */
+  dispatchTag: string;
   say: (line: string) => void;
 }
 
@@ -19,6 +22,8 @@ export interface Fault {
   kills?: string;
   /** work added on top of the archive imports every round carries */
   adds?: Array<'extract' | 'names' | 'summaries'>;
+  /** how the round's dispatcher messages are sent (default plain) */
+  dispatch?: DispatchMode;
   /** null: no fault (the control round) */
   strike: ((context: FaultContext) => Promise<string>) | null;
 }
@@ -38,6 +43,16 @@ const jobUnderWay = (context: FaultContext, type: string) => async () =>
   (await jobStates(context.pool, context.work.jobIds)).some((job) => job.type === type && job.status === 'running' && job.progressDone > 0);
 
 const importUnderWay = (context: FaultContext) => jobUnderWay(context, 'etl.import');
+
+/** an import under way and the round's dispatcher messages partly sent: a server fault then strikes both mid-work */
+const workUnderWay = (context: FaultContext) => async () =>
+  await importUnderWay(context)() && await dispatchSent(context.pool, context.dispatchTag) > 0;
+
+/** waits for `test`, then says how far the dispatcher had got, so a fault that missed its batch shows in the table's log */
+async function strikeWhen(context: FaultContext, test: () => Promise<boolean>): Promise<string> {
+  await until(test, 120_000);
+  return `dispatch ${await dispatchSent(context.pool, context.dispatchTag)} sent at the fault`;
+}
 
 function kill9(context: FaultContext, service: string): string {
   const run = context.stack.services.find((candidate) => candidate.name === service);
@@ -70,58 +85,74 @@ export const FAULTS: Fault[] = [
   },
   { name: 'kill -9 dashboard mid-refresh', kills: 'dashboard', strike: (c) => killWhen(c, 'dashboard', () => dashboardRefreshing(c), 'refresh') },
   {
+    name: 'kill -9 dispatcher mid-batch', kills: 'dispatcher',
+    strike: async (c) => {
+      const when = await strikeWhen(c, async () => await dispatchSent(c.pool, c.dispatchTag) >= 2_000);
+      return `${kill9(c, 'dispatcher')} (${when})`;
+    },
+  },
+  {
+    name: 'Idempotency-Key replays and concurrent duplicates', dispatch: 'replays',
+    strike: async () => 'each send-batch request 10× at once, then once more after (the fault is the caller\'s)',
+  },
+  {
     name: 'restart RabbitMQ', adds: ['summaries'],
     strike: async (c) => {
-      await until(importUnderWay(c), 120_000);
+      const when = await strikeWhen(c, workUnderWay(c));
       await c.stack.rabbit.stop();
       await c.stack.rabbit.start();
-      return 'rabbitmqctl stop, then start';
+      return `rabbitmqctl stop, then start (${when})`;
     },
   },
   {
     name: 'kill -9 RabbitMQ', adds: ['summaries'],
     strike: async (c) => {
-      await until(importUnderWay(c), 120_000);
+      const when = await strikeWhen(c, workUnderWay(c));
       await c.stack.rabbit.kill9();
       await c.stack.rabbit.start();
-      return 'kill -9 of the Erlang VM, then start';
+      return `kill -9 of the Erlang VM, then start (${when})`;
     },
   },
   {
     name: 'restart PostgreSQL', adds: ['summaries'],
     strike: async (c) => {
-      await until(importUnderWay(c), 120_000);
+      const when = await strikeWhen(c, workUnderWay(c));
       await c.stack.postgres.stop();
       await c.stack.postgres.start();
-      return 'fast shutdown (pg_ctl -m fast), then start';
+      return `fast shutdown (pg_ctl -m fast), then start (${when})`;
     },
   },
   {
     name: 'crash PostgreSQL', adds: ['extract'],
     strike: async (c) => {
-      await until(importUnderWay(c), 120_000);
+      const when = await strikeWhen(c, workUnderWay(c));
       await c.stack.postgres.crash();
       await c.stack.postgres.start();
-      return 'immediate shutdown (SIGQUIT, crash recovery on start), then start';
+      return `immediate shutdown (SIGQUIT, crash recovery on start), then start (${when})`;
     },
   },
   {
-    name: 'restart Redis', adds: ['summaries'],
+    // the Redis round's control: the same pressure on WeCom's per-member limit, nothing struck
+    name: 'none, WeCom members pressed past 30/min', dispatch: 'limits',
+    strike: async () => 'no fault; 60 members × 42 messages each',
+  },
+  {
+    name: 'restart Redis', adds: ['summaries'], dispatch: 'limits',
     strike: async (c) => {
-      await until(importUnderWay(c), 120_000);
+      const when = await strikeWhen(c, workUnderWay(c));
       await c.stack.redis.stop();
       await c.stack.redis.start();
-      return 'SIGTERM (no persistence: sessions and progress gone), then start';
+      return `SIGTERM (no persistence: sessions, progress and the limits' logs gone), then start (${when})`;
     },
   },
   {
     name: 'stall PostgreSQL 25 s', adds: ['summaries'],
     strike: async (c) => {
-      await until(importUnderWay(c), 120_000);
+      const when = await strikeWhen(c, workUnderWay(c));
       c.stack.proxies.postgres.stall();
       await sleep(25_000);
       c.stack.proxies.postgres.resume();
-      return 'proxy moved no byte for 25 s, closed nothing';
+      return `proxy moved no byte for 25 s, closed nothing (${when})`;
     },
   },
 ];

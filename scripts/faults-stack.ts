@@ -1,11 +1,14 @@
 // The whole installation `npm run faults` runs its schedule against: its own servers behind stalling proxies,
-// the WeCom and Coze fakes in this process, every ready service under the same supervisor as `npm start`.
+// the WeCom, Coze and channel fakes in this process, every ready service under the same supervisor as `npm start`.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSchool } from '@doitcrm/demo-data';
-import { createWecomFake, startCozeFake, type StartedCozeFake, type WecomFake } from '@doitcrm/fakes';
+import {
+  createAliyunSmsFake, createAppWebhookReceiver, createTencentSmsFake, createWechatOaFake, createWecomFake, createWecomSendFake, startCozeFake,
+  type AliyunSmsFake, type AppWebhookReceiver, type StartedCozeFake, type TencentSmsFake, type WechatOaFake, type WecomFake, type WecomSendFake,
+} from '@doitcrm/fakes';
 import { PostgresInstance, RabbitInstance, RedisInstance, assertPortFree } from './faults-instances.ts';
 import { StallingProxy } from './faults-proxy.ts';
 import { supervise, type Supervised } from './supervisor.mjs';
@@ -30,15 +33,32 @@ export interface Stack {
   databaseUrl: string;
   wecom?: { fake: WecomFake; url: string; close(): Promise<void> };
   coze?: StartedCozeFake;
+  channels?: ChannelFakes;
   services: ServiceRun[];
 }
+
+/** The providers the dispatcher sends to in the fault run, each keeping a delivery ledger. */
+export interface ChannelFakes {
+  aliyun: AliyunSmsFake;
+  tencent: TencentSmsFake;
+  wecomApp: WecomSendFake;
+  wechatOa: WechatOaFake;
+  webhook: AppWebhookReceiver;
+  /** where templates of the app_webhook channel point (allowed past the SSRF guard by DISPATCH_WEBHOOK_ALLOW_HOSTS) */
+  webhookUrl: string;
+  env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+/** the setting a fault-run app_webhook template names as its secret (webhook_secret_ref) */
+export const FAULTS_WEBHOOK_SECRET_REF = 'FAULTS_WEBHOOK_SECRET';
 
 const base = Number(process.env.FAULTS_PORT_BASE ?? 55000);
 export const PORTS = {
   postgres: base + 432, postgresProxy: base + 433,
   redis: base + 1379, redisProxy: base + 1380,
   rabbit: base + 672, rabbitProxy: base + 674,
-  services: { etl: base + 2, mapper: base + 4, messages: base + 6, roster: base + 10, dashboard: base + 11 } as Record<string, number>,
+  services: { etl: base + 2, mapper: base + 4, messages: base + 6, roster: base + 10, dashboard: base + 11, dispatcher: base + 40 } as Record<string, number>,
 };
 
 export async function startServers(dir: string, say: (line: string) => void): Promise<Stack> {
@@ -71,6 +91,38 @@ export async function startFakes(stack: Stack): Promise<void> {
   const server = await fake.listen(0, '127.0.0.1');
   stack.wecom = { fake, url: server.url, close: server.close };
   stack.coze = await startCozeFake({ stream: { deltaDelayMs: 5 } });
+  stack.channels = await startChannelFakes();
+}
+
+/**
+ * The dispatcher's providers, unthrottled where a limit is the provider's business rule and not the fault under test
+ * (SMS per-number caps, account QPS, Tencent's same-content window, which would hide a repeated send as a refusal).
+ * WeCom's per-member limit stays as documented (30/min, silently dropped above it): the Redis round checks against it.
+ */
+async function startChannelFakes(): Promise<ChannelFakes> {
+  const unlimited = 1_000_000;
+  const aliyun = createAliyunSmsFake({ perNumber: { minute: unlimited, hour: unlimited, day: unlimited }, qps: unlimited });
+  const tencent = createTencentSmsFake({ perNumber: { sameContentSeconds: 0, perHour: unlimited, perDay: unlimited }, qps: unlimited });
+  const wecomApp = createWecomSendFake({ rateLimit: { calls: unlimited }, maxConcurrent: 10_000 });
+  const wechatOa = createWechatOaFake({ dailyLimit: unlimited });
+  const webhook = createAppWebhookReceiver();
+  const [a, t, w, o, h] = await Promise.all([aliyun, tencent, wecomApp, wechatOa, webhook].map((fake) => fake.listen(0, '127.0.0.1')));
+  const hookHost = new URL(h!.url).host;
+  return {
+    aliyun, tencent, wecomApp, wechatOa, webhook,
+    webhookUrl: `${h!.url}/hooks/faults`,
+    env: {
+      CHANNEL_TIMEOUT_MS: '5000',
+      ALIYUN_SMS_ENDPOINT: a!.url, ALIYUN_SMS_ACCESS_KEY_ID: aliyun.accessKeyId, ALIYUN_SMS_ACCESS_KEY_SECRET: aliyun.accessKeySecret, ALIYUN_SMS_SIGN_NAME: '学校通知',
+      TENCENT_SMS_ENDPOINT: t!.url, TENCENT_SMS_SECRET_ID: tencent.secretId, TENCENT_SMS_SECRET_KEY: tencent.secretKey,
+      TENCENT_SMS_SDK_APP_ID: tencent.smsSdkAppId, TENCENT_SMS_SIGN_NAME: '学校通知',
+      WECOM_SEND_BASE_URL: w!.url, WECOM_SEND_CORP_ID: wecomApp.corpId, WECOM_SEND_SECRET: wecomApp.secret, WECOM_SEND_AGENT_ID: String(wecomApp.agentId),
+      WECHAT_OA_BASE_URL: o!.url, WECHAT_OA_APP_ID: wechatOa.appId, WECHAT_OA_APP_SECRET: wechatOa.appSecret,
+      DISPATCH_WEBHOOK_ALLOW_HOSTS: hookHost, [FAULTS_WEBHOOK_SECRET_REF]: webhook.secret,
+      DISPATCH_WORKERS: 'true',
+    },
+    close: async () => { await Promise.all([a, t, w, o, h].map((listening) => listening!.close())); },
+  };
 }
 
 export function serviceEnv(stack: Stack): NodeJS.ProcessEnv {
@@ -88,6 +140,7 @@ export function serviceEnv(stack: Stack): NodeJS.ProcessEnv {
     UPLOAD_DIR: path.join(stack.dir, 'uploads'),
     ...(wecom ? { WECOM_BASE_URL: wecom.url, WECOM_CORP_ID: wecom.fake.corpId, WECOM_SECRET: wecom.fake.secret, WECOM_ARCHIVE_SECRET: wecom.fake.archiveSecret } : {}),
     ...(coze ? { COZE_BASE_URL: coze.url, COZE_API_TOKEN: coze.token, COZE_PARENT_BOT_ID: coze.parentBotId, COZE_TEACHER_BOT_ID: coze.teacherBotId } : {}),
+    ...stack.channels?.env,
   };
 }
 
@@ -151,6 +204,7 @@ export async function stopStack(stack: Stack | undefined, dir: string, say: (lin
     await Promise.all(stack.services.map((run) => run.supervised.stop('SIGTERM').catch(() => {})));
     await stack.wecom?.close().catch(() => {});
     await stack.coze?.close().catch(() => {});
+    await stack.channels?.close().catch(() => {});
     for (const proxy of Object.values(stack.proxies)) await proxy.close().catch(() => {});
     await stack.rabbit.stop().catch(() => {});
     await stack.redis.stop().catch(() => {});

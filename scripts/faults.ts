@@ -11,6 +11,7 @@ import { migrate } from '@doitcrm/db';
 import { addUser, createPool } from '@doitcrm/kit';
 import { refreshRollups } from '../services/dashboard/src/domain/refresh-rollups.ts';
 import { atRest, compareDashboard, countEffects, markCalls, type RoundWork, type Tally } from './faults-checks.ts';
+import { countDispatch, createDispatchTemplates, dispatchAtRest, dispatchTag, submitDispatchWork, type DispatchTemplates, type DispatchWork } from './faults-dispatch.ts';
 import { FAULTS, type Fault } from './faults-schedule.ts';
 import { allReady, PORTS, startFakes, startServers, startServices, stopStack, type Stack } from './faults-stack.ts';
 import { Api, parentsWithMessages, writeArchiveParts, type ArchivePart } from './faults-workload.ts';
@@ -79,16 +80,21 @@ async function main(): Promise<void> {
   say(`every service ready after ${firstReady.toFixed(1)} s: ${stack.services.map((run) => `${run.name} :${run.port}`).join(', ')}`);
   const api = new Api(PORTS.services, 'faults', password);
   await api.login();
+  const templates = await createDispatchTemplates(api, stack.channels!);
 
   const rows: Row[] = [];
-  for (const fault of rounds) rows.push(await runRound(stack, pool, api, fault, parts.splice(0, FILES_PER_ROUND)));
+  for (const [index, fault] of rounds.entries()) {
+    rows.push(await runRound(stack, pool, api, fault, parts.splice(0, FILES_PER_ROUND), { templates, round: index + 1 }));
+  }
   await pool.end();
   printTable(rows);
   const failed = rows.some((row) => row.lost > 0 || row.duplicated > 0 || !row.recovered.startsWith('yes'));
   await cleanUp(failed ? 1 : 0);
 }
 
-async function runRound(stack: Stack, pool: ReturnType<typeof createPool>, api: Api, fault: Fault, parts: ArchivePart[]): Promise<Row> {
+async function runRound(
+  stack: Stack, pool: ReturnType<typeof createPool>, api: Api, fault: Fault, parts: ArchivePart[], dispatch: { templates: DispatchTemplates; round: number },
+): Promise<Row> {
   say(`── ${fault.name}`);
   const work: RoundWork = { jobIds: [], msgids: [], summaryJobIds: [], pendingNames: [] };
   const marks = markCalls(stack.coze!, stack.wecom!.fake);
@@ -110,16 +116,22 @@ async function runRound(stack: Stack, pool: ReturnType<typeof createPool>, api: 
     const parents = await parentsWithMessages(pool, SUMMARIES_PER_ROUND);
     for (const id of parents.ids) work.summaryJobIds.push(await api.summarize(id, parents.start, parents.end));
   }
-  const inFlight = `${work.msgids.length} msgs, ${work.jobIds.length + work.summaryJobIds.length} jobs`;
+  // sent while the fault strikes: a request it interrupts is sent again with its Idempotency-Key, as a caller would
+  const submitting: Promise<DispatchWork | Error> = submitDispatchWork(api, dispatch.templates, stack.channels!, dispatch.round, fault.dispatch ?? 'plain')
+    .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
 
-  const how = fault.strike ? await fault.strike({ stack, pool, work, say }) : 'no fault';
+  const how = fault.strike ? await fault.strike({ stack, pool, work, dispatchTag: dispatchTag(dispatch.round), say }) : 'no fault';
   say(how);
   const readySeconds = await allReady(stack, 180_000);
+  const dispatched = await submitting;
+  const dispatchWork = dispatched instanceof Error ? null : dispatched;
+  const inFlight = `${work.msgids.length} msgs, ${work.jobIds.length + work.summaryJobIds.length} jobs, ${dispatchWork?.traceIds.length ?? 0} dispatches`;
 
   let waiting: string | null = 'not checked';
   const deadline = Date.now() + ROUND_TIMEOUT_MS;
   while (Date.now() < deadline) {
     waiting = await atRest(pool, [...work.jobIds, ...work.summaryJobIds]).catch((error: unknown) => String(error));
+    if (waiting === null && dispatchWork) waiting = await dispatchAtRest(pool, dispatchWork).catch((error: unknown) => String(error));
     if (waiting === null) break;
     await sleep(500);
   }
@@ -129,8 +141,14 @@ async function runRound(stack: Stack, pool: ReturnType<typeof createPool>, api: 
 
   const effects: Tally = await countEffects(pool, work, { since: marks, coze: stack.coze!, wecom: stack.wecom!.fake });
   const dashboard = await compareDashboard(pool, async () => { await refreshRollups(pool, { full: true }, { timezone: TIMEZONE }); });
+  const sends: Tally = dispatchWork ? await countDispatch(pool, dispatchWork, stack.channels!)
+    : { lost: 0, duplicated: 0, notes: [`dispatcher batches not all accepted: ${(dispatched as Error).message}`] };
   const deliveries = stack.services.reduce((sum, run) =>
     sum + run.lines.filter((line) => line.at >= since && line.text.includes('redelivered message reached its handler')).length, 0);
+
+  const dispatcherDeliveries = stack.services.find((run) => run.name === 'dispatcher')?.lines
+    .filter((line) => line.at >= since && line.text.includes('redelivered message reached its handler')).length ?? 0;
+  if (dispatcherDeliveries > 0) sends.notes.push(`duplicate deliveries to the dispatcher's workers: ${dispatcherDeliveries}`);
 
   const restarted = stack.services.filter((run) => run.supervised.child.pid !== pids.get(run.name)).map((run) => run.name);
   const unexpected = restarted.filter((name) => name !== fault.kills);
@@ -138,12 +156,13 @@ async function runRound(stack: Stack, pool: ReturnType<typeof createPool>, api: 
   const recovered = !ready ? 'no: not ready within 180 s'
     : unexpected.length > 0 ? `no: ${unexpected.join(', ')} restarted`
       : waiting ? `no: ${waiting}`
+        : !dispatchWork ? 'no: the send API never accepted every batch'
         : fault.kills ? `yes (${fault.kills} by its supervisor, others same pid)` : `yes (all ${stack.services.length} same pid)`;
   const row: Row = {
     fault: fault.name, how, inFlight,
-    lost: effects.lost + dashboard.lost, duplicated: effects.duplicated + dashboard.duplicated, deliveries,
+    lost: effects.lost + dashboard.lost + sends.lost, duplicated: effects.duplicated + dashboard.duplicated + sends.duplicated, deliveries,
     recovered, readyIn: ready ? `${readySeconds.toFixed(1)} s` : '—',
-    notes: [...effects.notes, ...dashboard.notes, ...(waiting ? [`not at rest: ${waiting}`] : [])],
+    notes: [...effects.notes, ...dashboard.notes, ...sends.notes, ...(waiting ? [`not at rest: ${waiting}`] : [])],
   };
   say(`lost ${row.lost}, duplicated effects ${row.duplicated}, duplicate deliveries ${deliveries}, recovered: ${recovered}`);
   for (const note of row.notes) say(`  ${note}`);

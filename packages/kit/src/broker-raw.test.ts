@@ -47,6 +47,32 @@ describe('Broker topology hook and raw consumer', () => {
     }
   });
 
+  test('when a raw consumer hands a message back, then its second delivery is logged as a redelivery reaching the handler, and the first is not', async () => {
+    // Arrange
+    const capture = captureLogger();
+    broker = await Broker.connect({ url: AMQP_URL, namespace: uniqueNamespace(), logger: capture.logger });
+    const queue = broker.name('raw.redelivered');
+    await broker.declareTopology(async (channel) => {
+      await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+      return { queues: [queue], exchanges: [] };
+    });
+    const held: RawDelivery[] = [];
+    await broker.consumeRaw({ queues: ['raw.redelivered'], prefetch: 1, onMessage: (delivery) => held.push(delivery) });
+    await broker.publishEnvelope('', queue, envelope(1));
+    await waitFor('the first delivery', () => held.length === 1);
+    const redeliveries = () => capture.lines.filter((line) => line.msg === 'redelivered message reached its handler');
+    expect(redeliveries()).toHaveLength(0);
+
+    // Act
+    held[0]!.nack(true);
+    await waitFor('the second delivery', () => held.length === 2);
+    held[1]!.ack();
+
+    // Assert
+    expect(held[1]!.message.fields.redelivered).toBe(true);
+    expect(redeliveries()).toHaveLength(1);
+  });
+
   test('when a test removes the topology, then the declared queues and exchanges are gone', async () => {
     // Arrange
     broker = await Broker.connect({ url: AMQP_URL, namespace: uniqueNamespace(), logger: captureLogger().logger });

@@ -203,6 +203,11 @@ export class Broker {
     for (const queue of raw.spec.queues) {
       const { consumerTag } = await channel.consume(this.name(queue), (message) => {
         if (!message) return;
+        if (message.fields.redelivered) {
+          // counted as the queue consumers' are: npm run faults reads these lines for the dispatcher's workers too
+          this.options.metrics?.queueMessages.inc({ queue, outcome: 'redelivered' });
+          this.options.logger.info({ queue, redelivered: true }, 'redelivered message reached its handler');
+        }
         this.inFlight += 1;
         let settled = false;
         const settle = (fn: () => void) => {
