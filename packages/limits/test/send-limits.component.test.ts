@@ -52,6 +52,26 @@ describe('send limits from the hot configuration', () => {
     expect(sms.map((c) => `${c.kind}:${c.key}`)).toEqual(['daily_cap:recipient:sms:13800000000', 'concurrency:channel:sms', 'rate:provider:aliyun']);
   });
 
+  test('when calls may reach the provider up to 10 s after their reservation, then every rate window is widened by 10 s and caps and leases are not', () => {
+    // Arrange: WeCom counts a member's 30 a minute when each call arrives, not when we reserved its slot
+    const config: LimitsConfig = {
+      ...DOCUMENTED_LIMITS,
+      channels: { ...DOCUMENTED_LIMITS.channels, sms: { concurrency: { limit: 8, leaseMs: 30_000 }, perRecipient: { dailyCap: 10 } } },
+    };
+
+    // Act
+    const wecom = checksFor(config, { channel: 'wecom_app', recipient: 'zhangsan' }, 10_000);
+    const sms = checksFor(config, { channel: 'sms', provider: 'aliyun', recipient: '13800000000' }, 10_000);
+
+    // Assert: 30 in any 70 s of reservations means at most 30 in any 60 s of arrivals
+    expect(wecom).toEqual([{ kind: 'rate', name: 'recipient_rate', key: 'recipient:wecom_app:zhangsan', windows: [{ limit: 30, windowMs: 70_000 }, { limit: 1_000, windowMs: 3_610_000 }] }]);
+    expect(sms).toEqual([
+      { kind: 'daily_cap', name: 'recipient_daily_cap', key: 'recipient:sms:13800000000', limit: 10 },
+      { kind: 'concurrency', name: 'channel_concurrency', key: 'channel:sms', limit: 8, leaseMs: 30_000 },
+      { kind: 'rate', name: 'provider_rate', key: 'provider:aliyun', windows: [{ limit: 5_000, windowMs: 11_000 }] },
+    ]);
+  });
+
   test('when a channel has no limits configured, then its send is reserved without touching Redis', async () => {
     // Arrange
     const sendLimits = createSendLimits(createLimiter({ redis: harness.connect(), resetGuardMs: 0 }));

@@ -45,7 +45,10 @@ export async function startDispatchWorkers(context: ServiceContext<DispatcherCon
   const metrics = createWorkerMetrics(context.metrics.registry);
   // a connection of its own, pipelining the few calls each message makes (limits, dedupe) across the messages in flight
   const redis = createRedis({ redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_PREFIX, logger, autoPipelining: true });
-  const limiter = createLimiter({ redis, ...(options.resetGuardMs === undefined ? {} : { resetGuardMs: options.resetGuardMs }) });
+  // a call may reach its provider up to its deadline after its slot was reserved: rate windows are widened by that
+  // (packages/limits checksFor), and after a Redis restart the guard must cover the widened one-minute windows
+  const arrivalMarginMs = config.CHANNEL_TIMEOUT_MS;
+  const limiter = createLimiter({ redis, resetGuardMs: options.resetGuardMs ?? 60_000 + arrivalMarginMs });
   const leaseMs = leaseFor(config.CHANNEL_TIMEOUT_MS);
   const store = createMessageStore({ pool: context.pool, leaseSeconds: leaseMs / 1000, worker: instance });
   const deps: SendMessageDeps = {
@@ -60,7 +63,7 @@ export async function startDispatchWorkers(context: ServiceContext<DispatcherCon
     }),
     dedupe: createDedupe({ redis }),
     limiter,
-    sendLimits: createSendLimits(limiter, options.settings().limits),
+    sendLimits: createSendLimits(limiter, options.settings().limits, { arrivalMarginMs }),
     settings: options.settings,
     metrics,
     logger,
