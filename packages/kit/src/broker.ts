@@ -468,3 +468,17 @@ function safely(fn: () => void): void {
     // the channel died under us; the broker redelivers the message and handlers are idempotent
   }
 }
+
+/**
+ * A short-lived channel for one piece of work on a plain amqplib connection (checks, declarations, clean-ups): a
+ * channel error (a 404 for a missing queue, say) closes only that channel, never the connection.
+ */
+export async function withAmqpChannel<T>(connection: Pick<ChannelModel, 'createChannel'>, fn: (channel: Channel) => Promise<T>): Promise<T> {
+  const channel = await connection.createChannel();
+  channel.on('error', () => {});
+  try {
+    return await fn(channel);
+  } finally {
+    await channel.close().catch(() => {});
+  }
+}

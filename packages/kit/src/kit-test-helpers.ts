@@ -1,6 +1,7 @@
 // Shared arrangements for the kit's own tests: server URLs, a logger whose lines the test can read, polling (kit/testing's waitFor), and a
 // raw amqplib channel to look at queues the way an operator would. Not exported from the package.
 import amqplib, { type Channel, type ChannelModel, type GetMessage } from 'amqplib';
+import { withAmqpChannel } from './broker.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { uniqueSuffix } from './testing/unique.ts';
 import { waitFor } from './testing/wait-for.ts';
@@ -42,15 +43,7 @@ export interface RawAmqp {
 export async function openRawAmqp(): Promise<RawAmqp> {
   const connection: ChannelModel = await amqplib.connect(AMQP_URL);
   connection.on('error', () => {});
-  const withChannel = async <T>(fn: (channel: Channel) => Promise<T>): Promise<T> => {
-    const channel = await connection.createChannel();
-    channel.on('error', () => {});
-    try {
-      return await fn(channel);
-    } finally {
-      await channel.close().catch(() => {});
-    }
-  };
+  const withChannel = <T>(fn: (channel: Channel) => Promise<T>): Promise<T> => withAmqpChannel(connection, fn);
   return {
     connection,
     withChannel,

@@ -3,6 +3,7 @@
 // tests is ever touched. A queue or exchange is recorded before it is declared, so one whose declaration failed
 // half-way is still on the list to delete.
 import type { Channel, ChannelModel, Options } from 'amqplib';
+import { withAmqpChannel } from '@doitcrm/kit';
 
 /**
  * A safety net only for a run killed with -9 (no clean-up can run then): the broker drops a bench queue 10 minutes
@@ -73,7 +74,7 @@ export class BenchNamespace {
 
   /** Deletes the queues given (a case's, between cases), on a channel of its own. */
   async deleteQueues(connection: ChannelModel, queues: readonly string[]): Promise<void> {
-    await withChannel(connection, async (channel) => {
+    await withAmqpChannel(connection, async (channel) => {
       for (const queue of queues) {
         await channel.deleteQueue(queue);
         this.queues.delete(queue);
@@ -93,7 +94,7 @@ export class BenchNamespace {
     const failures: string[] = [];
     const attempt = async (kind: 'queue' | 'exchange', name: string) => {
       try {
-        await withChannel(connection, (channel) => (kind === 'queue' ? channel.deleteQueue(name) : channel.deleteExchange(name)));
+        await withAmqpChannel(connection, (channel) => (kind === 'queue' ? channel.deleteQueue(name) : channel.deleteExchange(name)));
         (kind === 'queue' ? this.queues : this.exchanges).delete(name);
         (kind === 'queue' ? removed.queues : removed.exchanges).push(name);
       } catch (error) {
@@ -108,13 +109,3 @@ export class BenchNamespace {
   }
 }
 
-/** A channel for one piece of work: a channel error (a 404, say) closes only that channel. */
-export async function withChannel<T>(connection: ChannelModel, fn: (channel: Channel) => Promise<T>): Promise<T> {
-  const channel = await connection.createChannel();
-  channel.on('error', () => {});
-  try {
-    return await fn(channel);
-  } finally {
-    await channel.close().catch(() => {});
-  }
-}

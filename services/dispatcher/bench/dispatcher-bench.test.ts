@@ -8,7 +8,8 @@ import amqplib, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueSuffix, waitFor } from '@doitcrm/kit/testing';
 import { PRIORITY_TIERS, SEND_EXCHANGE, sendQueue, tierOf } from '../src/queue/topology.ts';
-import { BenchNamespace, withChannel } from './bench-namespace.ts';
+import { withAmqpChannel as withChannel } from '@doitcrm/kit';
+import { BenchNamespace } from './bench-namespace.ts';
 import { BENCH_CHANNEL } from './designs.ts';
 import { createDispatcherBench, DEFAULT_OPTIONS, type BenchResult } from './dispatcher-bench.ts';
 

@@ -2,7 +2,7 @@
 // fixed time per message with the prefetch a worker would have; once it is under way, one priority-9 message (tier
 // 3) is published, and we time it from its publish to the end of its own work — in each design, and in one plain
 // queue, where it has to wait its turn behind the backlog (what no priority costs).
-import { withChannel } from './bench-namespace.ts';
+import { withAmqpChannel as withChannel } from '@doitcrm/kit';
 import { openPublisher, publishMany, publishOne, dispatchSendMessage, startConsumer } from './amqp-path.ts';
 import { DESIGNS, type DesignId } from './designs.ts';
 import { chooseDesign, formatOvertaking } from './report.ts';

@@ -1,7 +1,7 @@
 // Stage 1, the queue choice: the same N dispatch.send envelopes through each design, published with confirms while
 // one consumer acks each (bounded prefetch), beside raw amqplib through one plain queue of the same type in the
 // same run. Priorities are spread evenly over 0–10, so the tier queues and priority levels all carry traffic.
-import { withChannel } from './bench-namespace.ts';
+import { withAmqpChannel as withChannel } from '@doitcrm/kit';
 import { dispatchSendMessage, openPublisher, publishMany, startConsumer } from './amqp-path.ts';
 import { DESIGNS, type DesignId, type QueueType } from './designs.ts';
 import type { Stage, StageContext } from './stages.ts';
