@@ -125,6 +125,23 @@ describe('dispatch workers', () => {
     expect(parked.payload.messageId).toBe(message!.id);
   });
 
+  it('when the recipient is not shaped for the fallback channel, then the message fails without a fallback and its failure says why', async () => {
+    const fallbackId = await smsTemplate('{{name}}：请查看通知');
+    const primaryId = await insertTemplate(bed.context, { channel: 'app_webhook', body: '{{name}} 的通知', webhookUrl: bed.webhookUrl, fallbackTemplateId: fallbackId });
+    // an app user label, not a phone number: SMS could only fail, or reach whoever owns a number that looks like it
+    const [message] = await insertQueued(bed.context, primaryId, ['app-user-9'], { variables: { name: '小林' } });
+    bed.webhook.inject({ kind: 'permanent', times: 1 });
+
+    await publishCopy(bed.context, message!);
+
+    await waitForStatus(bed.context, [message!.id], ['failed']);
+    const { rows } = await bed.context.pool.query('SELECT count(*)::int AS n FROM dispatch.messages WHERE fallback_of = $1', [message!.id]);
+    expect(rows[0]).toEqual({ n: 0 });
+    const stages = await traceStages(bed.context, message!.id);
+    expect(stages.map((s) => s.stage)).toEqual(['processing', 'failed']);
+    expect(String(stages[1]!.detail.fallbackSkipped)).toContain('sms');
+  });
+
   it('when an app-webhook template is sent, then the receiver gets the signed JSON of the contract with the message and trace ids', async () => {
     const templateId = await insertTemplate(bed.context, { channel: 'app_webhook', body: '{{name}} 的作业已批改', webhookUrl: bed.webhookUrl });
     const [message] = await insertQueued(bed.context, templateId, ['app-user-2'], { variables: { name: '小西' } });

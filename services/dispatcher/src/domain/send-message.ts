@@ -9,6 +9,7 @@ import type { DispatchSettings } from './dispatch-settings.ts';
 import { compileTemplate, type RenderedMessage } from './template-text.ts';
 import { UnsafeWebhookError } from './webhook-guard.ts';
 import type { WorkerMetrics } from './worker-metrics.ts';
+import { recipientProblem } from './recipient-shape.ts';
 
 /** A queue copy of a message, as the worker received it. */
 export interface MessageCopy {
@@ -216,12 +217,18 @@ async function failPermanently(
 ): Promise<string> {
   await deps.queue.dead(copy);
   const { fallbackTemplateId, fallbackChannel } = message.template;
-  const fallback = settings.fallback.enabled && fallbackTemplateId !== null && fallbackChannel !== null
+  // the fallback goes to the same recipient: a WeCom user id or an e-mail address is no phone number, and sending it
+  // to SMS would only fail again at the provider (or reach a stranger), so such a fallback is skipped and said why
+  const unreachable = fallbackChannel === null ? null : recipientProblem(fallbackChannel, message.recipient);
+  const fallback = settings.fallback.enabled && fallbackTemplateId !== null && fallbackChannel !== null && unreachable === null
     ? { originalId: message.id, originalTraceId: message.traceId, templateId: fallbackTemplateId, channel: fallbackChannel,
       routingKey: routingKey(fallbackChannel, tierOf(message.priority)), tier: tierOf(message.priority) }
     : null;
+  const skipped = settings.fallback.enabled && fallbackChannel !== null && unreachable !== null
+    ? { fallbackSkipped: `收件人${unreachable}（备用渠道 ${fallbackChannel}）` } : {};
   const failure: MessageResult = {
-    id: message.id, traceId: message.traceId, status: 'failed', stage: 'failed', errorKind: 'permanent', error, detail: { ...detail, attempt: message.attempts },
+    id: message.id, traceId: message.traceId, status: 'failed', stage: 'failed', errorKind: 'permanent', error,
+    detail: { ...detail, ...skipped, attempt: message.attempts },
   };
   const { fallbackId } = await retryOnConnectionLoss(() => failWithFallback(deps.pool, failure, fallback), { logger: deps.logger });
   deps.metrics.outcomes.inc({ channel: message.channel, outcome: 'failed' });
