@@ -136,7 +136,11 @@ export const snippetPartSchema = z.object({ text: z.string(), hit: z.boolean() }
 export type SnippetPart = z.infer<typeof snippetPartSchema>;
 export const searchHitSchema = messageViewSchema.extend({ snippet: z.array(snippetPartSchema), roomName: z.string().nullable() }).meta({ id: 'SearchHit' });
 export type SearchHit = z.infer<typeof searchHitSchema>;
-export const searchResponseSchema = pageSchema(searchHitSchema).extend({ term: z.string() });
+export const searchResponseSchema = pageSchema(searchHitSchema).extend({
+  term: z.string(),
+  searchedTo: z.string().nullable().describe(
+    'a single-character search reads a bounded number of messages a call: when it stopped before the page filled, the time (ISO 8601) it searched back to; nextCursor goes on from there. null otherwise'),
+});
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
 
 export const messageContextResponseSchema = z.object({

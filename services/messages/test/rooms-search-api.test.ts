@@ -123,6 +123,24 @@ describe('full-text search', () => {
     expect(ids(byPerson.body.items)).toEqual([s.refund, s.spaced, s.reversed, s.recalled]);
   });
 
+  it('when a single character lies deeper in a big group than one call reads, then the call says how far it searched and its cursor finds the rest', async () => {
+    const f = await createFamily(api.service.context.pool);
+    const [old] = await insertMessages(api.service.context.pool, [{ from: f.parent, to: [f.teacher], roomId: f.room, at: minutesBefore(base, 20_000), ...text('犇犇今天请假') }]);
+    // more messages above it than one call may read: SINGLE_CHARACTER_BUDGET (8,000)
+    await insertMessages(api.service.context.pool, Array.from({ length: 8_100 }, (_, i) => ({
+      from: f.teacher, to: [f.parent], roomId: f.room, at: minutesBefore(base, i), ...text(`第${i}条通知`),
+    })));
+    const first = await get(`/api/search?q=${encodeURIComponent('犇')}&room_id=${f.room}`).expect(200);
+    expect(first.body.items).toEqual([]);
+    expect(first.body.nextCursor).not.toBeNull();
+    // it read the newest 8,000: the 8,000th newest was written 7,999 minutes before base
+    expect(first.body.searchedTo).toBe(minutesBefore(base, 7_999).toISOString());
+    const second = await get(`/api/search?q=${encodeURIComponent('犇')}&room_id=${f.room}&cursor=${first.body.nextCursor}`).expect(200);
+    expect(ids(second.body.items)).toEqual([old]);
+    expect(second.body.searchedTo).toBeNull();
+    expect(second.body.nextCursor).toBeNull();
+  });
+
   it('when a term holds a space, then only messages with exactly that text are found', async () => {
     const s = await searchRoom();
     const response = await get(`/api/search?q=${encodeURIComponent('退 费')}&room_id=${s.f.room}`).expect(200);

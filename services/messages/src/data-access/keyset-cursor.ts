@@ -10,6 +10,11 @@ export function encodeCursor(row: { msgtime: Date; msgid: string }): string {
   return Buffer.from(JSON.stringify({ t: row.msgtime.toISOString(), id: row.msgid })).toString('base64url');
 }
 
+/** The cursor of a position read as text from PostgreSQL (where a walk stopped), not of a row in hand. */
+export function encodeCursorAt(position: MessageCursor): string {
+  return encodeCursor({ msgtime: new Date(position.msgtime), msgid: position.msgid });
+}
+
 export function decodeCursor(cursor: string | undefined, field = 'cursor'): MessageCursor | null {
   if (!cursor) return null;
   try {

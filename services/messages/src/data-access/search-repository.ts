@@ -1,10 +1,10 @@
 import { withTransaction, type Pool, type Queryable } from '@doitcrm/kit';
 import type { Page, PersonRole, SearchHit } from '../contract.ts';
-import { PACE_PROBE, WIDEN, chooseSearchPlan, continuedWalk, filterPace, indexKeys, wholeFilterCheaper } from '../domain/search-plan.ts';
+import { PACE_PROBE, SINGLE_CHARACTER_BUDGET, WIDEN, chooseSearchPlan, continuedWalk, filterPace, indexKeys, wholeFilterCheaper } from '../domain/search-plan.ts';
 import { bigramsOf, snippetParts } from '../domain/search-terms.ts';
 import { bigramFrequencies, type BigramFrequencies } from './bigram-frequencies.ts';
 import type { MessageCursor } from './keyset-cursor.ts';
-import { toPage } from './keyset-cursor.ts';
+import { encodeCursorAt, toPage } from './keyset-cursor.ts';
 import { IS_CHAT, MESSAGE_COLUMNS, SENDER_JOIN, beforeCursor, sqlParams, toMessageView, type MessageRow } from './message-rows.ts';
 
 export interface SearchQuery {
@@ -46,12 +46,16 @@ function contains(text: string, termParam: string, term: string): string {
  * The first (or next) page of hits, newest first: exact substring matches (strpos on the lower-cased text), found
  * the way chooseSearchPlan picks from the statistics of the term's bigrams (see there why not the planner's way).
  */
-export async function searchNewestFirst(db: SearchDatabase, query: SearchQuery): Promise<Page<SearchHit>> {
+export async function searchNewestFirst(db: SearchDatabase, query: SearchQuery): Promise<SearchPage> {
   const stats = query.useIndex ? await bigramFrequencies(db) : null;
   let found: FoundRow[] = [];
+  /** set when a single character's walk stopped at its budget with the page not full */
+  let searchedTo: MessageCursor | null = null;
   if (!query.useIndex) {
-    // one character, always with a group or person filter: one walk newest first through it
-    found = (await walkSearch(db, query, null)).hits;
+    // one character, always with a group or person filter: a bounded walk newest first through it
+    const walk = await walkSearch(db, query, SINGLE_CHARACTER_BUDGET);
+    found = walk.hits;
+    searchedTo = walk.boundary;
   } else {
     const grams = bigramsOf(query.term);
     const shares = stats && grams.map((gram) => stats.common.get(gram) ?? null);
@@ -73,11 +77,18 @@ export async function searchNewestFirst(db: SearchDatabase, query: SearchQuery):
     }
     if (rest) found = [...found, ...await windowedBitmapSearch(db, rest, keys, stats && windowRows !== null ? { rows: windowRows, stats } : null)];
   }
-  return toPage(await hitRows(db, found), query.limit, (row) => ({
+  const page = toPage(await hitRows(db, found), query.limit, (row) => ({
     ...toMessageView(row),
     snippet: snippetParts(row.search_text, query.term),
     roomName: row.room_name,
   }));
+  if (!searchedTo) return { ...page, searchedTo: null };
+  return { items: page.items, nextCursor: encodeCursorAt(searchedTo), searchedTo: new Date(searchedTo.msgtime).toISOString() };
+}
+
+/** A page of hits; `searchedTo` (with a cursor going on from there) when the call stopped reading before it was full. */
+export interface SearchPage extends Page<SearchHit> {
+  searchedTo: string | null;
 }
 
 /**
@@ -147,20 +158,13 @@ function filters(query: SearchQuery, param: (value: unknown) => string): string[
 const fromMessages = (query: SearchQuery) => `chat.messages m ${query.role ? SENDER_JOIN : ''}`;
 
 /**
- * Hits among the newest `budget` messages that pass the filters (all of them when null), read newest first and
+ * Hits among the newest `budget` messages that pass the filters, read newest first and
  * stopping at a full page. When the budget runs out first, `boundary` is the last message read: the rest lies below.
  */
-async function walkSearch(db: Queryable, query: SearchQuery, budget: number | null): Promise<{ hits: FoundRow[]; boundary: MessageCursor | null }> {
+async function walkSearch(db: Queryable, query: SearchQuery, budget: number): Promise<{ hits: FoundRow[]; boundary: MessageCursor | null }> {
   const { values, param } = sqlParams();
   const term = param(query.term);
   const where = filters(query, param).join(' AND ');
-  if (budget === null) {
-    // unbounded (one character through its filter): the plain shape, whose LIMIT the planner carries into the scan
-    const { rows } = await db.query<FoundRow>(
-      `SELECT m.msgid, m.msgtime::text AS at FROM ${fromMessages(query)} WHERE ${where} AND ${contains(TEXT, term, query.term)}
-       ORDER BY m.msgtime DESC, m.msgid DESC LIMIT ${param(query.limit + 1)}`, values);
-    return { hits: rows, boundary: null };
-  }
   const { rows: found } = await db.query<FoundRow & { hit: boolean; n: number }>(
     `SELECT w.msgid, w.msgtime::text AS at, ${contains('w.text', term, query.term)} AS hit, w.n
      FROM (SELECT m.msgid, m.msgtime, ${TEXT} AS text, row_number() OVER (ORDER BY m.msgtime DESC, m.msgid DESC) AS n
