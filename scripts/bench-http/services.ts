@@ -1,9 +1,10 @@
 // The five services as `npm start` runs them (each its own process on a free port), on the benchmark's database and
 // a RabbitMQ namespace and Redis prefix of their own, a bench admin signed in through the HTTP login, and a bare
 // Express "hello" process as the anchor every figure is divided by.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import amqp from 'amqplib';
 import pg from 'pg';
 import { addUser } from '@doitcrm/kit';
 import { startServiceProcess, type ServiceProcess } from '@doitcrm/kit/testing';
@@ -32,6 +33,7 @@ export async function startSuite(databaseUrl: string): Promise<Suite> {
   const started: ServiceProcess[] = [];
   const stop = async () => {
     await Promise.all(started.map((service) => service.stop()));
+    await deleteNamespace(config.AMQP_URL, config.AMQP_NAMESPACE);
   };
   try {
     const baseUrl = {} as Record<ServiceName, string>;
@@ -48,6 +50,32 @@ export async function startSuite(databaseUrl: string): Promise<Suite> {
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/**
+ * Removes the queues and exchanges the services declared under the run's namespace: each run has its own, and left
+ * behind they piled up in the broker run after run. The names come from rabbitmqctl (the services' processes are gone,
+ * and AMQP cannot list); without it, the namespace is left and said so.
+ */
+async function deleteNamespace(amqpUrl: string, namespace: string): Promise<void> {
+  const list = (what: 'list_queues' | 'list_exchanges') => {
+    const listed = spawnSync('rabbitmqctl', ['-q', what, 'name'], { encoding: 'utf8' });
+    return listed.status === 0 ? listed.stdout.split('\n').map((line) => line.trim()).filter((name) => name.startsWith(namespace)) : null;
+  };
+  const queues = list('list_queues');
+  const exchanges = list('list_exchanges');
+  if (!queues || !exchanges) {
+    console.log(`rabbitmqctl not found: the queues and exchanges named ${namespace}* are left in the broker`);
+    return;
+  }
+  const connection = await amqp.connect(amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    for (const queue of queues) await channel.deleteQueue(queue);
+    for (const exchange of exchanges) await channel.deleteExchange(exchange);
+  } finally {
+    await connection.close();
   }
 }
 
