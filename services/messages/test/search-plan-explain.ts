@@ -19,6 +19,7 @@ export interface PlanNode {
   'Actual Rows': number;
   'Actual Loops': number;
   'Rows Removed by Filter'?: number;
+  'Heap Fetches'?: number;
   Plans?: PlanNode[];
 }
 
@@ -26,12 +27,15 @@ const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).fla
 
 /** A pool whose clients run EXPLAIN ANALYZE of every search statement first, in the same transaction and settings. */
 export function explainingPool(pool: pg.Pool, plans: Array<{ sql: string; nodes: PlanNode[] }>): SearchDatabase {
-  const explaining = (target: Pick<pg.PoolClient, 'query'>) => async (sql: string, values?: unknown[]) => {
+  // a statement comes as text and values, or as a prepared statement's config (kit `prepared`)
+  const explaining = (target: Pick<pg.PoolClient, 'query'>) => async (statement: string | pg.QueryConfig, given?: unknown[]) => {
+    const sql = typeof statement === 'string' ? statement : statement.text;
+    const values = typeof statement === 'string' ? given : statement.values;
     if (/chat\.messages m/.test(sql) && !sql.includes('ANY($1::text[])')) {
       const { rows: [row] } = await target.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, values);
       plans.push({ sql, nodes: nodesOf(row!['QUERY PLAN'][0]!.Plan) });
     }
-    return target.query(sql, values);
+    return typeof statement === 'string' ? target.query(statement, given) : target.query(statement);
   };
   return {
     query: explaining(pool),

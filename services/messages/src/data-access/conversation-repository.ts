@@ -37,9 +37,14 @@ interface ConversationRow {
  */
 export async function listConversations(db: Queryable, personId: string, window: TimeWindow): Promise<ConversationSummary[]> {
   const { rows } = await db.query<ConversationRow>(prepared(
+    // three index-only ranges (migration 1764000029000 carries room_id, action and the 1:1 party in the indexes):
+    // groups from the sender index, 1:1 sent from the pair index, 1:1 received from the receiver index
     `WITH mine AS (
-       SELECT m.room_id, CASE WHEN m.room_id IS NULL THEN m.to_ids[1] END AS peer, m.msgtime FROM chat.messages m
-       WHERE m.from_id = $1 AND m.msgtime BETWEEN $2 AND $3 AND ${IS_CHAT}
+       SELECT m.room_id, NULL::text AS peer, m.msgtime FROM chat.messages m
+       WHERE m.from_id = $1 AND m.room_id IS NOT NULL AND m.msgtime BETWEEN $2 AND $3 AND ${IS_CHAT}
+       UNION ALL
+       SELECT NULL, m.to_ids[1], m.msgtime FROM chat.messages m
+       WHERE m.room_id IS NULL AND m.from_id = $1 AND m.msgtime BETWEEN $2 AND $3 AND ${IS_CHAT}
        UNION ALL
        SELECT NULL, m.from_id, m.msgtime FROM chat.messages m
        WHERE m.room_id IS NULL AND m.to_ids[1] = $1 AND m.msgtime BETWEEN $2 AND $3 AND m.from_id IS DISTINCT FROM $1 AND ${IS_CHAT}
