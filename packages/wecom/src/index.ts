@@ -18,8 +18,9 @@ export { allPages } from './paginate.ts';
 export { AccessTokenCache, type IssuedToken } from './access-token-cache.ts';
 export type { WecomLogger } from './request-executor.ts';
 export type { CustomerGroupListQuery } from './api/group-api.ts';
+export type { CorpTagQuery } from './api/tag-api.ts';
 export type {
-  ConnectionTestResult, ContactTag, CustomerGroup, CustomerGroupMember, CustomerGroupSummary, ExternalContact, ExternalContactDetail,
+  ConnectionTestResult, ContactTag, CorpTagGroup, CustomerGroup, CustomerGroupMember, CustomerGroupSummary, ExternalContact, ExternalContactDetail,
   ExternalContactFollow, Follower, InternalGroup, NameResolution, Page, WecomUser,
 } from './wecom-types.ts';
 export { signature as callbackSignature, verifySignature as verifyCallbackSignature } from './callback/signature.ts';

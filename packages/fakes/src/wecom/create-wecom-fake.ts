@@ -8,6 +8,7 @@ import type { FakeEndpoint } from './fake-endpoint.ts';
 import { archivePermitUserList, internalGroupGet } from './routes/archive-routes.ts';
 import { batchGetByUser, externalContactGet, externalContactList, followUserList } from './routes/contact-routes.ts';
 import { customerGroupGet, customerGroupList } from './routes/group-routes.ts';
+import { corpTagList } from './routes/tag-routes.ts';
 import { departmentList, userGet, userListId } from './routes/member-routes.ts';
 import { gettokenHandler } from './routes/token-route.ts';
 import { seedWecomDirectory } from './seed-wecom-directory.ts';
@@ -66,7 +67,7 @@ export interface WecomFake {
 
 const ENDPOINTS: readonly FakeEndpoint[] = [
   userGet, userListId, departmentList,
-  followUserList, externalContactList, externalContactGet, batchGetByUser,
+  followUserList, externalContactList, externalContactGet, batchGetByUser, corpTagList,
   customerGroupList, customerGroupGet,
   internalGroupGet, archivePermitUserList,
 ];
