@@ -50,6 +50,20 @@ describe('callback crypto', () => {
     expect(decrypted).toEqual({ message: GO_WORKWX.message, receiveId: GO_WORKWX.receiveId });
   });
 
+  test("when go-workwx's message is encrypted again with the random prefix WeCom used, then the ciphertext is byte for byte WeCom's", () => {
+    // Arrange: the prefix is the first 16 plaintext bytes of WeCom's own ciphertext
+    const { key, iv } = aesKeyOf(GO_WORKWX.encodingAesKey);
+    const decipher = createDecipheriv('aes-256-cbc', key, iv);
+    decipher.setAutoPadding(false);
+    const random16 = Buffer.concat([decipher.update(Buffer.from(GO_WORKWX.encrypt, 'base64')), decipher.final()]).subarray(0, 16);
+
+    // Act
+    const cipherText = encrypt(GO_WORKWX.encodingAesKey, GO_WORKWX.message, GO_WORKWX.receiveId, random16);
+
+    // Assert
+    expect(cipherText).toBe(GO_WORKWX.encrypt);
+  });
+
   test('when messages of every length mod 32 are round-tripped, then each pad 1–32 occurs and decrypts', () => {
     // Arrange
     const pads = new Set<number>();
