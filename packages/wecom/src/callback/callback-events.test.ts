@@ -74,6 +74,26 @@ describe('callback events', () => {
     expect(shuffled).toEqual({ ...header, kind: 'change_external_tag', changeType: 'shuffle', id: '' });
   });
 
+  test('when the event is pretty-printed as in WeCom\'s documentation, then the whitespace between fields is ignored', () => {
+    // Act
+    const event = parseEvent(`<xml>\n  ${head('change_external_chat', 'update').replace(/(<\/\w+>)(?=<)/g, '$1\n  ')}\n  <ChatId><![CDATA[wr1]]></ChatId>\n`
+      + '  <UpdateDetail><![CDATA[del_member]]></UpdateDetail>\n  <QuitScene>1</QuitScene>\n  <MemChangeList>\n    <Item>Jack</Item>\n  </MemChangeList>\n</xml>\n');
+
+    // Assert
+    expect(event).toEqual({
+      ...header, kind: 'change_external_chat', changeType: 'update', chatId: 'wr1', updateDetail: 'del_member', quitScene: 1, memChangeList: ['Jack'],
+    });
+  });
+
+  test('when a CDATA value mentions <!DOCTYPE as text, then it is read as text, not refused', () => {
+    // Act
+    const event = parseEvent(xml('change_external_contact', 'add_external_contact',
+      '<UserID><![CDATA[t1]]></UserID><ExternalUserID><![CDATA[wm1]]></ExternalUserID><State><![CDATA[<!DOCTYPE x> & ]]></State>'));
+
+    // Assert
+    expect(event).toMatchObject({ changeType: 'add_external_contact', state: '<!DOCTYPE x> & ' });
+  });
+
   test.each([
     ['an event of another kind', xml('change_contact', 'create_user', '<UserID>u1</UserID>')],
     ['a new change type', xml('change_external_contact', 'msg_audit_approved', '<UserID>u1</UserID>')],

@@ -26,7 +26,8 @@ export type XmlFields = Record<string, unknown>;
  */
 export function parseXmlFields(xml: string): XmlFields {
   if (typeof xml !== 'string' || xml.length > MAX_XML_CHARS) throw new WecomCallbackError('bad_xml', 'empty or oversized body');
-  if (/<!(DOCTYPE|ENTITY)/i.test(xml)) throw new WecomCallbackError('xml_doctype', 'DOCTYPE and entity declarations are refused');
+  // text inside CDATA (a 「联系我」 state, say) may mention "<!DOCTYPE" harmlessly; only markup counts
+  if (/<!(DOCTYPE|ENTITY)/i.test(xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, ''))) throw new WecomCallbackError('xml_doctype', 'DOCTYPE and entity declarations are refused');
   let parsed: unknown;
   try {
     parsed = parser.parse(xml, true);
