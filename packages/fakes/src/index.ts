@@ -1,8 +1,14 @@
 export { createWecomFake, type WecomFake, type WecomFakeOptions } from './wecom/create-wecom-fake.ts';
 export type { InjectionRule, InjectionHandle } from './wecom/error-injection.ts';
 export type { CallLog, LoggedCall } from './wecom/call-log.ts';
+export {
+  createCallbackSender, type CallbackSender, type CallbackSenderOptions, type CallbackDelivery, type CallbackAttempt, type AttemptOutcome,
+} from './wecom/callback/callback-sender.ts';
+export type { OutgoingEvent, EventFieldValue } from './wecom/callback/event-xml.ts';
+export type { StaffActions } from './wecom/staff/staff-actions.ts';
+export { StaffActionError, type StaffActionResult } from './wecom/staff/staff-context.ts';
 export type {
-  WecomFakeState, WecomDirectory, FakeApp, FakeAppName, FakeUser, FakeDepartment, FakeExternalContact, FakeFollower, FakeTag,
+  WecomFakeState, WecomDirectory, FakeApp, FakeAppName, FakeUser, FakeDepartment, FakeExternalContact, FakeFollower, FakeTag, FakeCorpTag, FakeCorpTagGroup,
   FakeCustomerGroup, FakeGroupMember, FakeInternalGroup, UnresolvableId,
 } from './wecom/wecom-fake-state.ts';
 export { createCozeFake, type CozeFake, type CozeFakeOptions } from './coze/create-coze-fake.ts';

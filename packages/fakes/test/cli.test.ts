@@ -68,3 +68,30 @@ describe('WeCom fake CLI', () => {
     expect(run.stdout).not.toContain('FAKE {');
   });
 });
+
+describe('WeCom fake CLI: callbacks', () => {
+  test('when the callback URL, token and key come from the environment, then staff actions send there from the start', async () => {
+    // Arrange
+    const lines: string[] = [];
+    const env = {
+      WECOM_FAKE_PORT: '0', WECOM_FAKE_CALLBACK_URL: 'http://127.0.0.1:9/api/v1/wecom/callback', WECOM_FAKE_CALLBACK_TOKEN: 'demoToken',
+      WECOM_FAKE_CALLBACK_AES_KEY: 'b'.repeat(43),
+    };
+
+    // Act
+    const started = closeWhenTestEnds(await startWecomFake(env, (line) => lines.push(line)));
+
+    // Assert
+    expect(started.fake.callbackSender()).not.toBeNull();
+    expect(lines.join('\n')).toContain('go to http://127.0.0.1:9/api/v1/wecom/callback');
+  });
+
+  test('when only part of the callback settings is given, then it refuses to start and names what is missing', async () => {
+    // Act
+    const error = await startWecomFake({ WECOM_FAKE_PORT: '0', WECOM_FAKE_CALLBACK_URL: 'http://127.0.0.1:9/cb' }, () => {}).catch((e: unknown) => e);
+
+    // Assert
+    expect((error as Error).message).toContain('WECOM_FAKE_CALLBACK_TOKEN');
+    expect((error as Error).message).toContain('WECOM_FAKE_CALLBACK_AES_KEY');
+  });
+});

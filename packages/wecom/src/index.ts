@@ -18,7 +18,16 @@ export { allPages } from './paginate.ts';
 export { AccessTokenCache, type IssuedToken } from './access-token-cache.ts';
 export type { WecomLogger } from './request-executor.ts';
 export type { CustomerGroupListQuery } from './api/group-api.ts';
+export type { CorpTagQuery } from './api/tag-api.ts';
 export type {
-  ConnectionTestResult, ContactTag, CustomerGroup, CustomerGroupMember, CustomerGroupSummary, ExternalContact, ExternalContactDetail,
+  ConnectionTestResult, ContactTag, CorpTagGroup, CustomerGroup, CustomerGroupMember, CustomerGroupSummary, ExternalContact, ExternalContactDetail,
   ExternalContactFollow, Follower, InternalGroup, NameResolution, Page, WecomUser,
 } from './wecom-types.ts';
+export { signature as callbackSignature, verifySignature as verifyCallbackSignature } from './callback/signature.ts';
+export { decrypt as decryptCallback, encrypt as encryptCallback, type DecryptedCallback } from './callback/callback-crypto.ts';
+export { parseEnvelope, type CallbackEnvelope } from './callback/callback-xml.ts';
+export {
+  parseEvent, type CallbackEvent, type ChatChange, type ContactChange, type EventHeader, type TagChange,
+} from './callback/callback-events.ts';
+export { verifyCallback, type CallbackRefusal, type CallbackVerification, type VerifyCallbackInput } from './callback/verify-callback.ts';
+export { WecomCallbackError, type CallbackFailure } from './callback/callback-error.ts';

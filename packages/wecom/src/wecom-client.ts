@@ -7,6 +7,7 @@ import {
   getCustomerGroup, getInternalGroup, listArchivePermitUsers, listCustomerGroups, type CustomerGroupListQuery,
 } from './api/group-api.ts';
 import { getUser, listUserIds } from './api/member-api.ts';
+import { listCorpTags, type CorpTagQuery } from './api/tag-api.ts';
 import type { CallWecom, SecretRole } from './api/parse-answer.ts';
 import { ConcurrencyGate } from './budget/concurrency-gate.ts';
 import { createLocalRateBudget, type RateBudget } from './budget/rate-budget.ts';
@@ -18,7 +19,7 @@ import { resolveName } from './resolve-name.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 import { testConnection } from './test-connection.ts';
 import type {
-  ConnectionTestResult, CustomerGroup, CustomerGroupSummary, ExternalContactDetail, ExternalContactFollow, InternalGroup,
+  ConnectionTestResult, CorpTagGroup, CustomerGroup, CustomerGroupSummary, ExternalContactDetail, ExternalContactFollow, InternalGroup,
   NameResolution, Page, WecomUser,
 } from './wecom-types.ts';
 
@@ -71,6 +72,8 @@ export interface WecomClient {
   batchGetExternalContacts(userIds: readonly string[], page?: { cursor?: string; limit?: number }): Promise<Page<ExternalContactFollow>>;
   listCustomerGroups(query?: CustomerGroupListQuery): Promise<Page<CustomerGroupSummary>>;
   listUserIds(page?: { cursor?: string; limit?: number }): Promise<Page<{ userId: string; department: number }>>;
+  /** the corp tag library; names the `tagIds` of `batchGetExternalContacts` */
+  listCorpTags(query?: CorpTagQuery): Promise<CorpTagGroup[]>;
   testConnection(): Promise<ConnectionTestResult>;
   resolveName(id: string, kind: IdKind): Promise<NameResolution>;
   /** what the limiter and gate are doing now, for logs and tests */
@@ -114,6 +117,7 @@ export function createWecomClient(options: WecomClientOptions): WecomClient {
     batchGetExternalContacts: (userIds, page) => batchGetExternalContacts(call, userIds, page),
     listCustomerGroups: (query) => listCustomerGroups(call, query),
     listUserIds: (page) => listUserIds(call, page),
+    listCorpTags: (query) => listCorpTags(call, query),
     testConnection: () => testConnection({
       corpId: options.corpId,
       baseUrl: options.baseUrl,

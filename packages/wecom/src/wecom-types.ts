@@ -24,6 +24,18 @@ export interface ContactTag {
   type?: number;
 }
 
+/** A group of the corp tag library and its tags; `deleted` is only present when the query named ids. */
+export interface CorpTagGroup {
+  groupId: string;
+  groupName: string;
+  /** unix seconds */
+  createTime: number;
+  /** larger first */
+  order: number;
+  deleted?: boolean;
+  tags: Array<{ id: string; name: string; createTime: number; order: number; deleted?: boolean }>;
+}
+
 /** One member following a customer (`follow_user[]` in get, `follow_info` in batch). */
 export interface Follower {
   userId: string;

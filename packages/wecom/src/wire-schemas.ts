@@ -109,3 +109,23 @@ export const internalGroupGetWire = z.object({
 });
 
 export const permitUserListWire = z.object({ ids: z.array(z.string()).default([]) });
+
+/** `get_corp_tag_list` (https://developer.work.weixin.qq.com/document/path/92117); `deleted` only when asked by id. */
+const corpTagWire = z.object({
+  id: z.string(),
+  name: z.string().default(''),
+  create_time: intLike.default(0),
+  order: intLike.default(0),
+  deleted: z.boolean().optional(),
+});
+
+export const corpTagListWire = z.object({
+  tag_group: z.array(z.object({
+    group_id: z.string(),
+    group_name: z.string().default(''),
+    create_time: intLike.default(0),
+    order: intLike.default(0),
+    deleted: z.boolean().optional(),
+    tag: z.array(corpTagWire).default([]),
+  })).default([]),
+});

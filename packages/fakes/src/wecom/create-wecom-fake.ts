@@ -8,6 +8,7 @@ import type { FakeEndpoint } from './fake-endpoint.ts';
 import { archivePermitUserList, internalGroupGet } from './routes/archive-routes.ts';
 import { batchGetByUser, externalContactGet, externalContactList, followUserList } from './routes/contact-routes.ts';
 import { customerGroupGet, customerGroupList } from './routes/group-routes.ts';
+import { corpTagList } from './routes/tag-routes.ts';
 import { departmentList, userGet, userListId } from './routes/member-routes.ts';
 import { gettokenHandler } from './routes/token-route.ts';
 import { seedWecomDirectory } from './seed-wecom-directory.ts';
@@ -15,6 +16,9 @@ import { TokenRegistry } from './token-registry.ts';
 import { TrafficLimits } from './traffic-limits.ts';
 import { errmsgFor } from './wecom-errmsg.ts';
 import { listenLocal } from '../listen-local.ts';
+import { createCallbackSender, type CallbackSender, type CallbackSenderOptions } from './callback/callback-sender.ts';
+import { wecomControlRouter } from './routes/control-routes.ts';
+import { staffActions, type StaffActions } from './staff/staff-actions.ts';
 import type { FakeAppName, WecomFakeState } from './wecom-fake-state.ts';
 
 export interface WecomFakeOptions {
@@ -43,6 +47,8 @@ export interface WecomFakeOptions {
   seed?: number;
   /** the fake's clock (ms); tests move it to expire tokens without waiting */
   now?: () => number;
+  /** where staff actions send their callbacks from the start (also settable later: `attachCallback`) */
+  callback?: Omit<CallbackSenderOptions, 'corpId'>;
 }
 
 export interface WecomFake {
@@ -62,11 +68,17 @@ export interface WecomFake {
   setPermissions(app: FakeAppName, allowed: 'all' | readonly string[]): void;
   /** the most calls of an endpoint that were in flight at once */
   peakInFlight(endpoint: string): number;
+  /** what staff do in the WeCom client: changes the directory and sends the callback (also at `/__control/wecom`) */
+  staff: StaffActions;
+  /** staff actions send their events to this receiver from now on, encrypted for this corp */
+  attachCallback(options: Omit<CallbackSenderOptions, 'corpId'>): CallbackSender;
+  detachCallback(): void;
+  callbackSender(): CallbackSender | null;
 }
 
 const ENDPOINTS: readonly FakeEndpoint[] = [
   userGet, userListId, departmentList,
-  followUserList, externalContactList, externalContactGet, batchGetByUser,
+  followUserList, externalContactList, externalContactGet, batchGetByUser, corpTagList,
   customerGroupList, customerGroupGet,
   internalGroupGet, archivePermitUserList,
 ];
@@ -104,8 +116,24 @@ export function createWecomFake(options: WecomFakeOptions = {}): WecomFake {
     state, tokens: new TokenRegistry(), injector: new ErrorInjector(options.seed ?? 1), limits: new TrafficLimits(), calls: new CallLog(), now,
   };
 
+  let sender: CallbackSender | null = null;
+  const attachCallback = (callback: Omit<CallbackSenderOptions, 'corpId'>) => {
+    sender = createCallbackSender({ now, ...callback, corpId });
+    return sender;
+  };
+  if (options.callback) attachCallback(options.callback);
+  const control = {
+    staff: staffActions({ directory: state.directory, now, emit: async (event) => (sender ? sender.send(event) : null) }),
+    attachCallback,
+    detachCallback: () => {
+      sender = null;
+    },
+    callbackSender: () => sender,
+  };
+
   const app = express();
   app.disable('x-powered-by');
+  app.use('/__control/wecom', wecomControlRouter(control));
   // WeCom reads JSON bodies whatever the content type says
   app.use('/cgi-bin', express.json({ type: () => true, limit: '2mb' }));
   app.all('/cgi-bin/gettoken', gettokenHandler(parts, { limit: options.badSecretLimit ?? 10, blockMs: options.badSecretBlockMs ?? 3_600_000 }));
@@ -140,5 +168,6 @@ export function createWecomFake(options: WecomFakeOptions = {}): WecomFake {
       state.apps[appName].allowed = allowed === 'all' ? 'all' : new Set(allowed);
     },
     peakInFlight: (endpoint) => parts.limits.peakInFlight(endpoint),
+    ...control,
   };
 }

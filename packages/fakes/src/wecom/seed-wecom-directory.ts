@@ -1,5 +1,6 @@
 import type { DemoSchool } from '@doitcrm/demo-data';
 import { seedExternalContacts } from './seed-contacts.ts';
+import { seedCorpTagGroups } from './seed-corp-tags.ts';
 import { seedCustomerGroups, seedInternalGroups } from './seed-groups.ts';
 import { seedDepartments, seedUsers } from './seed-members.ts';
 import type { UnresolvableId, WecomDirectory } from './wecom-fake-state.ts';
@@ -58,6 +59,7 @@ export function seedWecomDirectory(school: DemoSchool, options: { unresolvable: 
     foreignExternalIds,
     customerGroups,
     internalGroups: seedInternalGroups(school),
+    corpTagGroups: seedCorpTagGroups(externalContacts),
     archivePermitUserIds: [...users.keys()],
     unresolvable,
   };

@@ -18,6 +18,8 @@ export interface StartedWecomFake {
  * - `WECOM_FAKE_SCHOOL_SEED`: seed of the demo school it serves (default: the demo's seed)
  * - `WECOM_FAKE_TRANSIENT_RATE`: share of name lookups answered with a transient error (−1 system busy, or 45033
  *   too many concurrent calls), so the demo shows the client's retries; default 0.02, 0 turns it off
+ * - `WECOM_FAKE_CALLBACK_URL`, `WECOM_FAKE_CALLBACK_TOKEN`, `WECOM_FAKE_CALLBACK_AES_KEY` (all three or none): where staff
+ *   actions (`/__control/wecom/…`) send their callbacks, as the receiving service's 回调 settings name them
  * Problems are listed all at once.
  */
 export async function startWecomFake(env: NodeJS.ProcessEnv, print: (line: string) => void): Promise<StartedWecomFake> {
@@ -25,6 +27,7 @@ export async function startWecomFake(env: NodeJS.ProcessEnv, print: (line: strin
   const port = integerFromEnv(env, 'WECOM_FAKE_PORT', DEFAULT_WECOM_FAKE_PORT, 0, 65_535, problems);
   const seed = env.WECOM_FAKE_SCHOOL_SEED === undefined ? undefined : integerFromEnv(env, 'WECOM_FAKE_SCHOOL_SEED', 0, 0, 2 ** 31 - 1, problems);
   const transientRate = shareFromEnv(env, 'WECOM_FAKE_TRANSIENT_RATE', 0.02, problems);
+  const callback = callbackFromEnv(env, problems);
   if (problems.length > 0) throw new Error(`invalid WeCom fake configuration:\n  ${problems.join('\n  ')}`);
 
   const fake = createWecomFake({
@@ -32,6 +35,7 @@ export async function startWecomFake(env: NodeJS.ProcessEnv, print: (line: strin
     corpId: env.WECOM_FAKE_CORP_ID || undefined,
     secret: env.WECOM_FAKE_SECRET || undefined,
     archiveSecret: env.WECOM_FAKE_ARCHIVE_SECRET || undefined,
+    ...(callback ? { callback } : {}),
   });
   if (transientRate > 0) {
     for (const endpoint of ['externalcontact/get', 'user/get', 'externalcontact/groupchat/get']) {
@@ -46,6 +50,7 @@ export async function startWecomFake(env: NodeJS.ProcessEnv, print: (line: strin
   print(`  WECOM_SECRET=${fake.secret}`);
   print(`  WECOM_ARCHIVE_SECRET=${fake.archiveSecret}`);
   for (const u of fake.state.directory.unresolvable) print(`  unresolvable on purpose: ${u.id} → errcode ${u.errcode} (${u.reason})`);
+  if (callback) print(`  callbacks of staff actions (POST ${server.url}/__control/wecom/…) go to ${callback.url}`);
   if (transientRate > 0) print(`  transient errors on purpose: ${(transientRate * 100).toFixed(1)}% of name lookups answer −1 or 45033 (WECOM_FAKE_TRANSIENT_RATE)`);
   return { fake, url: server.url, close: server.close };
 }
@@ -70,4 +75,15 @@ function shareFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, pr
     return fallback;
   }
   return value;
+}
+
+function callbackFromEnv(env: NodeJS.ProcessEnv, problems: string[]): { url: string; token: string; encodingAesKey: string } | undefined {
+  const url = env.WECOM_FAKE_CALLBACK_URL || '';
+  const token = env.WECOM_FAKE_CALLBACK_TOKEN || '';
+  const encodingAesKey = env.WECOM_FAKE_CALLBACK_AES_KEY || '';
+  if (!url && !token && !encodingAesKey) return undefined;
+  if (!/^https?:\/\//.test(url)) problems.push('WECOM_FAKE_CALLBACK_URL: expected an http(s) URL');
+  if (!token) problems.push('WECOM_FAKE_CALLBACK_TOKEN: required with WECOM_FAKE_CALLBACK_URL');
+  if (!/^[A-Za-z0-9+/]{43}$/.test(encodingAesKey)) problems.push('WECOM_FAKE_CALLBACK_AES_KEY: expected 43 base64 characters');
+  return { url, token, encodingAesKey };
 }

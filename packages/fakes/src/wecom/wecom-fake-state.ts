@@ -44,6 +44,26 @@ export interface FakeTag {
   type: 1 | 2;
 }
 
+/** A corp tag of the tag library (`get_corp_tag_list`, https://developer.work.weixin.qq.com/document/path/92117). */
+export interface FakeCorpTag {
+  id: string;
+  name: string;
+  create_time: number;
+  /** larger first, as WeCom orders them */
+  order: number;
+  /** deleted tags are kept: `get_corp_tag_list` still answers them, flagged, when asked by id */
+  deleted: boolean;
+}
+
+export interface FakeCorpTagGroup {
+  group_id: string;
+  group_name: string;
+  create_time: number;
+  order: number;
+  deleted: boolean;
+  tag: FakeCorpTag[];
+}
+
 export interface FakeFollower {
   userid: string;
   remark: string;
@@ -120,6 +140,8 @@ export interface WecomDirectory {
   foreignExternalIds: Set<string>;
   customerGroups: Map<string, FakeCustomerGroup>;
   internalGroups: Map<string, FakeInternalGroup>;
+  /** the corp tag library; every corp tag (type 1) on a follower is one of these */
+  corpTagGroups: Map<string, FakeCorpTagGroup>;
   /** members with chat archiving enabled */
   archivePermitUserIds: string[];
   unresolvable: UnresolvableId[];
