@@ -3,10 +3,9 @@ import type { AlertRule, AlertRuleBody, AlertSeverity, QuietHoursOverride } from
 
 const columns = `r.id::int AS id, r.name, r.kind, r.min_severity AS "minSeverity", r.class_id::int AS "classId", r.template_id::int AS "templateId",
   t.name AS "templateName", t.channel, r.recipients, r.priority, r.active,
-  q.quiet_hours AS "quietHours", t.quiet_hours AS "templateQuietHours",
+  r.quiet_hours AS "quietHours", t.quiet_hours AS "templateQuietHours",
   to_json(r.created_at) #>> '{}' AS "createdAt", to_json(r.updated_at) #>> '{}' AS "updatedAt"`;
-const from = `dispatch.alert_rules r JOIN dispatch.templates t ON t.id = r.template_id
-  LEFT JOIN dispatch.alert_rule_quiet_hours q ON q.rule_id = r.id`;
+const from = 'dispatch.alert_rules r JOIN dispatch.templates t ON t.id = r.template_id';
 
 export async function listAlertRules(db: Queryable): Promise<AlertRule[]> {
   const { rows } = await db.query<AlertRule>(`SELECT ${columns} FROM ${from} ORDER BY lower(r.name)`);
@@ -49,15 +48,10 @@ export async function updateAlertRule(db: Queryable, id: number, rule: AlertRule
 
 /** A rule's own quiet hours (null: none, the template's apply). */
 export async function setAlertRuleQuietHours(db: Queryable, id: number, quietHours: QuietHoursOverride): Promise<void> {
-  await (quietHours === null
-    ? db.query('DELETE FROM dispatch.alert_rule_quiet_hours WHERE rule_id = $1', [id])
-    : db.query(
-      `INSERT INTO dispatch.alert_rule_quiet_hours (rule_id, quiet_hours) VALUES ($1, $2)
-       ON CONFLICT (rule_id) DO UPDATE SET quiet_hours = EXCLUDED.quiet_hours, updated_at = now()`, [id, JSON.stringify(quietHours)]));
+  await db.query('UPDATE dispatch.alert_rules SET quiet_hours = $2 WHERE id = $1', [id, quietHours === null ? null : JSON.stringify(quietHours)]);
 }
 
 export async function deleteAlertRule(db: Queryable, id: number): Promise<void> {
-  await db.query('DELETE FROM dispatch.alert_rule_quiet_hours WHERE rule_id = $1', [id]);
   await db.query('DELETE FROM dispatch.alert_rules WHERE id = $1', [id]);
 }
 
