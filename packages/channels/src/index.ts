@@ -8,5 +8,8 @@ export { createWecomRobotAdapter, type WecomRobotOptions } from './adapters/weco
 export { createWechatOaAdapter, classifyWechatErrcode, type WechatOaOptions } from './adapters/wechat-oa.ts';
 export { createFeishuBotAdapter, classifyFeishuBotCode, type FeishuBotOptions } from './adapters/feishu-bot.ts';
 export { createAppWebhookAdapter, appWebhookSignature, type AppWebhookOptions } from './adapters/app-webhook.ts';
-export { createSmsRouter, type SmsRouter, type SmsRouterOptions, type SmsSendResult, type WeightedProvider } from './sms-router.ts';
+export {
+  createSmsRouter, ProvidersOverLimitError, type AdmitProvider, type ProviderAdmission, type SkippedProvider, type SmsRouter, type SmsRouterOptions,
+  type SmsSendResult, type WeightedProvider,
+} from './sms-router.ts';
 export { channelSettingsShape, createChannelsFromSettings, type ChannelSettings, type Channels } from './settings.ts';

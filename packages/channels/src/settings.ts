@@ -8,7 +8,7 @@ import { createWechatOaAdapter } from './adapters/wechat-oa.ts';
 import { createWecomAppAdapter } from './adapters/wecom-app.ts';
 import { createWecomRobotAdapter } from './adapters/wecom-robot.ts';
 import type { ChannelAdapter, ChannelName } from './channel-types.ts';
-import { createSmsRouter } from './sms-router.ts';
+import { createSmsRouter, type AdmitProvider } from './sms-router.ts';
 
 const secret = (what: string) => z.string().min(1).optional().describe(`${what}; without it the channel is off`);
 const weight = (provider: string) => z.coerce.number().min(0).max(1000).default(1).describe(`share of SMS sent through ${provider} first (0 = standby)`);
@@ -69,8 +69,11 @@ export type ChannelSettings = Readonly<z.infer<z.ZodObject<typeof channelSetting
 /** The configured channels; SMS is one entry routing over whichever providers are configured. */
 export type Channels = Partial<Record<ChannelName | 'sms', ChannelAdapter>>;
 
-/** The adapters whose credentials are set; a channel missing any is left out (its sends fail as "not configured"). */
-export function createChannelsFromSettings(s: ChannelSettings): Channels {
+/**
+ * The adapters whose credentials are set; a channel missing any is left out (its sends fail as "not configured").
+ * `smsAdmit`: the SMS router asks it before each provider (the dispatcher's provider limits).
+ */
+export function createChannelsFromSettings(s: ChannelSettings, options: { smsAdmit?: AdmitProvider } = {}): Channels {
   const timeoutMs = s.CHANNEL_TIMEOUT_MS;
   const channels: Channels = {};
   if (s.ALIYUN_SMS_ACCESS_KEY_ID && s.ALIYUN_SMS_ACCESS_KEY_SECRET && s.ALIYUN_SMS_SIGN_NAME) {
@@ -89,7 +92,9 @@ export function createChannelsFromSettings(s: ChannelSettings): Channels {
     ...(channels['sms_aliyun'] ? [{ adapter: channels['sms_aliyun'], weight: s.ALIYUN_SMS_WEIGHT }] : []),
     ...(channels['sms_tencent'] ? [{ adapter: channels['sms_tencent'], weight: s.TENCENT_SMS_WEIGHT }] : []),
   ];
-  if (sms.some((p) => p.weight > 0)) channels.sms = createSmsRouter(sms, { failoverOnAmbiguous: s.SMS_FAILOVER_ON_TIMEOUT });
+  if (sms.some((p) => p.weight > 0)) channels.sms = createSmsRouter(sms, {
+    failoverOnAmbiguous: s.SMS_FAILOVER_ON_TIMEOUT, ...(options.smsAdmit ? { admit: options.smsAdmit } : {}),
+  });
   if (s.SMTP_HOST && s.SMTP_FROM) {
     channels.email = createEmailSmtpAdapter({
       host: s.SMTP_HOST, port: s.SMTP_PORT, secure: s.SMTP_SECURE, from: s.SMTP_FROM, timeoutMs, requireTls: s.SMTP_REQUIRE_TLS,

@@ -3,7 +3,7 @@ import { listenChannelFake } from '@doitcrm/fakes/testing';
 import { describe, expect, test } from 'vitest';
 import { createAliyunSmsAdapter } from '../src/adapters/sms-aliyun.ts';
 import { createTencentSmsAdapter } from '../src/adapters/sms-tencent.ts';
-import { createSmsRouter, type SmsRouterOptions } from '../src/sms-router.ts';
+import { createSmsRouter, ProvidersOverLimitError, type ProviderAdmission, type SmsRouterOptions } from '../src/sms-router.ts';
 import { failure, HOLD_MS, message, SHORT_TIMEOUT_MS } from './fixtures.ts';
 
 async function twoProviders(weights: { aliyun: number; tencent: number }, options: SmsRouterOptions = {}) {
@@ -141,5 +141,55 @@ describe('SMS router over Aliyun and Tencent fakes', () => {
     // Assert
     expect(again.channel).toBe(first.channel);
     expect(aliyun.deliveries.count(sms.id) + tencent.deliveries.count(sms.id)).toBe(2);
+  });
+
+  test('when the provider picked by weight is at its limit, then the next with room sends it and the first is never called', async () => {
+    // Arrange: every message would go to Aliyun first; Aliyun is full
+    const settled: string[] = [];
+    const admit = async (provider: string): Promise<ProviderAdmission> => (provider === 'sms_aliyun'
+      ? { admitted: false, retryAfterMs: 400, refusedBy: ['provider_rate'] }
+      : { admitted: true, settle: async (outcome) => { settled.push(`${provider}:${outcome}`); } });
+    const { aliyun, tencent, router } = await twoProviders({ aliyun: 1, tencent: 0 }, { admit });
+    const sms = message();
+
+    // Act
+    const result = await router.send(sms);
+
+    // Assert
+    expect(result).toMatchObject({ channel: 'sms_tencent', skipped: [{ provider: 'sms_aliyun', refusedBy: ['provider_rate'], retryAfterMs: 400 }] });
+    expect(aliyun.deliveries.count(sms.id)).toBe(0);
+    expect(tencent.deliveries.count(sms.id)).toBe(1);
+    expect(settled).toEqual(['sms_tencent:sent']);
+  });
+
+  test('when every provider is at its limit, then nothing is sent and the error names each limit with the soonest retry', async () => {
+    // Arrange
+    const waits: Record<string, number> = { sms_aliyun: 900, sms_tencent: 250 };
+    const admit = async (provider: string): Promise<ProviderAdmission> => ({ admitted: false, retryAfterMs: waits[provider]!, refusedBy: [`${provider}_cap`] });
+    const { aliyun, tencent, router } = await twoProviders({ aliyun: 1, tencent: 1 }, { admit });
+
+    // Act
+    const error = await failure(router.send(message()));
+
+    // Assert
+    expect(error).toBeInstanceOf(ProvidersOverLimitError);
+    expect(error).toMatchObject({ kind: 'rate-limited', code: 'provider_limit', retryAfterMs: 250 });
+    expect(error.message).toMatch(/sms_aliyun sms_aliyun_cap.*sms_tencent sms_tencent_cap|sms_tencent sms_tencent_cap.*sms_aliyun sms_aliyun_cap/);
+    expect(aliyun.deliveries.report().total + tencent.deliveries.report().total).toBe(0);
+  });
+
+  test('when an admitted provider fails and the next takes over, then the first slot is given back as not sent', async () => {
+    // Arrange
+    const settled: string[] = [];
+    const admit = async (provider: string): Promise<ProviderAdmission> => ({ admitted: true, settle: async (outcome) => { settled.push(`${provider}:${outcome}`); } });
+    const { aliyun, router } = await twoProviders({ aliyun: 1, tencent: 0 }, { admit });
+    aliyun.inject({ kind: 'transient', status: 502 });
+
+    // Act
+    const result = await router.send(message());
+
+    // Assert
+    expect(result.channel).toBe('sms_tencent');
+    expect(settled).toEqual(['sms_aliyun:not_sent', 'sms_tencent:sent']);
   });
 });

@@ -68,11 +68,19 @@ function scopeChecks(scope: string, id: string, policy: ScopePolicy | undefined)
  */
 export function checksFor(config: LimitsConfig, subject: SendSubject, arrivalMarginMs = 0): LimitCheck[] {
   const channel = config.channels[subject.channel];
-  const checks = [
+  return widened([
     ...scopeChecks('recipient', `${subject.channel}:${subject.recipient}`, channel?.perRecipient),
     ...scopeChecks('channel', subject.channel, channel),
-    ...(subject.provider ? scopeChecks('provider', subject.provider, config.providers?.[subject.provider]) : []),
-  ];
+    ...(subject.provider ? providerChecks(config, subject.provider) : []),
+  ], arrivalMarginMs);
+}
+
+/** A provider's own checks alone (`providers.<name>`), for a router that picks the provider after the channel's checks passed. */
+function providerChecks(config: LimitsConfig, provider: string): LimitCheck[] {
+  return scopeChecks('provider', provider, config.providers?.[provider]);
+}
+
+function widened(checks: LimitCheck[], arrivalMarginMs: number): LimitCheck[] {
   if (arrivalMarginMs <= 0) return checks;
   return checks.map((check) => (check.kind === 'rate'
     ? { ...check, windows: check.windows.map((window) => ({ ...window, windowMs: window.windowMs + arrivalMarginMs })) }
@@ -103,6 +111,11 @@ export function limitsConfigProblems(config: LimitsConfig): string[] {
 export interface SendLimits {
   /** Reserves the send's slot in every limit that applies under the configuration of the moment. */
   acquire(subject: SendSubject): Promise<Decision>;
+  /**
+   * Reserves a slot in one provider's limits only (`providers.<provider>`: rate, daily cap, concurrency): for the SMS
+   * router, which picks the provider per message once `acquire` passed the channel's and the recipient's checks.
+   */
+  acquireProvider(provider: string): Promise<Decision>;
   /** Applies a new configuration to the next `acquire` of this process; throws listing its problems. */
   update(config: LimitsConfig): void;
   readonly config: LimitsConfig;
@@ -121,13 +134,14 @@ export function createSendLimits(limiter: Limiter, initial: LimitsConfig = DOCUM
     current = config;
   };
   update(initial);
+  const reserve = async (checks: LimitCheck[]): Promise<Decision> => {
+    // nothing limits this send: reserve nothing, but keep one answer shape for the caller
+    if (checks.length === 0) return { outcome: 'reserved', reservation: { id: '', reservedAtMs: Date.now(), checks } };
+    return limiter.acquire(checks);
+  };
   return {
-    async acquire(subject) {
-      const checks = checksFor(current, subject, options.arrivalMarginMs ?? 0);
-      // nothing limits this send: reserve nothing, but keep one answer shape for the caller
-      if (checks.length === 0) return { outcome: 'reserved', reservation: { id: '', reservedAtMs: Date.now(), checks } };
-      return limiter.acquire(checks);
-    },
+    acquire: (subject) => reserve(checksFor(current, subject, options.arrivalMarginMs ?? 0)),
+    acquireProvider: (provider) => reserve(widened(providerChecks(current, provider), options.arrivalMarginMs ?? 0)),
     update,
     get config() {
       return current;

@@ -84,4 +84,21 @@ describe('send limits from the hot configuration', () => {
     // KEYS is not prefixed by ioredis: look under this file's own prefix only
     expect(await harness.connect().keys(`${harness.keyPrefix}*`)).toEqual([]);
   });
+
+  test('when a provider is asked for alone, then only its own limits count: its cap refuses past the limit, another provider and the channel are untouched', async () => {
+    // Arrange: aliyun 2 a day, tencent unlimited here, the channel's own recipient limit not involved
+    const config: LimitsConfig = { channels: { sms: { perRecipient: { dailyCap: 1 } } }, providers: { aliyun: { dailyCap: 2 } } };
+    const sendLimits = createSendLimits(createLimiter({ redis: harness.connect(), resetGuardMs: 0 }), config);
+
+    // Act
+    const aliyun = [await sendLimits.acquireProvider('aliyun'), await sendLimits.acquireProvider('aliyun'), await sendLimits.acquireProvider('aliyun')];
+    const tencent = await sendLimits.acquireProvider('tencent');
+    const recipient = await sendLimits.acquire({ channel: 'sms', recipient: '13800000000' });
+
+    // Assert
+    expect(aliyun.map((decision) => decision.outcome)).toEqual(['reserved', 'reserved', 'defer']);
+    expect(aliyun[2]).toMatchObject({ reason: 'limit', refusedBy: ['provider_daily_cap'] });
+    expect(tencent).toMatchObject({ outcome: 'reserved', reservation: { checks: [] } });
+    expect(recipient.outcome).toBe('reserved');
+  });
 });

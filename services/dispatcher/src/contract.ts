@@ -9,6 +9,25 @@ export const channelSchema = z.enum(DISPATCH_CHANNELS).describe('sms, email, wec
 
 export const variableValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 
+/** a Beijing wall-clock time, HH:MM (Asia/Shanghai has no daylight saving) */
+export const beijingTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/u, 'a Beijing time as HH:MM');
+
+/**
+ * A template's or an alert rule's own quiet hours, over the global `quiet_hours` setting: null = the setting;
+ * `{enabled: false}` = never held; `{enabled: true, start, end, bypassPriority}` = these hours (Beijing time, may span
+ * midnight), whatever the setting's channel list says.
+ */
+export const quietHoursOverrideSchema = z.discriminatedUnion('enabled', [
+  z.object({ enabled: z.literal(false) }).strict(),
+  z.object({
+    enabled: z.literal(true),
+    start: beijingTimeSchema,
+    end: beijingTimeSchema,
+    bypassPriority: z.number().int().min(0).max(10).describe('this priority and above goes out in the quiet hours too'),
+  }).strict(),
+]).nullable().describe('null = the global quiet_hours setting; {enabled:false} = never held; or own start/end (HH:MM Beijing) and bypassPriority');
+export type QuietHoursOverride = z.infer<typeof quietHoursOverrideSchema>;
+
 export const templateSchema = z.object({
   id: z.number(),
   name: z.string(),
@@ -23,6 +42,7 @@ export const templateSchema = z.object({
   webhookUrl: z.string().nullable().describe('app_webhook: where the message is POSTed'),
   webhookSecretRef: z.string().nullable().describe('app_webhook: name of the setting holding the HMAC secret'),
   providerTemplate: z.string().nullable().describe('the provider\'s own template code (Aliyun TemplateCode, Tencent TemplateId, WeChat OA template_id)'),
+  quietHours: quietHoursOverrideSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
 }).meta({ id: 'Template' });
@@ -191,6 +211,8 @@ export const alertRuleSchema = z.object({
   recipients: z.array(z.string()).describe('each gets one message per alert (or per digest)'),
   priority: z.number().int().min(0).max(10),
   active: z.boolean(),
+  quietHours: quietHoursOverrideSchema.describe('the recipients\' own quiet hours: over the template\'s and the global setting; null = the template\'s'),
+  templateQuietHours: quietHoursOverrideSchema.describe('the template\'s own (null = the global setting), used when the rule has none'),
   createdAt: z.string(),
   updatedAt: z.string(),
 }).meta({ id: 'AlertRule' });
@@ -208,6 +230,7 @@ export const alertRuleBodySchema = z.object({
   recipients: z.array(z.string().trim().min(1).max(320)).min(1).max(50),
   priority: z.number().int().min(0).max(10).default(7),
   active: z.boolean().default(true),
+  quietHours: quietHoursOverrideSchema.optional().describe('omitted on a change: kept as it is; null = the template\'s quiet hours'),
 }).meta({ id: 'AlertRuleBody' });
 export type AlertRuleBody = z.infer<typeof alertRuleBodySchema>;
 

@@ -1,6 +1,6 @@
 import { systemActor, type Pool } from '@doitcrm/kit';
 import type { AlertRaised } from '@doitcrm/types';
-import type { AlertRuleBody } from '../src/contract.ts';
+import type { AlertRuleBody, QuietHoursOverride } from '../src/contract.ts';
 import { createAlertRule } from '../src/domain/manage-alert-rules.ts';
 import { createTemplate } from '../src/domain/manage-templates.ts';
 
@@ -8,10 +8,10 @@ let counter = 0;
 const unique = (prefix: string) => `${prefix}-${++counter}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
 let alertId = 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
 
-/** A robot template using every alert variable. */
-export async function alertTemplate(pool: Pool): Promise<number> {
+/** A robot template using every alert variable (with its own quiet hours when given). */
+export async function alertTemplate(pool: Pool, quietHours: QuietHoursOverride = null): Promise<number> {
   const template = await createTemplate(pool, systemActor('test'), {
-    name: unique('告警模板'), channel: 'wecom_robot',
+    name: unique('告警模板'), channel: 'wecom_robot', quietHours,
     body: '**{{title}}**\n> {{kind}} {{severity}} {{class}} 共 {{count}} 条\n> {{evidence_url}}',
   });
   return template.id;

@@ -24,6 +24,9 @@ describe('dispatcher demo history', () => {
     expect(await count('SELECT count(*)::int AS n FROM dispatch.messages')).toBe(written.messages);
     expect(await count('SELECT count(*)::int AS n FROM dispatch.trace_events')).toBe(written.traceEvents);
     expect(await count('SELECT count(*)::int AS n FROM dispatch.alert_rules')).toBe(2);
+    // the principal's group robot waits for the morning (its own quiet hours); the Feishu group follows its template
+    const quiet = await pool.query('SELECT r.name, r.quiet_hours FROM dispatch.alert_rules r ORDER BY r.id');
+    expect(quiet.rows.map((r) => r.quiet_hours)).toEqual([{ enabled: true, start: '21:30', end: '08:00', bypassPriority: 9 }, null]);
 
     const stages = (await pool.query('SELECT DISTINCT stage FROM dispatch.trace_events ORDER BY stage')).rows.map((r) => r.stage);
     expect(stages).toEqual(['callback', 'deferred', 'failed', 'fallback', 'processing', 'queued', 'retry', 'sent']);

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
 import { afterAll, beforeAll } from 'vitest';
-import { createAliyunSmsFake, createAppWebhookReceiver, type AliyunSmsFake, type AppWebhookReceiver } from '@doitcrm/fakes';
+import {
+  createAliyunSmsFake, createAppWebhookReceiver, createTencentSmsFake, type AliyunSmsFake, type AppWebhookReceiver, type TencentSmsFake,
+} from '@doitcrm/fakes';
 import type { ServiceContext } from '@doitcrm/kit';
 import { useTestService, waitFor } from '@doitcrm/kit/testing';
 import type { DispatchChannel } from '@doitcrm/types';
@@ -21,15 +23,18 @@ export interface DispatchTestbed {
   context: ServiceContext<DispatcherConfig>;
   workers: DispatchWorkers;
   sms: AliyunSmsFake;
+  /** with `{ tencent: true }`: the second SMS provider, on standby (weight 0) so Aliyun is always picked first */
+  tencent: TencentSmsFake;
   webhook: AppWebhookReceiver;
   webhookUrl: string;
   settings: DispatchSettings;
 }
 
-export function useDispatchTestbed(settings: Partial<DispatchSettings> = {}): DispatchTestbed {
+export function useDispatchTestbed(settings: Partial<DispatchSettings> = {}, options: { tencent?: boolean } = {}): DispatchTestbed {
   const bed = { settings: { ...DEFAULT_DISPATCH_SETTINGS, ...settings } } as DispatchTestbed;
   const closers: Array<() => Promise<void>> = [];
   let smsUrl = '';
+  let tencentUrl = '';
   beforeAll(async () => {
     // a per-number limit far above the dispatcher's own, so only ours decides
     bed.sms = createAliyunSmsFake({ perNumber: { minute: 10_000, hour: 10_000, day: 10_000 }, qps: 100_000 });
@@ -39,11 +44,21 @@ export function useDispatchTestbed(settings: Partial<DispatchSettings> = {}): Di
     const hook = await bed.webhook.listen(0, '127.0.0.1');
     bed.webhookUrl = `${hook.url}/hooks/notify`;
     closers.push(sms.close, hook.close);
+    if (options.tencent) {
+      bed.tencent = createTencentSmsFake({ perNumber: { sameContentSeconds: 0, perHour: 10_000, perDay: 10_000 }, qps: 100_000 });
+      const tencent = await bed.tencent.listen(0, '127.0.0.1');
+      tencentUrl = tencent.url;
+      closers.push(tencent.close);
+    }
   });
   useTestService('dispatcher', dispatcherConfigShape, {
     env: () => ({
       ALIYUN_SMS_ENDPOINT: smsUrl, ALIYUN_SMS_ACCESS_KEY_ID: bed.sms.accessKeyId, ALIYUN_SMS_ACCESS_KEY_SECRET: bed.sms.accessKeySecret,
       ALIYUN_SMS_SIGN_NAME: '学校通知', CHANNEL_TIMEOUT_MS: '2000', DISPATCH_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+      ...(options.tencent ? {
+        TENCENT_SMS_ENDPOINT: tencentUrl, TENCENT_SMS_SECRET_ID: bed.tencent.secretId, TENCENT_SMS_SECRET_KEY: bed.tencent.secretKey,
+        TENCENT_SMS_SDK_APP_ID: bed.tencent.smsSdkAppId, TENCENT_SMS_SIGN_NAME: '学校通知', TENCENT_SMS_WEIGHT: '0',
+      } : {}),
     }),
     async prepare(context) {
       bed.context = context;

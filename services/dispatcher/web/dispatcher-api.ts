@@ -1,5 +1,5 @@
 import { api } from '@doitcrm/ui';
-import type { Template, TemplateList, TemplatePreview } from '../src/contract.ts';
+import type { QuietHoursOverride, Template, TemplateList, TemplatePreview } from '../src/contract.ts';
 
 export type * from '../src/contract.ts';
 
@@ -17,6 +17,8 @@ export interface TemplateDraft {
   webhookUrl: string | null;
   webhookSecretRef: string | null;
   providerTemplate: string | null;
+  /** null = the global quiet_hours setting */
+  quietHours: QuietHoursOverride;
 }
 
 export const fetchTemplates = (channel: string | null, search: string) =>

@@ -1,8 +1,9 @@
 import type { Queryable } from '@doitcrm/kit';
-import type { AlertRule, AlertRuleBody, AlertSeverity } from '../contract.ts';
+import type { AlertRule, AlertRuleBody, AlertSeverity, QuietHoursOverride } from '../contract.ts';
 
 const columns = `r.id::int AS id, r.name, r.kind, r.min_severity AS "minSeverity", r.class_id::int AS "classId", r.template_id::int AS "templateId",
   t.name AS "templateName", t.channel, r.recipients, r.priority, r.active,
+  r.quiet_hours AS "quietHours", t.quiet_hours AS "templateQuietHours",
   to_json(r.created_at) #>> '{}' AS "createdAt", to_json(r.updated_at) #>> '{}' AS "updatedAt"`;
 const from = 'dispatch.alert_rules r JOIN dispatch.templates t ON t.id = r.template_id';
 
@@ -43,6 +44,11 @@ export async function updateAlertRule(db: Queryable, id: number, rule: AlertRule
     `UPDATE dispatch.alert_rules SET name = $1, kind = $2, min_severity = $3, class_id = $4, template_id = $5, recipients = $6,
        priority = $7, active = $8, updated_by = $9, updated_at = now() WHERE id = $10`,
     [...values(rule), userId, id]);
+}
+
+/** A rule's own quiet hours (null: none, the template's apply). */
+export async function setAlertRuleQuietHours(db: Queryable, id: number, quietHours: QuietHoursOverride): Promise<void> {
+  await db.query('UPDATE dispatch.alert_rules SET quiet_hours = $2 WHERE id = $1', [id, quietHours === null ? null : JSON.stringify(quietHours)]);
 }
 
 export async function deleteAlertRule(db: Queryable, id: number): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Queryable } from '@doitcrm/kit';
 import type { DispatchChannel } from '@doitcrm/types';
-import type { Template } from '../contract.ts';
+import type { QuietHoursOverride, Template } from '../contract.ts';
 
 export interface TemplateRow {
   name: string;
@@ -14,11 +14,12 @@ export interface TemplateRow {
   webhookUrl: string | null;
   webhookSecretRef: string | null;
   providerTemplate: string | null;
+  quietHours: QuietHoursOverride;
 }
 
 const columns = `t.id AS id, t.name, t.channel, t.subject, t.body, t.variables, t.sample_variables AS "sampleVariables", t.active,
   t.fallback_template_id AS "fallbackTemplateId", f.channel AS "fallbackChannel", t.webhook_url AS "webhookUrl",
-  t.webhook_secret_ref AS "webhookSecretRef", t.provider_template AS "providerTemplate",
+  t.webhook_secret_ref AS "webhookSecretRef", t.provider_template AS "providerTemplate", t.quiet_hours AS "quietHours",
   to_json(t.created_at) #>> '{}' AS "createdAt", to_json(t.updated_at) #>> '{}' AS "updatedAt"`;
 const from = 'dispatch.templates t LEFT JOIN dispatch.templates f ON f.id = t.fallback_template_id';
 
@@ -45,13 +46,14 @@ export async function findTemplateByName(db: Queryable, name: string): Promise<{
 const values = (row: TemplateRow) => [
   row.name, row.channel, row.subject, row.body, row.variables, JSON.stringify(row.sampleVariables), row.active,
   row.fallbackTemplateId, row.webhookUrl, row.webhookSecretRef, row.providerTemplate,
+  row.quietHours === null ? null : JSON.stringify(row.quietHours),
 ];
 
 export async function insertTemplate(db: Queryable, row: TemplateRow, userId: number | null): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
     `INSERT INTO dispatch.templates (name, channel, subject, body, variables, sample_variables, active, fallback_template_id,
-       webhook_url, webhook_secret_ref, provider_template, created_by, updated_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id AS id`,
+       webhook_url, webhook_secret_ref, provider_template, quiet_hours, created_by, updated_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id AS id`,
     [...values(row), userId]);
   return rows[0]!.id;
 }
@@ -59,8 +61,9 @@ export async function insertTemplate(db: Queryable, row: TemplateRow, userId: nu
 export async function updateTemplate(db: Queryable, id: number, row: TemplateRow, userId: number | null): Promise<void> {
   await db.query(
     `UPDATE dispatch.templates SET name = $1, channel = $2, subject = $3, body = $4, variables = $5, sample_variables = $6, active = $7,
-       fallback_template_id = $8, webhook_url = $9, webhook_secret_ref = $10, provider_template = $11, updated_by = $12, updated_at = now()
-     WHERE id = $13`,
+       fallback_template_id = $8, webhook_url = $9, webhook_secret_ref = $10, provider_template = $11, quiet_hours = $12,
+       updated_by = $13, updated_at = now()
+     WHERE id = $14`,
     [...values(row), userId, id]);
 }
 

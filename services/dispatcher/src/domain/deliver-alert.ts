@@ -8,6 +8,7 @@ import {
 import { matchingAlertRules } from '../data-access/alert-rule-repository.ts';
 import { insertMessages, type NewMessages } from '../data-access/message-repository.ts';
 import type { DispatchSettings } from './dispatch-settings.ts';
+import { holdFor } from './holds.ts';
 
 export interface AlertOutcome { rules: number; sent: number; digested: number; duplicates: number }
 
@@ -46,21 +47,35 @@ function digestVariables(alert: AlertRaised, folded: Array<{ severity: string; t
  * held until the window from its first alert ends and rewritten with every alert folded in, so a storm of any size
  * costs threshold − 1 single messages and one digest per window.
  */
-export async function deliverAlert(pool: Pool, settings: () => DispatchSettings, alert: AlertRaised): Promise<AlertOutcome> {
+export async function deliverAlert(pool: Pool, settings: () => DispatchSettings, alert: AlertRaised, now: () => Date = () => new Date()): Promise<AlertOutcome> {
   const rules = await matchingAlertRules(pool, alert);
   const outcome: AlertOutcome = { rules: rules.length, sent: 0, digested: 0, duplicates: 0 };
   if (rules.length === 0) return outcome;
   const className = await classLabel(pool, alert.classId);
   for (const rule of rules) {
-    const result = await withTransaction(pool, (client) => deliverByRule(client, rule, alert, className, settings().digest));
+    const result = await withTransaction(pool, (client) => deliverByRule(client, rule, alert, className, settings(), now()));
     outcome[result] += 1;
   }
   return outcome;
 }
 
+/**
+ * The send API's hold decision for a rule's messages: its recipients' own quiet hours, else its template's, else the
+ * global setting; a priority at or above the bypass goes now. A digest is held at least until its window ends, and
+ * past that to the end of the quiet hours the window ends in.
+ */
+function alertHold(rule: AlertRule, settings: DispatchSettings, now: Date, notBefore: Date | null): NewMessages['hold'] {
+  const hold = holdFor({
+    channel: rule.channel, priority: rule.priority, sendAt: notBefore, now, quietHours: settings.quiet_hours, overrides: [rule.quietHours, rule.templateQuietHours],
+  });
+  if (!hold) return null;
+  return { reason: notBefore && hold.reason === 'send_at' ? 'digest' : hold.reason, dueAt: hold.dueAt };
+}
+
 async function deliverByRule(
-  client: PoolClient, rule: AlertRule, alert: AlertRaised, className: string | null, digest: DispatchSettings['digest'],
+  client: PoolClient, rule: AlertRule, alert: AlertRaised, className: string | null, settings: DispatchSettings, now: Date,
 ): Promise<'sent' | 'digested' | 'duplicates'> {
+  const { digest } = settings;
   // one alert of a rule at a time: the storm count and the open digest are read and written as one step
   const { rows } = await client.query('SELECT 1 FROM dispatch.alert_rules WHERE id = $1 AND active FOR UPDATE', [rule.id]);
   if (rows.length === 0) return 'duplicates';
@@ -70,7 +85,7 @@ async function deliverByRule(
   if (!storm) {
     const batchId = randomUUID();
     if (!(await recordAlertDelivery(client, { ...delivery, batchId, digested: false }))) return 'duplicates';
-    await insertMessages(client, batchOf(rule, alert, batchId, alertVariables(alert, className), null));
+    await insertMessages(client, batchOf(rule, alert, batchId, alertVariables(alert, className), alertHold(rule, settings, now, null)));
     return 'sent';
   }
 
@@ -81,8 +96,8 @@ async function deliverByRule(
   if (openBatch) {
     await updateHeldVariables(client, batchId, variables);
   } else {
-    const dueAt = new Date(Date.now() + digest.windowSeconds * 1000);
-    await insertMessages(client, batchOf(rule, alert, batchId, variables, { reason: 'digest', dueAt }));
+    const windowEnd = new Date(now.getTime() + digest.windowSeconds * 1000);
+    await insertMessages(client, batchOf(rule, alert, batchId, variables, alertHold(rule, settings, now, windowEnd)));
   }
   return 'digested';
 }

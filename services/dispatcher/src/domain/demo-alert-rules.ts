@@ -14,6 +14,8 @@ const ALERT_TEMPLATES: TemplateInput[] = [
 /**
  * The demo's two alert rules, so the dashboard's alerts go out on first start: every class needing attention to the
  * principal's WeCom group robot, churn risks also to the Feishu operations group. Written only into an empty rule table.
+ * The principal's group keeps quiet hours of its own (21:30–08:00 Beijing; a robot channel is not quiet by the global
+ * setting): a 需关注 alert in the night waits for the morning, an urgent one (priority ≥ 9) does not.
  */
 export async function seedDemoAlertRules(pool: Pool): Promise<number> {
   if ((await countAlertRules(pool)) > 0) return 0;
@@ -24,6 +26,7 @@ export async function seedDemoAlertRules(pool: Pool): Promise<number> {
   }
   await createAlertRule(pool, actor, {
     name: '需关注班级 → 校长群机器人', kind: null, minSeverity: 'warning', classId: null, templateId: ids[0]!, recipients: ['校长群'], priority: 7, active: true,
+    quietHours: { enabled: true, start: '21:30', end: '08:00', bypassPriority: 9 },
   });
   await createAlertRule(pool, actor, {
     name: '流失风险 → 飞书运营群', kind: 'churn_risk', minSeverity: 'info', classId: null, templateId: ids[1]!, recipients: ['校区运营群'], priority: 8, active: true,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DISPATCH_CHANNELS } from '@doitcrm/types';
 import { DOCUMENTED_LIMITS, limitsConfigProblems, type LimitsConfig } from '@doitcrm/limits';
+import { beijingTimeSchema } from '../contract.ts';
 
 /**
  * The dispatcher's hot configuration: one row of `dispatch.configs` per key below, each validated by its schema before
@@ -8,7 +9,7 @@ import { DOCUMENTED_LIMITS, limitsConfigProblems, type LimitsConfig } from '@doi
  * page can change limits, concurrency, quiet hours, fallback, dedupe and digest without a restart. A key with no row
  * takes its default here.
  */
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/u, 'a Beijing time as HH:MM');
+const hhmm = beijingTimeSchema;
 
 const rateWindow = z.object({ limit: z.number().int().positive(), windowMs: z.number().int().positive() });
 const scopePolicy = z.object({

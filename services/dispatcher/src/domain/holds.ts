@@ -1,4 +1,5 @@
 import type { DispatchChannel } from '@doitcrm/types';
+import type { QuietHoursOverride } from '../contract.ts';
 import type { DispatchSettings } from './dispatch-settings.ts';
 
 export type QuietHours = DispatchSettings['quiet_hours'];
@@ -31,16 +32,33 @@ export function quietPeriodEnd(quiet: Pick<QuietHours, 'start' | 'end'>, at: Dat
   return new Date(midnight + (endsTomorrow ? DAY_MS : 0) + end * 60_000 - BEIJING_OFFSET_MS);
 }
 
+/** The quiet hours a send keeps: start, end and bypass, or null when nothing quiets it. */
+export interface QuietRule { start: string; end: string; bypassPriority: number }
+
+/**
+ * Which quiet hours apply to a send on `channel`: the first override that is set (an alert rule's — its recipients' —
+ * before its template's), else the global setting for the channels it lists. An override's own hours apply whatever
+ * the global channel list says: whoever set them on this template or rule asked for them.
+ */
+export function quietRuleFor(channel: DispatchChannel, global: QuietHours, overrides: ReadonlyArray<QuietHoursOverride | undefined> = []): QuietRule | null {
+  const own = overrides.find((override) => override !== null && override !== undefined);
+  if (own) return own.enabled ? { start: own.start, end: own.end, bypassPriority: own.bypassPriority } : null;
+  return global.enabled && global.channels.includes(channel) ? global : null;
+}
+
 /**
  * Whether a send is held in PostgreSQL rather than queued now, and until when: a future `send_at` holds it until
  * then, and a message that would go out inside the quiet hours (at send_at, or now) waits for their end, unless its
- * channel is not a quiet one or its priority passes them. Every recipient of a batch shares the answer.
+ * priority passes them. The quiet hours are the first of `overrides` that is set (alert rule, then template), else
+ * the global setting for its channels. Every recipient of a batch shares the answer.
  */
-export function holdFor(input: { channel: DispatchChannel; priority: number; sendAt: Date | null; now: Date; quietHours: QuietHours }): Hold | null {
-  const { channel, priority, sendAt, now, quietHours } = input;
+export function holdFor(input: {
+  channel: DispatchChannel; priority: number; sendAt: Date | null; now: Date; quietHours: QuietHours; overrides?: ReadonlyArray<QuietHoursOverride | undefined>;
+}): Hold | null {
+  const { priority, sendAt, now } = input;
   const goesAt = sendAt && sendAt > now ? sendAt : now;
-  const quiet = quietHours.enabled && quietHours.channels.includes(channel) && priority < quietHours.bypassPriority;
-  const quietEnd = quiet ? quietPeriodEnd(quietHours, goesAt) : null;
+  const quiet = quietRuleFor(input.channel, input.quietHours, input.overrides);
+  const quietEnd = quiet && priority < quiet.bypassPriority ? quietPeriodEnd(quiet, goesAt) : null;
   if (quietEnd) return { reason: 'quiet_hours', dueAt: quietEnd };
   if (goesAt > now) return { reason: 'send_at', dueAt: goesAt };
   return null;

@@ -1,6 +1,6 @@
 import { auditAs, ConflictError, NotFoundError, recordAudit, ValidationError, withTransaction, type Actor, type Pool, type Queryable } from '@doitcrm/kit';
 import { ALERT_TEMPLATE_VARIABLES, type AlertRule, type AlertRuleBody } from '../contract.ts';
-import { deleteAlertRule, findAlertRule, insertAlertRule, updateAlertRule } from '../data-access/alert-rule-repository.ts';
+import { deleteAlertRule, findAlertRule, insertAlertRule, setAlertRuleQuietHours, updateAlertRule } from '../data-access/alert-rule-repository.ts';
 import { findTemplate } from '../data-access/template-repository.ts';
 
 /**
@@ -20,7 +20,7 @@ async function checkTemplate(db: Queryable, templateId: number): Promise<void> {
 
 const auditDetails = (rule: AlertRule) => ({
   name: rule.name, kind: rule.kind, minSeverity: rule.minSeverity, classId: rule.classId, templateId: rule.templateId,
-  recipients: rule.recipients, priority: rule.priority, active: rule.active,
+  recipients: rule.recipients, priority: rule.priority, active: rule.active, quietHours: rule.quietHours,
 });
 
 async function loadOrFail(db: Queryable, id: number, options: { forUpdate?: boolean } = {}): Promise<AlertRule> {
@@ -42,6 +42,7 @@ export async function createAlertRule(pool: Pool, actor: Actor, body: AlertRuleB
   return refusingDuplicateName(body.name, () => withTransaction(pool, async (client) => {
     await checkTemplate(client, body.templateId);
     const id = await insertAlertRule(client, body, actor.userId);
+    await setAlertRuleQuietHours(client, id, body.quietHours ?? null);
     const created = await loadOrFail(client, id);
     await recordAudit(client, auditAs(actor, { service: 'dispatcher', action: 'dispatcher.alert-rule.create', targetType: 'alert_rule', targetId: id, details: auditDetails(created) }));
     return created;
@@ -53,6 +54,7 @@ export async function changeAlertRule(pool: Pool, actor: Actor, id: number, body
     const before = await loadOrFail(client, id, { forUpdate: true });
     await checkTemplate(client, body.templateId);
     await updateAlertRule(client, id, body, actor.userId);
+    if (body.quietHours !== undefined) await setAlertRuleQuietHours(client, id, body.quietHours);
     const after = await loadOrFail(client, id);
     await recordAudit(client, auditAs(actor, {
       service: 'dispatcher', action: 'dispatcher.alert-rule.update', targetType: 'alert_rule', targetId: id,

@@ -2,7 +2,7 @@ import {
   auditAs, ConflictError, NotFoundError, recordAudit, ValidationError, withTransaction, type Actor, type ErrorDetail, type Pool, type Queryable,
 } from '@doitcrm/kit';
 import type { DispatchChannel } from '@doitcrm/types';
-import type { Template } from '../contract.ts';
+import type { QuietHoursOverride, Template } from '../contract.ts';
 import {
   deleteTemplate as deleteRow, findTemplate, findTemplateByName, insertTemplate, isTemplateUsed, setTemplateActive, templatesFallingBackTo,
   updateTemplate as updateRow, type TemplateRow,
@@ -20,6 +20,8 @@ export interface TemplateInput {
   webhookUrl?: string | null | undefined;
   webhookSecretRef?: string | null | undefined;
   providerTemplate?: string | null | undefined;
+  /** undefined on a change keeps the template's own; null = the global quiet_hours setting */
+  quietHours?: QuietHoursOverride | undefined;
 }
 
 const fail = (field: string, message: string): never => {
@@ -55,6 +57,7 @@ async function rowOf(db: Queryable, input: TemplateInput, selfId: number | null)
     webhookUrl: input.channel === 'app_webhook' ? input.webhookUrl ?? null : null,
     webhookSecretRef: input.channel === 'app_webhook' ? input.webhookSecretRef ?? null : null,
     providerTemplate: input.providerTemplate ?? null,
+    quietHours: input.quietHours ?? null,
   };
 }
 
@@ -79,7 +82,9 @@ async function checkNameFree(db: Queryable, name: string, selfId: number | null)
   if (other && other.id !== selfId) throw new ConflictError(`已有名为「${name}」的模板`, [{ field: 'name', message: '名称已被使用' }]);
 }
 
-const auditDetails = (template: Template) => ({ name: template.name, channel: template.channel, active: template.active, variables: template.variables });
+const auditDetails = (template: Template) => ({
+  name: template.name, channel: template.channel, active: template.active, variables: template.variables, quietHours: template.quietHours,
+});
 
 /**
  * The checks above read before they write, so a concurrent writer can still win: the constraints then refuse the
@@ -110,7 +115,7 @@ export async function updateTemplate(pool: Pool, actor: Actor, id: number, input
   return refusingRaces(input.name, () => withTransaction(pool, async (client) => {
     const before = await loadOrFail(client, id, { forUpdate: true });
     await checkNameFree(client, input.name, id);
-    const row = await rowOf(client, { ...input, active: input.active ?? before.active }, id);
+    const row = await rowOf(client, { ...input, active: input.active ?? before.active, quietHours: input.quietHours === undefined ? before.quietHours : input.quietHours }, id);
     await checkDependents(client, id, row);
     await updateRow(client, id, row, actor.userId);
     const after = await loadOrFail(client, id);

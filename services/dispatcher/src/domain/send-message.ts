@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { retryOnConnectionLoss, type Logger, type Pool } from '@doitcrm/kit';
-import { ChannelError, isChannelError, type ChannelAdapter, type OutgoingMessage, type SendResult } from '@doitcrm/channels';
+import {
+  ChannelError, isChannelError, ProvidersOverLimitError, type ChannelAdapter, type OutgoingMessage, type SendResult, type SkippedProvider,
+} from '@doitcrm/channels';
 import type { Dedupe, Limiter, Reservation, SendLimits } from '@doitcrm/limits';
 import type { DispatchChannel } from '@doitcrm/types';
 import { failWithFallback, type ClaimedMessage, type MessageResult, type MessageStore } from '../data-access/message-store.ts';
@@ -123,11 +125,11 @@ export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy): Pro
     metrics.outcomes.inc({ channel: message.channel, outcome: result.detail['duplicate'] ? 'duplicate' : result.status });
     return retryOnConnectionLoss(() => store.record({ id: message.id, traceId: message.traceId, ...result }), { logger: deps.logger });
   };
-  const defer = async (waitMs: number, reason: string, errorKind?: MessageResult['errorKind'], error?: string) => {
+  const defer = async (waitMs: number, reason: string, errorKind?: MessageResult['errorKind'], error?: string, more: Record<string, unknown> = {}) => {
     if (waitMs <= SHORT_WAIT_MS) await deps.queue.later({ ...copy, attempt: message.attempts - 1 }, message.attempts - 1, stepFor(waitMs));
     await record({
       status: 'deferred', stage: 'deferred', dueAt: new Date(Date.now() + waitMs), attemptsDelta: -1,
-      ...(errorKind ? { errorKind } : {}), ...(error ? { error } : {}), detail: { reason, waitMs },
+      ...(errorKind ? { errorKind } : {}), ...(error ? { error } : {}), detail: { reason, waitMs, ...more },
     });
     return 'deferred';
   };
@@ -159,7 +161,7 @@ export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy): Pro
   }
 
   const started = performance.now();
-  let result: SendResult & { channel?: string };
+  let result: SendResult & { channel?: string; skipped?: SkippedProvider[] };
   try {
     const adapter = await deps.adapters.adapterFor(message);
     result = await adapter.send(outgoing(message, rendered));
@@ -172,6 +174,10 @@ export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy): Pro
     if (failure.kind !== 'transient' || !failure.ambiguous) await deps.limiter.refund(limit.reservation);
     else await release(deps.limiter, limit.reservation);
     const detail = { attempt: message.attempts, latencyMs, code: failure.code, error: failure.message };
+    // every SMS provider at its own limit (ours, in Redis): like a channel limit, deferred to when one has room
+    if (failure instanceof ProvidersOverLimitError) {
+      return defer(failure.retryAfterMs ?? 1_000, `limit:${limitNames(failure.skipped)}`, undefined, undefined, { providers: failure.skipped });
+    }
     if (failure.kind === 'rate-limited') return defer(failure.retryAfterMs ?? 1_000, 'provider rate limit', 'rate_limited', failure.message);
     if (failure.kind === 'permanent') return failPermanently(deps, copy, message, settings, failure.message, detail);
     if (message.attempts >= settings.retry.maxAttempts) {
@@ -190,7 +196,10 @@ export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy): Pro
   await Promise.all([
     record({
       status: 'sent', stage: 'sent', provider, providerMessageId: result.providerMessageId, dedupeKey,
-      detail: { attempt: message.attempts, latencyMs, provider, ...(message.queuedAt ? { sinceQueuedMs: Date.now() - Date.parse(message.queuedAt) } : {}) },
+      detail: {
+        attempt: message.attempts, latencyMs, provider, ...(message.queuedAt ? { sinceQueuedMs: Date.now() - Date.parse(message.queuedAt) } : {}),
+        ...(result.skipped?.length ? { skippedProviders: result.skipped } : {}),
+      },
     }),
     // only now, after the provider took it: a failed send never blocks its own retry
     dedupeClaim ? deps.dedupe.recordSent(dedupeKey, windowMs, dedupeClaim) : Promise.resolve(true),
@@ -198,6 +207,9 @@ export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy): Pro
   ]);
   return 'sent';
 }
+
+/** `sms_aliyun:provider_rate,sms_tencent:provider_daily_cap`: the limits a deferral waits for, by provider */
+const limitNames = (skipped: SkippedProvider[]) => skipped.flatMap((s) => s.refusedBy.map((name) => `${s.provider}:${name}`)).join(',');
 
 /** Only concurrency leases need giving back; a rate slot stays counted, so a reservation of rates alone costs no round trip. */
 function release(limiter: Limiter, reservation: Reservation): Promise<unknown> {

@@ -60,7 +60,9 @@ export async function sendMessages(client: PoolClient, deps: SendDeps, actor: Ac
   }
 
   const now = deps.now();
-  const hold = holdFor({ channel: template.channel, priority: request.priority, sendAt: request.sendAt, now, quietHours: deps.settings().quiet_hours });
+  const hold = holdFor({
+    channel: template.channel, priority: request.priority, sendAt: request.sendAt, now, quietHours: deps.settings().quiet_hours, overrides: [template.quietHours],
+  });
   const batchId = randomUUID();
   const traceIds = recipients.map(() => randomUUID());
   await insertMessages(client, {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelSchema, variableValueSchema } from '../../contract.ts';
+import { channelSchema, quietHoursOverrideSchema, variableValueSchema } from '../../contract.ts';
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 // a blank form field means "none"
@@ -21,6 +21,8 @@ export const templateBodySchema = z.object({
   webhookSecretRef: z.preprocess((value) => (value === '' ? null : value),
     z.string().regex(/^[A-Z][A-Z0-9_]{0,99}$/, 'the NAME of a setting (e.g. APP_WEBHOOK_SECRET), never the secret').nullable().optional()),
   providerTemplate: optionalText(200),
+  quietHours: quietHoursOverrideSchema.optional()
+    .describe('null = the global quiet_hours setting; {enabled:false} = never held; {enabled:true, start, end, bypassPriority} = its own (Beijing HH:MM). Omitted on a change: kept'),
 });
 export type TemplateBody = z.infer<typeof templateBodySchema>;
 

@@ -7,6 +7,7 @@ import { DISPATCH_CHANNELS } from '@doitcrm/types';
 import type { DispatcherConfig } from '../../config.ts';
 import { createMessageStore } from '../../data-access/message-store.ts';
 import { createAdapterSource } from '../../domain/channel-adapters.ts';
+import { createProviderAdmission } from '../../domain/provider-admission.ts';
 import type { DispatchSettings } from '../../domain/dispatch-settings.ts';
 import { leaseFor, sendMessage, type SendMessageDeps } from '../../domain/send-message.ts';
 import { createWebhookGuard } from '../../domain/webhook-guard.ts';
@@ -51,19 +52,21 @@ export async function startDispatchWorkers(context: ServiceContext<DispatcherCon
   const limiter = createLimiter({ redis, resetGuardMs: options.resetGuardMs ?? 60_000 + arrivalMarginMs });
   const leaseMs = leaseFor(config.CHANNEL_TIMEOUT_MS);
   const store = createMessageStore({ pool: context.pool, leaseSeconds: leaseMs / 1000, worker: instance });
+  const sendLimits = createSendLimits(limiter, options.settings().limits, { arrivalMarginMs });
   const deps: SendMessageDeps = {
     pool: context.pool,
     store,
     queue: createDispatchQueue(context.broker),
     adapters: createAdapterSource({
-      channels: options.channels ?? createChannelsFromSettings(config),
+      // the SMS router asks the providers' shared limits before each provider it picks by weight
+      channels: options.channels ?? createChannelsFromSettings(config, { smsAdmit: createProviderAdmission(limiter, sendLimits) }),
       guard: createWebhookGuard({ allowHosts: config.DISPATCH_WEBHOOK_ALLOW_HOSTS.split(',') }),
       secret: options.secret ?? ((name) => process.env[name]),
       timeoutMs: config.CHANNEL_TIMEOUT_MS,
     }),
     dedupe: createDedupe({ redis }),
     limiter,
-    sendLimits: createSendLimits(limiter, options.settings().limits, { arrivalMarginMs }),
+    sendLimits,
     settings: options.settings,
     metrics,
     logger,
