@@ -98,11 +98,16 @@ export async function saveProgress(db: Queryable, id: number, checkpoint: Checkp
     [id, JSON.stringify(checkpoint), JSON.stringify(counters)]);
 }
 
-export async function finishRun(db: Queryable, id: number, outcome: { state: 'succeeded' | 'failed' | 'abandoned'; counters: Counters; error?: string | null; passComplete?: boolean }): Promise<void> {
+/** `restartPass`: the pass's parked view is not to be trusted, so nothing resumes it (the next run opens a new pass). */
+export async function finishRun(
+  db: Queryable, id: number,
+  outcome: { state: 'succeeded' | 'failed' | 'abandoned'; counters: Counters; error?: string | null; passComplete?: boolean; restartPass?: boolean },
+): Promise<void> {
   await db.query(
-    `UPDATE contacts.sync_runs SET state = $2, counters = $3, error = $4, pass_complete = pass_complete OR $5, finished_at = now(), heartbeat_at = now()
+    `UPDATE contacts.sync_runs SET state = $2, counters = $3, error = $4, pass_complete = pass_complete OR $5, finished_at = now(), heartbeat_at = now(),
+       checkpoint = CASE WHEN $6 THEN '{"stage":"staff"}'::jsonb ELSE checkpoint END
      WHERE id = $1`,
-    [id, outcome.state, JSON.stringify(outcome.counters), outcome.error ?? null, outcome.passComplete ?? false]);
+    [id, outcome.state, JSON.stringify(outcome.counters), outcome.error ?? null, outcome.passComplete ?? false, outcome.restartPass ?? false]);
 }
 
 /** Fails a run that has not finished (a job that could not start it), keeping its counters and checkpoint. */

@@ -81,7 +81,8 @@ export async function runSync(deps: SyncDeps, runId: number, options: RunOptions
     return counters;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await finishRun(deps.pool, runId, { state: 'failed', counters: counters, error: message });
+    // after a mass-loss stop the parked candidates describe a broken scope: the next run starts a fresh pass
+    await finishRun(deps.pool, runId, { state: 'failed', counters, error: message, restartPass: error instanceof MassLossError });
     await addDailyMetrics(deps.pool, deps.settings.timezone, { failed: true, written: rowsWritten(counters), added: counters.relationsAdded, lost: 0, calls: totalCalls(counters) })
       .catch((metricsError: unknown) => deps.logger.warn({ err: metricsError }, 'daily metrics not updated'));
     throw error;
