@@ -73,7 +73,10 @@ async function main(): Promise<number> {
     if (args.mode === 'status') {
       const status = await syncStatus(pool);
       if (args.verbose) console.log(JSON.stringify(status, null, 2));
-      else for (const run of status.runs) console.log(`#${run.id} ${run.mode} 第${run.pass}轮 ${run.state} ${run.createdAt}${run.error ? ` — ${run.error}` : ''}`);
+      const beijing = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: config.DISPLAY_TIMEZONE, hour12: false });
+      if (!args.verbose) {
+        for (const run of status.runs) console.log(`#${run.id} ${run.mode} 第${run.pass}轮 ${run.state} ${beijing(run.createdAt)}${run.error ? ` — ${run.error}` : ''}`);
+      }
       return 0;
     }
     const client = createWecomClientFromSettings(config, { logger, redis });
