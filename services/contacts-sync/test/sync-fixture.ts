@@ -46,9 +46,11 @@ export const wecomEnv = (f: FakeWecom): Record<string, string> => ({
 });
 
 /** A run created and run in this process, as the CLI does. */
-export async function syncNow(deps: { pool: Pool; logger: Logger; client: WecomClient }, mode: SyncMode, options: RunOptions = {}) {
+export async function syncNow(
+  deps: { pool: Pool; logger: Logger; client: WecomClient }, mode: SyncMode, options: RunOptions = {}, settings: Partial<SyncSettings> = {},
+) {
   const run = await insertRun(deps.pool, { mode, jobId: null, createdBy: null, state: 'running' });
-  const counters = await runSync({ ...deps, settings: TEST_SETTINGS }, run.id, options);
+  const counters = await runSync({ ...deps, settings: { ...TEST_SETTINGS, ...settings } }, run.id, options);
   return { run, counters };
 }
 

@@ -3,12 +3,16 @@ import { toIso, type Queryable } from '@doitcrm/kit';
 export type SyncMode = 'full' | 'incremental';
 export type RunState = 'queued' | 'running' | 'succeeded' | 'failed' | 'abandoned';
 
-/** Where a pass is: the stage, and for the relations stage the pass's own member list and the batches done. */
+/**
+ * Where a pass is: the stage, and from the relations stage on the pass's own member list, its batch size and the
+ * batches done — all three fixed at the start of the pass, so a resume cuts the same batches whatever the settings say now.
+ */
+type BatchPosition = { members: string[]; batchSize: number; batchesDone: number };
 export type Checkpoint =
   | { stage: 'staff' }
-  | { stage: 'relations'; members: string[]; batchesDone: number }
-  | { stage: 'groups'; members: string[]; batchesDone: number }
-  | { stage: 'finalize'; members: string[]; batchesDone: number };
+  | ({ stage: 'relations' } & BatchPosition)
+  | ({ stage: 'groups' } & BatchPosition)
+  | ({ stage: 'finalize' } & BatchPosition);
 
 /** the run's counters (domain/run-counters.ts), stored as they are */
 export type Counters = object;

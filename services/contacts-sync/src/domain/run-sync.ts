@@ -114,7 +114,7 @@ class PassWork {
   }
 
   private async progress(message: string): Promise<void> {
-    const batches = 'members' in this.checkpoint ? Math.ceil(this.checkpoint.members.length / this.deps.settings.membersPerBatch) : 0;
+    const batches = 'members' in this.checkpoint ? Math.ceil(this.checkpoint.members.length / this.checkpoint.batchSize) : 0;
     const stageDone = { staff: 0, relations: 1, groups: 1 + batches, finalize: 2 + batches }[this.checkpoint.stage];
     const done = stageDone + (this.checkpoint.stage === 'relations' ? this.checkpoint.batchesDone : 0);
     await this.options.onProgress?.(done, batches + 3, message);
@@ -151,7 +151,7 @@ class PassWork {
     this.counters.staffSeen = departments.size;
     const members = (await this.client.listFollowUsers()).slice().sort();
     if (members.length === 0) this.deps.logger.warn('get_follow_user_list is empty: no member has 客户联系 enabled within the app\'s visibility');
-    await this.commit({ stage: 'relations', members, batchesDone: 0 }, async (tx) => {
+    await this.commit({ stage: 'relations', members, batchSize: this.deps.settings.membersPerBatch, batchesDone: 0 }, async (tx) => {
       const written = await writeStaff(tx, this.syncRun.pass, records);
       await parkMissingStaff(tx, this.syncRun.pass, [...departments.keys()]);
       this.counters.staffWritten += written.written;
@@ -170,8 +170,8 @@ class PassWork {
 
   private async relations(): Promise<void> {
     if (this.checkpoint.stage !== 'relations') return;
-    const { members } = this.checkpoint;
-    const batches = chunk(members, this.deps.settings.membersPerBatch);
+    const { members, batchSize } = this.checkpoint;
+    const batches = chunk(members, batchSize);
     this.counters.batchesTotal = batches.length;
     for (let index = this.checkpoint.batchesDone; index < batches.length; index++) {
       await this.progress(`客户：第 ${index + 1}/${batches.length} 批成员`);
@@ -182,7 +182,8 @@ class PassWork {
       const relations = pairs.map((pair) => relationRecord(pair.contact.externalUserId, pair.follower));
       this.counters.relationsSeen += relations.length;
       this.counters.customersSeen += contacts.size;
-      const next: Checkpoint = index + 1 < batches.length ? { stage: 'relations', members, batchesDone: index + 1 } : { stage: 'groups', members, batchesDone: index + 1 };
+      const position = { members, batchSize, batchesDone: index + 1 };
+      const next: Checkpoint = index + 1 < batches.length ? { stage: 'relations', ...position } : { stage: 'groups', ...position };
       await this.commit(next, async (tx) => {
         const writtenContacts = await writeContacts(tx, this.syncRun.pass, [...contacts.values()]);
         const writtenRelations = await writeRelations(tx, this.syncRun.pass, relations);
@@ -197,7 +198,7 @@ class PassWork {
         throw new SyncStoppedError();
       }
     }
-    if (batches.length === 0) this.checkpoint = { stage: 'groups', members, batchesDone: 0 };
+    if (batches.length === 0) this.checkpoint = { stage: 'groups', members, batchSize, batchesDone: 0 };
   }
 
   private async groups(): Promise<void> {
@@ -212,8 +213,8 @@ class PassWork {
     this.counters.groupsSeen = listed.length;
     const half = new Map<string, ContactRecord>();
     for (const record of records) for (const m of record.members) if (m.type === 2) half.set(m.member_id, halfContactRecord(m.member_id, m.name));
-    const { members, batchesDone } = this.checkpoint;
-    await this.commit({ stage: 'finalize', members, batchesDone }, async (tx) => {
+    const { stage: _stage, ...position } = this.checkpoint;
+    await this.commit({ stage: 'finalize', ...position }, async (tx) => {
       const groups = await writeGroups(tx, this.syncRun.pass, records);
       const halfContacts = await addHalfContacts(tx, this.syncRun.pass, [...half.values()]);
       await parkMissingGroups(tx, this.syncRun.pass, listed.map((g) => g.chatId));
