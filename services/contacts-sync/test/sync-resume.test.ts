@@ -38,6 +38,36 @@ describe('a pass stopped midway', () => {
   });
 });
 
+describe('a member leaving during a pass', () => {
+  it('when a member of a later batch leaves before the batch is asked, then the pass completes without them, leaves their relations as they were, and the next pass marks those lost', async () => {
+    const { directory } = wecom.fake.state;
+    await syncNow(deps(), 'incremental');
+    const leaver = followMembers(wecom.fake)[TEST_SETTINGS.membersPerBatch]!;
+    const theirs = async () => rows('SELECT status FROM contacts.follow_relations WHERE userid = $1', [leaver]);
+    const activeBefore = (await theirs()).length;
+    await expect(syncNow(deps(), 'incremental', { stopAfterBatches: 1 })).rejects.toBeInstanceOf(SyncStoppedError);
+    const user = directory.users.get(leaver)!;
+    directory.users.delete(leaver);
+    try {
+      // batch 2 now names a member WeCom answers 60111 for: asked member by member, the leaver skipped
+      const resumed = await syncNow(deps(), 'incremental');
+      expect(resumed.run.resumedFrom).not.toBeNull();
+      expect(resumed.counters.membersSkipped).toBe(1);
+      expect(resumed.counters.relationsLost).toBe(0);
+      expect((await theirs()).every((r) => r.status === 'active')).toBe(true);
+
+      const next = await syncNow(deps(), 'incremental');
+      expect(next.counters.relationsLost).toBe(activeBefore);
+      expect((await theirs()).every((r) => r.status === 'lost')).toBe(true);
+    } finally {
+      directory.users.set(leaver, user);
+    }
+    const back = await syncNow(deps(), 'incremental');
+    expect(back.counters.relationsLost).toBe(0);
+    expect((await theirs()).every((r) => r.status === 'active')).toBe(true);
+  });
+});
+
 describe('lost only after a complete pass', () => {
   it('when a relation disappears, then a pass stopped midway marks nothing, the completed pass marks it lost with one churn alert, and a later pass raises none again', async () => {
     const firstBatch = followMembers(wecom.fake).slice(0, TEST_SETTINGS.membersPerBatch);

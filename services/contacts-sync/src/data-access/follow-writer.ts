@@ -95,3 +95,18 @@ export async function parkMissingRelations(db: Queryable, pass: number, userIds:
   );
   return rowCount ?? 0;
 }
+
+/**
+ * Active relations of members the pass's member list no longer names (left, or customer contact turned off for
+ * them): no batch asks about them, so the pass parks them here, once, before it completes.
+ */
+export async function parkRelationsOfUnlistedMembers(db: Queryable, pass: number, members: readonly string[]): Promise<number> {
+  const { rowCount } = await db.query(
+    `INSERT INTO contacts.lost_candidates (pass, kind, key)
+     SELECT $1, 'relation', r.id::text FROM contacts.follow_relations r
+     WHERE r.status = 'active' AND NOT (r.userid = ANY($2::text[]))
+     ON CONFLICT DO NOTHING`,
+    [pass, members],
+  );
+  return rowCount ?? 0;
+}

@@ -10,6 +10,8 @@ export interface RunCounters {
   relationsWritten: number;
   relationsAdded: number;
   relationsParked: number;
+  /** members WeCom no longer knew when their batch was asked (60111): their relations were left as they were */
+  membersSkipped: number;
   groupsSeen: number;
   groupsWritten: number;
   groupMembersWritten: number;
@@ -27,7 +29,7 @@ export interface RunCounters {
 export function emptyCounters(): RunCounters {
   return {
     staffSeen: 0, staffWritten: 0, batchesTotal: 0, batchesDone: 0, relationsSeen: 0, customersSeen: 0, contactsWritten: 0, relationsWritten: 0,
-    relationsAdded: 0, relationsParked: 0, groupsSeen: 0, groupsWritten: 0, groupMembersWritten: 0, halfContactsAdded: 0, relationsLost: 0,
+    relationsAdded: 0, relationsParked: 0, membersSkipped: 0, groupsSeen: 0, groupsWritten: 0, groupMembersWritten: 0, halfContactsAdded: 0, relationsLost: 0,
     contactsDeleted: 0, groupsLost: 0, staffGone: 0, alertsRaised: 0, namesAnnounced: 0, wecomCalls: {},
   };
 }

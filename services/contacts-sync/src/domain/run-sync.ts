@@ -1,7 +1,7 @@
 import { withTransaction, type Logger, type Pool, type PoolClient } from '@doitcrm/kit';
-import { classifyWecomFailure, type WecomUser } from '@doitcrm/wecom';
+import { classifyWecomFailure, type ExternalContactFollow, type WecomUser } from '@doitcrm/wecom';
 import { recordChanges, type ChangeRow } from '../data-access/change-log.ts';
-import { addHalfContacts, parkMissingRelations, writeContacts, writeRelations } from '../data-access/follow-writer.ts';
+import { addHalfContacts, parkMissingRelations, parkRelationsOfUnlistedMembers, writeContacts, writeRelations } from '../data-access/follow-writer.ts';
 import { knownGroups, parkMissingGroups, writeGroups } from '../data-access/group-writer.ts';
 import { addDailyMetrics, lostShare, markParkedLost } from '../data-access/lost-marker.ts';
 import { findRun, finishRun, hasLaterRun, markRunning, saveProgress, type Checkpoint, type SyncRun } from '../data-access/run-repository.ts';
@@ -175,8 +175,7 @@ class PassWork {
     this.counters.batchesTotal = batches.length;
     for (let index = this.checkpoint.batchesDone; index < batches.length; index++) {
       await this.progress(`客户：第 ${index + 1}/${batches.length} 批成员`);
-      const batch = batches[index]!;
-      const pairs = await fetchFollowPairs(this.client, batch);
+      const { pairs, fetched } = await this.fetchBatch(batches[index]!);
       const contacts = new Map<string, ContactRecord>();
       for (const pair of pairs) contacts.set(pair.contact.externalUserId, contactRecord(pair.contact));
       const relations = pairs.map((pair) => relationRecord(pair.contact.externalUserId, pair.follower));
@@ -187,7 +186,7 @@ class PassWork {
       await this.commit(next, async (tx) => {
         const writtenContacts = await writeContacts(tx, this.syncRun.pass, [...contacts.values()]);
         const writtenRelations = await writeRelations(tx, this.syncRun.pass, relations);
-        this.counters.relationsParked += await parkMissingRelations(tx, this.syncRun.pass, batch, relations);
+        this.counters.relationsParked += await parkMissingRelations(tx, this.syncRun.pass, fetched, relations);
         this.counters.contactsWritten += writtenContacts.written;
         this.counters.relationsWritten += writtenRelations.written;
         return [writtenContacts, writtenRelations];
@@ -201,6 +200,32 @@ class PassWork {
     if (batches.length === 0) this.checkpoint = { stage: 'groups', members, batchSize, batchesDone: 0 };
   }
 
+  /**
+   * One batch's pairs. WeCom refuses the whole batch when one member in it is unknown (left between the member list
+   * and this call: 60111): the batch is then asked member by member, and a member WeCom no longer knows is skipped —
+   * their relations are neither seen nor parked in this pass (the next pass, without them in its list, parks them).
+   */
+  private async fetchBatch(batch: readonly string[]): Promise<{ pairs: ExternalContactFollow[]; fetched: string[] }> {
+    try {
+      return { pairs: await fetchFollowPairs(this.client, batch), fetched: [...batch] };
+    } catch (error) {
+      if (batch.length === 1 || classifyWecomFailure(error).kind !== 'id') throw error;
+    }
+    const pairs: ExternalContactFollow[] = [];
+    const fetched: string[] = [];
+    for (const member of batch) {
+      try {
+        pairs.push(...await fetchFollowPairs(this.client, [member]));
+        fetched.push(member);
+      } catch (error) {
+        if (classifyWecomFailure(error).kind !== 'id') throw error;
+        this.counters.membersSkipped += 1;
+        this.deps.logger.warn({ userId: member, err: error }, 'member skipped: WeCom no longer knows them');
+      }
+    }
+    return { pairs, fetched };
+  }
+
   private async groups(): Promise<void> {
     if (this.checkpoint.stage !== 'groups') return;
     await this.progress('客户群');
@@ -209,15 +234,17 @@ class PassWork {
     // an incremental pass reads only groups that are new, back, or whose status changed; a full pass reads them all
     const toRead = listed.filter((g) => !known || !known.get(g.chatId)?.active || known.get(g.chatId)?.wecomStatus !== g.status);
     const details = await fetchGroups(this.client, toRead.map((g) => g.chatId), this.deps.settings.concurrency);
-    const records = details.map((group, i) => groupRecord(group, toRead[i]!.status));
+    const records = details.flatMap((group, i) => (group ? [groupRecord(group, toRead[i]!.status)] : []));
     this.counters.groupsSeen = listed.length;
     const half = new Map<string, ContactRecord>();
     for (const record of records) for (const m of record.members) if (m.type === 2) half.set(m.member_id, halfContactRecord(m.member_id, m.name));
     const { stage: _stage, ...position } = this.checkpoint;
+    const { members } = position;
     await this.commit({ stage: 'finalize', ...position }, async (tx) => {
       const groups = await writeGroups(tx, this.syncRun.pass, records);
       const halfContacts = await addHalfContacts(tx, this.syncRun.pass, [...half.values()]);
       await parkMissingGroups(tx, this.syncRun.pass, listed.map((g) => g.chatId));
+      this.counters.relationsParked += await parkRelationsOfUnlistedMembers(tx, this.syncRun.pass, members);
       this.counters.groupsWritten += groups.written;
       this.counters.groupMembersWritten += groups.members;
       this.counters.halfContactsAdded += halfContacts.written;

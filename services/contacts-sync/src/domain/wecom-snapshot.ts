@@ -1,4 +1,4 @@
-import { allPages, type CustomerGroup, type ExternalContactFollow, type WecomClient } from '@doitcrm/wecom';
+import { allPages, classifyWecomFailure, type CustomerGroup, type ExternalContactFollow, type WecomClient } from '@doitcrm/wecom';
 
 /** The WeCom calls a pass makes, counted by API (what the run reports and the page shows). */
 export type SyncClient = Pick<WecomClient,
@@ -73,7 +73,15 @@ export async function listGroups(client: SyncClient): Promise<GroupListing[]> {
   return groups;
 }
 
-export async function fetchGroups(client: SyncClient, chatIds: readonly string[], concurrency: number): Promise<CustomerGroup[]> {
+/** Each group's detail, or null for one WeCom no longer answers for (dismissed between the list and this call: 49008). */
+export async function fetchGroups(client: SyncClient, chatIds: readonly string[], concurrency: number): Promise<Array<CustomerGroup | null>> {
   // need_name: external members' names come with the group, so customers seen only in groups are named too
-  return mapWithConcurrency(chatIds, concurrency, (id) => client.getCustomerGroup(id, { needName: true }));
+  return mapWithConcurrency(chatIds, concurrency, async (id) => {
+    try {
+      return await client.getCustomerGroup(id, { needName: true });
+    } catch (error) {
+      if (classifyWecomFailure(error).kind === 'id') return null;
+      throw error;
+    }
+  });
 }
