@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestService } from '@doitcrm/kit/testing';
 import { contactsSyncConfigShape } from '../src/config.ts';
+import { listContacts } from '../src/data-access/contact-read-repository.ts';
 import { findRun } from '../src/data-access/run-repository.ts';
 import { SyncStoppedError } from '../src/domain/run-sync.ts';
 import { activeRelationPairs, fakeDirectory, followMembers, syncNow, TEST_SETTINGS, useFakeWecom } from './sync-fixture.ts';
@@ -88,6 +89,8 @@ describe('lost only after a complete pass', () => {
 
     expect(await relation()).toMatchObject({ status: 'lost' });
     expect(counters.relationsLost).toBe(1);
+    const lostList = await listContacts(t.context.pool, { status: 'lost', limit: 200 });
+    expect(lostList.items.map((c) => c.externalUserId)).toEqual([externalId]);
     expect(counters.alertsRaised).toBe(1);
     const customerStatus = async () => (await rows('SELECT status FROM contacts.external_contacts WHERE external_userid = $1', [externalId]))[0].status;
     // the other member still follows them: a customer, not a deleted one
