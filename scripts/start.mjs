@@ -235,7 +235,8 @@ async function main() {
   // with back-off, and the console says so; Ctrl-C stops supervision first, then the services
   let stopping = false;
   const children = [];
-  for (const name of serviceNames()) {
+  // a service still `planned` in the catalogue (its page or deployment files not there yet) is not started
+  for (const name of serviceNames().filter((service) => services[service]?.status !== 'planned')) {
     const supervised = supervise({
       name,
       spawnChild: () => {

@@ -93,7 +93,10 @@ export const messagesSummarizeJobSchema = z.object({
 });
 export type MessagesSummarizeJob = z.infer<typeof messagesSummarizeJobSchema>;
 
-/** Event: the dashboard raised a new alert (the dispatcher may push it to WeCom). */
+/**
+ * Event: the dashboard or contacts-sync raised a new alert (the dispatcher may push it to WeCom). contacts-sync raises
+ * `churn_risk` when a follow relation is lost; its alert ids start at 1,000,000,000 so they never meet the dashboard's.
+ */
 export const alertRaisedSchema = z.object({
   alertId: z.number().int().positive(),
   kind: z.enum(['silent_parent', 'churn_risk', 'slow_response', 'keyword']),
@@ -105,6 +108,30 @@ export const alertRaisedSchema = z.object({
 });
 export type AlertRaised = z.infer<typeof alertRaisedSchema>;
 
+/** Job: one WeCom contacts sync run (contacts-sync API → queue → contacts-sync worker); the run row holds the rest. */
+export const contactsSyncJobSchema = z.object({
+  jobId: z.string().uuid(),
+  runId: z.number().int().positive(),
+  mode: z.enum(['full', 'incremental']),
+  userId: z.number().int().positive().nullable(),
+});
+export type ContactsSyncJob = z.infer<typeof contactsSyncJobSchema>;
+
+/**
+ * Event: WeCom names contacts-sync learned or saw change (staff, customers, customer groups), so the mapper names
+ * ids without a WeCom call of its own. `kind` is the id's kind as idKindOf derives it.
+ */
+export const contactsChangedSchema = z.object({
+  source: z.enum(['sync', 'callback']),
+  runId: z.number().int().positive().nullable(),
+  names: z.array(z.object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    kind: z.enum(ID_KINDS),
+  })).max(1000),
+});
+export type ContactsChanged = z.infer<typeof contactsChangedSchema>;
+
 /**
  * The job queues and the payload each one carries, one schema per queue: kit's submitJob checks a payload against
  * it before sending, and consumeJob checks it again on arrival, so both ends read one contract.
@@ -114,6 +141,7 @@ export const jobPayloadSchemas = {
   'mapper.fetch-names': mapperFetchNamesJobSchema,
   'mapper.extract': mapperExtractJobSchema,
   'messages.summarize': messagesSummarizeJobSchema,
+  'contacts.sync': contactsSyncJobSchema,
 } as const;
 export type JobQueue = keyof typeof jobPayloadSchemas;
 export type JobPayload<Q extends JobQueue> = z.infer<(typeof jobPayloadSchemas)[Q]>;
@@ -127,6 +155,7 @@ export const messageSchemas = {
   'mapping.changed': mappingChangedSchema,
   'roster.changed': rosterChangedSchema,
   'alert.raised': alertRaisedSchema,
+  'contacts.changed': contactsChangedSchema,
   'dispatch.send': dispatchSendSchema,
   ...jobPayloadSchemas,
 } as const;

@@ -5,6 +5,7 @@ import { loadMapperConfig } from './config.ts';
 import { createSuggestionRoutes } from './entry-points/api/suggestion-routes.ts';
 import { createWecomRoutes } from './entry-points/api/wecom-routes.ts';
 import { catchUpMissedRuns, startChatIngestedConsumer } from './entry-points/queue/chat-ingested-consumer.ts';
+import { startContactsChangedConsumer } from './entry-points/queue/contacts-changed-consumer.ts';
 import { startExtractConsumer } from './entry-points/queue/extract-consumer.ts';
 import { startFetchNamesConsumer } from './entry-points/queue/fetch-names-consumer.ts';
 
@@ -15,5 +16,6 @@ runService('mapper', loadMapperConfig, async (context) => {
   void catchUpMissedRuns(context).catch((error: unknown) => context.logger.error({ err: error }, 'catching up missed import runs failed'));
   await startFetchNamesConsumer(context, wecom);
   await startExtractConsumer(context);
+  await startContactsChangedConsumer(context);
   return createMapperApp(context, [createWecomRoutes(context, wecom), createSuggestionRoutes(context)]);
 });

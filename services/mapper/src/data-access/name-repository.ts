@@ -68,6 +68,22 @@ export async function saveResolvedNames(db: Queryable, names: readonly ResolvedN
   );
 }
 
+/**
+ * Names learned elsewhere (contacts-sync's `contacts.changed`) as the nickname fetch would write them: the ids the
+ * mapper knows whose WeCom nickname is missing or different, ready for saveResolvedNames. Ids it does not know yet are
+ * left out (extraction creates identities from the archive, not from the directory).
+ */
+export async function namesToUpdate(db: Queryable, names: ReadonlyArray<{ idType: IdType; originalId: string; nickname: string }>): Promise<ResolvedName[]> {
+  if (names.length === 0) return [];
+  const { rows } = await db.query<{ id: string; nickname: string }>(
+    `SELECT i.id, n.nickname FROM unnest($1::text[], $2::text[], $3::text[]) AS n (id_type, original_id, nickname)
+     JOIN crm.identities i ON i.id_type = n.id_type AND i.original_id = n.original_id
+     WHERE i.wecom_nickname IS DISTINCT FROM n.nickname OR i.name_status <> 'resolved'`,
+    [names.map((n) => n.idType), names.map((n) => n.originalId), names.map((n) => n.nickname)],
+  );
+  return rows.map((row) => ({ identityId: Number(row.id), nickname: row.nickname }));
+}
+
 /** Marks ids WeCom will never name, with why; pending-only jobs then leave them alone. A known nickname stays. */
 export async function saveUnresolvableNames(db: Queryable, names: readonly UnresolvableName[]): Promise<void> {
   if (names.length === 0) return;

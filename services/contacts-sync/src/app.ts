@@ -1,0 +1,16 @@
+import { createServiceApp, type ServiceContext } from '@doitcrm/kit';
+import type { WecomClient } from '@doitcrm/wecom';
+import type { ContactsSyncConfig } from './config.ts';
+import { createContactRoutes } from './entry-points/api/contact-routes.ts';
+import { contactsSyncApi } from './entry-points/api/contacts-sync-api.ts';
+import { createSyncRoutes } from './entry-points/api/sync-routes.ts';
+import { SYNC_QUEUE } from './domain/request-sync.ts';
+
+/** contacts-sync's HTTP app, without listening (tests drive it directly). `wecom` is null when WeCom is not configured. */
+export function createContactsSyncApp(context: ServiceContext<ContactsSyncConfig>, wecom: WecomClient | null) {
+  return createServiceApp(context, {
+    serviceRoot: new URL('..', import.meta.url),
+    routes: [createSyncRoutes(context, wecom), createContactRoutes(context), context.jobRoutes.routerFor([SYNC_QUEUE])],
+    docs: contactsSyncApi,
+  });
+}

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@doitcrm/kit';
+import { loadContactsSyncConfig } from './config.ts';
+
+describe('contacts-sync settings', () => {
+  it('when nothing is set, then the seed\'s schedule applies (incremental hourly, full at 02:00) with batches of 100 members', () => {
+    const config = loadContactsSyncConfig({});
+
+    expect(config).toMatchObject({ CONTACTS_SYNC_INCREMENTAL_CRON: '0 * * * *', CONTACTS_SYNC_FULL_CRON: '0 2 * * *', CONTACTS_SYNC_MEMBERS_PER_BATCH: 100, PORT: 5030 });
+  });
+
+  it('when a schedule is not cron, or a batch is larger than WeCom allows, then start-up refuses naming both', () => {
+    const load = () => loadContactsSyncConfig({ CONTACTS_SYNC_FULL_CRON: 'every night', CONTACTS_SYNC_MEMBERS_PER_BATCH: '101', CONTACTS_SYNC_INCREMENTAL_CRON: 'off' });
+
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/CONTACTS_SYNC_FULL_CRON[\s\S]*CONTACTS_SYNC_MEMBERS_PER_BATCH|CONTACTS_SYNC_MEMBERS_PER_BATCH[\s\S]*CONTACTS_SYNC_FULL_CRON/);
+  });
+});
