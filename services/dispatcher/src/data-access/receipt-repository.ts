@@ -17,6 +17,9 @@ export async function storeReceipts(db: Queryable, receipts: readonly DeliveryRe
   return rowCount ?? 0;
 }
 
+/** ISO 8601 with the +08:00 offset: read as Beijing time on the page, still exact for a program. */
+const BEIJING_ISO = (column: string) => `to_char(${column} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS.MS"+08:00"')`;
+
 export interface SettleResult {
   /** receipts matched to their sent message this pass (each one callback trace event), per provider */
   applied: Partial<Record<ReceiptProvider, number>>;
@@ -62,7 +65,7 @@ export async function settleReceipts(db: Queryable, options: { batchSize: number
        -- every data-modifying CTE runs to completion whether or not the final SELECT reads it
        INSERT INTO dispatch.trace_events (message_id, trace_id, stage, detail)
        SELECT message_id, trace_id, 'callback', jsonb_strip_nulls(jsonb_build_object(
-         'provider', provider, 'delivered', delivered, 'reportedAt', reported_at, 'receivedAt', received_at,
+         'provider', provider, 'delivered', delivered, 'reportedAt', ${BEIJING_ISO('reported_at')}, 'receivedAt', ${BEIJING_ISO('received_at')},
          'error', CASE WHEN delivered THEN NULL ELSE concat_ws(' ', error_code, error) END)) || detail
        FROM matched
        RETURNING 1
