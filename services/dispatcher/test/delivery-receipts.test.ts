@@ -155,6 +155,16 @@ describe('SMS delivery receipts', () => {
     expect(await receiptSnapshot(bed.context)).toEqual(before);
   });
 
+  it('when a push is larger than the body limit, then 413 and nothing is stored', async () => {
+    const before = await receiptSnapshot(bed.context);
+    const item = { user_receive_time: '2026-12-06 08:00:00', nationcode: '86', mobile: nextPhone(), report_status: 'SUCCESS', errmsg: 'DELIVRD', description: 'x'.repeat(400), sid: 'big' };
+
+    const answer = await push('tencent', Array.from({ length: 1_500 }, (_, n) => ({ ...item, sid: `big-${n}` })));
+
+    expect(answer.status).toBe(413);
+    expect(await receiptSnapshot(bed.context)).toEqual(before);
+  });
+
   it('when a receipt arrives before our send record is committed, then it waits and is applied once the record lands', async () => {
     const [message] = await insertQueued(bed.context, await smsTemplate(), [nextPhone()], vars);
     const bizId = `${Math.floor(Date.now() / 1000)}${Math.floor(Math.random() * 1e9)}^0`;
