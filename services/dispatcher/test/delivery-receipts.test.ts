@@ -155,6 +155,17 @@ describe('SMS delivery receipts', () => {
     expect(await receiptSnapshot(bed.context)).toEqual(before);
   });
 
+  it('when a push is not the provider\'s format, then 400 names the item and field, and nothing of the push is stored', async () => {
+    const before = await receiptSnapshot(bed.context);
+    const good = { user_receive_time: '2026-12-06 08:00:00', nationcode: '86', mobile: nextPhone(), report_status: 'SUCCESS', errmsg: 'DELIVRD', description: 'ok', sid: 'fmt-1' };
+
+    const answer = await push('tencent', [good, { ...good, sid: 'fmt-2', report_status: 'MAYBE' }]);
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.details).toEqual([expect.objectContaining({ field: '1.report_status' })]);
+    expect(await receiptSnapshot(bed.context)).toEqual(before);
+  });
+
   it('when a push is larger than the body limit, then 413 and nothing is stored', async () => {
     const before = await receiptSnapshot(bed.context);
     const item = { user_receive_time: '2026-12-06 08:00:00', nationcode: '86', mobile: nextPhone(), report_status: 'SUCCESS', errmsg: 'DELIVRD', description: 'x'.repeat(400), sid: 'big' };
