@@ -1,6 +1,7 @@
 // `npm start`: from a fresh clone to a running suite. Plain Node with no dependencies, because it runs before
 // `npm install` has.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -155,7 +156,7 @@ function channelFakeEnv(announced) {
  * Resolves to the child and, per fake, the URL and throwaway credentials it announces on its `FAKE {…}` line
  * (null for a fake not used), or null when the process could not start.
  */
-async function startFakes() {
+async function startFakes(extraEnv) {
   const cli = path.join('packages', 'fakes', 'src', 'cli.ts');
   const wanted = {
     wecom: !(process.env.WECOM_BASE_URL || process.env.WECOM_CORP_ID),
@@ -163,7 +164,7 @@ async function startFakes() {
     channels: Object.values(CHANNEL_PROVIDER_SETTINGS).some((settings) => !settings.some((name) => process.env[name])),
   };
   if (!fs.existsSync(path.join(root, cli)) || (!wanted.wecom && !wanted.coze && !wanted.channels)) return null;
-  const child = spawn(process.execPath, ['--import', 'tsx', cli], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', cli], { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   const announced = await new Promise((resolve) => {
     const timer = setTimeout(() => resolve(null), 60_000);
     relay('fakes', child.stdout, process.stdout, (line) => {
@@ -219,7 +220,14 @@ async function main() {
   const portOf = (name) => Number(process.env[`${name.toUpperCase().replace(/-/g, '_')}_PORT`] || services[name]?.port);
 
   step('WeCom (企业微信), Coze (扣子) and the dispatcher\'s channels');
-  const fakes = await startFakes();
+  // the SMS fakes push delivery receipts to the dispatcher like a provider console set up with its receipt URL; the
+  // token is made up per run (or the operator's own), handed to both and printed nowhere
+  const smsFaked = !CHANNEL_PROVIDER_SETTINGS.sms.some((name) => process.env[name]);
+  const receiptToken = process.env.DISPATCH_RECEIPT_TOKEN || randomBytes(24).toString('base64url');
+  const receiptEnv = smsFaked
+    ? { FAKE_SMS_RECEIPT_URL: `http://127.0.0.1:${portOf('dispatcher')}/api/receipts/sms`, FAKE_SMS_RECEIPT_TOKEN: receiptToken }
+    : {};
+  const fakes = await startFakes(receiptEnv);
   const wecomFake = fakes?.wecom;
   const cozeFake = fakes?.coze;
   const wecomEnv = wecomFake
@@ -230,6 +238,7 @@ async function main() {
     : {};
   // only the dispatcher sends through the channels: the other services never see these credentials
   const channelFakes = fakes?.channels ?? { env: {}, used: [] };
+  if (channelFakes.used.includes('sms')) channelFakes.env.DISPATCH_RECEIPT_TOKEN = receiptToken;
 
   // every service is supervised: one that exits unexpectedly (a crash, kill -9, the OOM killer) is started again
   // with back-off, and the console says so; Ctrl-C stops supervision first, then the services

@@ -25,5 +25,6 @@ export { createAppWebhookReceiver, type AppWebhookReceiver, type AppWebhookRecei
 export { startChannelFakes, DEFAULT_CHANNEL_FAKES_BASE_PORT, DEFAULT_APP_WEBHOOK_FAKE_PORT, type StartedChannelFakes, type ChannelFakeSettings } from './channels/start-channel-fakes.ts';
 export { createSmtpSink, type SmtpSink, type SmtpSinkOptions, type ListeningSmtpSink, type ReceivedMail } from './channels/smtp-sink.ts';
 export type { ChannelFake } from './channels/channel-fake-base.ts';
+export { createReceiptPusher, type ReceiptPusher, type ReceiptPushOptions, type ReceiptPush } from './channels/receipt-pusher.ts';
 export type { FaultKind, FaultRule, FaultHandle } from './channels/fault-injector.ts';
 export type { Delivery, DeliveryLedger, DeliveryReport } from './channels/delivery-ledger.ts';

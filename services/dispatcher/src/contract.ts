@@ -79,6 +79,19 @@ export const MESSAGE_STATUSES = ['pending', 'queued', 'processing', 'retrying', 
 export const messageStatusSchema = z.enum(MESSAGE_STATUSES);
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
+export const DELIVERY_STATUSES = ['delivered', 'undelivered', 'unknown'] as const;
+export const deliveryStatusSchema = z.enum(DELIVERY_STATUSES);
+export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
+
+/**
+ * Where a channel's delivery verdict comes from: `provider` — SMS providers push receipts (the trace's `callback`
+ * stage); `http_status` — an app webhook's 2xx answer is its delivery; `none` — WeCom, robots, WeChat OA, Feishu and
+ * SMTP say only that they accepted the message.
+ */
+export const CHANNEL_RECEIPTS: Record<(typeof DISPATCH_CHANNELS)[number], 'provider' | 'http_status' | 'none'> = {
+  sms: 'provider', app_webhook: 'http_status', email: 'none', wecom_app: 'none', wecom_robot: 'none', wechat_oa: 'none', feishu_bot: 'none',
+};
+
 export const messageSummarySchema = z.object({
   id: z.number(),
   traceId: z.string(),
@@ -91,6 +104,9 @@ export const messageSummarySchema = z.object({
   status: messageStatusSchema,
   attempts: z.number(),
   lastError: z.string().nullable(),
+  deliveryStatus: deliveryStatusSchema.nullable().describe('sent messages: delivered / undelivered by a receipt (an app webhook by its 2xx), else unknown; null before sent'),
+  deliveredAt: z.string().nullable().describe('the receipt\'s own time'),
+  deliveryError: z.string().nullable().describe('the receipt\'s status code and text when undelivered'),
   createdAt: z.string(),
   sentAt: z.string().nullable(),
 }).meta({ id: 'DispatchMessage' });
@@ -134,6 +150,8 @@ export const channelStatsSchema = z.object({
   sent: z.number(),
   failed: z.number(),
   successRate: z.number().nullable().describe('sent / (sent + failed), 0–1; null with neither'),
+  delivered: z.number().describe('of the period\'s messages, delivered by a receipt (or an app webhook\'s 2xx)'),
+  undelivered: z.number().describe('sent, but a receipt said not delivered'),
 });
 
 export const overviewSchema = z.object({

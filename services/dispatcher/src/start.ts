@@ -7,6 +7,7 @@ import { startAlertConsumer } from './entry-points/queue/alert-raised-consumer.t
 import { startDispatchSchedules } from './entry-points/schedules.ts';
 import { createDuePoller } from './queue/due-poller.ts';
 import { DispatchOutboxRelay } from './queue/outbox-relay.ts';
+import { createReceiptSettler } from './queue/receipt-settler.ts';
 
 runService('dispatcher', loadDispatcherConfig, async (context) => {
   const { pool, broker, logger, shutdown } = context;
@@ -21,6 +22,12 @@ runService('dispatcher', loadDispatcherConfig, async (context) => {
   const poller = createDuePoller({ pool, logger, released: () => relay.nudge() });
   poller.start();
   shutdown.add('dispatch due poller', () => poller.stop());
+  // receipts that overtook their send record wait in PostgreSQL until it lands (off with the receipts themselves)
+  if (context.config.DISPATCH_RECEIPT_TOKEN) {
+    const settler = createReceiptSettler({ pool, logger, registry: context.metrics.registry });
+    settler.start();
+    shutdown.add('dispatch receipt settler', () => settler.stop());
+  }
   // the channel workers (DISPATCH_WORKERS=false runs the API, relay and schedules only); a fallback message they
   // write is published by the relay's next pass
   if (context.config.DISPATCH_WORKERS) await startDispatchWorkers(context, { settings: () => settings.current() });

@@ -33,6 +33,10 @@ describe('dispatcher demo history', () => {
     expect(await count("SELECT count(*)::int AS n FROM dispatch.messages WHERE status = 'failed'")).toBeGreaterThan(30);
     expect(await count('SELECT count(*)::int AS n FROM dispatch.messages WHERE fallback_of IS NOT NULL')).toBeGreaterThan(0);
     expect(await count('SELECT count(DISTINCT channel)::int AS n FROM dispatch.messages')).toBe(7);
+    // receipts as the real path leaves them: a verdict on a message only with its callback event, some 未送达
+    expect(await count("SELECT count(*)::int AS n FROM dispatch.messages WHERE channel = 'sms' AND delivery_status = 'undelivered'")).toBeGreaterThan(0);
+    expect(await count(`SELECT count(*)::int AS n FROM dispatch.messages m WHERE m.channel = 'sms' AND m.delivery_status IN ('delivered', 'undelivered')
+      AND NOT EXISTS (SELECT 1 FROM dispatch.trace_events e WHERE e.message_id = m.id AND e.stage = 'callback')`)).toBe(0);
     expect(await count('SELECT count(*)::int AS n FROM dispatch.trace_events WHERE at > $1', [now])).toBe(0);
     // no real person: SMS goes to the demo school's 1990000xxxx numbers, e-mail to example.com
     expect(await count("SELECT count(*)::int AS n FROM dispatch.messages WHERE channel = 'sms' AND recipient !~ '^1990000[0-9]{4}$'")).toBe(0);

@@ -7,7 +7,7 @@ import { rollUpDay } from '../src/data-access/daily-stats-repository.ts';
 import { createTracePartitionsAhead } from '../src/data-access/housekeeping-repository.ts';
 import { DEFAULT_DISPATCH_SETTINGS } from '../src/domain/dispatch-settings.ts';
 import {
-  applyTraceRetention, cleanExpiredIdempotencyKeys, cleanOldAlertDeliveries, retryRetryableFailures, rollUpYesterday,
+  applyTraceRetention, cleanExpiredIdempotencyKeys, cleanOldAlertDeliveries, cleanOldReceipts, retryRetryableFailures, rollUpYesterday,
 } from '../src/domain/housekeeping.ts';
 import { alertRule, alertTemplate } from './alert-fixtures.ts';
 import { createTemplate } from '../src/domain/manage-templates.ts';
@@ -166,5 +166,20 @@ describe('dispatcher housekeeping schedules', () => {
 
     const left = await pool.query('SELECT alert_id::int AS id FROM dispatch.alert_deliveries WHERE rule_id = $1', [rule.id]);
     expect(left.rows).toEqual([{ id: 3 }]);
+  });
+
+  it('when old delivery receipts are cleaned, then only settled ones past 30 days go', async () => {
+    const { pool } = t.context;
+    const receipt = (name: string, state: string, daysAgo: number) => pool.query(
+      `INSERT INTO dispatch.delivery_receipts (provider, provider_message_id, fingerprint, delivered, detail, state, received_at)
+       VALUES ('sms_tencent', $1, $1, true, '{}', $2, now() - make_interval(days => $3))`, [name, state, daysAgo]);
+    await receipt('old-applied', 'applied', 31);
+    await receipt('old-unknown', 'unknown', 40);
+    await receipt('young-applied', 'applied', 29);
+
+    await cleanOldReceipts(pool, 1);
+
+    const left = await pool.query("SELECT provider_message_id AS id FROM dispatch.delivery_receipts WHERE provider_message_id IN ('old-applied', 'old-unknown', 'young-applied')");
+    expect(left.rows).toEqual([{ id: 'young-applied' }]);
   });
 });

@@ -42,7 +42,7 @@ describe('statistics overview', () => {
     expect(overview).toMatchObject({ from: beijingDay(), to: beijingDay(), sent: 12, failed: 2, retried: 1, latencyMs: { p50: 250, p95: 745, p99: 789 } });
     expect(overview.successRate).toBeCloseTo(12 / 14);
     expect(overview.channels.find((channel) => channel.channel === 'sms')).toMatchObject({ sent: 9, failed: 2 });
-    expect(overview.channels.find((channel) => channel.channel === 'email')).toEqual({ channel: 'email', sent: 3, failed: 0, successRate: 1 });
+    expect(overview.channels.find((channel) => channel.channel === 'email')).toEqual({ channel: 'email', sent: 3, failed: 0, successRate: 1, delivered: 0, undelivered: 0 });
   });
 
   it('when a period reaches rolled-up days, then their counts come from the daily statistics and the trend shows each of the 7 days', async () => {

@@ -1,5 +1,7 @@
 import { api } from '@doitcrm/ui';
-import type { ConfigEntry, ConfigList, MessagePage, MessageStatus, Overview, Realtime, RetryResult, Trace } from '../src/contract.ts';
+import type { ConfigEntry, ConfigList, DeliveryStatus, MessagePage, MessageStatus, Overview, Realtime, RetryResult, Trace } from '../src/contract.ts';
+
+export { CHANNEL_RECEIPTS } from '../src/contract.ts';
 
 export type * from '../src/contract.ts';
 
@@ -7,6 +9,7 @@ export interface MessageFilters {
   recipient: string;
   templateId: number | null;
   status: MessageStatus | null;
+  delivery: DeliveryStatus | null;
   batchId: string;
   from: string | null;
   to: string | null;
@@ -26,8 +29,14 @@ export const STATUS_LABELS: Record<MessageStatus, string> = {
   pending: '等待发送时间', queued: '排队中', processing: '发送中', retrying: '等待重试', deferred: '限流顺延', sent: '已发送', failed: '失败', cancelled: '已取消',
 };
 
+export const DELIVERY_LABELS: Record<DeliveryStatus, string> = { delivered: '已送达', undelivered: '未送达', unknown: '未知' };
+
+/** A message a person may send again: it failed, or a receipt said it never arrived. */
+export const canRetry = (message: { status: MessageStatus; deliveryStatus: DeliveryStatus | null }) =>
+  message.status === 'failed' || (message.status === 'sent' && message.deliveryStatus === 'undelivered');
+
 export const STAGE_LABELS: Record<string, string> = {
-  queued: '入队', held: '暂缓（定时/免打扰）', processing: '开始发送', sent: '发送成功', failed: '发送失败', callback: '回执',
+  queued: '入队', held: '暂缓（定时/免打扰）', processing: '开始发送', sent: '发送成功', failed: '发送失败', callback: '送达回执',
   retry: '重试', deferred: '限流顺延', fallback: '改用备用渠道',
 };
 

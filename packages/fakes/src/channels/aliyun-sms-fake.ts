@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { answerFault, channelFake, channelFakeParts, type ChannelFake } from './channel-fake-base.ts';
 import { acs3KeyId, verifyAcs3, verifyRpcV1 } from './aliyun-signature.ts';
+import { beijingClock, createReceiptPusher, type ReceiptPusher, type ReceiptPushOptions } from './receipt-pusher.ts';
 import type { WindowLimit } from './window-limit.ts';
 
 export interface AliyunSmsFakeOptions {
@@ -18,12 +19,16 @@ export interface AliyunSmsFakeOptions {
   perNumber?: { minute?: number; hour?: number; day?: number };
   /** requests per second for the account before `Throttling.User`; default 5,000 (the documented QPS) */
   qps?: number;
+  /** push SmsReport delivery receipts for every accepted send (the console's HTTP batch push); default none */
+  receipts?: ReceiptPushOptions;
   now?: () => number;
 }
 
 export interface AliyunSmsFake extends ChannelFake {
   accessKeyId: string;
   accessKeySecret: string;
+  /** the receipt pusher, when `receipts` was given */
+  receipts: ReceiptPusher | null;
 }
 
 const MOBILE = /^(?:\+?86)?1\d{10}$|^\+?\d{6,15}$/;
@@ -39,6 +44,7 @@ export function createAliyunSmsFake(options: AliyunSmsFakeOptions = {}): AliyunS
   const accessKeyId = options.accessKeyId ?? `LTAI${randomBytes(10).toString('hex')}`;
   const accessKeySecret = options.accessKeySecret ?? randomBytes(15).toString('base64url');
   const usedNonces = new Map<string, number>();
+  const receipts = options.receipts ? createReceiptPusher(options.receipts) : null;
   const perNumber: { name: string; label: string; limit: WindowLimit }[] = [
     { name: 'minute', label: '分钟级', limit: { max: options.perNumber?.minute ?? 1, windowMs: 60_000 } },
     { name: 'hour', label: '小时级', limit: { max: options.perNumber?.hour ?? 5, windowMs: 3_600_000 } },
@@ -78,7 +84,16 @@ export function createAliyunSmsFake(options: AliyunSmsFakeOptions = {}): AliyunS
     const outId = params.OutId;
     const deliver = () => {
       const bizId = `${Math.floor(now() / 1000)}${randomBytes(4).readUInt32BE()}^0`;
-      for (const phone of phones) deliveries.record({ key: outId ?? bizId, at: now(), to: phone, providerId: bizId, body: params });
+      const sentAt = now();
+      for (const phone of phones) {
+        deliveries.record({ key: outId ?? bizId, at: sentAt, to: phone, providerId: bizId, body: params });
+        // SmsReport, HTTP batch push (https://help.aliyun.com/zh/sms/developer-reference/smsreport-2); a failure carries
+        // the carrier's status code, passed through by Aliyun (UNDELIV: CMPP's "undeliverable")
+        receipts?.add(phone, (delivered) => ({
+          phone_number: phone, send_time: beijingClock(sentAt), report_time: beijingClock(now()), success: delivered,
+          err_code: delivered ? 'DELIVERED' : 'UNDELIV', err_msg: delivered ? '用户接收成功' : '用户停机或空号', sms_size: '1', biz_id: bizId, out_id: outId ?? '',
+        }));
+      }
       return { RequestId: randomUUID().toUpperCase(), Message: 'OK', BizId: bizId, Code: 'OK' };
     };
     const injected = faults.take();
@@ -120,5 +135,5 @@ export function createAliyunSmsFake(options: AliyunSmsFakeOptions = {}): AliyunS
     res.status(200).json(deliver());
   });
 
-  return { ...channelFake(parts, () => usedNonces.clear()), accessKeyId, accessKeySecret };
+  return { ...channelFake(parts, () => usedNonces.clear()), accessKeyId, accessKeySecret, receipts };
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { answerFault, channelFake, channelFakeParts, type ChannelFake } from './channel-fake-base.ts';
+import { beijingClock, createReceiptPusher, type ReceiptPusher, type ReceiptPushOptions } from './receipt-pusher.ts';
 import { verifyTc3 } from './tencent-tc3.ts';
 
 export interface TencentSmsFakeOptions {
@@ -15,6 +16,8 @@ export interface TencentSmsFakeOptions {
   perNumber?: { sameContentSeconds?: number; perHour?: number; perDay?: number };
   /** requests per second before `RequestLimitExceeded`; default 3,000 (the documented limit) */
   qps?: number;
+  /** push status callbacks (短信下发状态回调) for every accepted send; default none */
+  receipts?: ReceiptPushOptions;
   now?: () => number;
 }
 
@@ -22,6 +25,8 @@ export interface TencentSmsFake extends ChannelFake {
   secretId: string;
   secretKey: string;
   smsSdkAppId: string;
+  /** the receipt pusher, when `receipts` was given */
+  receipts: ReceiptPusher | null;
 }
 
 const E164ISH = /^(?:\+|00)?\d{6,15}$/;
@@ -37,6 +42,7 @@ export function createTencentSmsFake(options: TencentSmsFakeOptions = {}): Tence
   const secretId = options.secretId ?? `AKID${randomBytes(16).toString('hex')}`;
   const secretKey = options.secretKey ?? randomBytes(16).toString('hex');
   const smsSdkAppId = options.smsSdkAppId ?? `1400${String(randomBytes(3).readUIntBE(0, 3)).padStart(6, '0')}`;
+  const receipts = options.receipts ? createReceiptPusher(options.receipts) : null;
 
   const fail = (res: Response, Code: string, Message: string) =>
     res.status(200).json({ Response: { Error: { Code, Message }, RequestId: randomUUID() } });
@@ -71,6 +77,13 @@ export function createTencentSmsFake(options: TencentSmsFakeOptions = {}): Tence
     const deliverOne = (phone: string) => {
       const serialNo = `${Math.floor(now() / 1000)}:${randomBytes(8).toString('hex')}`;
       deliveries.record({ key: sessionContext || serialNo, at: now(), to: phone, providerId: serialNo, body });
+      // SMS Sending Status Notification (https://www.tencentcloud.com/document/product/382/43547); a failure carries the
+      // carrier's status code (UNDELIV: CMPP's "undeliverable")
+      receipts?.add(phone, (delivered) => ({
+        user_receive_time: beijingClock(now()), nationcode: '86', mobile: phone.replace(/^(?:\+|00)?86(?=1\d{10}$)/u, ''),
+        report_status: delivered ? 'SUCCESS' : 'FAIL', errmsg: delivered ? 'DELIVRD' : 'UNDELIV',
+        description: delivered ? '用户短信送达成功' : '用户停机或空号', sid: serialNo,
+      }));
       return status(phone, 'Ok', 'send success', serialNo);
     };
     const ok = (set: unknown[]) => ({ Response: { SendStatusSet: set, RequestId: randomUUID() } });
@@ -98,5 +111,5 @@ export function createTencentSmsFake(options: TencentSmsFakeOptions = {}): Tence
     res.json(ok(set));
   });
 
-  return { ...channelFake(parts), secretId, secretKey, smsSdkAppId };
+  return { ...channelFake(parts), secretId, secretKey, smsSdkAppId, receipts };
 }

@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import supertest from 'supertest';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
@@ -266,6 +266,24 @@ describe('createApp: errors as JSON', () => {
     expect(tooLarge.body).toMatchObject({ name: 'PayloadTooLargeError', message: '请求体过大：此接口上限 4kb', details: [{ field: 'body', message: 'limit 4kb' }] });
     // refused at the login check, before the 6 kB body was parsed
     expect(signedOut.status).toBe(401);
+  });
+
+  test('when a public router is given, then its route answers without a session with its own body limit, and the rest of /api still asks for a login', async () => {
+    // Arrange
+    const hooks = Router();
+    hooks.post('/hooks/push', express.json({ limit: '8kb' }), (req, res) => {
+      res.json({ got: (req.body as { n: number }).n });
+    });
+    const { app } = buildApp({ publicApi: hooks });
+
+    // Act
+    const pushed = await supertest(app).post('/api/hooks/push').send({ n: 7, pad: 'x'.repeat(4_000) });
+    const other = await supertest(app).post('/api/notes').send({ text: 'x' });
+
+    // Assert: the 4 kB body passes the public route's 8 kB limit although the service's default is 1 kB
+    expect(pushed.status).toBe(200);
+    expect(pushed.body).toEqual({ got: 7 });
+    expect(other.status).toBe(401);
   });
 
   test('when a body is not valid JSON, then 400 JSON says so and names the body', async () => {

@@ -29,6 +29,12 @@ export interface AppOptions {
   readiness: ReadinessCheck[];
   /** The service's routes, mounted under /api behind the login check. */
   api: Router;
+  /**
+   * Routes under /api that answer without a session (providers' pushes, which authenticate themselves: a token, a
+   * signature). Mounted before the login check and before the shared JSON parser, so each parses its own body with
+   * its own limit, after its own credential check.
+   */
+  publicApi?: Router;
   /** Built page (index.html and assets) served at `/`. */
   webDir?: string;
   /** The OpenAPI document served at /docs (generated from the service's declared routes: see api-docs.ts). */
@@ -99,6 +105,7 @@ export function createApp(options: AppOptions): Express {
   // the login routes parse their own small bodies, so they go first: once a larger parser has read a body, theirs
   // skips it, and an oversized login would reach the password check
   app.use('/api/auth', options.auth.router);
+  if (options.publicApi) app.use('/api', options.publicApi);
   const largeBodies = largeBodyParsers(options.jsonLimits ?? {});
   const json = express.json({ limit: options.jsonLimit ?? '1mb' });
   app.use('/api', (req, res, next) => (largeBodies.has(req.path) ? next() : json(req, res, next)));

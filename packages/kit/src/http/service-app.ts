@@ -13,6 +13,8 @@ export interface ServiceAppOptions {
   routes: Router[];
   /** The routes above as declared (paths, schemas, roles): /docs is generated from them; the login routes are added. */
   docs: ApiDocs;
+  /** Mounted under /api before the login check: routes that authenticate their callers themselves (AppOptions.publicApi). */
+  publicRoutes?: Router[];
   /** larger JSON body limits for a few routes (see AppOptions.jsonLimits) */
   jsonLimits?: Readonly<Record<string, string>>;
 }
@@ -35,5 +37,6 @@ export function createServiceApp(context: ServiceContext, options: ServiceAppOpt
     cookieSecure: context.config.COOKIE_SECURE,
     ownOrigins: context.config,
     ...(options.jsonLimits ? { jsonLimits: options.jsonLimits } : {}),
+    ...(options.publicRoutes?.length ? { publicApi: Router().use(...options.publicRoutes) } : {}),
   });
 }

@@ -22,6 +22,9 @@ export interface HistoricMessage {
   queuedAt: string;
   sentAt: string | null;
   updatedAt: string;
+  deliveryStatus: 'delivered' | 'undelivered' | 'unknown' | null;
+  deliveredAt: string | null;
+  deliveryError: string | null;
 }
 
 /** Inserts history set-based (fallbacks after the messages they replace); answers each key's message id. */
@@ -35,12 +38,14 @@ export async function insertHistoricMessages(db: Queryable, messages: readonly H
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(key int, "batchId" uuid, "traceId" uuid, "templateId" bigint, channel text,
            recipient text, variables jsonb, priority smallint, status text, attempts int, "lastError" text, "lastErrorKind" text,
            provider text, "providerMessageId" text, "fallbackOf" bigint, "createdAt" timestamptz, "queuedAt" timestamptz,
-           "sentAt" timestamptz, "updatedAt" timestamptz)
+           "sentAt" timestamptz, "updatedAt" timestamptz, "deliveryStatus" text, "deliveredAt" timestamptz, "deliveryError" text)
        ), inserted AS (
          INSERT INTO dispatch.messages (batch_id, trace_id, template_id, channel, recipient, variables, priority, status, attempts,
-           last_error, last_error_kind, provider, provider_message_id, fallback_of, created_at, queued_at, sent_at, updated_at)
+           last_error, last_error_kind, provider, provider_message_id, fallback_of, created_at, queued_at, sent_at, updated_at,
+           delivery_status, delivered_at, delivery_error)
          SELECT "batchId", "traceId", "templateId", channel, recipient, variables, priority, status, attempts, "lastError",
-           "lastErrorKind", provider, "providerMessageId", "fallbackOf", "createdAt", "queuedAt", "sentAt", "updatedAt"
+           "lastErrorKind", provider, "providerMessageId", "fallbackOf", "createdAt", "queuedAt", "sentAt", "updatedAt",
+           "deliveryStatus", "deliveredAt", "deliveryError"
          FROM input ORDER BY "createdAt"
          RETURNING id, trace_id
        )

@@ -86,3 +86,15 @@ export async function deleteOldAlertDeliveryBatch(db: Queryable, days: number, b
     [days, batchSize]);
   return rowCount ?? 0;
 }
+
+/**
+ * Deletes one batch of settled delivery receipts older than `days`: their verdict is on the message and their fields in
+ * its trace; the row only guards against a replay, which providers stop within days.
+ */
+export async function deleteOldReceiptBatch(db: Queryable, days: number, batchSize: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM dispatch.delivery_receipts WHERE id IN (
+       SELECT id FROM dispatch.delivery_receipts WHERE received_at < now() - make_interval(days => $1) AND state <> 'pending' LIMIT $2)`,
+    [days, batchSize]);
+  return rowCount ?? 0;
+}

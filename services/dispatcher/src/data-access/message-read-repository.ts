@@ -1,10 +1,11 @@
 import type { Queryable } from '@doitcrm/kit';
-import type { MessageStatus, MessageSummary, Trace, TraceEvent } from '../contract.ts';
+import type { DeliveryStatus, MessageStatus, MessageSummary, Trace, TraceEvent } from '../contract.ts';
 
 export interface MessageFilter {
   recipient?: string | undefined;
   templateId?: number | undefined;
   status?: MessageStatus | undefined;
+  delivery?: DeliveryStatus | undefined;
   batchId?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
@@ -18,6 +19,7 @@ export interface MessageCursor {
 
 const summaryColumns = `m.id AS id, m.trace_id AS "traceId", m.batch_id AS "batchId", m.template_id::int AS "templateId", t.name AS "templateName",
   m.channel, m.recipient, m.priority::int AS priority, m.status, m.attempts, m.last_error AS "lastError",
+  m.delivery_status AS "deliveryStatus", to_json(m.delivered_at) #>> '{}' AS "deliveredAt", m.delivery_error AS "deliveryError",
   to_json(m.created_at) #>> '{}' AS "createdAt", to_json(m.sent_at) #>> '{}' AS "sentAt"`;
 
 /**
@@ -37,10 +39,11 @@ export async function searchMessages(db: Queryable, filter: MessageFilter, curso
        AND ($5::timestamptz IS NULL OR m.created_at >= $5)
        AND ($6::timestamptz IS NULL OR m.created_at < $6)
        AND ($7::timestamptz IS NULL OR (m.created_at, m.id) < ($7, $8::bigint))
+       AND ($10::text IS NULL OR m.delivery_status = $10)
      ORDER BY m.created_at DESC, m.id DESC
      LIMIT $9`,
     [filter.recipient ?? null, filter.templateId ?? null, filter.status ?? null, filter.batchId ?? null, filter.from ?? null, filter.to ?? null,
-      cursor?.createdAt ?? null, cursor?.id ?? null, limit]);
+      cursor?.createdAt ?? null, cursor?.id ?? null, limit, filter.delivery ?? null]);
   return rows;
 }
 

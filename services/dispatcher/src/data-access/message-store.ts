@@ -15,6 +15,11 @@ export interface ClaimedMessage {
   attempts: number;
   queuedAt: string | null;
   createdBy: number | null;
+  /**
+   * it was sent before (its dedupe key is recorded) and a person sent it again — a receipt said undelivered: the dedupe
+   * window must not swallow the very send they asked for
+   */
+  resend: boolean;
   template: {
     subject: string | null;
     body: string;
@@ -70,7 +75,8 @@ claimed AS (
     OR (m.status = 'retrying' AND m.attempts <= c.attempt)
     OR (m.status = 'deferred' AND m.due_at <= now() + interval '200 milliseconds')
     OR (m.status = 'processing' AND m.updated_at < now() - make_interval(secs => $2::double precision)))
-  RETURNING m.id, m.trace_id, m.batch_id, m.template_id, m.channel, m.recipient, m.variables, m.priority, m.attempts, m.queued_at, m.created_by
+  RETURNING m.id, m.trace_id, m.batch_id, m.template_id, m.channel, m.recipient, m.variables, m.priority, m.attempts, m.queued_at, m.created_by,
+    m.dedupe_key IS NOT NULL AS resend
 ),
 traced AS (
   INSERT INTO dispatch.trace_events (message_id, trace_id, stage, detail)
@@ -80,7 +86,7 @@ traced AS (
 SELECT c.id, m.status AS status_before, cl.id IS NOT NULL AS claimed,
        (m.status = 'processing' AND m.updated_at >= now() - make_interval(secs => $2::double precision)) AS busy,
        cl.trace_id AS "traceId", cl.batch_id AS "batchId", cl.template_id AS "templateId", cl.channel, cl.recipient, cl.variables,
-       cl.priority, cl.attempts, to_json(cl.queued_at) #>> '{}' AS "queuedAt", cl.created_by AS "createdBy",
+       cl.priority, cl.attempts, to_json(cl.queued_at) #>> '{}' AS "queuedAt", cl.created_by AS "createdBy", cl.resend,
        t.subject, t.body, t.provider_template AS "providerTemplate", t.webhook_url AS "webhookUrl", t.webhook_secret_ref AS "webhookSecretRef",
        t.fallback_template_id AS "fallbackTemplateId", f.channel AS "fallbackChannel", to_json(t.updated_at) #>> '{}' AS "templateUpdatedAt"
 FROM c
@@ -92,7 +98,7 @@ LEFT JOIN dispatch.templates f ON f.id = t.fallback_template_id`;
 interface ClaimRow {
   id: string; status_before: string | null; claimed: boolean; busy: boolean | null;
   traceId: string; batchId: string; templateId: string; channel: DispatchChannel; recipient: string; variables: Record<string, unknown>;
-  priority: number; attempts: number; queuedAt: string | null; createdBy: string | null;
+  priority: number; attempts: number; queuedAt: string | null; createdBy: string | null; resend: boolean;
   subject: string | null; body: string; providerTemplate: string | null; webhookUrl: string | null; webhookSecretRef: string | null;
   fallbackTemplateId: string | null; fallbackChannel: DispatchChannel | null; templateUpdatedAt: string;
 }
@@ -105,7 +111,7 @@ function toClaimResult(row: ClaimRow | undefined): ClaimResult {
     message: {
       id: Number(row.id), traceId: row.traceId, batchId: row.batchId, templateId: Number(row.templateId), channel: row.channel,
       recipient: row.recipient, variables: row.variables, priority: row.priority, attempts: row.attempts, queuedAt: row.queuedAt,
-      createdBy: row.createdBy === null ? null : Number(row.createdBy),
+      createdBy: row.createdBy === null ? null : Number(row.createdBy), resend: row.resend,
       template: {
         subject: row.subject, body: row.body, providerTemplate: row.providerTemplate, webhookUrl: row.webhookUrl,
         webhookSecretRef: row.webhookSecretRef, fallbackTemplateId: row.fallbackTemplateId === null ? null : Number(row.fallbackTemplateId),
@@ -144,6 +150,11 @@ updated AS (
     due_at = r."dueAt",
     attempts = GREATEST(0, m.attempts + COALESCE(r."attemptsDelta", 0)),
     dedupe_key = COALESCE(r."dedupeKey", m.dedupe_key),
+    -- sent: unknown until a receipt says otherwise; an app webhook's 2xx is its delivery (no receipt comes), and a
+    -- dedupe duplicate was never handed to a provider, so nothing will ever say
+    delivery_status = CASE WHEN r.status <> 'sent' THEN NULL WHEN m.channel = 'app_webhook' AND r.provider IS DISTINCT FROM 'dedupe' THEN 'delivered' ELSE 'unknown' END,
+    delivered_at = CASE WHEN r.status = 'sent' AND m.channel = 'app_webhook' AND r.provider IS DISTINCT FROM 'dedupe' THEN now() END,
+    delivery_error = NULL,
     updated_at = now()
   FROM r
   WHERE m.id = r.id AND m.status = 'processing'

@@ -32,16 +32,19 @@ export async function requeueFailed(db: Queryable, scope: RetryScope, detail: Re
   const retryable = 'retryable' in scope ? scope.retryable : null;
   const { rows } = await db.query<{ moved: number; routed: number }>(
     `WITH picked AS (
-       SELECT id FROM dispatch.messages
-       WHERE status = 'failed' AND ($1::bigint IS NULL OR id = $1) AND ($2::uuid IS NULL OR batch_id = $2) AND ($3::bigint IS NULL OR template_id = $3)
+       SELECT id, delivery_error FROM dispatch.messages
+       -- a person's retry also takes sent messages a receipt called undelivered; the periodic one never does (the
+       -- provider accepted and charged them: sending again is a person's decision)
+       WHERE (status = 'failed' OR ($10::int IS NULL AND status = 'sent' AND delivery_status = 'undelivered')) AND ($1::bigint IS NULL OR id = $1) AND ($2::uuid IS NULL OR batch_id = $2) AND ($3::bigint IS NULL OR template_id = $3)
          AND ($10::int IS NULL OR (last_error_kind IN ('transient', 'rate_limited') AND attempts < $10 AND updated_at < now() - make_interval(secs => $11)))
        ORDER BY updated_at LIMIT $12
        FOR UPDATE SKIP LOCKED
      ), moved AS (
        UPDATE dispatch.messages m SET status = 'queued', attempts = CASE WHEN $10::int IS NULL THEN 0 ELSE m.attempts END,
-         due_at = NULL, queued_at = now(), updated_at = now()
+         due_at = NULL, queued_at = now(), updated_at = now(), delivery_status = NULL, delivered_at = NULL, delivery_error = NULL
        FROM picked WHERE m.id = picked.id
-       RETURNING m.id, m.trace_id, m.channel, m.priority, m.attempts, m.last_error, m.last_error_kind
+       RETURNING m.id, m.trace_id, m.channel, m.priority, m.attempts, coalesce(picked.delivery_error, m.last_error) AS last_error,
+         CASE WHEN picked.delivery_error IS NULL THEN m.last_error_kind ELSE 'undelivered' END AS last_error_kind
      ), routed AS (
        INSERT INTO dispatch.outbox (message_id, trace_id, routing_key, tier, attempt)
        SELECT moved.id, moved.trace_id, route.key, tiers.tier, moved.attempts

@@ -81,6 +81,19 @@ export async function liveLatency(db: Queryable, days: string[]): Promise<{ sent
   return rows[0]!;
 }
 
+/**
+ * Delivered and undelivered messages per channel among those created in the Beijing days [from, to] — read live from
+ * the messages (receipts arrive after the day's roll-up may have run, so the roll-up does not hold them).
+ */
+export async function deliveryCounts(db: Queryable, from: string, to: string): Promise<Array<{ channel: DispatchChannel; delivered: number; undelivered: number }>> {
+  const { rows } = await db.query<{ channel: DispatchChannel; delivered: number; undelivered: number }>(
+    `SELECT channel, count(*) FILTER (WHERE delivery_status = 'delivered')::int AS delivered, count(*) FILTER (WHERE delivery_status = 'undelivered')::int AS undelivered
+     FROM dispatch.messages
+     WHERE created_at >= ${DAY_START('$1')} AND created_at < ${DAY_START('$2')} AND delivery_status IN ('delivered', 'undelivered')
+     GROUP BY channel`, span([from, to]));
+  return rows;
+}
+
 export interface WindowCounts {
   sent1m: number;
   failed1m: number;

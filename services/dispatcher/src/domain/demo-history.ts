@@ -75,7 +75,8 @@ function addMessage(b: Builder, template: Template, batchId: string, at: number,
   const traceId = seededUuid(rng);
   const latency = () => Math.max(20, Math.round(LATENCY_MS[channel] * Math.exp(rng.normal() * 0.5)));
   const event = (stage: Event['stage'], ms: number, detail: Record<string, unknown> = {}) => b.events.push({ key, traceId, stage, at: new Date(ms), detail });
-  const provider = channel === 'sms' ? (rng.chance(0.7) ? 'aliyun' : 'tencent') : channel;
+  // named as the send record names them (the SMS router's adapter), so receipts and searches read them alike
+  const provider = channel === 'sms' ? (rng.chance(0.7) ? 'sms_aliyun' : 'sms_tencent') : channel;
   const roll = rng.float();
   let t = at;
   let attempts = 1;
@@ -103,13 +104,27 @@ function addMessage(b: Builder, template: Template, batchId: string, at: number,
   const error = transientGaveUp ? 'HTTP 503 Service Unavailable' : PERMANENT_ERROR[channel];
   if (failed) event('failed', t, { attempt: attempts, kind: transientGaveUp ? 'transient' : 'permanent', error });
   else event('sent', t, { attempt: attempts, provider, latencyMs: t - at });
-  if (!failed && (channel === 'sms' || channel === 'wechat_oa') && rng.chance(0.8)) event('callback', t + rng.range(2_000, 20_000), { status: 'DELIVERED' });
+  // receipts as the real path leaves them: SMS mostly delivered, a few numbers out of service, some never reported;
+  // an app webhook's 2xx is its delivery; the other channels send no receipt
+  let delivery: Pick<HistoricMessage, 'deliveryStatus' | 'deliveredAt' | 'deliveryError'> = { deliveryStatus: failed ? null : 'unknown', deliveredAt: null, deliveryError: null };
+  if (!failed && channel === 'sms') {
+    const verdict = rng.float();
+    if (verdict < 0.92) {
+      const when = t + rng.range(2_000, 20_000);
+      const delivered = verdict < 0.89;
+      const error = delivered ? null : 'UNDELIV 用户停机或空号';
+      event('callback', when, { provider, delivered, reportedAt: new Date(when).toISOString(), ...(error ? { error } : {}) });
+      delivery = { deliveryStatus: delivered ? 'delivered' : 'undelivered', deliveredAt: new Date(when).toISOString(), deliveryError: error };
+    }
+  } else if (!failed && channel === 'app_webhook') {
+    delivery = { deliveryStatus: 'delivered', deliveredAt: new Date(t).toISOString(), deliveryError: null };
+  }
   b.messages.push({
     key, batchId, traceId, templateId: template.id, channel, recipient, variables: variablesFor(rng, template),
     priority: template.name.includes('验证码') ? 9 : channel === 'wecom_robot' || channel === 'feishu_bot' ? 7 : 5,
     status: failed ? 'failed' : 'sent', attempts, lastError: failed ? error : null, lastErrorKind: failed ? (transientGaveUp ? 'transient' : 'permanent') : null,
     provider, providerMessageId: failed ? null : rng.hex(16), fallbackOfKey, createdAt: new Date(at).toISOString(), queuedAt: new Date(at).toISOString(),
-    sentAt: failed ? null : new Date(t).toISOString(), updatedAt: new Date(t).toISOString(),
+    sentAt: failed ? null : new Date(t).toISOString(), updatedAt: new Date(t).toISOString(), ...delivery,
   });
   const fallback = template.fallbackTemplateId === null ? undefined : b.templates.get(template.fallbackTemplateId);
   if (failed && !transientGaveUp && fallback && fallbackOfKey === null) {

@@ -1,7 +1,7 @@
 import { withTransaction, type Pool, type Queryable } from '@doitcrm/kit';
 import { beijingYesterday, rollUpDay } from '../data-access/daily-stats-repository.ts';
 import {
-  createTracePartitionsAhead, deleteExpiredDefaultTraceBatch, deleteOldAlertDeliveryBatch, dropExpiredTracePartitions,
+  createTracePartitionsAhead, deleteExpiredDefaultTraceBatch, deleteOldAlertDeliveryBatch, deleteOldReceiptBatch, dropExpiredTracePartitions,
   firstKeptDay,
 } from '../data-access/housekeeping-repository.ts';
 import { deleteExpiredKeys } from '../data-access/idempotency-repository.ts';
@@ -83,3 +83,7 @@ export const cleanExpiredIdempotencyKeys = (pool: Pool, batchSize = 5_000): Prom
 export const ALERT_DELIVERY_KEEP_DAYS = 30;
 export const cleanOldAlertDeliveries = (pool: Pool, batchSize = 5_000): Promise<number> =>
   deleteInBatches(() => deleteOldAlertDeliveryBatch(pool, ALERT_DELIVERY_KEEP_DAYS, batchSize), batchSize);
+
+export const RECEIPT_KEEP_DAYS = 30;
+export const cleanOldReceipts = (pool: Pool, batchSize = 5_000): Promise<number> =>
+  deleteInBatches(() => deleteOldReceiptBatch(pool, RECEIPT_KEEP_DAYS, batchSize), batchSize);

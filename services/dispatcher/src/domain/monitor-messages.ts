@@ -56,7 +56,7 @@ export async function retryFailed(pool: Pool, actor: Actor, scope: PageRetryScop
     if (retried === 0 && 'messageId' in scope) {
       const status = await messageStatus(client, scope.messageId);
       if (status === null) throw new NotFoundError(`消息 ${scope.messageId} 不存在`);
-      throw new ConflictError(status === 'failed' ? `消息 ${scope.messageId} 正在被重试` : `消息 ${scope.messageId} 的状态是 ${status}，只有失败的消息可以重试`);
+      throw new ConflictError(status === 'failed' ? `消息 ${scope.messageId} 正在被重试` : `消息 ${scope.messageId} 的状态是 ${status}，只有失败或未送达的消息可以重试`);
     }
     await recordAudit(client, auditAs(actor, { service: 'dispatcher', action: 'dispatcher.message.retry', ...target, details: { retried } }));
     return { retried };

@@ -145,7 +145,7 @@ export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy): Pro
   const windowMs = settings.dedupe.windowSeconds * 1000;
   // asked together: one round trip of waiting instead of two; the rare refusal gives back what the other granted
   const [decision, limit] = await Promise.all([
-    windowMs > 0 ? deps.dedupe.claim(dedupeKey, deps.leaseMs) : Promise.resolve(null),
+    windowMs > 0 && !message.resend ? deps.dedupe.claim(dedupeKey, deps.leaseMs) : Promise.resolve(null),
     deps.sendLimits.acquire({ channel: message.channel, recipient: message.recipient }),
   ]);
   if (decision && decision.outcome !== 'claimed') {

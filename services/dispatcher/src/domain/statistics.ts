@@ -2,7 +2,7 @@ import type { Broker, Pool, Redis } from '@doitcrm/kit';
 import { DISPATCH_CHANNELS, type DispatchChannel } from '@doitcrm/types';
 import type { Overview, Realtime } from '../contract.ts';
 import {
-  backlogByStatus, beijingToday, liveLatency, liveStats, recentByChannel, recentCounts, rolledUpStats, type DayChannelStats,
+  backlogByStatus, beijingToday, deliveryCounts, liveLatency, liveStats, recentByChannel, recentCounts, rolledUpStats, type DayChannelStats,
 } from '../data-access/statistics-repository.ts';
 import { DEAD_QUEUE, PRIORITY_TIERS, RETRY_STEPS_MS, retryQueue, sendQueue } from '../queue/topology.ts';
 
@@ -36,7 +36,8 @@ export async function statisticsOverview(pool: Pool, period: { from?: string | u
   const rolledDays = new Set(rolled.map((row) => row.day));
   const liveDays = daysBetween(first, to).filter((day) => !rolledDays.has(day));
   const inPeriod = (day: string) => day >= from && day <= to;
-  const [live, latency] = await Promise.all([liveStats(pool, liveDays), liveLatency(pool, liveDays.filter(inPeriod))]);
+  const [live, latency, delivery] = await Promise.all([
+    liveStats(pool, liveDays), liveLatency(pool, liveDays.filter(inPeriod)), deliveryCounts(pool, from, to)]);
   const rows: DayChannelStats[] = [...rolled, ...live];
   const periodRows = rows.filter((row) => inPeriod(row.day));
 
@@ -51,7 +52,11 @@ export async function statisticsOverview(pool: Pool, period: { from?: string | u
   };
   const channels = DISPATCH_CHANNELS.map((channel) => {
     const of = periodRows.filter((row) => row.channel === channel);
-    return { channel, sent: sum(of, 'sent'), failed: sum(of, 'failed'), successRate: rate(sum(of, 'sent'), sum(of, 'failed')) };
+    const receipts = delivery.find((row) => row.channel === channel);
+    return {
+      channel, sent: sum(of, 'sent'), failed: sum(of, 'failed'), successRate: rate(sum(of, 'sent'), sum(of, 'failed')),
+      delivered: receipts?.delivered ?? 0, undelivered: receipts?.undelivered ?? 0,
+    };
   });
   const trend = daysBetween(trendFrom, to).map((day) => {
     const of = rows.filter((row) => row.day === day);

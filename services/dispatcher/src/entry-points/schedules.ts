@@ -2,7 +2,7 @@ import { startSchedule, type ServiceContext } from '@doitcrm/kit';
 import type { DispatcherConfig } from '../config.ts';
 import type { DispatchSettings } from '../domain/dispatch-settings.ts';
 import {
-  applyTraceRetention, cleanExpiredIdempotencyKeys, cleanOldAlertDeliveries, retryRetryableFailures, rollUpYesterday,
+  applyTraceRetention, cleanExpiredIdempotencyKeys, cleanOldAlertDeliveries, cleanOldReceipts, retryRetryableFailures, rollUpYesterday,
 } from '../domain/housekeeping.ts';
 
 /**
@@ -23,7 +23,8 @@ export function startDispatchSchedules(context: ServiceContext<DispatcherConfig>
     handler: async (run) => {
       const result = await applyTraceRetention(pool, new Date(), settings()['traces.retention_days'], { signal: run.signal });
       const alertDeliveries = await cleanOldAlertDeliveries(pool);
-      logger.info({ ...result, alertDeliveries }, 'dispatcher trace retention applied');
+      const receipts = await cleanOldReceipts(pool);
+      logger.info({ ...result, alertDeliveries, receipts }, 'dispatcher trace retention applied');
     },
   });
 

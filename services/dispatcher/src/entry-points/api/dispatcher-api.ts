@@ -2,6 +2,7 @@ import type { ApiDocs } from '@doitcrm/kit';
 import { alertRuleApiRoutes } from './alert-rule-api.ts';
 import { previewSchema, sendAcceptedSchema, templateListSchema, templateSchema } from '../../contract.ts';
 import { monitorApiRoutes } from './monitor-api-docs.ts';
+import { receiptApiRoutes } from './receipt-api-docs.ts';
 import { MAX_BATCH_RECIPIENTS, SEND_BATCH_JSON_LIMIT, SEND_JSON_LIMIT, sendBatchBodySchema, sendBodySchema, previewBodySchema, savedPreviewBodySchema, templateBodySchema, templateIdParamsSchema, templateListQuerySchema } from './schemas.ts';
 
 const oneTemplate = { 200: { description: 'the template', schema: templateSchema }, 404: { description: 'no such template' } };
@@ -69,5 +70,6 @@ export const dispatcherApi: ApiDocs = {
     },
     ...monitorApiRoutes,
     ...alertRuleApiRoutes,
+    ...receiptApiRoutes,
   ],
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { messageStatusSchema } from '../../contract.ts';
+import { deliveryStatusSchema, messageStatusSchema } from '../../contract.ts';
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 // a blank form field means "not filtered"
@@ -17,6 +17,7 @@ export const messageQuerySchema = z.object({
   recipient: blank(z.string().trim().max(320)).describe('exactly as sent (a phone number, an address, a user id)'),
   templateId: blank(id),
   status: blank(messageStatusSchema),
+  delivery: blank(deliveryStatusSchema).describe('delivered / undelivered (a receipt said so) / unknown (sent, no verdict)'),
   batchId: blank(z.uuid()),
   from: blank(z.iso.datetime({ offset: true })).describe('created at or after'),
   to: blank(z.iso.datetime({ offset: true })).describe('created before'),
