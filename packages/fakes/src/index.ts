@@ -27,3 +27,8 @@ export { createSmtpSink, type SmtpSink, type SmtpSinkOptions, type ListeningSmtp
 export type { ChannelFake } from './channels/channel-fake-base.ts';
 export type { FaultKind, FaultRule, FaultHandle } from './channels/fault-injector.ts';
 export type { Delivery, DeliveryLedger, DeliveryReport } from './channels/delivery-ledger.ts';
+export { createFeishuFake, type FeishuFake, type FeishuFakeOptions } from './feishu/create-feishu-fake.ts';
+export type { FeishuInjectionRule, FeishuInjectionKind, FeishuInjectionHandle, FeishuEndpoint } from './feishu/feishu-injection.ts';
+export type { FeishuFakeState, FakeBase, FakeTable, FakeField, FakeRecord } from './feishu/feishu-fake-state.ts';
+export { FIELD_TYPE } from './feishu/feishu-fake-state.ts';
+export { STUDENT_FIELDS, RECORD_FIELDS, type DemoBaseIds, type DemoBaseOptions } from './feishu/seed-demo-base.ts';
