@@ -32,3 +32,4 @@ export type { FeishuInjectionRule, FeishuInjectionKind, FeishuInjectionHandle, F
 export type { FeishuFakeState, FakeBase, FakeTable, FakeField, FakeRecord } from './feishu/feishu-fake-state.ts';
 export { FIELD_TYPE } from './feishu/feishu-fake-state.ts';
 export { STUDENT_FIELDS, RECORD_FIELDS, type DemoBaseIds, type DemoBaseOptions } from './feishu/seed-demo-base.ts';
+export { startFeishuFake, DEFAULT_FEISHU_FAKE_PORT, type StartedFeishuFake } from './feishu/start-feishu-fake.ts';

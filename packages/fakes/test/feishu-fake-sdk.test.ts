@@ -135,7 +135,7 @@ describe('Feishu Bitable fake against the official Node SDK', () => {
       data: { records: [
         { fields: { [STUDENT_FIELDS.userId]: 'u_test_1', [STUDENT_FIELDS.nickname]: '测试学员一', [STUDENT_FIELDS.phone]: '19900000001' } },
         { fields: { [STUDENT_FIELDS.userId]: 'u_test_2', [STUDENT_FIELDS.enteredAt]: 1_764_518_400_000 } },
-      ] },
+      ] as Array<{ fields: Record<string, string | number> }> },
     };
 
     // Act
