@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createLimiter } from '@doitcrm/limits';
 import { BitableApi, chunkClientToken } from './bitable-api.ts';
 import { CallCounter } from './call-counter.ts';
@@ -55,8 +56,11 @@ export function createFeishuClient(options: FeishuClientOptions): FeishuClient {
     getRecord: (table, recordId) => api.getRecord(table, recordId),
     async batchCreate(table, rows, createOptions = {}) {
       const created = [];
+      // without a caller token, one of our own still makes this call's retries idempotent (a create whose answer
+      // was lost is not created twice); only the caller's token survives a restart
+      const clientToken = createOptions.clientToken ?? randomUUID();
       for (const [n, chunk] of chunks(rows, batchSize).entries()) {
-        const token = chunkClientToken(createOptions.clientToken, n);
+        const token = chunkClientToken(clientToken, n);
         created.push(...await writing(table, 'records_batch_create', () => api.createChunk(table, chunk, token)));
       }
       return created;

@@ -80,6 +80,7 @@ export interface BatchCreateOptions {
   /**
    * idempotency (uuid v4 shape): the same token for the same batch makes a replay create nothing new. With more than
    * `batchSize` records, chunk n > 0 sends a token derived from this one and n, so a replay must keep the boundaries.
+   * Without one the client makes its own per call, which covers its retries but not a replay after a restart.
    */
   clientToken?: string;
 }
