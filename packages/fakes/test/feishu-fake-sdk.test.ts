@@ -191,6 +191,21 @@ describe('Feishu Bitable fake against the official Node SDK', () => {
     expect(fake.calls.count('records_search', 99991400)).toBe(1);
   });
 
+  test('when a 429 comes on page 2 of the SDK\'s searchWithIterator, then the SDK ends the scan quietly after page 1 (why packages/feishu has its own page loop)', async () => {
+    // Arrange: 45 students, pages of 20, every search after the first answers 429
+    const { fake, client } = await sdkClient({ demo: { students: 45 } });
+    fake.inject({ kind: 'rate_limited', endpoint: 'records_search', after: 1 });
+    let read = 0;
+
+    // Act
+    const iterator = await client.bitable.v1.appTableRecord.searchWithIterator({ path: studentsPath(fake), params: { page_size: 20 }, data: {} });
+    for await (const page of iterator) read += page?.items?.length ?? 0;
+
+    // Assert: no error reached the caller, and the table looks like 20 records
+    expect(read).toBe(20);
+    expect(fake.calls.count('records_search', 99991400)).toBe(1);
+  });
+
   test('when the SDK writes an unknown field or 501 records, then it receives 1254045 naming the field and 1254104 (HTTP 200 bodies it returns)', async () => {
     // Arrange
     const { fake, client } = await sdkClient({ demo: { students: 0 } });
