@@ -1,6 +1,7 @@
 import { onTestFinished } from 'vitest';
 import type { ChannelFake } from './channels/channel-fake-base.ts';
 import { createSmtpSink, type ListeningSmtpSink, type SmtpSink, type SmtpSinkOptions } from './channels/smtp-sink.ts';
+import { createFeishuFake, type FeishuFake, type FeishuFakeOptions } from './feishu/create-feishu-fake.ts';
 import { createWecomFake, type WecomFake, type WecomFakeOptions } from './wecom/create-wecom-fake.ts';
 
 /** A fake listening on 127.0.0.1 and a free port, as the tests of every client start it. */
@@ -37,4 +38,11 @@ export async function listenSmtpSink(options: SmtpSinkOptions = {}): Promise<{ s
   const sink = createSmtpSink(options);
   const server = closeWhenTestEnds(await sink.listen(0, '127.0.0.1'));
   return { sink, ...server };
+}
+
+/** The Feishu Bitable fake on 127.0.0.1 and a free port, closed when the test ends. */
+export async function listenFeishuFake(options: FeishuFakeOptions = {}): Promise<{ fake: FeishuFake; url: string; close(): Promise<void> }> {
+  const fake = createFeishuFake(options);
+  const server = closeWhenTestEnds(await fake.listen(0, '127.0.0.1'));
+  return { fake, url: server.url, close: server.close };
 }
