@@ -7,7 +7,7 @@ import { percentile } from '@doitcrm/kit/testing';
 import { MAX_BATCH_RECIPIENTS } from '../src/entry-points/api/schemas.ts';
 import { postBatch, sendAtRate } from './intake.ts';
 import type { OpenLoopResult } from './open-loop.ts';
-import { deliveredOf, startPipeline, until } from './pipeline.ts';
+import { cpuMsOf, deliveredOf, startPipeline, until } from './pipeline.ts';
 import { formatEndToEnd, formatQueueToSent } from './pipeline-report.ts';
 import type { Stage } from './stages.ts';
 
@@ -24,6 +24,15 @@ export interface EndToEndResult {
   duplicated: number;
   /** rows not `sent` once every delivery was in (should be none) */
   notSent: Record<string, number>;
+  /** where a message's time went, p50 over the messages: queued → claimed by a worker → sent written, and the provider call */
+  spans: { toClaimMs: number; claimToSentMs: number; callMs: number };
+  /**
+   * messages per claim statement and per outcome statement: one statement's trace events share its transaction's
+   * now(), so the distinct `at` of the processing and the sent events count the statements (the workers' batching)
+   */
+  perStatement: { claim: number; record: number };
+  /** CPU the dispatcher process used per message delivered, from the first request to the last delivery (null off Linux) */
+  cpuMsPerMessage: number | null;
   /** the queue-choice stage's raw amqplib quorum queue in this run, when it ran */
   anchorPerSecond: number | null;
   load: number[];
@@ -58,6 +67,7 @@ export const endToEndStage: Stage<'end-to-end'> = {
 
     const traceIds = new Set<string>();
     let requests = 0;
+    const cpuBefore = cpuMsOf(pipeline.service.child.pid);
     const started = performance.now();
     for (let sent = 0; sent < options.messages; sent += MAX_BATCH_RECIPIENTS) {
       const { accepted } = await postBatch(pipeline, Math.min(MAX_BATCH_RECIPIENTS, options.messages - sent), REQUEST_PRIORITIES[requests % REQUEST_PRIORITIES.length]!);
@@ -74,6 +84,7 @@ export const endToEndStage: Stage<'end-to-end'> = {
       if (delivered > lastCount) [lastCount, lastProgress] = [delivered, performance.now()];
       return delivered >= traceIds.size || performance.now() - lastProgress > 30_000;
     }, 600_000);
+    const cpuAfter = cpuMsOf(pipeline.service.child.pid);
     const lastDelivery = pipeline.receiver.deliveries.all().reduce((latest, delivery) => Math.max(latest, delivery.at), 0);
     // the fake stamps deliveries with Date.now(): carry the start over to that clock
     const throughMs = lastDelivery - (Date.now() - (performance.now() - started));
@@ -87,8 +98,20 @@ export const endToEndStage: Stage<'end-to-end'> = {
     }, 30_000).catch(() => {});
     const { rows } = await pipeline.pool.query<{ status: string; n: number }>(
       "SELECT status, count(*)::int AS n FROM dispatch.messages WHERE trace_id = ANY($1::uuid[]) AND status <> 'sent' GROUP BY 1", [[...traceIds]]);
+    const { rows: [spans] } = await pipeline.pool.query<EndToEndResult['spans'] & EndToEndResult['perStatement']>(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM p.at - q.at) * 1000) AS "toClaimMs",
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.at - p.at) * 1000) AS "claimToSentMs",
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY (s.detail->>'latencyMs')::float) AS "callMs",
+              count(*)::float / count(DISTINCT p.at) AS claim, count(*)::float / count(DISTINCT s.at) AS record
+       FROM dispatch.trace_events q
+       JOIN dispatch.trace_events p ON p.message_id = q.message_id AND p.stage = 'processing'
+       JOIN dispatch.trace_events s ON s.message_id = q.message_id AND s.stage = 'sent'
+       WHERE q.stage = 'queued' AND q.trace_id = ANY($1::uuid[])`, [[...traceIds]]);
     const anchor = earlier['queue-choice']?.rows.find((row) => row.design === 'quorum');
     return {
+      cpuMsPerMessage: cpuBefore === null || cpuAfter === null || delivered === 0 ? null : (cpuAfter - cpuBefore) / delivered,
+      perStatement: { claim: Number(spans!.claim), record: Number(spans!.record) },
+      spans: { toClaimMs: Number(spans!.toClaimMs), claimToSentMs: Number(spans!.claimToSentMs), callMs: Number(spans!.callMs) },
       messages: traceIds.size, requests, acceptMs, throughMs, deliveredPerSecond: delivered / (throughMs / 1000),
       delivered, lost: traceIds.size - delivered, duplicated, notSent: Object.fromEntries(rows.map((row) => [row.status, row.n])),
       anchorPerSecond: anchor ? anchor.throughPerSecond : null, load,

@@ -104,6 +104,12 @@ describe('npm run bench:dispatcher', () => {
     expect(e2e).toMatchObject({ messages, requests: 1, delivered: messages, lost: 0, duplicated: 0, notSent: {} });
     expect(e2e.deliveredPerSecond).toBeGreaterThan(0);
     expect(e2e.throughMs).toBeGreaterThanOrEqual(e2e.acceptMs);
+    // the trace events account for every message: each claim and outcome statement carried at least one
+    expect(e2e.perStatement.claim).toBeGreaterThanOrEqual(1);
+    expect(e2e.perStatement.record).toBeGreaterThanOrEqual(1);
+    expect(e2e.spans.callMs).toBeGreaterThan(0);
+    expect(e2e.spans.claimToSentMs).toBeGreaterThanOrEqual(e2e.spans.callMs);
+    expect(e2e.cpuMsPerMessage).toBeGreaterThan(0);
     expect(e2e.anchorPerSecond).toBe(result.results['queue-choice']!.rows.find((row) => row.design === 'quorum')!.throughPerSecond);
   });
 

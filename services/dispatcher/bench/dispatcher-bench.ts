@@ -1,5 +1,5 @@
 // npm run bench:dispatcher -- [--messages 20000] [--prefetch 100] [--confirm-batch 100] [--rounds 1] [--backlog 10000]
-//   [--concurrency 32] [--service-ms 1] [--batch 10000] [--batch-runs 5] [--rate 500] [--seconds 10]
+//   [--concurrency 32] [--service-ms 1] [--batch 10000] [--batch-runs 3] [--rate 500] [--seconds 10]
 //   [--stages queue-choice,overtaking,batch-accept,single-send,end-to-end,queue-to-sent]
 // The dispatcher's queue design chosen by measurement: each design's throughput as a ratio to raw amqplib through a
 // plain queue of the same type in the same run (so runs on a differently loaded box compare), and how long one
@@ -29,7 +29,7 @@ export const STAGE_IDS = Object.keys(STAGES) as StageId[];
 export const DEFAULT_OPTIONS: BenchOptions = {
   messages: 20_000, prefetch: 100, confirmBatch: 100, rounds: 1, backlog: 10_000,
   concurrency: DEFAULT_DISPATCH_SETTINGS['workers.concurrency'][BENCH_CHANNEL], serviceMs: 1,
-  batch: 10_000, batchRuns: 5, rate: 500, seconds: 10, stages: STAGE_IDS,
+  batch: 10_000, batchRuns: 3, rate: 500, seconds: 10, stages: STAGE_IDS,
 };
 
 export interface BenchResult {

@@ -72,6 +72,11 @@ export function formatEndToEnd(result: EndToEndResult): string {
     ...(result.anchorPerSecond ? [`| raw amqplib, one quorum queue (anchor) | ${count(result.anchorPerSecond)} | 1.00× | — | — | — | — |`] : []),
     '',
     `- accepted in ${ms(result.acceptMs)}, delivered ${ms(result.throughMs)} after the first request; rows not sent at the end: ${notSent}`,
+    `- a message's time, p50: ${ms(result.spans.toClaimMs)} from queued to a worker's claim (outbox, relay, queue), `
+      + `${ms(result.spans.claimToSentMs)} from the claim to its sent row, of which ${ms(result.spans.callMs)} the provider call; `
+      + `${result.perStatement.claim.toFixed(1)} messages per claim statement, ${result.perStatement.record.toFixed(1)} per outcome statement`,
+    `- the dispatcher process used ${result.cpuMsPerMessage === null ? '— (no /proc)' : `${result.cpuMsPerMessage.toFixed(2)} ms`} of CPU per message `
+      + `(at 1,000 msg/s that is ${result.cpuMsPerMessage === null ? '—' : `${(result.cpuMsPerMessage).toFixed(2)}`} of the box's ${os.cpus().length} cores)`,
   ].join('\n');
 }
 

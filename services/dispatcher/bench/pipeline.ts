@@ -6,6 +6,8 @@
 // is torn down through the stage's `defer`, in reverse: the process, its queues and exchanges, the fake, the database.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import amqplib from 'amqplib';
 import pg from 'pg';
 import { migrate } from '@doitcrm/db';
@@ -88,6 +90,8 @@ export async function startPipeline(context: StageContext, name: string): Promis
     DISPATCH_WEBHOOK_ALLOW_HOSTS: new URL(listening.url).host,
     [SECRET_REF]: receiver.secret,
     CHANNEL_TIMEOUT_MS: '5000',
+    // BENCH_DISPATCHER_CPU_PROF=<folder>: a CPU profile of each dispatcher process, written when it stops (cpu-profile.mjs)
+    ...(process.env.BENCH_DISPATCHER_CPU_PROF ? { NODE_OPTIONS: `--import ${fileURLToPath(new URL('./cpu-profile.mjs', import.meta.url))}` } : {}),
   });
   defer(() => service.stop());
 
@@ -116,6 +120,20 @@ export async function startPipeline(context: StageContext, name: string): Promis
   });
   if (created.status !== 201 && created.status !== 200) throw new Error(`creating the bench template: ${created.status} ${JSON.stringify(created.body).slice(0, 300)}`);
   return { baseUrl: service.baseUrl, cookie, templateId: (created.body as { id: number }).id, receiver, pool, service, request };
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux; null elsewhere): the dispatcher's CPU per
+ * message says whether a goal is out of reach of the box's cores, or lost to waiting.
+ */
+export function cpuMsOf(pid: number | undefined): number | null {
+  try {
+    // fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses (proc(5)); in clock ticks of 10 ms
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 /** Resolves once `done()` holds, checking every 50 ms; throws after `timeoutMs` with what it was waiting for. */
