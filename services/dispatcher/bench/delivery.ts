@@ -7,7 +7,7 @@ import { percentile } from '@doitcrm/kit/testing';
 import { MAX_BATCH_RECIPIENTS } from '../src/entry-points/api/schemas.ts';
 import { postBatch, sendAtRate } from './intake.ts';
 import type { OpenLoopResult } from './open-loop.ts';
-import { cpuMsOf, deliveredOf, startPipeline, until } from './pipeline.ts';
+import { cpuMsOf, deliveredOf, retriesOf, startPipeline, until } from './pipeline.ts';
 import { formatEndToEnd, formatQueueToSent } from './pipeline-report.ts';
 import type { Stage } from './stages.ts';
 
@@ -22,6 +22,10 @@ export interface EndToEndResult {
   delivered: number;
   lost: number;
   duplicated: number;
+  /** repeated calls the receiver absorbed by X-Message-Id (the dispatcher sends at least once; not duplicates) */
+  absorbed: number;
+  /** retry trace events of these messages: provider calls that failed or timed out */
+  retries: number;
   /** rows not `sent` once every delivery was in (should be none) */
   notSent: Record<string, number>;
   /** where a message's time went, p50 over the messages: queued → claimed by a worker → sent written, and the provider call */
@@ -90,7 +94,7 @@ export const endToEndStage: Stage<'end-to-end'> = {
     const throughMs = lastDelivery - (Date.now() - (performance.now() - started));
     // a short settle: a repeat still on its way would show now
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const { delivered, duplicated } = deliveredOf(pipeline.receiver, traceIds);
+    const { delivered, duplicated, absorbed } = deliveredOf(pipeline.receiver, traceIds);
     await until('the sent rows written', async () => {
       const { rows: [row] } = await pipeline.pool.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM dispatch.messages WHERE trace_id = ANY($1::uuid[]) AND status = 'sent'", [[...traceIds]]);
@@ -113,7 +117,7 @@ export const endToEndStage: Stage<'end-to-end'> = {
       perStatement: { claim: Number(spans!.claim), record: Number(spans!.record) },
       spans: { toClaimMs: Number(spans!.toClaimMs), claimToSentMs: Number(spans!.claimToSentMs), callMs: Number(spans!.callMs) },
       messages: traceIds.size, requests, acceptMs, throughMs, deliveredPerSecond: delivered / (throughMs / 1000),
-      delivered, lost: traceIds.size - delivered, duplicated, notSent: Object.fromEntries(rows.map((row) => [row.status, row.n])),
+      delivered, lost: traceIds.size - delivered, duplicated, absorbed, retries: await retriesOf(pipeline, traceIds), notSent: Object.fromEntries(rows.map((row) => [row.status, row.n])),
       anchorPerSecond: anchor ? anchor.throughPerSecond : null, load,
     };
   },

@@ -8,7 +8,7 @@ import { percentile } from '@doitcrm/kit/testing';
 import { insertMessages } from '../src/data-access/message-repository.ts';
 import { startHello } from '../../../scripts/bench-http/services.ts';
 import { openLoop, type OpenLoopResult } from './open-loop.ts';
-import { deliveredOf, startPipeline, until, type Pipeline } from './pipeline.ts';
+import { deliveredOf, retriesOf, startPipeline, until, type Pipeline } from './pipeline.ts';
 import { formatBatchAccept, formatSingleSend } from './pipeline-report.ts';
 import type { Stage } from './stages.ts';
 
@@ -25,6 +25,10 @@ export interface BatchAcceptResult {
   /** every accepted message was then delivered once (the workers drained each batch before the next request) */
   delivered: number;
   duplicated: number;
+  /** repeated calls the receiver absorbed by X-Message-Id (the dispatcher sends at least once; not duplicates) */
+  absorbed: number;
+  /** retry trace events of these messages: provider calls that failed or timed out */
+  retries: number;
   load: number[];
 }
 
@@ -35,6 +39,8 @@ export interface SingleSendResult {
   hello: OpenLoopResult;
   delivered: number;
   duplicated: number;
+  absorbed: number;
+  retries: number;
   load: number[];
 }
 
@@ -61,7 +67,7 @@ export async function postBatch(pipeline: Pipeline, recipients: number, priority
 }
 
 /** Waits until the receiver has every one of `traceIds` (the patience grows with their number). */
-export async function waitDelivered(pipeline: Pipeline, traceIds: ReadonlySet<string>): Promise<{ delivered: number; duplicated: number }> {
+export async function waitDelivered(pipeline: Pipeline, traceIds: ReadonlySet<string>): Promise<ReturnType<typeof deliveredOf>> {
   await until(`delivery of ${traceIds.size} messages`, () => deliveredOf(pipeline.receiver, traceIds).delivered >= traceIds.size, 60_000 + 20 * traceIds.size);
   return deliveredOf(pipeline.receiver, traceIds);
 }
@@ -121,10 +127,10 @@ export const batchAcceptStage: Stage<'batch-accept'> = {
       await waitDelivered(pipeline, ids);
     }
     const sorted = [...acceptMs].sort((a, b) => a - b);
-    const { delivered, duplicated } = deliveredOf(pipeline.receiver, all);
+    const { delivered, duplicated, absorbed } = deliveredOf(pipeline.receiver, all);
     return {
       recipients: options.batch, acceptMs, p50: percentile(sorted, 50), max: sorted.at(-1)!,
-      statementP50: percentile([...statementMs].sort((a, b) => a - b), 50), rows: await rowsOf(pipeline, last!), delivered, duplicated, load,
+      statementP50: percentile([...statementMs].sort((a, b) => a - b), 50), rows: await rowsOf(pipeline, last!), delivered, duplicated, absorbed, retries: await retriesOf(pipeline, all), load,
     };
   },
   report: (result) => formatBatchAccept(result),
@@ -170,8 +176,8 @@ export const singleSendStage: Stage<'single-send'> = {
     const pipeline = await startPipeline(context, 'single');
     const { load: sendLoad, traceIds } = await sendAtRate(pipeline, options.rate, options.seconds);
     log(`  send: p99 ${sendLoad.p99.toFixed(1)} ms at ${options.rate}/s`);
-    const { delivered, duplicated } = deliveredOf(pipeline.receiver, traceIds);
-    return { rate: options.rate, seconds: options.seconds, dispatcher: sendLoad, hello: helloLoad, delivered, duplicated, load };
+    const { delivered, duplicated, absorbed } = deliveredOf(pipeline.receiver, traceIds);
+    return { rate: options.rate, seconds: options.seconds, dispatcher: sendLoad, hello: helloLoad, delivered, duplicated, absorbed, retries: await retriesOf(pipeline, traceIds), load };
   },
   report: (result) => formatSingleSend(result),
 };

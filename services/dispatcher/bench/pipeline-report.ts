@@ -33,9 +33,13 @@ export function formatBatchAccept(result: BatchAcceptResult): string {
     `- rows one request wrote: ${count(rows.messages)} messages, ${count(rows.outbox)} outbox, ${count(rows.traceEvents)} trace events, `
       + `${count(rows.audit)} audit, ${count(rows.idempotencyKeys)} Idempotency-Key`,
     `- runs: ${result.acceptMs.map((n) => ms(n)).join(', ')}`,
-    `- then delivered: ${count(result.delivered)} messages, ${count(result.duplicated)} sent twice`,
+    `- then delivered: ${count(result.delivered)} messages, ${count(result.duplicated)} delivered twice, ${absorbedText(result.absorbed, result.retries)}`,
   ].join('\n');
 }
+
+const absorbedText = (n: number, retries: number) =>
+  `${count(n)} repeated calls absorbed by the receiver's X-Message-Id (sent at least once), ${count(retries)} retry trace events (a call failed or timed out)`;
+const statusText = (run: OpenLoopResult) => Object.entries(run.statuses).map(([status, n]) => `${status === '0' ? 'no answer' : status} ×${count(n)}`).join(', ');
 
 const latencyRow = (label: string, run: OpenLoopResult, anchor: OpenLoopResult | null, goalText: string) => {
   const errors = Object.entries(run.statuses).filter(([status]) => status !== '202' && status !== '200').reduce((sum, [, n]) => sum + n, 0);
@@ -54,7 +58,8 @@ export function formatSingleSend(result: SingleSendResult): string {
     latencyRow('POST /api/messages/send → 202', result.dispatcher, result.hello, goal(result.dispatcher.p99 < SINGLE_GOAL_P99_MS, 'p99 < 50 ms')),
     '',
     `- the load generator was at most ${ms(Math.max(result.dispatcher.maxSendLagMs, result.hello.maxSendLagMs))} late with a request`,
-    `- then delivered: ${count(result.delivered)} messages, ${count(result.duplicated)} sent twice`,
+    `- answers: hello ${statusText(result.hello)}; send ${statusText(result.dispatcher)}`,
+    `- then delivered: ${count(result.delivered)} accepted messages, ${count(result.duplicated)} delivered twice, ${absorbedText(result.absorbed, result.retries)}`,
   ].join('\n');
 }
 
@@ -71,6 +76,7 @@ export function formatEndToEnd(result: EndToEndResult): string {
       + `${count(result.delivered)} | ${count(result.lost)} | ${count(result.duplicated)} | ${goal(result.deliveredPerSecond >= END_TO_END_GOAL_PER_SECOND, '≥ 1,000 msg/s')} |`,
     ...(result.anchorPerSecond ? [`| raw amqplib, one quorum queue (anchor) | ${count(result.anchorPerSecond)} | 1.00× | — | — | — | — |`] : []),
     '',
+    `- ${absorbedText(result.absorbed, result.retries)}`,
     `- accepted in ${ms(result.acceptMs)}, delivered ${ms(result.throughMs)} after the first request; rows not sent at the end: ${notSent}`,
     `- a message's time, p50: ${ms(result.spans.toClaimMs)} from queued to a worker's claim (outbox, relay, queue), `
       + `${ms(result.spans.claimToSentMs)} from the claim to its sent row, of which ${ms(result.spans.callMs)} the provider call; `

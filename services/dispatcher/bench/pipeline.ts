@@ -145,11 +145,27 @@ export async function until(what: string, done: () => boolean | Promise<boolean>
   }
 }
 
-/** How many of the trace ids the receiver has taken, and how many repeats it received (duplicates, absorbed or not). */
-export function deliveredOf(receiver: AppWebhookReceiver, traceIds: ReadonlySet<string>): { delivered: number; duplicated: number } {
-  const seen = new Map<string, number>();
-  for (const hook of receiver.received) if (traceIds.has(hook.messageId)) seen.set(hook.messageId, (seen.get(hook.messageId) ?? 0) + 1);
+/**
+ * Of the trace ids: how many the receiver delivered, how many it delivered more than once (its ledger, as the fakes
+ * count a duplicate), and how many repeated calls it absorbed by their X-Message-Id — the retries of a call whose
+ * answer the dispatcher did not get in time, which the webhook contract makes the receiver's to deduplicate.
+ */
+export function deliveredOf(receiver: AppWebhookReceiver, traceIds: ReadonlySet<string>): { delivered: number; duplicated: number; absorbed: number } {
+  let delivered = 0;
   let duplicated = 0;
-  for (const n of seen.values()) duplicated += n - 1;
-  return { delivered: seen.size, duplicated };
+  for (const id of traceIds) {
+    const n = receiver.deliveries.count(id);
+    if (n > 0) delivered += 1;
+    if (n > 1) duplicated += n - 1;
+  }
+  let calls = 0;
+  for (const hook of receiver.received) if (traceIds.has(hook.messageId)) calls += 1;
+  return { delivered, duplicated, absorbed: calls - delivered - duplicated };
+}
+
+/** Retry trace events of the messages: provider calls that failed or timed out and were sent again (send-message.ts). */
+export async function retriesOf(pipeline: Pipeline, traceIds: ReadonlySet<string>): Promise<number> {
+  const { rows: [row] } = await pipeline.pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM dispatch.trace_events WHERE stage = 'retry' AND trace_id = ANY($1::uuid[])", [[...traceIds]]);
+  return row!.n;
 }
