@@ -80,7 +80,7 @@ async function deleteNamespace(amqpUrl: string, namespace: string): Promise<void
 }
 
 /** A bench admin (a new one each run, its password never shown) signed in through POST /api/auth/login. */
-async function signIn(databaseUrl: string, baseUrl: string): Promise<string> {
+export async function signIn(databaseUrl: string, baseUrl: string): Promise<string> {
   const username = `bench_http_${Date.now()}`;
   const password = randomBytes(18).toString('base64url');
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
@@ -99,7 +99,7 @@ async function signIn(databaseUrl: string, baseUrl: string): Promise<string> {
 }
 
 /** The anchor: a bare Express app answering "hello", in a process of its own like the services. */
-async function startHello(): Promise<ServiceProcess> {
+export async function startHello(): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./hello-server.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));

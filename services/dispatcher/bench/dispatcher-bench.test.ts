@@ -1,12 +1,13 @@
-// The dispatcher benchmark end to end on a tiny size against the real RabbitMQ: its counts add up, its tables are
-// whole, and nothing it declared is left on the broker — after a finish, and after Ctrl-C in the middle of a run.
+// The dispatcher benchmark end to end on a tiny size against the real RabbitMQ, PostgreSQL and Redis: its counts add
+// up, its tables are whole, and nothing it declared or started is left — on the broker, as a bench database — after
+// a finish, and after Ctrl-C in the middle of a run. Speed is not asserted: the pipeline's stages here check shape.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqplib, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueSuffix, waitFor } from '@doitcrm/kit/testing';
+import { uniqueSuffix, waitFor, withAdmin } from '@doitcrm/kit/testing';
 import { PRIORITY_TIERS, SEND_EXCHANGE, sendQueue, tierOf } from '../src/queue/topology.ts';
 import { withAmqpChannel as withChannel } from '@doitcrm/kit';
 import { BenchNamespace } from './bench-namespace.ts';
@@ -32,13 +33,16 @@ const exchangeExists = (exchange: string) => withChannel(connection, (channel) =
 describe('npm run bench:dispatcher', () => {
   const messages = 330;
   const backlog = 200;
+  const tiny = { batch: 150, batchRuns: 2, rate: 40, seconds: 1 };
   const ns = new BenchNamespace(`benchdispatchtest${uniqueSuffix()}.`);
+  const logged: string[] = [];
   let result: BenchResult;
 
   beforeAll(async () => {
-    const bench = createDispatcherBench({ ...DEFAULT_OPTIONS, messages, backlog, concurrency: 8, serviceMs: 1, rounds: 1 }, { amqpUrl: AMQP_URL, ns, log: () => {} });
+    const bench = createDispatcherBench({ ...DEFAULT_OPTIONS, messages, backlog, concurrency: 8, serviceMs: 1, rounds: 1, ...tiny },
+      { amqpUrl: AMQP_URL, ns, log: (line) => { logged.push(line); } });
     result = await bench.run();
-  }, 120_000);
+  }, 400_000);
 
   it('when run on a tiny size, then every design of the queue choice consumed each message it published, the tier queues by priority', () => {
     const rows = result.results['queue-choice']!.rows;
@@ -68,8 +72,75 @@ describe('npm run bench:dispatcher', () => {
     expect(rows[0]!.overtaken).toBe(0);
   });
 
+  it('when a 150-recipient batch is posted twice, then each is answered 202 with one message, outbox row and queued trace per recipient, and all are delivered once', () => {
+    const batch = result.results['batch-accept']!;
+    expect(batch.acceptMs).toHaveLength(tiny.batchRuns);
+    for (const ms of batch.acceptMs) expect(ms).toBeGreaterThan(0);
+    expect(batch.p50).toBeLessThanOrEqual(batch.max);
+    expect(batch.statementP50).toBeGreaterThan(0);
+    expect(batch.rows).toEqual({ messages: tiny.batch, outbox: tiny.batch, traceEvents: tiny.batch, audit: 1, idempotencyKeys: 1 });
+    expect(batch.delivered).toBe(tiny.batch * tiny.batchRuns);
+    expect(batch.duplicated).toBe(0);
+  });
+
+  it('when single sends are offered open loop beside the hello anchor, then every request of each is answered and timed, and every send delivered once', () => {
+    const single = result.results['single-send']!;
+    const requests = tiny.rate * tiny.seconds;
+    expect(single.hello.statuses).toEqual({ 200: requests });
+    expect(single.dispatcher.statuses).toEqual({ 202: requests });
+    for (const run of [single.hello, single.dispatcher]) {
+      expect(run.requests).toBe(requests);
+      expect(run.p50).toBeGreaterThan(0);
+      expect(run.p50).toBeLessThanOrEqual(run.p95);
+      expect(run.p95).toBeLessThanOrEqual(run.p99);
+      expect(run.p99).toBeLessThanOrEqual(run.max);
+    }
+    expect(single.delivered).toBe(requests);
+    expect(single.duplicated).toBe(0);
+  });
+
+  it('when messages go end to end, then the receiver took each once, every row is sent, and the rate is set against the quorum anchor of this run', () => {
+    const e2e = result.results['end-to-end']!;
+    expect(e2e).toMatchObject({ messages, requests: 1, delivered: messages, lost: 0, duplicated: 0, notSent: {} });
+    expect(e2e.deliveredPerSecond).toBeGreaterThan(0);
+    expect(e2e.throughMs).toBeGreaterThanOrEqual(e2e.acceptMs);
+    // the trace events account for every message: each claim and outcome statement carried at least one
+    expect(e2e.perStatement.claim).toBeGreaterThanOrEqual(1);
+    expect(e2e.perStatement.record).toBeGreaterThanOrEqual(1);
+    expect(e2e.spans.callMs).toBeGreaterThan(0);
+    expect(e2e.spans.claimToSentMs).toBeGreaterThanOrEqual(e2e.spans.callMs);
+    expect(e2e.cpuMsPerMessage).toBeGreaterThan(0);
+    expect(e2e.anchorPerSecond).toBe(result.results['queue-choice']!.rows.find((row) => row.design === 'quorum')!.throughPerSecond);
+  });
+
+  it('when sends are offered at a rate, then each accepted one has its queued-to-sent span from the trace events', () => {
+    const latency = result.results['queue-to-sent']!;
+    expect(latency.offered.statuses).toEqual({ 202: tiny.rate * tiny.seconds });
+    expect(latency.messages).toBe(tiny.rate * tiny.seconds);
+    expect(latency.p50).toBeGreaterThan(0);
+    expect(latency.p50).toBeLessThanOrEqual(latency.p99);
+    expect(latency.p99).toBeLessThanOrEqual(latency.max);
+    expect(latency.callP99).toBeGreaterThan(0);
+  });
+
+  it('when the run ends, then each pipeline stage printed its whole table with the goal and the load, and dropped its bench database', async () => {
+    const pipelineReports = result.reports.slice(2);
+    expect(pipelineReports.map((report) => report.id)).toEqual(['batch-accept', 'single-send', 'end-to-end', 'queue-to-sent']);
+    for (const { markdown } of pipelineReports) {
+      const rows = markdown.split('\n').filter((line) => line.startsWith('| '));
+      expect(rows.length).toBeGreaterThanOrEqual(1 + 2);
+      for (const line of rows) expect(line).not.toMatch(/NaN|undefined|Infinity/u);
+      expect(markdown).toMatch(/load average \d+\.\d\d \d+\.\d\d \d+\.\d\d/u);
+      expect(markdown).toMatch(/✓ met|✗ missed/u);
+    }
+    const databases = logged.flatMap((line) => /(doitcrm_bench_dispatcher_\d+): migrated/u.exec(line)?.[1] ?? []);
+    expect(databases).toHaveLength(4);
+    const { rows } = await withAdmin((admin) => admin.query('SELECT datname FROM pg_database WHERE datname = ANY($1)', [databases]));
+    expect(rows).toEqual([]);
+  });
+
   it('when the run ends, then it printed a whole table per stage and a decision with its reasons', () => {
-    expect(result.reports.map((report) => report.id)).toEqual(['queue-choice', 'overtaking']);
+    expect(result.reports.map((report) => report.id).slice(0, 2)).toEqual(['queue-choice', 'overtaking']);
     const tableRows = (markdown: string) => markdown.split('\n').filter((line) => line.startsWith('| '));
     expect(tableRows(result.reports[0]!.markdown)).toHaveLength(1 + 5);
     const overtaking = result.reports[1]!.markdown;
@@ -86,6 +157,11 @@ describe('npm run bench:dispatcher', () => {
     expect(result.declared.exchanges).toEqual([ns.name(SEND_EXCHANGE)]);
     for (const queue of result.declared.queues) expect(await queueExists(queue), queue).toBe(false);
     expect(await exchangeExists(ns.name(SEND_EXCHANGE))).toBe(false);
+    // the dispatcher processes' own topology, declared under the run's namespace, one per pipeline stage
+    for (const stage of ['batch', 'single', 'e2e', 'latency']) {
+      for (const tier of PRIORITY_TIERS) expect(await queueExists(ns.name(`${stage}.${sendQueue('app_webhook', tier)}`)), stage).toBe(false);
+      expect(await exchangeExists(ns.name(`${stage}.${SEND_EXCHANGE}`)), stage).toBe(false);
+    }
   });
 });
 

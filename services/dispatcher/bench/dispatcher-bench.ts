@@ -1,27 +1,35 @@
 // npm run bench:dispatcher -- [--messages 20000] [--prefetch 100] [--confirm-batch 100] [--rounds 1] [--backlog 10000]
-//   [--concurrency 32] [--service-ms 1] [--stages queue-choice,overtaking]
+//   [--concurrency 32] [--service-ms 1] [--batch 10000] [--batch-runs 3] [--rate 500] [--seconds 10]
+//   [--stages queue-choice,overtaking,batch-accept,single-send,end-to-end,queue-to-sent]
 // The dispatcher's queue design chosen by measurement: each design's throughput as a ratio to raw amqplib through a
 // plain queue of the same type in the same run (so runs on a differently loaded box compare), and how long one
 // urgent message takes behind a backlog. Everything it declares lives under `benchdispatch<pid>.` and is deleted at
-// the end, also after an error or Ctrl-C. Stages are listed in stages.ts, where the pipeline's own figures slot in.
+// the end, also after an error or Ctrl-C. Then the pipeline's own figures (stages.ts): the dispatcher's process on a
+// bench database, its intake, its delivery rate and its queued-to-sent latency.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import amqplib, { type ChannelModel } from 'amqplib';
 import { redactUrl } from '@doitcrm/db';
 import { DEFAULT_DISPATCH_SETTINGS } from '../src/domain/dispatch-settings.ts';
 import { BenchNamespace, type Removed } from './bench-namespace.ts';
+import { endToEndStage, queueToSentStage } from './delivery.ts';
 import { BENCH_CHANNEL } from './designs.ts';
+import { batchAcceptStage, singleSendStage } from './intake.ts';
 import { overtakingStage } from './overtaking.ts';
 import { queueChoiceStage } from './queue-choice.ts';
 import type { BenchOptions, Stage, StageContext, StageId, StageResults } from './stages.ts';
 
 /** In the order they run: a later stage may read an earlier one's result. */
-const STAGES: { [K in StageId]: Stage<K> } = { 'queue-choice': queueChoiceStage, overtaking: overtakingStage };
+const STAGES: { [K in StageId]: Stage<K> } = {
+  'queue-choice': queueChoiceStage, overtaking: overtakingStage,
+  'batch-accept': batchAcceptStage, 'single-send': singleSendStage, 'end-to-end': endToEndStage, 'queue-to-sent': queueToSentStage,
+};
 export const STAGE_IDS = Object.keys(STAGES) as StageId[];
 
 export const DEFAULT_OPTIONS: BenchOptions = {
   messages: 20_000, prefetch: 100, confirmBatch: 100, rounds: 1, backlog: 10_000,
-  concurrency: DEFAULT_DISPATCH_SETTINGS['workers.concurrency'][BENCH_CHANNEL], serviceMs: 1, stages: STAGE_IDS,
+  concurrency: DEFAULT_DISPATCH_SETTINGS['workers.concurrency'][BENCH_CHANNEL], serviceMs: 1,
+  batch: 10_000, batchRuns: 3, rate: 500, seconds: 10, stages: STAGE_IDS,
 };
 
 export interface BenchResult {
@@ -122,6 +130,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       'confirm-batch': { type: 'string', default: String(d.confirmBatch) }, rounds: { type: 'string', default: String(d.rounds) },
       backlog: { type: 'string', default: String(d.backlog) }, concurrency: { type: 'string', default: String(d.concurrency) },
       'service-ms': { type: 'string', default: String(d.serviceMs) },
+      batch: { type: 'string', default: String(d.batch) }, 'batch-runs': { type: 'string', default: String(d.batchRuns) },
+      rate: { type: 'string', default: String(d.rate) }, seconds: { type: 'string', default: String(d.seconds) },
       stages: { type: 'string', default: d.stages.join(',') },
     },
   });
@@ -133,6 +143,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     confirmBatch: positive('confirm-batch', values['confirm-batch']), rounds: positive('rounds', values.rounds),
     backlog: positive('backlog', values.backlog, 100), concurrency: positive('concurrency', values.concurrency),
     serviceMs: positive('service-ms', values['service-ms'], 0),
+    batch: positive('batch', values.batch), batchRuns: positive('batch-runs', values['batch-runs']),
+    rate: positive('rate', values.rate), seconds: positive('seconds', values.seconds),
     stages: stages as StageId[],
   };
 }

@@ -1,6 +1,6 @@
-// The stages of `npm run bench:dispatcher` and what each is given. Today: the queue choice (throughput of each queue
-// design beside raw amqplib on the same queue type) and priority overtaking. The pipeline's own figures slot in as
-// further stages, each a `Stage` added to STAGES with its result type added to `StageResults`:
+// The stages of `npm run bench:dispatcher` and what each is given: the queue choice (throughput of each queue
+// design beside raw amqplib on the same queue type), priority overtaking, and the pipeline's own figures, each a
+// `Stage` in STAGES with its result type in `StageResults` (intake.ts, delivery.ts, on the process of pipeline.ts):
 //   'batch-accept'   a 10,000-recipient POST /api/messages/send-batch over HTTP with a signed-in session, the
 //                    dispatcher started on a bench database (kit `benchDatabase`, `startServiceProcess`): 202 in < 1 s;
 //   'single-send'    POST /api/messages/send at 500 req/s (open loop), p99 of the acceptance < 50 ms, beside a bare
@@ -12,6 +12,8 @@
 // an error or Ctrl-C alike, before the namespace's queues and exchanges are deleted.
 import type { ChannelModel } from 'amqplib';
 import type { BenchNamespace } from './bench-namespace.ts';
+import type { EndToEndResult, QueueToSentResult } from './delivery.ts';
+import type { BatchAcceptResult, SingleSendResult } from './intake.ts';
 import type { OvertakingResult } from './overtaking.ts';
 import type { QueueChoiceResult } from './queue-choice.ts';
 
@@ -30,6 +32,14 @@ export interface BenchOptions {
   concurrency: number;
   /** the overtaking consumer's time per message */
   serviceMs: number;
+  /** recipients per send-batch request of the batch-accept stage */
+  batch: number;
+  /** measured send-batch requests of the batch-accept stage */
+  batchRuns: number;
+  /** requests a second offered by the single-send and queue-to-sent stages (open loop) */
+  rate: number;
+  /** how long they offer it */
+  seconds: number;
   stages: StageId[];
 }
 
@@ -37,6 +47,11 @@ export interface BenchOptions {
 export interface StageResults {
   'queue-choice': QueueChoiceResult;
   overtaking: OvertakingResult;
+  'batch-accept': BatchAcceptResult;
+  'single-send': SingleSendResult;
+  /** `messages` messages, as many as a queue-choice case, so its ratio to the quorum anchor compares like with like */
+  'end-to-end': EndToEndResult;
+  'queue-to-sent': QueueToSentResult;
 }
 export type StageId = keyof StageResults;
 
