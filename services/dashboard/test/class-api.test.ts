@@ -124,6 +124,30 @@ describe('class numbers against hand-computed fixtures', () => {
     expect(stats.medianResponseMinutes).toBe(30);
   });
 
+  it('when more replies arrive and the rollups are refreshed, then the class list\'s median follows them (it is kept only until a refresh)', async () => {
+    const { pool } = t.context;
+    const cls = await createClass(pool, ['在读']);
+    const [p0] = cls.parents as [string];
+    await insertMessages(pool, [
+      { from: p0, roomId: cls.roomId, at: bj('2026-06-20 10:00:00') },
+      { from: cls.teacherId, roomId: cls.roomId, at: bj('2026-06-20 11:00:00') },
+    ]);
+    await refreshAll();
+    expect((await statsOf(cls, 'from=2026-06-20&to=2026-06-21')).medianResponseMinutes).toBe(60);
+    expect((await statsOf(cls, 'from=2026-06-20&to=2026-06-21')).medianResponseMinutes).toBe(60);
+
+    // two quick answers the next day: waits of 60, 10 and 10 minutes, median 10
+    await insertMessages(pool, [
+      { from: p0, roomId: cls.roomId, at: bj('2026-06-21 09:00:00') },
+      { from: cls.teacherId, roomId: cls.roomId, at: bj('2026-06-21 09:10:00') },
+      { from: p0, roomId: cls.roomId, at: bj('2026-06-21 15:00:00') },
+      { from: cls.teacherId, roomId: cls.roomId, at: bj('2026-06-21 15:10:00') },
+    ]);
+    await refreshAll();
+
+    expect((await statsOf(cls, 'from=2026-06-20&to=2026-06-21')).medianResponseMinutes).toBe(10);
+  });
+
   it('when a class detail is read, then every student has every guardian with counts, last contact and a link to their messages on :5006', async () => {
     const { pool } = t.context;
     const cls = await createClass(pool, ['在读', '休学']);

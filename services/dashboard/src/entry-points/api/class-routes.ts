@@ -22,6 +22,7 @@ export function createClassRoutes(context: ServiceContext<DashboardConfig>): Rou
     const [settings, freshness] = await Promise.all([readSettings(pool), readFreshness(pool)]);
     const { items } = await readClassList(pool, settings, {
       window, filter: classFilterOf(query), sort: query.sort ?? 'hierarchy', order: query.order ?? 'asc', attentionOnly: query.attention === 'true',
+      refreshedAt: freshness.refreshedAt,
     });
     const body: ClassStatsList = { window, items, heat: settings.heat, freshness };
     res.json(body);
