@@ -21,6 +21,13 @@ describe('choosing how a search finds its page', () => {
     expect(chooseSearchPlan({ rows: 2_000_000, bigrams: [30 / WALK_CHEAP] }, 31)).toEqual({ kind: 'bitmap', windowRows: 2 * 2_067 });
   });
 
+  it('when a walk of twice the rows a page needs costs less than decoding the key\'s postings once, then the walk is chosen though it reads thousands of rows', () => {
+    // 哪里 at 10M messages: 1.41% of them, 141,000 postings; a page of 31 needs ~2,199 rows
+    expect(chooseSearchPlan({ rows: 10_000_000, bigrams: [0.0141] }, 31)).toEqual({ kind: 'walk', budget: 2 * 2_199 });
+    // the same share at 2M: 28,200 postings decode cheaper than 4,398 rows walk
+    expect(chooseSearchPlan({ rows: 2_000_000, bigrams: [0.0141] }, 31)).toEqual({ kind: 'bitmap', windowRows: 2 * 2_199 });
+  });
+
   it('when the rarest bigram is common but a walk would read many thousand rows, then bitmaps over windows of twice that many messages are used', () => {
     expect(chooseSearchPlan({ rows: 2_000_000, bigrams: [0.0028, 0.1] }, 31)).toEqual({ kind: 'bitmap', windowRows: 2 * 11_072 });
     expect(chooseSearchPlan({ rows: 10_000_000, bigrams: [0.001] }, 31)).toEqual({ kind: 'bitmap', windowRows: 62_000 });
