@@ -15,6 +15,8 @@ let coze: StartedCozeFake;
 let bots: ReturnType<typeof createSummaryBots>;
 let f: Family;
 let refundMsgid: string;
+/** a group with more messages above its one 犇 than a single-character call reads */
+let deep: Family;
 
 beforeAll(async () => {
   coze = await startCozeFake({ stream: { deltaDelayMs: 60, chunkSize: 2 } });
@@ -39,6 +41,11 @@ const t = useTestPage('messages', messagesConfigShape, (context) => createMessag
       { from: f.teacher, to: [f.parent], roomId: null, at: minutesBefore(base, 50), msgtype: 'voice', payload: { play_length: 8, voice_size: 9000 } },
     ]);
     refundMsgid = written[2]!;
+    deep = await createFamily(pool);
+    await insertMessages(pool, [{ from: deep.parent, to: [deep.teacher], roomId: deep.room, at: minutesBefore(base, 20_000), ...text('犇犇今天请假') }]);
+    await insertMessages(pool, Array.from({ length: 8_100 }, (_, i) => ({
+      from: deep.teacher, to: [deep.parent], roomId: deep.room, at: minutesBefore(base, i), ...text(`第${i}条通知`),
+    })));
     bots = createSummaryBots({ ...context.config }, context.logger);
     await startSummarizeConsumer(context, bots);
   },
@@ -85,6 +92,28 @@ describe('messages page in Chromium', () => {
     await page.locator('.msg', { hasText: '记得补作业' }).waitFor({ state: 'detached' });
     await page.screenshot({ path: screenshotPath('messages-room.png'), fullPage: true });
     expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it('when one character lies deeper in a group than one call reads, then the page goes on searching by itself and shows the hit', async () => {
+    const page = await t.browser.newPage({ viewport: { width: 1366, height: 860 } });
+    await t.logIn(page, `/?room=${encodeURIComponent(deep.room)}`);
+    await page.locator('[data-test=room-title]').waitFor();
+    await page.getByRole('tab', { name: '全文搜索' }).click();
+    await page.getByText('只搜当前群').click();
+    await page.locator('input[data-test=search-input]').fill('犇');
+    const answers: Array<{ searchedTo: string | null; items: unknown[] }> = [];
+    page.on('response', (response) => {
+      if (response.url().includes('/api/search?')) void response.json().then((body: { searchedTo: string | null; items: unknown[] }) => answers.push(body));
+    });
+    await page.locator('[data-test=search-button]').click();
+    await page.locator('.hit mark', { hasText: '犇' }).first().waitFor();
+    await page.locator('[data-test=searched-to]').waitFor({ state: 'detached' });
+    await page.screenshot({ path: screenshotPath('messages-search-one-character.png'), fullPage: true });
+
+    // the first call stopped at its budget and said how far it got; the second found the hit and the end
+    expect(answers.map((answer) => [answer.searchedTo !== null, answer.items.length])).toEqual([[true, 0], [false, 1]]);
+    expect(await page.locator('.hit').count()).toBe(1);
     await page.close();
   });
 
