@@ -41,7 +41,7 @@ describe('channel fakes for npm start', () => {
     const { announced } = await runCli({ CHANNEL_FAKES_PORT: '0', APP_WEBHOOK_FAKE_PORT: '0' });
 
     // Assert
-    expect(Object.keys(announced)).toEqual(['wecom', 'coze', 'channels']);
+    expect(Object.keys(announced)).toEqual(['wecom', 'coze', 'feishu', 'channels']);
     expect(Object.keys(announced.channels!).sort()).toEqual(['app_webhook', 'email', 'feishu_bot', 'sms_aliyun', 'sms_tencent', 'wechat_oa', 'wecom_app', 'wecom_robot']);
   }, 60_000);
 
@@ -56,7 +56,7 @@ describe('channel fakes for npm start', () => {
     const { announced, stderr } = await runCli({ CHANNEL_FAKES_PORT: '0', APP_WEBHOOK_FAKE_PORT: String(port) });
 
     // Assert
-    expect(Object.keys(announced)).toEqual(['wecom', 'coze']);
+    expect(Object.keys(announced)).toEqual(['wecom', 'coze', 'feishu']);
     expect(stderr).toContain('the channel fakes did not start');
   }, 60_000);
 });
