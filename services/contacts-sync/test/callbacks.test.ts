@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '@doitcrm/kit/testing';
 import { encryptCallback, callbackSignature } from '@doitcrm/wecom';
@@ -176,6 +177,32 @@ describe('WeCom callbacks', () => {
 
     expect(callback?.attempts.map((a) => a.outcome)).toEqual([200]);
     expect(applied?.status).toBe('active');
+  });
+
+  it('when applying fails (WeCom refuses the customer fetch), then the row shows the error, waits its back-off and applies on the retry', async () => {
+    const userId = member();
+    const externalUserId = `wm${randomBytes(15).toString('hex')}`;
+    const injected = wecom.fake.inject({ endpoint: 'externalcontact/get', errcode: 48002, times: 1, forIds: [externalUserId] });
+    await wecom.fake.staff.addCustomer(userId, { externalUserId, name: '失败重试家长' });
+    const failed = await until(
+      () => rows<{ attempts: number; error: string | null; applied_at: Date | null; wait: number }>(
+        `SELECT attempts, error, applied_at, extract(epoch FROM next_attempt_at - now())::float8 AS wait
+         FROM contacts.callback_inbox WHERE raw_plaintext LIKE '%' || $1 || '%'`, [externalUserId]),
+      (r) => (r[0]?.attempts ?? 0) > 0,
+    );
+    const health = await fetch(`${server.serviceUrl}/api/v1/wecom/monitor/health`);
+    // the back-off has passed
+    await t.context.pool.query("UPDATE contacts.callback_inbox SET next_attempt_at = now() WHERE raw_plaintext LIKE '%' || $1 || '%'", [externalUserId]);
+    await applier.drain();
+    const after = await rows<{ attempts: number; outcome: string }>("SELECT attempts, outcome FROM contacts.callback_inbox WHERE raw_plaintext LIKE '%' || $1 || '%'", [externalUserId]);
+
+    expect(injected.fired).toBe(1);
+    expect(failed[0]).toMatchObject({ attempts: 1, applied_at: null });
+    expect(failed[0]!.error).toMatch(/48002/);
+    expect(failed[0]!.wait).toBeGreaterThan(3);
+    expect(health.status).toBe(401);
+    expect(after).toEqual([{ attempts: 2, outcome: 'applied' }]);
+    expect((await relation(externalUserId, userId))?.status).toBe('active');
   });
 
   it('when a tag is created in WeCom, then the tag library is refreshed from get_corp_tag_list', async () => {
