@@ -70,6 +70,8 @@ describe('WeCom callbacks', () => {
 
     expect(added.callback?.delivered).toBe(true);
     expect(edited.callback?.delivered).toBe(true);
+    // WeCom waits 5 s; the issue asks for an answer within 1 s (the apply comes after it)
+    expect(Math.max(...[added, edited].map((a) => a.callback!.attempts[0]!.ms))).toBeLessThan(1000);
     expect(created).toMatchObject({ status: 'active', remark: '初始备注' });
     expect(updated).toMatchObject({ status: 'active', remark: '改过的备注' });
     expect(await changedEventsNaming(externalUserId)).toHaveLength(2);
