@@ -207,6 +207,25 @@ describe('WeCom callbacks', () => {
     expect((await relation(externalUserId, userId))?.status).toBe('active');
   });
 
+  it('when a member creates, renames and dismisses a customer group, then the group is fetched, renamed and finally marked lost', async () => {
+    const owner = member();
+    const customer = [...wecom.fake.state.directory.externalContacts.keys()].find((id) => id.startsWith('wm'))!;
+    const group = async (chatId: string) => (await rows<{ name: string; status: string; members: number }>(
+      `SELECT g.name, g.status, (SELECT count(*)::int FROM contacts.group_members m WHERE m.chat_id = g.chat_id) AS members
+       FROM contacts.customer_groups g WHERE g.chat_id = $1`, [chatId]))[0];
+    const { result } = await wecom.fake.staff.createGroup({ owner, name: '回调测试群', memberIds: [customer] });
+    const created = await until(() => group(result.chatId), (g) => g !== undefined);
+    await wecom.fake.staff.renameGroup(result.chatId, '改名后的群');
+    const renamed = await until(() => group(result.chatId), (g) => g?.name === '改名后的群');
+    await wecom.fake.staff.dismissGroup(result.chatId);
+    const dismissed = await until(() => group(result.chatId), (g) => g?.status === 'lost');
+
+    expect(created).toEqual({ name: '回调测试群', status: 'active', members: 2 });
+    expect(renamed?.name).toBe('改名后的群');
+    expect(dismissed?.status).toBe('lost');
+    expect(await changedEventsNaming(result.chatId)).toHaveLength(2);
+  });
+
   it('when a tag is created in WeCom, then the tag library is refreshed from get_corp_tag_list', async () => {
     const { result } = await wecom.fake.staff.createTag({ groupName: '回调测试组', name: '回调标签' });
     const tags = await until(() => rows<{ name: string; group_name: string }>('SELECT name, group_name FROM contacts.corp_tags WHERE tag_id = $1', [result.id]), (r) => r.length > 0);
