@@ -99,7 +99,7 @@ export type MessagesSummarizeJob = z.infer<typeof messagesSummarizeJobSchema>;
  */
 export const alertRaisedSchema = z.object({
   alertId: z.number().int().positive(),
-  kind: z.enum(['silent_parent', 'churn_risk', 'slow_response', 'keyword']),
+  kind: z.enum(['silent_parent', 'churn_risk', 'slow_response', 'keyword', 'sync_health']),
   severity: z.enum(['info', 'warning', 'critical']),
   classId: z.number().int().positive().nullable(),
   title: z.string().min(1),

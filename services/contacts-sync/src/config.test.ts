@@ -15,4 +15,13 @@ describe('contacts-sync settings', () => {
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(/CONTACTS_SYNC_FULL_CRON[\s\S]*CONTACTS_SYNC_MEMBERS_PER_BATCH|CONTACTS_SYNC_MEMBERS_PER_BATCH[\s\S]*CONTACTS_SYNC_FULL_CRON/);
   });
+
+  it('when the EncodingAESKey is not 43 base64 characters, then start-up refuses naming WECOM_ENCODING_AES_KEY; callbacks have no defaults', () => {
+    const load = () => loadContactsSyncConfig({ WECOM_TOKEN: 'tok3n', WECOM_ENCODING_AES_KEY: 'too-short-key' });
+
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/WECOM_ENCODING_AES_KEY/);
+    const unset = loadContactsSyncConfig({});
+    expect([unset.WECOM_TOKEN, unset.WECOM_ENCODING_AES_KEY, unset.WECOM_AGENT_ID, unset.WECOM_CALLBACK_URL]).toEqual([undefined, undefined, undefined, undefined]);
+  });
 });

@@ -27,11 +27,35 @@ export const syncSettingsShape = {
     .describe('when the full pass runs (cron, Beijing time; "off" for never)'),
 };
 
+/** 43 base64 characters that decode (with "=") to the 32-byte AES key (spec external-apis.md §1.10). */
+function isEncodingAesKey(value: string): boolean {
+  return /^[A-Za-z0-9+/]{43}$/.test(value) && Buffer.from(`${value}=`, 'base64').length === 32;
+}
+
+/**
+ * The callback receiver's settings, under the seed's names (seeds/004). No defaults: without WECOM_TOKEN and
+ * WECOM_ENCODING_AES_KEY the callback routes answer 404; a malformed key stops the start naming the setting.
+ */
+export const callbackSettingsShape = {
+  WECOM_TOKEN: z.string().min(1).max(32).regex(/^[A-Za-z0-9]+$/, 'letters and digits only (WeCom allows up to 32)').optional()
+    .describe('the Token of the app\'s 接收消息 settings; signs every callback'),
+  WECOM_ENCODING_AES_KEY: z.string().refine(isEncodingAesKey, 'must be the 43-character EncodingAESKey from the 接收消息 settings').optional()
+    .describe('the EncodingAESKey of the app\'s 接收消息 settings: decrypts every callback'),
+  WECOM_AGENT_ID: z.string().regex(/^\d+$/, 'the app\'s AgentId (digits)').optional().describe('the self-built app\'s AgentId'),
+  WECOM_CALLBACK_URL: z.string().url().optional()
+    .describe('the public URL entered as the app\'s 接收消息 URL (ends in /api/v1/wecom/callback); shown in the setup hints'),
+  WECOM_CALLBACK_WINDOW_SECONDS: z.coerce.number().int().min(30).max(3600).default(300)
+    .describe('how far a callback\'s signed timestamp may be from now; nonces are remembered this long'),
+  CONTACTS_CALLBACK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2_000)
+    .describe('how often the applier looks for due inbox rows (a stored callback also wakes it at once)'),
+};
+
 export const contactsSyncConfigShape = {
   ...baseConfigShape,
   ...portShape(5030),
   ...wecomSettingsShape,
   ...syncSettingsShape,
+  ...callbackSettingsShape,
 };
 
 export type ContactsSyncConfig = Readonly<z.infer<z.ZodObject<typeof contactsSyncConfigShape>>>;

@@ -96,3 +96,39 @@ export const syncTestSchema = z.object({
   groups: z.number().nullable(),
   hints: z.array(z.string()),
 });
+
+/* Monitor (seeds/004 监控接口): the health score, the daily figures, the alerts in force. */
+const healthPartSchema = z.object({
+  points: z.number(), weight: z.number(), ratio: z.number().describe('0–1'),
+  inputs: z.record(z.string(), z.union([z.number(), z.string(), z.null()])).describe('the figures the part was computed from'),
+});
+export const healthSchema = z.object({
+  score: z.number().int().min(0).max(100),
+  status: z.enum(['healthy', 'degraded', 'critical']),
+  windowDays: z.number(),
+  parts: z.object({ successRate: healthPartSchema, consistency: healthPartSchema, errorRate: healthPartSchema, delay: healthPartSchema }),
+}).meta({ id: 'SyncHealth' });
+
+export const dayMetricsSchema = z.object({
+  day: z.string().describe('Beijing day, YYYY-MM-DD'),
+  runs: z.number(), failedRuns: z.number(), rowsWritten: z.number(), relationsAdded: z.number(), relationsLost: z.number(), wecomCalls: z.number(),
+  customersTotal: z.number(), relationsActive: z.number(), callbacksReceived: z.number(), callbacksRefused: z.number(), callbacksDuplicate: z.number(),
+  callbacksApplied: z.number(), callbackErrors: z.number(), errors: z.number().describe('failed runs + failed callback applies'),
+  avgApplyDelaySeconds: z.number().nullable(), maxApplyDelaySeconds: z.number(), lastSuccessAt: z.string().nullable(),
+}).meta({ id: 'SyncDayMetrics' });
+
+export const metricsQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(30).default(7) });
+export const metricsSchema = z.object({
+  days: z.number(),
+  series: z.array(dayMetricsSchema).describe('oldest first, a zero row for a quiet day'),
+  totals: z.record(z.string(), z.number()),
+});
+
+export const alertsSchema = z.object({
+  score: z.number(),
+  alerts: z.array(z.object({
+    kind: z.enum(['score', 'errors', 'delay']), severity: z.enum(['warning', 'critical']), title: z.string(),
+    alertId: z.number().nullable().describe('the alert.raised id when this call raised it; null when raised earlier today'),
+    raised: z.boolean(),
+  })),
+});

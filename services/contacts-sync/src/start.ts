@@ -2,6 +2,8 @@ import { runService } from '@doitcrm/kit';
 import { createWecomClientFromSettings } from '@doitcrm/wecom';
 import { createContactsSyncApp } from './app.ts';
 import { loadContactsSyncConfig } from './config.ts';
+import { startCallbackApplier } from './entry-points/callback-applier.ts';
+import { startHealthWatch } from './entry-points/health-watch.ts';
 import { startSyncConsumer } from './entry-points/queue/sync-consumer.ts';
 import { startSyncSchedules } from './entry-points/schedules.ts';
 
@@ -11,5 +13,7 @@ runService('contacts-sync', loadContactsSyncConfig, async (context) => {
   if (!wecom) context.logger.warn('WeCom is not configured (WECOM_CORP_ID / WECOM_SECRET): syncs are off');
   await startSyncConsumer(context, wecom);
   if (wecom) startSyncSchedules(context);
-  return createContactsSyncApp(context, wecom);
+  const applier = wecom ? startCallbackApplier(context, wecom) : null;
+  startHealthWatch(context);
+  return createContactsSyncApp(context, wecom, applier ? applier.wake : undefined);
 });

@@ -210,7 +210,7 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
 export const ALERT_KIND_TITLES: Record<AlertKind, string> = {
-  silent_parent: '家长沉默', churn_risk: '流失风险', slow_response: '回复慢', keyword: '关键词',
+  silent_parent: '家长沉默', churn_risk: '流失风险', slow_response: '回复慢', keyword: '关键词', sync_health: '客户同步健康',
 };
 export const ALERT_SEVERITY_TITLES: Record<AlertSeverity, string> = { info: '提示', warning: '警告', critical: '严重' };
 

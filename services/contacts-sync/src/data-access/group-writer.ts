@@ -63,3 +63,18 @@ export async function parkMissingGroups(db: Queryable, pass: number, listed: rea
     [pass, listed],
   );
 }
+
+/** A group a callback says was dismissed (or groupchat/get now refuses): lost, as a completed pass would mark it. */
+export async function markGroupLost(db: Queryable, pass: number, chatId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    "UPDATE contacts.customer_groups SET status = 'lost', lost_at = now(), changed_pass = $1, updated_at = now() WHERE chat_id = $2 AND status = 'active'",
+    [pass, chatId],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** The WeCom status a group was last listed with (groupchat/get does not say it); 0 (normal) for a new group. */
+export async function groupWecomStatus(db: Queryable, chatId: string): Promise<number> {
+  const { rows } = await db.query<{ wecom_status: number }>('SELECT wecom_status FROM contacts.customer_groups WHERE chat_id = $1', [chatId]);
+  return rows[0]?.wecom_status ?? 0;
+}

@@ -32,7 +32,7 @@ export async function lostShare(db: Queryable, pass: number): Promise<{ parked: 
  * active relation (deleted), groups, members. Nothing is deleted.
  */
 export async function markParkedLost(db: Queryable, pass: number): Promise<LostOutcome> {
-  const { rows: relations } = await db.query<{ id: string; external_userid: string; userid: string; lost_at: Date; customer: string | null; staff: string | null }>(
+  const { rows: relations } = await db.query<LostRow>(
     `WITH lost AS (
        UPDATE contacts.follow_relations r SET status = 'lost', lost_at = now(), changed_pass = $1, updated_at = now()
        FROM contacts.lost_candidates c
@@ -44,20 +44,8 @@ export async function markParkedLost(db: Queryable, pass: number): Promise<LostO
      ORDER BY lost.id`,
     [pass],
   );
-  const { rows: alerts } = await db.query<{ id: string; relation_id: string }>(
-    `INSERT INTO contacts.churn_alerts (relation_id, lost_at) SELECT * FROM unnest($1::bigint[], $2::timestamptz[])
-     ON CONFLICT DO NOTHING RETURNING id, relation_id`,
-    [relations.map((r) => r.id), relations.map((r) => r.lost_at)],
-  );
-  const alertOf = new Map(alerts.map((a) => [a.relation_id, Number(a.id)]));
-  const { rows: deleted } = await db.query<{ external_userid: string }>(
-    `UPDATE contacts.external_contacts e SET status = 'deleted', deleted_at = now(), changed_pass = $1, updated_at = now()
-     WHERE e.status = 'normal' AND e.contact_kind = 'full'
-       AND e.external_userid IN (SELECT r.external_userid FROM contacts.follow_relations r WHERE r.id = ANY($2::bigint[]))
-       AND NOT EXISTS (SELECT 1 FROM contacts.follow_relations r WHERE r.external_userid = e.external_userid AND r.status = 'active')
-     RETURNING e.external_userid`,
-    [pass, relations.map((r) => r.id)],
-  );
+  const alertOf = await insertChurnAlerts(db, relations);
+  const deleted = await deleteContactsLeftAlone(db, pass, relations.map((r) => r.id));
   const { rows: groups } = await db.query<{ chat_id: string }>(
     `UPDATE contacts.customer_groups g SET status = 'lost', lost_at = now(), changed_pass = $1, updated_at = now()
      FROM contacts.lost_candidates c WHERE c.pass = $1 AND c.kind = 'group' AND g.chat_id = c.key AND g.status = 'active'
@@ -72,10 +60,7 @@ export async function markParkedLost(db: Queryable, pass: number): Promise<LostO
   );
   await db.query('DELETE FROM contacts.lost_candidates WHERE pass = $1', [pass]);
   return {
-    relations: relations.map((r) => ({
-      relationId: Number(r.id), alertId: alertOf.get(r.id) ?? null, customerName: r.customer ?? r.external_userid, staffName: r.staff || r.userid,
-      externalUserId: r.external_userid, userId: r.userid,
-    })),
+    relations: relations.map((r) => lostRelationOf(r, alertOf)),
     contactsDeleted: deleted.length,
     groupsLost: groups.length,
     staffGone: staff.length,
@@ -86,6 +71,59 @@ export async function markParkedLost(db: Queryable, pass: number): Promise<LostO
       ...staff.map((r): ChangeRow => ({ entity: 'staff', key: r.userid, change: 'lost' })),
     ],
   };
+}
+
+type LostRow = { id: string; external_userid: string; userid: string; lost_at: Date; customer: string | null; staff: string | null };
+
+const lostRelationOf = (r: LostRow, alertOf: Map<string, number>): LostRelation => ({
+  relationId: Number(r.id), alertId: alertOf.get(r.id) ?? null, customerName: r.customer ?? r.external_userid, staffName: r.staff || r.userid,
+  externalUserId: r.external_userid, userId: r.userid,
+});
+
+/** One churn alert row per relation and loss (unique), so a loss seen twice (sync and callback, or a retry) raises once. */
+async function insertChurnAlerts(db: Queryable, relations: ReadonlyArray<{ id: string; lost_at: Date }>): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ id: string; relation_id: string }>(
+    `INSERT INTO contacts.churn_alerts (relation_id, lost_at) SELECT * FROM unnest($1::bigint[], $2::timestamptz[])
+     ON CONFLICT DO NOTHING RETURNING id, relation_id`,
+    [relations.map((r) => r.id), relations.map((r) => r.lost_at)],
+  );
+  return new Map(rows.map((a) => [a.relation_id, Number(a.id)]));
+}
+
+/** Customers of these relations left with no active relation: deleted (kept, never removed). */
+async function deleteContactsLeftAlone(db: Queryable, pass: number, relationIds: readonly string[]): Promise<Array<{ external_userid: string }>> {
+  const { rows } = await db.query<{ external_userid: string }>(
+    `UPDATE contacts.external_contacts e SET status = 'deleted', deleted_at = now(), changed_pass = $1, updated_at = now()
+     WHERE e.status = 'normal' AND e.contact_kind = 'full'
+       AND e.external_userid IN (SELECT r.external_userid FROM contacts.follow_relations r WHERE r.id = ANY($2::bigint[]))
+       AND NOT EXISTS (SELECT 1 FROM contacts.follow_relations r WHERE r.external_userid = e.external_userid AND r.status = 'active')
+     RETURNING e.external_userid`,
+    [pass, relationIds],
+  );
+  return rows;
+}
+
+/**
+ * A relation a callback says was deleted (del_follow_user: by the customer; del_external_contact: by the member),
+ * marked the way a completed pass marks a lost one: the status, a churn alert unless `alert` is false (a transfer to
+ * a colleague is no churn), and the customer deleted when no active relation is left. Already marked: nothing.
+ */
+export async function markRelationDeleted(
+  db: Queryable, pass: number, key: { externalUserId: string; userId: string }, status: 'deleted_by_customer' | 'deleted_by_staff', alert: boolean,
+): Promise<{ relations: LostRelation[]; contactsDeleted: number }> {
+  const { rows } = await db.query<LostRow>(
+    `WITH marked AS (
+       UPDATE contacts.follow_relations r SET status = $4, lost_at = now(), changed_pass = $1, updated_at = now()
+       WHERE r.external_userid = $2 AND r.userid = $3 AND r.status = 'active'
+       RETURNING r.id, r.external_userid, r.userid, r.lost_at
+     )
+     SELECT marked.*, e.name AS customer, s.name AS staff FROM marked
+     LEFT JOIN contacts.external_contacts e USING (external_userid) LEFT JOIN contacts.staff s USING (userid)`,
+    [pass, key.externalUserId, key.userId, status],
+  );
+  const alertOf = alert ? await insertChurnAlerts(db, rows) : new Map<string, number>();
+  const deleted = await deleteContactsLeftAlone(db, pass, rows.map((r) => r.id));
+  return { relations: rows.map((r) => lostRelationOf(r, alertOf)), contactsDeleted: deleted.length };
 }
 
 /** Today's row (Beijing day) of the health metrics, added to by every run. */

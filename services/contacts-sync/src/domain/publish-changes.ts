@@ -9,12 +9,14 @@ const shortName = (name: string) => (name.length > 40 ? `${name.slice(0, 40)}…
  * contacts.changed for the names a unit of work wrote, in that unit's transaction (the outbox relays it after the
  * commit): a batch that rolls back announces nothing, and a batch redone after a crash writes and announces nothing new.
  */
-export async function announceNames(db: Queryable, runId: number, names: ReadonlyArray<{ id: string; name: string; room?: boolean }>): Promise<number> {
+export async function announceNames(
+  db: Queryable, runId: number | null, names: ReadonlyArray<{ id: string; name: string; room?: boolean }>, source: ContactsChanged['source'] = 'sync',
+): Promise<number> {
   let events = 0;
   for (let start = 0; start < names.length; start += NAMES_PER_EVENT) {
     const slice = names.slice(start, start + NAMES_PER_EVENT);
     const payload: ContactsChanged = {
-      source: 'sync', runId,
+      source, runId,
       names: slice.map((n) => ({ id: n.id, name: n.name, kind: idKindOf(n.id, n.room ? 'room_id' : 'user_id') })),
     };
     await enqueueEvent(db, 'contacts.changed', payload);

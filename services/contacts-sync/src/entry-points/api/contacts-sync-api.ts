@@ -1,8 +1,12 @@
 import { jobApi, type ApiDocs } from '@doitcrm/kit';
+import { z } from 'zod';
 import {
+  alertsSchema, healthSchema, metricsQuerySchema, metricsSchema,
   contactDetailSchema, contactFilterSchema, contactListSchema, syncAcceptedSchema, syncStartQuerySchema, syncStatusSchema, syncTestSchema,
 } from '../../contract.ts';
 import { contactIdParams } from './contact-routes.ts';
+
+const callbackQuery = z.object({ msg_signature: z.string(), timestamp: z.string(), nonce: z.string() });
 
 const unconfigured = { 409: { description: 'WeCom is not configured (WECOM_CORP_ID / WECOM_SECRET)' } };
 
@@ -39,6 +43,34 @@ export const contactsSyncApi: ApiDocs = {
     {
       method: 'get', path: '/contacts/:id', params: contactIdParams, summary: 'One customer with relations and groups (audited read; phones masked)',
       responses: { 200: { description: 'the customer', schema: contactDetailSchema }, 404: { description: 'no such customer' } },
+    },
+    {
+      method: 'get', path: '/v1/wecom/callback', public: true, query: callbackQuery.extend({ echostr: z.string() }),
+      summary: 'WeCom URL verification (signature-authenticated, no session)',
+      description: 'Verifies msg_signature, decrypts echostr and answers its plaintext exactly (text/plain, no quotes or newline). Off (404) until WECOM_TOKEN, WECOM_ENCODING_AES_KEY and WECOM_CORP_ID are set.',
+      responses: { 200: { description: 'the decrypted echostr' }, 400: { description: 'refused (signature, receive_id, stale, malformed)' }, 404: { description: 'callbacks not configured' } },
+    },
+    {
+      method: 'post', path: '/v1/wecom/callback', public: true, query: callbackQuery,
+      summary: 'A WeCom event (signature-authenticated, no session)',
+      description: 'The encrypted <xml> envelope (≤ 64 KB). Verified, stored once per decrypted body, answered 200; applied afterwards by the inbox poller.',
+      responses: {
+        200: { description: 'stored (or already stored)' }, 400: { description: 'refused: signature, receive_id, stale, malformed or replay; nothing stored' },
+        413: { description: 'body over 64 KB' }, 404: { description: 'callbacks not configured' },
+      },
+    },
+    {
+      method: 'get', path: '/v1/wecom/monitor/health', summary: 'Health score 0–100 over 7 days: success rate, consistency, error rate, delay, each with its inputs',
+      responses: { 200: { description: 'the score', schema: healthSchema } },
+    },
+    {
+      method: 'get', path: '/v1/wecom/monitor/metrics', query: metricsQuerySchema, summary: 'Daily figures (runs, WeCom calls, errors, callbacks, apply delay) for 1–30 days',
+      responses: { 200: { description: 'the days, oldest first, and their totals', schema: metricsSchema } },
+    },
+    {
+      method: 'get', path: '/v1/wecom/monitor/alerts',
+      summary: 'Alerts in force (score < 60 critical; > 5 errors today; no good run for > 2 h); each published once a day as alert.raised',
+      responses: { 200: { description: 'the alerts', schema: alertsSchema } },
     },
     ...jobApi,
   ],

@@ -1,0 +1,84 @@
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import { NotFoundError, type ServiceContext } from '@doitcrm/kit';
+import { parseEvent, verifyCallback, type CallbackVerification } from '@doitcrm/wecom';
+import type { ContactsSyncConfig } from '../../config.ts';
+import { countCallback, storeCallback } from '../../data-access/callback-inbox.ts';
+import { callbackMetrics } from '../../domain/callback-metrics.ts';
+
+/** A contact event is well under 2 KB encrypted; 64 KB leaves room for any event WeCom sends and stops a flood early. */
+export const CALLBACK_BODY_LIMIT = '64kb';
+
+export const CALLBACK_PATH = '/v1/wecom/callback';
+
+type Refusal = Extract<CallbackVerification, { ok: false }>['reason'] | 'replay' | 'too_large';
+
+/** What was stored about the event: its type, or "invalid" for a known event type missing a field (applied as not applied). */
+function eventTypes(plaintext: string): { eventType: string; changeType: string } {
+  try {
+    const event = parseEvent(plaintext);
+    return event.kind === 'unknown' ? { eventType: event.event || 'unknown', changeType: event.changeType } : { eventType: event.kind, changeType: event.changeType };
+  } catch {
+    return { eventType: 'invalid', changeType: '' };
+  }
+}
+
+/**
+ * `GET/POST /api/v1/wecom/callback`: WeCom's callbacks (spec external-apis.md §1.10), outside the login and
+ * authenticated by their signature. Off (404) until WECOM_TOKEN, WECOM_ENCODING_AES_KEY and WECOM_CORP_ID are set.
+ * POST: verify → store once per body → remember the nonce → 200; applying happens after the answer (`onStored`).
+ */
+export function createCallbackRoutes(context: ServiceContext<ContactsSyncConfig>, onStored: () => void = () => {}): Router {
+  const router = Router();
+  const { WECOM_TOKEN: token, WECOM_ENCODING_AES_KEY: encodingAesKey, WECOM_CORP_ID: receiveId, DISPLAY_TIMEZONE: timezone } = context.config;
+  const windowSeconds = context.config.WECOM_CALLBACK_WINDOW_SECONDS;
+  const metrics = callbackMetrics(context.metrics.registry);
+  const configured = token && encodingAesKey && receiveId ? { token, encodingAesKey, receiveId } : null;
+  if (!configured) context.logger.info('WeCom callbacks are off: WECOM_TOKEN, WECOM_ENCODING_AES_KEY and WECOM_CORP_ID are needed, /api/v1/wecom/callback answers 404');
+
+  const refuse = async (req: Request, res: Response, reason: Refusal, detail: string) => {
+    metrics.refused.inc({ reason });
+    context.logger.warn({ reason, detail, ip: req.ip }, 'WeCom callback refused');
+    await countCallback(context.pool, timezone, 'callbacks_refused').catch(() => undefined);
+    // any non-200 makes WeCom retry; a forgery learns nothing from the body
+    res.status(reason === 'too_large' ? 413 : 400).type('text/plain').send('');
+  };
+  const verify = (req: Request, body?: string) => verifyCallback({
+    ...configured!, query: req.query as Record<string, unknown>, now: Date.now(), windowSeconds, ...(body === undefined ? {} : { body }),
+  });
+  const gate: RequestHandler = (req, _res, next) => {
+    if (!configured) throw new NotFoundError(`没有这个接口: ${req.method} ${req.baseUrl}${req.path}`);
+    next();
+  };
+  const parse = express.text({ type: () => true, limit: CALLBACK_BODY_LIMIT });
+  const readBody: RequestHandler = (req, res, next) => parse(req, res, (error?: unknown) => {
+    if ((error as { type?: string } | undefined)?.type === 'entity.too.large') void refuse(req, res, 'too_large', `body over ${CALLBACK_BODY_LIMIT}`).catch(next);
+    else next(error);
+  });
+
+  // URL verification: answer the decrypted echostr exactly (no quotes, BOM or newline) — WeCom compares the bytes
+  router.get(CALLBACK_PATH, gate, async (req, res) => {
+    const checked = verify(req);
+    if (!checked.ok) return refuse(req, res, checked.reason, checked.detail);
+    res.status(200).type('text/plain; charset=utf-8').send(checked.plaintext);
+  });
+
+  router.post(CALLBACK_PATH, gate, readBody, async (req, res) => {
+    const body = typeof req.body === 'string' ? req.body : '';
+    const checked = verify(req, body);
+    if (!checked.ok) return refuse(req, res, checked.reason, checked.detail);
+    // WeCom retries a delivery with the same envelope, so a seen nonce+timestamp with the SAME body is a retry
+    // (answered by the dedupe below); with another body inside the window it is a forged replay
+    const nonceKey = `contacts:callback-nonce:${checked.timestamp}:${checked.nonce}`;
+    const seen = await context.redis.get(nonceKey);
+    if (seen !== null && seen !== checked.sha256) return refuse(req, res, 'replay', 'nonce and timestamp already used with another body');
+    const { stored } = await storeCallback(context.pool, { sha256: checked.sha256, plaintext: checked.plaintext, ...eventTypes(checked.plaintext) });
+    // only after the store: remembered earlier, a retry of a delivery we failed to store would be refused and lost
+    await context.redis.set(nonceKey, checked.sha256, 'EX', windowSeconds * 2);
+    metrics.received.inc({ outcome: stored ? 'stored' : 'duplicate' });
+    await countCallback(context.pool, timezone, stored ? 'callbacks_received' : 'callbacks_duplicate');
+    res.status(200).type('text/plain').send('');
+    if (stored) onStored();
+  });
+
+  return router;
+}

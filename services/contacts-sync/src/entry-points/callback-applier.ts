@@ -1,0 +1,101 @@
+import { withTransaction, type ServiceContext } from '@doitcrm/kit';
+import type { ContactsSyncConfig } from '../config.ts';
+import { claimDueCallback, countCallback, inboxBacklog, markApplied, markFailed } from '../data-access/callback-inbox.ts';
+import { applyCallback, type CallbackClient } from '../domain/apply-callback.ts';
+import { callbackMetrics } from '../domain/callback-metrics.ts';
+
+/** Back-off after the nth failure: 5 s, 10 s, 20 s … capped at one hour (a WeCom outage must not spin). */
+export const retryDelaySeconds = (attempt: number): number => Math.min(3600, 5 * 2 ** Math.max(0, attempt - 1));
+
+export interface CallbackApplier {
+  /** look now (the callback route calls it right after a store, so an event is applied within milliseconds) */
+  wake(): void;
+  /** finishes the row in hand, then stops; nothing is lost: unapplied rows wait in the inbox for the next start */
+  stop(): Promise<void>;
+  /** applies everything due now (tests) */
+  drain(): Promise<number>;
+}
+
+/**
+ * The applier: a poller over unapplied inbox rows (FOR UPDATE SKIP LOCKED), chosen over a RabbitMQ hop because the
+ * inbox row already is the durable work item — a publish after the store's commit could be lost in a crash and need
+ * an outbox poll of its own, while the row cannot be lost, replicas share it without coordination, and a failed row
+ * simply gets a later next_attempt_at. Each row is applied in one transaction with its writes, its events (outbox)
+ * and its inbox mark, so a crash anywhere leaves it unapplied and it is applied after the restart.
+ */
+export function startCallbackApplier(context: ServiceContext<ContactsSyncConfig>, client: CallbackClient): CallbackApplier {
+  const metrics = callbackMetrics(context.metrics.registry);
+  const timezone = context.config.DISPLAY_TIMEZONE;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | null = null;
+  let again = false;
+
+  const applyOne = async (): Promise<boolean> => withTransaction(context.pool, async (tx) => {
+    const row = await claimDueCallback(tx);
+    if (!row) return false;
+    await tx.query('SAVEPOINT apply');
+    try {
+      const { outcome, note } = await applyCallback(tx, client, row.rawPlaintext);
+      await markApplied(tx, row.id, outcome, note);
+      if (outcome === 'applied') await countCallback(tx, timezone, 'callbacks_applied', (Date.now() - row.receivedAt.getTime()) / 1000);
+      metrics.applied.inc({ outcome });
+    } catch (error) {
+      await tx.query('ROLLBACK TO SAVEPOINT apply');
+      const message = error instanceof Error ? error.message : String(error);
+      const delay = retryDelaySeconds(row.attempts + 1);
+      await markFailed(tx, row.id, message, delay);
+      await countCallback(tx, timezone, 'callback_errors');
+      metrics.applied.inc({ outcome: 'failed' });
+      context.logger.warn({ inboxId: row.id, attempts: row.attempts + 1, retryInSeconds: delay, err: message }, 'WeCom callback not applied; retried later');
+    }
+    return true;
+  });
+
+  const drain = async (): Promise<number> => {
+    let done = 0;
+    while (!stopped && await applyOne()) done += 1;
+    const backlog = await inboxBacklog(context.pool);
+    metrics.inboxPending.set(backlog.pending);
+    metrics.inboxLagSeconds.set(backlog.oldestSeconds);
+    return done;
+  };
+
+  const tick = (): void => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    clearTimeout(timer);
+    running = drain()
+      .catch((error: unknown) => {
+        context.logger.error({ err: error }, 'callback applier pass failed; next poll retries');
+        return 0;
+      })
+      .finally(() => {
+        running = null;
+        if (stopped) return;
+        if (again) {
+          again = false;
+          setImmediate(tick);
+        } else timer = setTimeout(tick, context.config.CONTACTS_CALLBACK_POLL_MS);
+      });
+  };
+
+  const applier: CallbackApplier = {
+    wake: tick,
+    drain: async () => {
+      await running;
+      return drain();
+    },
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+  context.shutdown.add('contacts callback applier', () => applier.stop());
+  tick();
+  return applier;
+}
