@@ -1,4 +1,5 @@
-import { maskPhone, NotFoundError, type Queryable } from '@doitcrm/kit';
+import { isFeishuError } from '@doitcrm/feishu';
+import { ConflictError, maskPhone, NotFoundError, UnavailableError, type Queryable } from '@doitcrm/kit';
 import { findUpload } from '../data-access/upload-repository.ts';
 import type { FeishuConnection } from './feishu-connection.ts';
 import { planSync, type PlannedRecord } from './plan-sync.ts';
@@ -11,7 +12,7 @@ export async function dryRun(db: Queryable, connection: FeishuConnection, upload
   const upload = await findUpload(db, uploadId);
   if (!upload) throw new NotFoundError(`没有这个上传文件（${uploadId}）`);
   const client = connection.newClient();
-  const plan = await planSync(client, connection.tables, upload.rows, batchSize);
+  const plan = await planSync(client, connection.tables, upload.rows, batchSize).catch((error: unknown) => { throw asHttpError(error); });
   return {
     uploadId,
     counts: {
@@ -31,4 +32,14 @@ export async function dryRun(db: Queryable, connection: FeishuConnection, upload
     reads: plan.reads,
     calls: client.calls.total,
   };
+}
+
+/**
+ * A read that failed is the whole answer (a short table would make every student look new): Feishu's words, the page
+ * it failed on and the records read before it; 503 when waiting may help, 409 when the setup must change.
+ */
+function asHttpError(error: unknown): unknown {
+  if (!isFeishuError(error)) return error;
+  const message = `预演失败，未写入任何数据：${error.message}`;
+  return error.retryable || ['rate_limited', 'busy', 'timeout', 'server'].includes(error.kind) ? new UnavailableError(message, error) : new ConflictError(message);
 }
