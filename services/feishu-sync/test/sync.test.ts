@@ -115,6 +115,19 @@ describe('dry run, sync, re-run and rollback', () => {
     await api().post(`/api/runs/${run.id}/rollback`).set('Cookie', t.cookies.staff).expect(200);
   });
 
+  it('when an older run is rolled back while a later run that wrote is not, then it is refused naming the later run', async () => {
+    const older = await syncAndWait(await uploadExport(buildExport(feishu, 'older', 8, 2).csv));
+    const newer = await syncAndWait(await uploadExport(buildExport(feishu, 'newer', 8, 2).csv));
+
+    const refused = await api().post(`/api/runs/${older.run.id}/rollback`).set('Cookie', t.cookies.staff);
+    await api().post(`/api/runs/${newer.run.id}/rollback`).set('Cookie', t.cookies.staff).expect(200);
+    const allowed = await api().post(`/api/runs/${older.run.id}/rollback`).set('Cookie', t.cookies.staff);
+
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain(`第 ${newer.run.id} 次`);
+    expect(allowed.status).toBe(200);
+  });
+
   it('when a field is missing from a table, then the connection test names it; with the field back it passes', async () => {
     const table = feishu.fake.state.bases.get(feishu.fake.demo.appToken)!.tables.get(feishu.fake.demo.recordsTableId)!;
     const index = table.fields.findIndex((f) => f.field_name === '学习日期');

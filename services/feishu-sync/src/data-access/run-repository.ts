@@ -87,3 +87,14 @@ export async function finishRun(db: Queryable, id: number, outcome: { state: 'su
 export async function failOpenRun(db: Queryable, id: number, reason: string): Promise<void> {
   await db.query("UPDATE feishu.runs SET state = 'failed', error = $2, finished_at = now() WHERE id = $1 AND state IN ('queued', 'running')", [id, reason]);
 }
+
+/** A later run that wrote to Feishu and is not rolled back: its link cells were built on this run's, so it goes first. */
+export async function laterRunWithWrites(db: Queryable, id: number): Promise<number | null> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT r.id FROM feishu.runs r WHERE r.id > $1 AND r.state <> 'rolled_back'
+       AND (EXISTS (SELECT 1 FROM feishu.created_records c WHERE c.run_id = r.id) OR EXISTS (SELECT 1 FROM feishu.changed_records c WHERE c.run_id = r.id))
+     ORDER BY r.id DESC LIMIT 1`,
+    [id],
+  );
+  return rows[0] ? Number(rows[0].id) : null;
+}
