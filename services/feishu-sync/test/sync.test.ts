@@ -115,6 +115,20 @@ describe('dry run, sync, re-run and rollback', () => {
     await api().post(`/api/runs/${run.id}/rollback`).set('Cookie', t.cookies.staff).expect(200);
   });
 
+  it('when the records table lost a field the sync writes, then the run stops at once naming the field (1254045)', async () => {
+    const uploadId = await uploadExport(buildExport(feishu, 'nofield', 12, 2).csv);
+    const table = feishu.fake.state.bases.get(feishu.fake.demo.appToken)!.tables.get(feishu.fake.demo.recordsTableId)!;
+    const index = table.fields.findIndex((f) => f.field_name === '学习日期');
+    const [removed] = table.fields.splice(index, 1);
+
+    const { job, run } = await syncAndWait(uploadId).finally(() => table.fields.splice(index, 0, removed!));
+
+    expect(job).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(run.state).toBe('failed');
+    expect(run.error).toContain('「学习日期」');
+    await api().post(`/api/runs/${run.id}/rollback`).set('Cookie', t.cookies.staff).expect(200);
+  });
+
   it('when an older run is rolled back while a later run that wrote is not, then it is refused naming the later run', async () => {
     const older = await syncAndWait(await uploadExport(buildExport(feishu, 'older', 8, 2).csv));
     const newer = await syncAndWait(await uploadExport(buildExport(feishu, 'newer', 8, 2).csv));
