@@ -56,7 +56,8 @@ export async function findRun(db: Queryable, id: number): Promise<SyncRun | null
 
 /** The history without plans (a plan holds every row of the export). */
 export async function listRuns(db: Queryable, limit: number): Promise<SyncRun[]> {
-  const { rows } = await db.query<RunRow>('SELECT *, NULL::jsonb AS plan FROM feishu.runs ORDER BY id DESC LIMIT $1', [limit]);
+  const { rows } = await db.query<RunRow>(`SELECT id, upload_id, job_id, state, NULL::jsonb AS plan, counters, error, calls, created_by, created_at, started_at, finished_at, rolled_back_at
+     FROM feishu.runs ORDER BY id DESC LIMIT $1`, [limit]);
   return rows.map(toRun);
 }
 
