@@ -117,6 +117,14 @@ export const contactsSyncJobSchema = z.object({
 });
 export type ContactsSyncJob = z.infer<typeof contactsSyncJobSchema>;
 
+/** Job: one 小鹅通 → Feishu Bitable sync run (feishu-sync API → queue → feishu-sync worker); the run row holds the rest. */
+export const feishuSyncJobSchema = z.object({
+  jobId: z.string().uuid(),
+  runId: z.number().int().positive(),
+  userId: z.number().int().positive().nullable(),
+});
+export type FeishuSyncJob = z.infer<typeof feishuSyncJobSchema>;
+
 /**
  * Event: WeCom names contacts-sync learned or saw change (staff, customers, customer groups), so the mapper names
  * ids without a WeCom call of its own. `kind` is the id's kind as idKindOf derives it.
@@ -142,6 +150,7 @@ export const jobPayloadSchemas = {
   'mapper.extract': mapperExtractJobSchema,
   'messages.summarize': messagesSummarizeJobSchema,
   'contacts.sync': contactsSyncJobSchema,
+  'feishu.sync': feishuSyncJobSchema,
 } as const;
 export type JobQueue = keyof typeof jobPayloadSchemas;
 export type JobPayload<Q extends JobQueue> = z.infer<(typeof jobPayloadSchemas)[Q]>;
