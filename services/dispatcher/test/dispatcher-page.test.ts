@@ -27,8 +27,14 @@ describe('dispatcher page in Chromium', () => {
 
     await page.getByRole('button', { name: '新建模板' }).click();
     await page.getByLabel('模板名称').fill('报名确认邮件');
-    await page.locator('.el-select:has(input[aria-label="渠道"])').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '邮件' }).first().click();
+    // the dropdown slides open: under load a click on an option still moving can be lost, so pick until it shows
+    const channel = page.locator('.el-select:has(input[aria-label="渠道"])');
+    for (let tries = 0; tries < 5 && !((await channel.textContent()) ?? '').includes('邮件'); tries += 1) {
+      await channel.click();
+      await page.locator('.el-select-dropdown__item:visible', { hasText: '邮件' }).first().click();
+      await page.waitForTimeout(300);
+    }
+    expect(await channel.textContent()).toContain('邮件');
     await page.getByLabel('主题').fill('{{student_name}} 报名成功');
     await page.getByLabel('正文').fill('<p>{{parent_name}}您好，{{student_name}} 已报名 {{course}}。</p>');
     await page.locator('.disp-missing', { hasText: '缺少变量：student_name、parent_name、course' }).waitFor();
