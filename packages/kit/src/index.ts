@@ -17,6 +17,8 @@ export * from './http/service-app.ts';
 export * from './http/api-docs.ts';
 export * from './http/error-handler.ts';
 export * from './http/validate.ts';
+export * from './http/receive-upload.ts';
+export * from './text/decode-upload.ts';
 export * from './auth/index.ts';
 export * from './csv.ts';
 export * from './mask.ts';

@@ -16,7 +16,7 @@ export const uploadAnswerSchema = z.object({
   uploadId: z.number(),
   fileName: z.string(),
   format: z.enum(['csv', 'xlsx']),
-  encoding: z.string().nullable().describe('what the file was read as: UTF-8, UTF-8（带 BOM）or GBK / GB2312 / GB18030; null for xlsx'),
+  encoding: z.string().nullable().describe('what the file was read as: UTF-8, UTF-8（带 BOM）or GBK / GB18030; null for xlsx'),
   columns: z.record(z.enum(SOURCE_FIELDS), z.string()).describe('the column found for each field'),
   totalRows: z.number(),
   validRows: z.number(),

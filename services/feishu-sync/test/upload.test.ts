@@ -28,7 +28,7 @@ describe('upload', () => {
     const response = await upload(iconv.encode(exportCsv(HEADER, GOOD), 'gbk'), '学员导出.csv');
 
     expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({ format: 'csv', encoding: 'GBK / GB2312 / GB18030', totalRows: 3, validRows: 3, errorCount: 0 });
+    expect(response.body).toMatchObject({ format: 'csv', encoding: 'GBK / GB18030', totalRows: 3, validRows: 3, errorCount: 0 });
     expect(response.body.preview.map((r: { nickname: string; course: string; studyDate: string }) => [r.nickname, r.course, r.studyDate]))
       .toEqual([['小林', '非暴力沟通入门课', '2025-03-01'], ['小林', '亲子沟通工作坊', '2025-03-15'], ['晴天', '非暴力沟通入门课', '2025-03-02']]);
     expect(response.body.preview[0].phone).toBe('199****1234');

@@ -1,8 +1,7 @@
-import { maskPhone, ValidationError, type Queryable } from '@doitcrm/kit';
+import { maskPhone, ValidationError, type Queryable, ENCODING_LABELS } from '@doitcrm/kit';
 import { readMapping } from '../data-access/mapping-repository.ts';
 import { insertUpload } from '../data-access/upload-repository.ts';
 import { FIELD_LABELS } from './columns.ts';
-import { ENCODING_LABELS } from './decode-upload.ts';
 import { readSheet } from './read-sheet.ts';
 import { validateRows } from './validate-rows.ts';
 

@@ -1,7 +1,6 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { ValidationError } from '@doitcrm/kit';
-import { decodeCsv, isZip, type DetectedEncoding } from './decode-upload.ts';
+import { ValidationError, decodeTextUpload, isZip, type DetectedEncoding } from '@doitcrm/kit';
 
 /** A cell as read: CSV gives text; xlsx also gives numbers and dates (Excel's own date cells). */
 export type SheetCell = string | number | Date | null;
@@ -54,6 +53,6 @@ function readCsv(text: string, fileName: string): SheetCell[][] {
 /** The rows of an uploaded export, CSV in any of the encodings 小鹅通 and Excel write, or .xlsx (first sheet). */
 export async function readSheet(bytes: Buffer, fileName: string): Promise<Sheet> {
   if (isZip(bytes)) return { format: 'xlsx', encoding: null, rows: await readXlsx(bytes, fileName) };
-  const { text, encoding } = decodeCsv(bytes);
+  const { text, encoding } = decodeTextUpload(bytes);
   return { format: 'csv', encoding, rows: readCsv(text, fileName) };
 }

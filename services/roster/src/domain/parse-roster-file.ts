@@ -1,5 +1,4 @@
-import { ValidationError } from '@doitcrm/kit';
-import { decodeUpload, looksBinary, type DetectedEncoding } from './decode-upload.ts';
+import { ValidationError, decodeTextUpload, looksBinary, type DetectedEncoding } from '@doitcrm/kit';
 import type { ImportKind, RosterDraft } from './draft.ts';
 import { looksLikeEnrolment, parseEnrolment } from './enrolment-parser.ts';
 import { parseMatrix } from './matrix-parser.ts';
@@ -18,7 +17,7 @@ export function parseRosterFile(bytes: Buffer, fileName: string, kind?: ImportKi
       { field: 'file', file: fileName, line: 1, message: 'not a CSV: binary content (xlsx/zip/image?)' },
     ]);
   }
-  const { text, encoding } = decodeUpload(bytes);
+  const { text, encoding } = decodeTextUpload(bytes);
   const rows = readCsvRows(text, fileName);
   const chosen = kind ?? (looksLikeEnrolment(rows[0] ?? []) ? 'enrolment' : 'matrix');
   const draft = chosen === 'enrolment' ? parseEnrolment(rows, fileName) : parseMatrix(rows, fileName);

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { ValidationError, auditAs, recordAudit, withTransaction, type Actor, type Pool, type Queryable } from '@doitcrm/kit';
+import { ValidationError, auditAs, recordAudit, withTransaction, type Actor, type Pool, type Queryable, ENCODING_LABELS, type DetectedEncoding } from '@doitcrm/kit';
 import { discardStalePreviews, findImport, findImportSummary, insertImport, lastCommitOfFile, type ImportRecord } from '../data-access/import-repository.ts';
 import { readSettings } from '../data-access/settings-repository.ts';
 import { loadSnapshot } from '../data-access/snapshot-repository.ts';
 import { snapshotScope } from './snapshot.ts';
-import { ENCODING_LABELS, type DetectedEncoding } from './decode-upload.ts';
 import { diffRoster, diffToken } from './diff-roster.ts';
 import type { RosterDiff } from './diff-types.ts';
 import { warning, type ImportKind, type RosterDraft } from './draft.ts';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { auditRead, ConflictError, parseBody, recordAudit, auditFromRequest, requireRole, type ServiceContext } from '@doitcrm/kit';
+import { auditRead, ConflictError, parseBody, receiveUpload, recordAudit, auditFromRequest, requireRole, type ServiceContext } from '@doitcrm/kit';
 import type { FeishuSyncConfig } from '../../config.ts';
 import { fieldMappingSchema, uploadIdBodySchema } from '../../contract.ts';
 import { readMapping, saveMapping } from '../../data-access/mapping-repository.ts';
@@ -7,7 +7,6 @@ import { acceptUpload } from '../../domain/accept-upload.ts';
 import { dryRun } from '../../domain/dry-run.ts';
 import { FEISHU_NOT_CONFIGURED, type FeishuConnection } from '../../domain/feishu-connection.ts';
 import { sampleCsv } from '../../domain/sample-file.ts';
-import { receiveUpload } from './receive-upload.ts';
 
 /** Upload and check an export, the column mapping, the sample file, and the dry run. */
 export function createUploadRoutes(context: ServiceContext<FeishuSyncConfig>, connection: FeishuConnection | null): Router {
@@ -15,7 +14,7 @@ export function createUploadRoutes(context: ServiceContext<FeishuSyncConfig>, co
   const maxMb = context.config.FEISHU_SYNC_MAX_UPLOAD_MB;
 
   router.post('/uploads', requireRole('staff'), async (req, res) => {
-    const file = await receiveUpload(req, Math.round(maxMb * 1024 * 1024));
+    const file = await receiveUpload(req, { maxBytes: Math.round(maxMb * 1024 * 1024), limitSetting: 'FEISHU_SYNC_MAX_UPLOAD_MB', defaultFileName: 'export.csv' });
     const answer = await acceptUpload(context.pool, { ...file, userId: req.user?.id ?? null }, maxMb);
     await auditRead(context.pool, req, {
       service: 'feishu-sync', action: 'feishu.upload.preview', targetType: 'feishu_upload', targetId: String(answer.uploadId),

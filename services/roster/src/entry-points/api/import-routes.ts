@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import {
-  NotFoundError, ValidationError, actorFromRequest, auditFromRequest, auditRead, parseBody, parseParams, parseQuery, recordAudit, requireRole,
+  NotFoundError, ValidationError, actorFromRequest, auditFromRequest, auditRead, parseBody, parseParams, parseQuery, receiveUpload, recordAudit, requireRole,
   type ServiceContext,
 } from '@doitcrm/kit';
 import type { RosterConfig } from '../../config.ts';
@@ -15,7 +15,6 @@ import { undoImport } from '../../domain/undo-import.ts';
 import { STUDENT_STATUSES } from '../../domain/statuses.ts';
 import { commitBody, draftEditBody, importIdParams, importsQuery, kindField } from './import-schemas.ts';
 import { importJson, previewJson } from './preview-json.ts';
-import { receiveCsv } from './upload.ts';
 
 export function createImportRoutes(context: ServiceContext<RosterConfig>, cipher: NationalIdCipher | null): Router {
   const router = Router();
@@ -35,7 +34,7 @@ export function createImportRoutes(context: ServiceContext<RosterConfig>, cipher
   });
 
   router.post('/imports', requireRole('staff'), async (req, res) => {
-    const upload = await receiveCsv(req, maxUploadBytes);
+    const upload = await receiveUpload(req, { maxBytes: maxUploadBytes, limitSetting: 'ROSTER_MAX_UPLOAD_MB', defaultFileName: 'roster.csv' });
     const kind = kindField.safeParse(upload.fields.kind || undefined);
     if (!kind.success) throw new ValidationError('kind 只能是 matrix 或 enrolment', [{ field: 'kind', message: 'must be matrix or enrolment' }]);
     const preview = await previewUpload(pool, { bytes: upload.bytes, fileName: upload.fileName, kind: kind.data }, actorFromRequest(req), cipher);

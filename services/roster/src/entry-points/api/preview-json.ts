@@ -1,7 +1,6 @@
-import { toIso } from '@doitcrm/kit';
+import { toIso, ENCODING_LABELS, type DetectedEncoding } from '@doitcrm/kit';
 import type { ImportPreview, ImportSummary } from '../../contract.ts';
 import type { ImportSummaryRecord } from '../../data-access/import-repository.ts';
-import { ENCODING_LABELS, type DetectedEncoding } from '../../domain/decode-upload.ts';
 import type { PreviewResult } from '../../domain/preview-import.ts';
 import type { CommitReport } from '../../domain/commit-import.ts';
 
