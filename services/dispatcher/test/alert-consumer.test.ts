@@ -1,27 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { EVENTS_EXCHANGE, type AlertRaised } from '@doitcrm/types';
-import { enqueueEvent } from '@doitcrm/kit';
 import { useTestService, waitFor } from '@doitcrm/kit/testing';
 import { dispatcherConfigShape } from '../src/config.ts';
 import { DEFAULT_DISPATCH_SETTINGS, type DispatchSettings } from '../src/domain/dispatch-settings.ts';
 import { startAlertConsumer } from '../src/entry-points/queue/alert-raised-consumer.ts';
-import { alertRule, alertTemplate, buildAlert, messagesOfRule } from './alert-fixtures.ts';
+import { alertRule, alertTemplate, buildAlert, messagesOfRule, handledCount, raiseAlerts } from './alert-fixtures.ts';
 
 let settings: DispatchSettings = { ...DEFAULT_DISPATCH_SETTINGS, digest: { enabled: true, windowSeconds: 300, threshold: 3 } };
 const t = useTestService('dispatcher', dispatcherConfigShape, { prepare: (context) => startAlertConsumer(context, () => settings) });
 
-async function handledCount(): Promise<number> {
-  const metric = await t.context.metrics.queueMessages.get();
-  return metric.values.filter((v) => v.labels.queue === 'dispatcher.alert-raised' && v.labels.outcome === 'acked').reduce((sum, v) => sum + v.value, 0);
-}
-
-/** Publishes through the outbox as the dashboard does, and waits until the consumer has acknowledged `count` more. */
-async function raise(alerts: AlertRaised[]): Promise<void> {
-  const before = await handledCount();
-  for (const alert of alerts) await enqueueEvent(t.context.pool, 'alert.raised', alert);
-  await t.context.outbox.flush();
-  await waitFor('the alerts handled', handledCount, { timeoutMs: 20_000, intervalMs: 50, until: (n) => n >= before + alerts.length });
-}
+const raise = (alerts: AlertRaised[]) => raiseAlerts(t.context, alerts);
 
 describe('alert.raised consumer', () => {
   it('when an alert is raised, then each matching rule writes one queued message per recipient with its outbox row and trace, and other rules none', async () => {
@@ -54,11 +42,11 @@ describe('alert.raised consumer', () => {
     const { pool, broker } = t.context;
     const rule = await alertRule(pool, { templateId: await alertTemplate(pool), kind: 'keyword' });
     const envelope = broker.createEnvelope('alert.raised', buildAlert({ kind: 'keyword' }));
-    const before = await handledCount();
+    const before = await handledCount(t.context);
 
     await broker.publishEnvelope(broker.name(EVENTS_EXCHANGE), 'alert.raised', envelope);
     await broker.publishEnvelope(broker.name(EVENTS_EXCHANGE), 'alert.raised', envelope);
-    await waitFor('both copies handled', handledCount, { timeoutMs: 20_000, intervalMs: 50, until: (n) => n >= before + 2 });
+    await waitFor('both copies handled', () => handledCount(t.context), { timeoutMs: 20_000, intervalMs: 50, until: (n) => n >= before + 2 });
 
     expect(await messagesOfRule(pool, rule.id)).toHaveLength(1);
     const deliveries = await pool.query('SELECT count(*)::int AS n FROM dispatch.alert_deliveries WHERE rule_id = $1', [rule.id]);

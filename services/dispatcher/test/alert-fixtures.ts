@@ -1,4 +1,5 @@
-import { systemActor, type Pool } from '@doitcrm/kit';
+import { enqueueEvent, systemActor, type Pool, type ServiceContext } from '@doitcrm/kit';
+import { waitFor } from '@doitcrm/kit/testing';
 import type { AlertRaised } from '@doitcrm/types';
 import type { AlertRuleBody, QuietHoursOverride } from '../src/contract.ts';
 import { createAlertRule } from '../src/domain/manage-alert-rules.ts';
@@ -35,4 +36,18 @@ export async function messagesOfRule(pool: Pool, ruleId: number): Promise<Messag
     `SELECT m.id::int AS id, m.batch_id, m.recipient, m.status, m.variables, m.due_at FROM dispatch.messages m
      WHERE m.batch_id IN (SELECT batch_id FROM dispatch.alert_deliveries WHERE rule_id = $1) ORDER BY m.id`, [ruleId]);
   return rows;
+}
+
+/** How many alert.raised messages the consumer has acknowledged so far. */
+export async function handledCount(context: ServiceContext): Promise<number> {
+  const metric = await context.metrics.queueMessages.get();
+  return metric.values.filter((v) => v.labels.queue === 'dispatcher.alert-raised' && v.labels.outcome === 'acked').reduce((sum, v) => sum + v.value, 0);
+}
+
+/** Publishes through the outbox as the dashboard does, and waits until the consumer has acknowledged that many more. */
+export async function raiseAlerts(context: ServiceContext, alerts: AlertRaised[]): Promise<void> {
+  const before = await handledCount(context);
+  for (const alert of alerts) await enqueueEvent(context.pool, 'alert.raised', alert);
+  await context.outbox.flush();
+  await waitFor('the alerts handled', () => handledCount(context), { timeoutMs: 20_000, intervalMs: 50, until: (n) => n >= before + alerts.length });
 }

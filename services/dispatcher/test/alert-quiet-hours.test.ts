@@ -1,29 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { enqueueEvent } from '@doitcrm/kit';
 import type { AlertRaised } from '@doitcrm/types';
-import { useTestService, waitFor } from '@doitcrm/kit/testing';
+import { useTestService } from '@doitcrm/kit/testing';
 import { dispatcherConfigShape } from '../src/config.ts';
 import type { QuietHoursOverride } from '../src/contract.ts';
 import { DEFAULT_DISPATCH_SETTINGS, type DispatchSettings } from '../src/domain/dispatch-settings.ts';
 import { startAlertConsumer } from '../src/entry-points/queue/alert-raised-consumer.ts';
-import { alertRule, alertTemplate, buildAlert, messagesOfRule } from './alert-fixtures.ts';
+import { alertRule, alertTemplate, buildAlert, messagesOfRule, raiseAlerts } from './alert-fixtures.ts';
 
 // the consumer's clock: 23:00 Beijing time unless a test moves it
 let clock = new Date('2026-12-07T15:00:00Z');
 let settings: DispatchSettings = { ...DEFAULT_DISPATCH_SETTINGS, digest: { enabled: true, windowSeconds: 300, threshold: 3 } };
 const t = useTestService('dispatcher', dispatcherConfigShape, { prepare: (context) => startAlertConsumer(context, () => settings, () => clock) });
 
-async function handledCount(): Promise<number> {
-  const metric = await t.context.metrics.queueMessages.get();
-  return metric.values.filter((v) => v.labels.queue === 'dispatcher.alert-raised' && v.labels.outcome === 'acked').reduce((sum, v) => sum + v.value, 0);
-}
-
-async function raise(alerts: AlertRaised[]): Promise<void> {
-  const before = await handledCount();
-  for (const alert of alerts) await enqueueEvent(t.context.pool, 'alert.raised', alert);
-  await t.context.outbox.flush();
-  await waitFor('the alerts handled', handledCount, { timeoutMs: 20_000, intervalMs: 50, until: (n) => n >= before + alerts.length });
-}
+const raise = (alerts: AlertRaised[]) => raiseAlerts(t.context, alerts);
 
 const NIGHT: QuietHoursOverride = { enabled: true, start: '21:30', end: '08:00', bypassPriority: 9 };
 const tracesOf = async (ids: number[]) => (await t.context.pool.query(
