@@ -441,6 +441,11 @@ export class Broker {
     for (const raw of this.rawConsumers) for (const tag of raw.tags) await raw.channel?.cancel(tag).catch(() => {});
     const deadline = Date.now() + timeoutMs;
     while (this.inFlight > 0 && Date.now() < deadline) await sleep(50);
+    // close each consumer channel first and wait for its close-ok: amqplib multiplexes channels over one socket, and
+    // the connection's close frame can overtake a channel's last ack still in its buffer — the handled message would
+    // then be requeued and handled again (seen in CI: broker.test.ts "close waits for it to finish and ack")
+    for (const { channel } of this.consumerChannels.values()) await channel.close().catch(() => {});
+    for (const raw of this.rawConsumers) await raw.channel?.close().catch(() => {});
     await this.connection?.close().catch(() => {});
   }
 
