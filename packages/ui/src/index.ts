@@ -19,6 +19,7 @@ export { useCursorList } from './use-cursor-list.ts';
 export type { CursorPage } from './use-cursor-list.ts';
 export { fetchOnMounted, runTracked, useLoader } from './use-loader.ts';
 export { useMediaQuery } from './use-media-query.ts';
+export { useProgressiveRows } from './use-progressive-rows.ts';
 export type { SessionState, SessionUser, UserRole } from './session.ts';
 export { default as ApiErrorAlert } from './ApiErrorAlert.vue';
 export { default as AppShell } from './AppShell.vue';

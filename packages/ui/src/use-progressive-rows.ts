@@ -1,0 +1,31 @@
+/// <reference lib="dom" />
+import { computed, onBeforeUnmount, ref, watch, type ComputedRef, type Ref } from 'vue';
+
+/**
+ * The rows a long editable table renders now: the first `firstCount` at once, the rest after the browser has painted
+ * them. A table of 50 rows of inputs takes the mapper page ~1.2 s of script on a slow phone, and everything else on
+ * the page (its counts) waits for that frame (README "Pages on a phone network"); the first rows fill the screen, so
+ * the rest can come a frame later without the user seeing a gap. Appended rows ("load more") show at once.
+ */
+export function useProgressiveRows<T>(rows: Ref<readonly T[]>, firstCount = 12): ComputedRef<readonly T[]> {
+  const limit = ref(Number.POSITIVE_INFINITY);
+  let frame: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cancel = () => {
+    if (frame !== undefined) cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  };
+  watch(() => rows.value, (next, previous) => {
+    // a longer list that starts with the same rows is a "load more": nothing to wait for
+    if (previous && previous.length > 0 && next.length > previous.length && next[0] === previous[0]) return;
+    if (next.length <= firstCount) return;
+    cancel();
+    limit.value = firstCount;
+    // the callback of a frame runs before that frame paints; the timeout after it runs once it has painted
+    frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => (limit.value = Number.POSITIVE_INFINITY), 0);
+    });
+  }, { immediate: true });
+  onBeforeUnmount(cancel);
+  return computed(() => (rows.value.length > limit.value ? rows.value.slice(0, limit.value) : rows.value));
+}
