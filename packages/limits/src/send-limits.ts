@@ -93,12 +93,12 @@ export function limitsConfigProblems(config: LimitsConfig): string[] {
   const positiveInt = (n: unknown) => Number.isInteger(n) && (n as number) >= 1;
   const scope = (where: string, policy: ScopePolicy) => {
     policy.rate?.forEach((w, i) => {
-      if (!positiveInt(w.limit)) problems.push(`${where}.rate[${i}].limit must be a positive whole number`);
-      if (!positiveInt(w.windowMs)) problems.push(`${where}.rate[${i}].windowMs must be a positive whole number`);
+      if (!positiveInt(w.limit)) problems.push(`${where}.rate[${i}].limit 须为正整数`);
+      if (!positiveInt(w.windowMs)) problems.push(`${where}.rate[${i}].windowMs 须为正整数`);
     });
-    if (policy.dailyCap !== undefined && !positiveInt(policy.dailyCap)) problems.push(`${where}.dailyCap must be a positive whole number`);
-    if (policy.concurrency && !positiveInt(policy.concurrency.limit)) problems.push(`${where}.concurrency.limit must be a positive whole number`);
-    if (policy.concurrency && !positiveInt(policy.concurrency.leaseMs)) problems.push(`${where}.concurrency.leaseMs must be a positive whole number`);
+    if (policy.dailyCap !== undefined && !positiveInt(policy.dailyCap)) problems.push(`${where}.dailyCap 须为正整数`);
+    if (policy.concurrency && !positiveInt(policy.concurrency.limit)) problems.push(`${where}.concurrency.limit 须为正整数`);
+    if (policy.concurrency && !positiveInt(policy.concurrency.leaseMs)) problems.push(`${where}.concurrency.leaseMs 须为正整数`);
   };
   for (const [name, policy] of Object.entries(config.channels)) {
     scope(`channels.${name}`, policy);

@@ -31,7 +31,7 @@ describe('send limits from the hot configuration', () => {
     const update = () => sendLimits.update(bad);
 
     // Assert
-    expect(problems).toEqual(['channels.sms.dailyCap must be a positive whole number', 'channels.sms.concurrency.leaseMs must be a positive whole number']);
+    expect(problems).toEqual(['channels.sms.dailyCap 须为正整数', 'channels.sms.concurrency.leaseMs 须为正整数']);
     expect(update).toThrow(/dailyCap/);
     expect(sendLimits.config).toBe(DOCUMENTED_LIMITS);
   });

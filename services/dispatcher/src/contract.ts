@@ -10,7 +10,7 @@ export const channelSchema = z.enum(DISPATCH_CHANNELS).describe('sms, email, wec
 export const variableValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 
 /** a Beijing wall-clock time, HH:MM (Asia/Shanghai has no daylight saving) */
-export const beijingTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/u, 'a Beijing time as HH:MM');
+export const beijingTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/u, '须为北京时间 HH:MM（如 21:30）');
 
 /**
  * A template's or an alert rule's own quiet hours, over the global `quiet_hours` setting: null = the setting;

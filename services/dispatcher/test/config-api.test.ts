@@ -69,7 +69,11 @@ describe('config API', () => {
     expect(response.status).toBe(400);
     expect((response.body.details as Array<{ field: string }>).map((detail) => detail.field).sort())
       .toEqual(['value.bypassPriority', 'value.channels.1', 'value.enabled', 'value.start']);
-    expect(response.body.message).toContain('value.start a Beijing time as HH:MM');
+    expect(response.body.message).toContain('value.start 须为北京时间 HH:MM');
+    // zod's own words come in Chinese too, as the form shows them under the field
+    const byField = Object.fromEntries((response.body.details as Array<{ field: string; message: string }>).map((detail) => [detail.field, detail.message]));
+    expect(byField['value.bypassPriority']).toMatch(/[\u4e00-\u9fff]/u);
+    expect(byField['value.enabled']).toMatch(/[\u4e00-\u9fff]/u);
     expect(await entry('quiet_hours')).toMatchObject({ version: 0 });
   });
 

@@ -1,4 +1,4 @@
-import type { Logger, Pool, PoolClient } from '@doitcrm/kit';
+import { zodInChinese, type Logger, type Pool, type PoolClient } from '@doitcrm/kit';
 import { CONFIG_CHANNEL, configFingerprint, listConfigRows, type ConfigRow } from '../data-access/config-repository.ts';
 import { DEFAULT_DISPATCH_SETTINGS, dispatchSettingSchemas, type DispatchSettingKey, type DispatchSettings } from './dispatch-settings.ts';
 
@@ -29,7 +29,7 @@ export function isSettingKey(key: string): key is DispatchSettingKey {
 
 /** Every problem of a value for the key, in the words the config API answers with (`field` is the value's path). */
 export function settingProblems(key: DispatchSettingKey, value: unknown): Array<{ field: string; message: string }> {
-  const result = dispatchSettingSchemas[key].safeParse(value);
+  const result = dispatchSettingSchemas[key].safeParse(value, zodInChinese);
   if (result.success) return [];
   return result.error.issues.map((issue) => ({ field: ['value', ...issue.path].join('.'), message: issue.message }));
 }
