@@ -7,7 +7,7 @@ import { percentile } from '@doitcrm/kit/testing';
 import { MAX_BATCH_RECIPIENTS } from '../src/entry-points/api/schemas.ts';
 import { postBatch, sendAtRate } from './intake.ts';
 import type { OpenLoopResult } from './open-loop.ts';
-import { cpuMsOf, deliveredOf, retriesOf, startPipeline, until } from './pipeline.ts';
+import { backendCpuMs, backendCpuSpent, cpuMsOf, deliveredOf, retriesOf, startPipeline, until } from './pipeline.ts';
 import { formatEndToEnd, formatQueueToSent } from './pipeline-report.ts';
 import type { Stage } from './stages.ts';
 
@@ -37,6 +37,8 @@ export interface EndToEndResult {
   perStatement: { claim: number; record: number };
   /** CPU the dispatcher process used per message delivered, from the first request to the last delivery (null off Linux) */
   cpuMsPerMessage: number | null;
+  /** CPU the database's backends used per message delivered over the same span (a lower bound: backendCpuMs) */
+  dbCpuMsPerMessage: number | null;
   /** the queue-choice stage's raw amqplib quorum queue in this run, when it ran */
   anchorPerSecond: number | null;
   load: number[];
@@ -72,6 +74,7 @@ export const endToEndStage: Stage<'end-to-end'> = {
     const traceIds = new Set<string>();
     let requests = 0;
     const cpuBefore = cpuMsOf(pipeline.service.child.pid);
+    const dbCpuBefore = await backendCpuMs(pipeline.pool);
     const started = performance.now();
     for (let sent = 0; sent < options.messages; sent += MAX_BATCH_RECIPIENTS) {
       const { accepted } = await postBatch(pipeline, Math.min(MAX_BATCH_RECIPIENTS, options.messages - sent), REQUEST_PRIORITIES[requests % REQUEST_PRIORITIES.length]!);
@@ -89,6 +92,7 @@ export const endToEndStage: Stage<'end-to-end'> = {
       return delivered >= traceIds.size || performance.now() - lastProgress > 30_000;
     }, 600_000);
     const cpuAfter = cpuMsOf(pipeline.service.child.pid);
+    const dbCpu = backendCpuSpent(dbCpuBefore, await backendCpuMs(pipeline.pool));
     const lastDelivery = pipeline.receiver.deliveries.all().reduce((latest, delivery) => Math.max(latest, delivery.at), 0);
     // the fake stamps deliveries with Date.now(): carry the start over to that clock
     const throughMs = lastDelivery - (Date.now() - (performance.now() - started));
@@ -114,6 +118,7 @@ export const endToEndStage: Stage<'end-to-end'> = {
     const anchor = earlier['queue-choice']?.rows.find((row) => row.design === 'quorum');
     return {
       cpuMsPerMessage: cpuBefore === null || cpuAfter === null || delivered === 0 ? null : (cpuAfter - cpuBefore) / delivered,
+      dbCpuMsPerMessage: dbCpu === null || delivered === 0 ? null : dbCpu / delivered,
       perStatement: { claim: Number(spans!.claim), record: Number(spans!.record) },
       spans: { toClaimMs: Number(spans!.toClaimMs), claimToSentMs: Number(spans!.claimToSentMs), callMs: Number(spans!.callMs) },
       messages: traceIds.size, requests, acceptMs, throughMs, deliveredPerSecond: delivered / (throughMs / 1000),

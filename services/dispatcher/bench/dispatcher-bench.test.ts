@@ -110,6 +110,7 @@ describe('npm run bench:dispatcher', () => {
     expect(e2e.spans.callMs).toBeGreaterThan(0);
     expect(e2e.spans.claimToSentMs).toBeGreaterThanOrEqual(e2e.spans.callMs);
     expect(e2e.cpuMsPerMessage).toBeGreaterThan(0);
+    expect(e2e.dbCpuMsPerMessage).toBeGreaterThan(0);
     expect(e2e.anchorPerSecond).toBe(result.results['queue-choice']!.rows.find((row) => row.design === 'quorum')!.throughPerSecond);
   });
 

@@ -82,7 +82,8 @@ export function formatEndToEnd(result: EndToEndResult): string {
       + `${ms(result.spans.claimToSentMs)} from the claim to its sent row, of which ${ms(result.spans.callMs)} the provider call; `
       + `${result.perStatement.claim.toFixed(1)} messages per claim statement, ${result.perStatement.record.toFixed(1)} per outcome statement`,
     `- the dispatcher process used ${result.cpuMsPerMessage === null ? '— (no /proc)' : `${result.cpuMsPerMessage.toFixed(2)} ms`} of CPU per message `
-      + `(at 1,000 msg/s that is ${result.cpuMsPerMessage === null ? '—' : `${(result.cpuMsPerMessage).toFixed(2)}`} of the box's ${os.cpus().length} cores)`,
+      + `(at 1,000 msg/s that is ${result.cpuMsPerMessage === null ? '—' : `${(result.cpuMsPerMessage).toFixed(2)}`} of the box's ${os.cpus().length} cores); `
+      + `PostgreSQL's backends for its database at least ${result.dbCpuMsPerMessage === null ? '— (no /proc)' : `${result.dbCpuMsPerMessage.toFixed(2)} ms`}`,
   ].join('\n');
 }
 

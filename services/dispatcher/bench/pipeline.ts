@@ -136,6 +136,30 @@ export function cpuMsOf(pid: number | undefined): number | null {
   }
 }
 
+/**
+ * CPU (ms) so far of each PostgreSQL backend serving the pipeline's database, by pid (the dispatcher's pool and this
+ * bench's few queries), from /proc: the database's share of a message's cost, which the dispatcher's own CPU leaves
+ * out. Backends that exit in between take their CPU with them, so the difference of two readings is a lower bound.
+ */
+export async function backendCpuMs(pool: pg.Pool): Promise<Map<number, number> | null> {
+  const { rows } = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  const byPid = new Map<number, number>();
+  for (const { pid } of rows) {
+    const ms = cpuMsOf(pid);
+    if (ms === null) return null;
+    byPid.set(pid, ms);
+  }
+  return byPid;
+}
+
+/** CPU the backends used between two readings of backendCpuMs (a backend new in the second counts from zero). */
+export function backendCpuSpent(before: Map<number, number> | null, after: Map<number, number> | null): number | null {
+  if (!before || !after) return null;
+  let spent = 0;
+  for (const [pid, ms] of after) spent += ms - (before.get(pid) ?? 0);
+  return spent;
+}
+
 /** Resolves once `done()` holds, checking every 50 ms; throws after `timeoutMs` with what it was waiting for. */
 export async function until(what: string, done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
