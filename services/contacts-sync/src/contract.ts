@@ -132,3 +132,45 @@ export const alertsSchema = z.object({
     raised: z.boolean(),
   })),
 });
+
+/*
+ * Schedules (settings on the page): hourly incremental at a minute, daily full at a time, weekly clean-up on a weekday
+ * at a time — Beijing time. Messages name the field in Chinese: the page shows them as they are.
+ */
+export const SCHEDULE_TITLES = { incremental: '增量同步', full: '全量同步', cleanup: '每周清理' } as const;
+export type ScheduleName = keyof typeof SCHEDULE_TITLES;
+
+const clockTime = (title: string) => z.string({ error: `${title}的时间须为 HH:MM` })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, `${title}的时间须为 HH:MM（00:00–23:59）`);
+const enabledFlag = (title: string) => z.boolean({ error: `${title}的开关须为 true 或 false` });
+
+export const scheduleSettingsBodySchema = z.object({
+  incremental: z.object({
+    enabled: enabledFlag('增量同步'),
+    minute: z.number({ error: '增量同步的分钟须为 0–59 的整数' }).int('增量同步的分钟须为 0–59 的整数')
+      .min(0, '增量同步的分钟须为 0–59 的整数').max(59, '增量同步的分钟须为 0–59 的整数'),
+  }, { error: '缺少增量同步的设置' }),
+  full: z.object({ enabled: enabledFlag('全量同步'), time: clockTime('全量同步') }, { error: '缺少全量同步的设置' }),
+  cleanup: z.object({
+    enabled: enabledFlag('每周清理'),
+    weekday: z.number({ error: '每周清理的星期须为 0（周日）–6 的整数' }).int('每周清理的星期须为 0（周日）–6 的整数')
+      .min(0, '每周清理的星期须为 0（周日）–6 的整数').max(6, '每周清理的星期须为 0（周日）–6 的整数'),
+    time: clockTime('每周清理'),
+  }, { error: '缺少每周清理的设置' }),
+}).meta({ id: 'ScheduleSettingsInput' });
+export type ScheduleSettingsInput = z.infer<typeof scheduleSettingsBodySchema>;
+
+const scheduleStateSchema = z.object({
+  cron: z.string().describe('the cron expression in force (Beijing time), "off" when disabled'),
+  nextRunAt: z.string().nullable(),
+});
+export const scheduleSettingsSchema = z.object({
+  incremental: scheduleSettingsBodySchema.shape.incremental.extend(scheduleStateSchema.shape),
+  full: scheduleSettingsBodySchema.shape.full.extend(scheduleStateSchema.shape),
+  cleanup: scheduleSettingsBodySchema.shape.cleanup.extend(scheduleStateSchema.shape),
+  saved: z.boolean().describe('false: nobody saved yet, the CONTACTS_SYNC_*_CRON settings are in force'),
+  updatedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
+  retentionDays: z.number().describe('what the clean-up keeps (CONTACTS_SYNC_RETENTION_DAYS)'),
+}).meta({ id: 'ScheduleSettings' });
+export type ScheduleSettings = z.infer<typeof scheduleSettingsSchema>;
