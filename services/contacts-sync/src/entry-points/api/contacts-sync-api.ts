@@ -2,7 +2,7 @@ import { jobApi, type ApiDocs } from '@doitcrm/kit';
 import { z } from 'zod';
 import {
   alertsSchema, healthSchema, metricsQuerySchema, metricsSchema,
-  contactDetailSchema, contactFilterSchema, contactListSchema, scheduleSettingsBodySchema, scheduleSettingsSchema, syncAcceptedSchema, syncStartQuerySchema, syncStatusSchema, syncTestSchema,
+  contactDetailSchema, contactFilterOptionsSchema, contactFilterSchema, contactListSchema, scheduleSettingsBodySchema, scheduleSettingsSchema, syncAcceptedSchema, syncStartQuerySchema, syncStatusSchema, syncTestSchema,
 } from '../../contract.ts';
 import { contactIdParams } from './contact-routes.ts';
 
@@ -52,6 +52,10 @@ export const contactsSyncApi: ApiDocs = {
     {
       method: 'get', path: '/contacts', query: contactFilterSchema, summary: 'Customers with their follow relations, keyset-paged (audited read; phones masked)',
       responses: { 200: { description: 'a page', schema: contactListSchema } },
+    },
+    {
+      method: 'get', path: '/contact-filters', summary: 'What the customer browser filters by: members with customers, the tags relations carry',
+      responses: { 200: { description: 'the options', schema: contactFilterOptionsSchema } },
     },
     {
       method: 'get', path: '/contacts/:id', params: contactIdParams, summary: 'One customer with relations and groups (audited read; phones masked)',
