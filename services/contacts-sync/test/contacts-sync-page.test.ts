@@ -28,6 +28,8 @@ describe('contacts-sync page in Chromium', () => {
     page.on('pageerror', (error) => errors.push(error.message));
     await open(page);
     await page.locator('.cs-last', { hasText: '尚未成功同步' }).waitFor();
+    // the shared shell's bar links the service now that it is ready
+    expect(await page.getByRole('navigation', { name: '服务导航' }).getByRole('link', { name: '客户同步', exact: true }).getAttribute('href')).toBe('http://127.0.0.1:5030/');
 
     await page.getByRole('button', { name: '全量同步' }).click();
     await page.locator('.cs-progress').waitFor();
