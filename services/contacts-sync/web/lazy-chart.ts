@@ -1,4 +1,4 @@
-import { defineAsyncComponent } from 'vue';
+import { lazyChart } from '@doitcrm/ui';
 
 // ECharts loads when the health tab first draws, so the status tab and the customer browser open without it
-export const VChart = defineAsyncComponent(() => import('./charts.ts').then((charts) => charts.VChart));
+export const VChart = lazyChart(() => import('./charts.ts'));
