@@ -4,7 +4,7 @@ import { createTestUser, logInThroughForm, screenshotPath, useTestPage, VIEWPORT
 import { createContactsSyncApp } from '../src/app.ts';
 import { contactsSyncConfigShape } from '../src/config.ts';
 import { startSyncConsumer } from '../src/entry-points/queue/sync-consumer.ts';
-import { useFakeWecom, wecomEnv } from './sync-fixture.ts';
+import { syncNow, useFakeWecom, wecomEnv } from './sync-fixture.ts';
 
 const wecom = useFakeWecom();
 const t = useTestPage('contacts-sync', contactsSyncConfigShape, (context) => createContactsSyncApp(context, wecom.client), {
@@ -14,13 +14,18 @@ const t = useTestPage('contacts-sync', contactsSyncConfigShape, (context) => cre
 });
 const rows = async (sql: string, values: unknown[] = []) => (await t.context.pool.query(sql, values)).rows;
 
+/** The copy the health and customer tests read: the first test's sync through the page, or one here when run alone. */
+async function ensureSynced(): Promise<void> {
+  const { rows: [done] } = await t.context.pool.query("SELECT count(*)::int AS n FROM contacts.sync_runs WHERE state = 'succeeded'");
+  if (done.n === 0) await syncNow({ pool: t.context.pool, logger: t.context.logger, client: wecom.client }, 'full');
+}
+
 async function open(page: Page, username?: string): Promise<void> {
   if (username) await logInThroughForm(page, `${t.baseUrl}/`, username);
   else await t.logIn(page);
   await page.locator('.cs-last').waitFor();
 }
 
-// the tests run in order: the first one's sync fills the copy the others read
 describe('contacts-sync page in Chromium', () => {
   it('when staff start a full sync, then its progress shows live and the run ends 成功 with the customers counted', async () => {
     const page = await t.browser.newPage({ viewport: VIEWPORTS.desktop });
@@ -45,6 +50,7 @@ describe('contacts-sync page in Chromium', () => {
   });
 
   it('when staff open the health tab, then the gauge shows the score with its four parts and the daily charts draw', async () => {
+    await ensureSynced();
     const page = await t.browser.newPage({ viewport: VIEWPORTS.desktop });
     await open(page);
     await page.getByRole('tab', { name: '健康监控' }).click();
@@ -59,6 +65,7 @@ describe('contacts-sync page in Chromium', () => {
   });
 
   it('when staff search a customer, then the list finds them with phones masked, the detail shows relations and groups, and both reads are audited', async () => {
+    await ensureSynced();
     const [wanted] = await rows(
       `SELECT c.external_userid, c.name FROM contacts.external_contacts c JOIN contacts.follow_relations r USING (external_userid)
         WHERE cardinality(r.remark_mobiles_masked) > 0 AND EXISTS (SELECT 1 FROM contacts.group_members g WHERE g.member_id = c.external_userid)
@@ -129,6 +136,7 @@ describe('contacts-sync page in Chromium', () => {
   });
 
   it('when a phone opens the page, then nothing overflows the width and the customers fit', async () => {
+    await ensureSynced();
     const page = await t.browser.newPage({ viewport: VIEWPORTS.phone, isMobile: true, hasTouch: true });
     await open(page);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORTS.phone.width);
