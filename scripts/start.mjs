@@ -196,6 +196,36 @@ async function startFakes(extraEnv) {
   return { child, ...announced };
 }
 
+/**
+ * The 接收消息 settings of a made-up app for the demo: the WeCom fake signs and encrypts the callbacks of staff
+ * actions with them, and contacts-sync checks them — printed, so anyone can also sign a callback by hand. The
+ * operator's own WECOM_TOKEN / WECOM_ENCODING_AES_KEY win (then the fake sends no callbacks).
+ */
+function demoCallbackSettings(port) {
+  if (process.env.WECOM_TOKEN || process.env.WECOM_ENCODING_AES_KEY) return null;
+  return {
+    WECOM_TOKEN: randomBytes(16).toString('hex'),
+    // 32 random bytes in base64 without the trailing "=": WeCom's 43-character EncodingAESKey
+    WECOM_ENCODING_AES_KEY: randomBytes(32).toString('base64').slice(0, 43),
+    WECOM_AGENT_ID: process.env.WECOM_AGENT_ID || '1000002',
+    WECOM_CALLBACK_URL: `http://127.0.0.1:${port}/api/v1/wecom/callback`,
+  };
+}
+
+/**
+ * The demo's customers: when contacts-sync has never completed a sync, one full pass from the WeCom fake (its own
+ * command line, in the background, as an operator would run it), so its page is alive on the first start.
+ */
+function syncDemoContacts(serviceEnv) {
+  const cli = path.join('services', 'contacts-sync', 'src', 'cli.ts');
+  const status = spawnSync(process.execPath, ['--import', 'tsx', cli, '--mode', 'status'], { cwd: root, env: serviceEnv });
+  if (status.status !== 0 || / succeeded /.test(status.stdout.toString())) return;
+  console.log('[contacts-sync] first start: a full sync of the demo school\'s customers from the WeCom fake runs in the background');
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, '--mode', 'full'], { cwd: root, env: serviceEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  relay('contacts-sync', child.stdout, process.stdout);
+  relay('contacts-sync', child.stderr, process.stderr);
+}
+
 async function main() {
   checkNode();
   if (needsInstall()) {
@@ -227,7 +257,11 @@ async function main() {
   const receiptEnv = smsFaked
     ? { FAKE_SMS_RECEIPT_URL: `http://127.0.0.1:${portOf('dispatcher')}/api/receipts/sms`, FAKE_SMS_RECEIPT_TOKEN: receiptToken }
     : {};
-  const fakes = await startFakes(receiptEnv);
+  const callbackSettings = !(process.env.WECOM_BASE_URL || process.env.WECOM_CORP_ID) ? demoCallbackSettings(portOf('contacts-sync')) : null;
+  const callbackFakeEnv = callbackSettings
+    ? { WECOM_FAKE_CALLBACK_URL: callbackSettings.WECOM_CALLBACK_URL, WECOM_FAKE_CALLBACK_TOKEN: callbackSettings.WECOM_TOKEN, WECOM_FAKE_CALLBACK_AES_KEY: callbackSettings.WECOM_ENCODING_AES_KEY }
+    : {};
+  const fakes = await startFakes({ ...receiptEnv, ...callbackFakeEnv });
   const wecomFake = fakes?.wecom;
   const cozeFake = fakes?.coze;
   const wecomEnv = wecomFake
@@ -240,6 +274,12 @@ async function main() {
   const channelFakes = fakes?.channels ?? { env: {}, used: [] };
   if (channelFakes.used.includes('sms')) channelFakes.env.DISPATCH_RECEIPT_TOKEN = receiptToken;
 
+  // only contacts-sync checks callbacks, and only the dispatcher sends through the channels
+  const contactsCallbackEnv = wecomFake && callbackSettings ? callbackSettings : {};
+  const serviceEnvOf = (name) => ({
+    ...env, ...wecomEnv, ...cozeEnv, ...(name === 'dispatcher' ? channelFakes.env : {}), ...(name === 'contacts-sync' ? contactsCallbackEnv : {}),
+  });
+
   // every service is supervised: one that exits unexpectedly (a crash, kill -9, the OOM killer) is started again
   // with back-off, and the console says so; Ctrl-C stops supervision first, then the services
   let stopping = false;
@@ -251,7 +291,7 @@ async function main() {
       spawnChild: () => {
         const child = spawn(process.execPath, ['--import', 'tsx', path.join('services', name, 'src', 'start.ts')], {
           cwd: root,
-          env: { ...env, ...wecomEnv, ...cozeEnv, ...(name === 'dispatcher' ? channelFakes.env : {}), PORT: String(portOf(name)) },
+          env: { ...serviceEnvOf(name), PORT: String(portOf(name)) },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         relay(name, child.stdout, process.stdout);
@@ -287,10 +327,15 @@ async function main() {
   }
   console.log(`\nDoitCRM-TS is running:\n${rows.join('\n')}`);
   if (wecomFake) console.log(`\n企业微信：本地模拟服务 ${wecomFake.url}`);
+  if (wecomFake && callbackSettings) {
+    console.log('客户同步回调（企业微信「接收消息」设置；模拟服务用它们签名、加密员工操作的回调）：');
+    for (const [key, value] of Object.entries(callbackSettings)) console.log(`  ${key}=${value}`);
+  }
   else if (process.env.WECOM_BASE_URL || process.env.WECOM_CORP_ID) console.log(`\n企业微信：${process.env.WECOM_BASE_URL || 'https://qyapi.weixin.qq.com'}`);
   if (cozeFake) console.log(`扣子：本地模拟服务 ${cozeFake.url}（模拟总结，不调用真实 AI）`);
   else if (process.env.COZE_BASE_URL || process.env.COZE_API_TOKEN) console.log(`扣子：${process.env.COZE_BASE_URL || 'https://api.coze.cn'}`);
   if (channelFakes.used.length > 0) console.log(`消息渠道：本地模拟服务（${channelFakes.used.join('、')}；不会发出真实短信、邮件或消息）`);
+  if (wecomFake && children.some(({ name }) => name === 'contacts-sync')) syncDemoContacts(serviceEnvOf('contacts-sync'));
   if (login) console.log(`\nDemo login: ${login.username} / ${login.password}   (${login.note})`);
   console.log('\nCtrl-C stops everything.');
 }

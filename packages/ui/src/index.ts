@@ -12,6 +12,7 @@ export {
   formatRate,
   formatRelative,
 } from './format.ts';
+export { lazyChart } from './lazy-chart.ts';
 export { JOB_STATUS_LABELS, asJobSnapshot, isTerminalStatus } from './jobs.ts';
 export type { JobSnapshot, JobStatus } from './jobs.ts';
 export { ROLE_LABELS, useSession } from './session.ts';

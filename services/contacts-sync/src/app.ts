@@ -5,6 +5,7 @@ import { createCallbackRoutes } from './entry-points/api/callback-routes.ts';
 import { createMonitorRoutes } from './entry-points/api/monitor-routes.ts';
 import { createContactRoutes } from './entry-points/api/contact-routes.ts';
 import { contactsSyncApi } from './entry-points/api/contacts-sync-api.ts';
+import { createScheduleRoutes } from './entry-points/api/schedule-routes.ts';
 import { createSyncRoutes } from './entry-points/api/sync-routes.ts';
 import { SYNC_QUEUE } from './domain/request-sync.ts';
 
@@ -17,7 +18,7 @@ export function createContactsSyncApp(context: ServiceContext<ContactsSyncConfig
     serviceRoot: new URL('..', import.meta.url),
     // the callback is authenticated by WeCom's signature, not a session (spec external-apis.md §1.10)
     publicRoutes: [createCallbackRoutes(context, onCallbackStored)],
-    routes: [createSyncRoutes(context, wecom), createContactRoutes(context), createMonitorRoutes(context), context.jobRoutes.routerFor([SYNC_QUEUE])],
+    routes: [createSyncRoutes(context, wecom), createScheduleRoutes(context), createContactRoutes(context), createMonitorRoutes(context), context.jobRoutes.routerFor([SYNC_QUEUE])],
     docs: contactsSyncApi,
   });
 }

@@ -24,4 +24,12 @@ describe('contacts-sync settings', () => {
     const unset = loadContactsSyncConfig({});
     expect([unset.WECOM_TOKEN, unset.WECOM_ENCODING_AES_KEY, unset.WECOM_AGENT_ID, unset.WECOM_CALLBACK_URL]).toEqual([undefined, undefined, undefined, undefined]);
   });
+
+  it('when a schedule setting is cron the page could not show (every 30 minutes, a weekly clean-up without a weekday), then start-up refuses naming it; the clean-up defaults to Sunday 03:00', () => {
+    const load = () => loadContactsSyncConfig({ CONTACTS_SYNC_INCREMENTAL_CRON: '*/30 * * * *', CONTACTS_SYNC_CLEANUP_CRON: '0 3 * * *' });
+
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/CONTACTS_SYNC_INCREMENTAL_CRON[\s\S]*CONTACTS_SYNC_CLEANUP_CRON|CONTACTS_SYNC_CLEANUP_CRON[\s\S]*CONTACTS_SYNC_INCREMENTAL_CRON/);
+    expect(loadContactsSyncConfig({})).toMatchObject({ CONTACTS_SYNC_CLEANUP_CRON: '0 3 * * 0', CONTACTS_SYNC_RETENTION_DAYS: 90 });
+  });
 });

@@ -1,17 +1,15 @@
 import { z } from 'zod';
-import { baseConfigShape, loadConfig, nextRunOf, portShape } from '@doitcrm/kit';
+import { baseConfigShape, loadConfig, portShape } from '@doitcrm/kit';
 import { wecomSettingsShape } from '@doitcrm/wecom';
+import type { ScheduleName } from './contract.ts';
+import { isSchedulableCron } from './domain/schedule-settings.ts';
 
-function cronOrOff(cron: string): boolean {
-  if (cron === 'off') return true;
-  try {
-    nextRunOf({ cron });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const schedule = (fallback: string) => z.string().trim().min(1).default(fallback).refine(cronOrOff, 'not a cron expression (five fields, or six with seconds) nor "off"');
+/**
+ * A schedule's setting is the value in force until someone saves the schedules on the page, so it must be one the
+ * form can show: "M * * * *" (incremental), "M H * * *" (full), "M H * * D" (clean-up), or "off".
+ */
+const schedule = (name: ScheduleName, fallback: string, shape: string) => z.string().trim().min(1).default(fallback)
+  .refine((cron) => isSchedulableCron(name, cron), `must be "${shape}" (Beijing time) or "off"`);
 
 /** The sync's own settings (the CLI reads them too). */
 export const syncSettingsShape = {
@@ -21,10 +19,16 @@ export const syncSettingsShape = {
     .describe('user/get and groupchat/get calls in flight at once (the WeCom client caps and rate-limits them again)'),
   CONTACTS_SYNC_LOST_GUARD_RATIO: z.coerce.number().min(0).max(1).default(0.5)
     .describe('a complete pass that would mark more than this share of active relations lost marks none and fails instead (a visibility scope narrowed by mistake looks exactly like mass churn)'),
-  CONTACTS_SYNC_INCREMENTAL_CRON: schedule('0 * * * *')
-    .describe('when the incremental pass runs (cron, Beijing time; "off" for never): the periodic pass is the source of truth, WeCom sends no callback for changes made through its API'),
-  CONTACTS_SYNC_FULL_CRON: schedule('0 2 * * *')
-    .describe('when the full pass runs (cron, Beijing time; "off" for never)'),
+  CONTACTS_SYNC_INCREMENTAL_CRON: schedule('incremental', '0 * * * *', 'M * * * *')
+    .describe('when the incremental pass runs until the schedules are saved on the page (cron, Beijing time; "off" for never): the periodic pass is the source of truth, WeCom sends no callback for changes made through its API'),
+  CONTACTS_SYNC_FULL_CRON: schedule('full', '0 2 * * *', 'M H * * *')
+    .describe('when the full pass runs until the schedules are saved on the page (cron, Beijing time; "off" for never)'),
+  CONTACTS_SYNC_CLEANUP_CRON: schedule('cleanup', '0 3 * * 0', 'M H * * D')
+    .describe('when the weekly clean-up runs until the schedules are saved on the page (cron, Beijing time, weekday 0 = Sunday; "off" for never)'),
+  CONTACTS_SYNC_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(90)
+    .describe('the weekly clean-up deletes change-log rows and applied callbacks older than this many days'),
+  CONTACTS_SCHEDULE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000)
+    .describe('how often every instance re-reads the schedules saved on the page (a save is in force within this)'),
 };
 
 /** 43 base64 characters that decode (with "=") to the 32-byte AES key (spec external-apis.md §1.10). */

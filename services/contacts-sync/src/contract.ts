@@ -54,6 +54,12 @@ export const contactFilterSchema = z.object({
 });
 export type ContactFilter = z.infer<typeof contactFilterSchema>;
 
+export const contactFilterOptionsSchema = z.object({
+  staff: z.array(z.object({ userId: z.string(), name: z.string(), customers: z.number().describe('active relations') })),
+  tags: z.array(z.object({ tagId: z.string(), name: z.string().describe('the tag id when the corp tag library has not named it yet'), groupName: z.string().nullable() })),
+}).meta({ id: 'ContactFilterOptions' });
+export type ContactFilterOptions = z.infer<typeof contactFilterOptionsSchema>;
+
 export const syncRunSchema = z.object({
   id: z.number(),
   jobId: z.string().nullable(),
@@ -79,11 +85,16 @@ export const syncStartQuerySchema = z.object({
 
 export const syncAcceptedSchema = z.object({ runId: z.number(), jobId: z.string(), pass: z.number(), resumedFrom: z.number().nullable() });
 
+export type SyncRun = z.infer<typeof syncRunSchema>;
+
 export const syncStatusSchema = z.object({
   current: syncRunSchema.extend({ job: z.unknown().nullable() }).nullable(),
   lastSucceeded: syncRunSchema.nullable(),
   runs: z.array(syncRunSchema),
 });
+
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
+export type SyncAccepted = z.infer<typeof syncAcceptedSchema>;
 
 export const syncTestSchema = z.object({
   ok: z.boolean(),
@@ -97,6 +108,8 @@ export const syncTestSchema = z.object({
   hints: z.array(z.string()),
 });
 
+export type SyncTest = z.infer<typeof syncTestSchema>;
+
 /* Monitor (seeds/004 监控接口): the health score, the daily figures, the alerts in force. */
 const healthPartSchema = z.object({
   points: z.number(), weight: z.number(), ratio: z.number().describe('0–1'),
@@ -108,6 +121,7 @@ export const healthSchema = z.object({
   windowDays: z.number(),
   parts: z.object({ successRate: healthPartSchema, consistency: healthPartSchema, errorRate: healthPartSchema, delay: healthPartSchema }),
 }).meta({ id: 'SyncHealth' });
+export type SyncHealth = z.infer<typeof healthSchema>;
 
 export const dayMetricsSchema = z.object({
   day: z.string().describe('Beijing day, YYYY-MM-DD'),
@@ -116,6 +130,7 @@ export const dayMetricsSchema = z.object({
   callbacksApplied: z.number(), callbackErrors: z.number(), errors: z.number().describe('failed runs + failed callback applies'),
   avgApplyDelaySeconds: z.number().nullable(), maxApplyDelaySeconds: z.number(), lastSuccessAt: z.string().nullable(),
 }).meta({ id: 'SyncDayMetrics' });
+export type DayMetrics = z.infer<typeof dayMetricsSchema>;
 
 export const metricsQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(30).default(7) });
 export const metricsSchema = z.object({
@@ -123,6 +138,7 @@ export const metricsSchema = z.object({
   series: z.array(dayMetricsSchema).describe('oldest first, a zero row for a quiet day'),
   totals: z.record(z.string(), z.number()),
 });
+export type SyncMetrics = z.infer<typeof metricsSchema>;
 
 export const alertsSchema = z.object({
   score: z.number(),
@@ -132,3 +148,46 @@ export const alertsSchema = z.object({
     raised: z.boolean(),
   })),
 });
+export type SyncAlerts = z.infer<typeof alertsSchema>;
+
+/*
+ * Schedules (settings on the page): hourly incremental at a minute, daily full at a time, weekly clean-up on a weekday
+ * at a time — Beijing time. Messages name the field in Chinese: the page shows them as they are.
+ */
+export const SCHEDULE_TITLES = { incremental: '增量同步', full: '全量同步', cleanup: '每周清理' } as const;
+export type ScheduleName = keyof typeof SCHEDULE_TITLES;
+
+const clockTime = (title: string) => z.string({ error: `${title}的时间须为 HH:MM` })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, `${title}的时间须为 HH:MM（00:00–23:59）`);
+const enabledFlag = (title: string) => z.boolean({ error: `${title}的开关须为 true 或 false` });
+
+export const scheduleSettingsBodySchema = z.object({
+  incremental: z.object({
+    enabled: enabledFlag('增量同步'),
+    minute: z.number({ error: '增量同步的分钟须为 0–59 的整数' }).int('增量同步的分钟须为 0–59 的整数')
+      .min(0, '增量同步的分钟须为 0–59 的整数').max(59, '增量同步的分钟须为 0–59 的整数'),
+  }, { error: '缺少增量同步的设置' }),
+  full: z.object({ enabled: enabledFlag('全量同步'), time: clockTime('全量同步') }, { error: '缺少全量同步的设置' }),
+  cleanup: z.object({
+    enabled: enabledFlag('每周清理'),
+    weekday: z.number({ error: '每周清理的星期须为 0（周日）–6 的整数' }).int('每周清理的星期须为 0（周日）–6 的整数')
+      .min(0, '每周清理的星期须为 0（周日）–6 的整数').max(6, '每周清理的星期须为 0（周日）–6 的整数'),
+    time: clockTime('每周清理'),
+  }, { error: '缺少每周清理的设置' }),
+}).meta({ id: 'ScheduleSettingsInput' });
+export type ScheduleSettingsInput = z.infer<typeof scheduleSettingsBodySchema>;
+
+const scheduleStateSchema = z.object({
+  cron: z.string().describe('the cron expression in force (Beijing time), "off" when disabled'),
+  nextRunAt: z.string().nullable(),
+});
+export const scheduleSettingsSchema = z.object({
+  incremental: scheduleSettingsBodySchema.shape.incremental.extend(scheduleStateSchema.shape),
+  full: scheduleSettingsBodySchema.shape.full.extend(scheduleStateSchema.shape),
+  cleanup: scheduleSettingsBodySchema.shape.cleanup.extend(scheduleStateSchema.shape),
+  saved: z.boolean().describe('false: nobody saved yet, the CONTACTS_SYNC_*_CRON settings are in force'),
+  updatedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
+  retentionDays: z.number().describe('what the clean-up keeps (CONTACTS_SYNC_RETENTION_DAYS)'),
+}).meta({ id: 'ScheduleSettings' });
+export type ScheduleSettings = z.infer<typeof scheduleSettingsSchema>;

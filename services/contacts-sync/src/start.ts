@@ -12,7 +12,7 @@ runService('contacts-sync', loadContactsSyncConfig, async (context) => {
   const wecom = createWecomClientFromSettings(context.config, { logger: context.logger, redis: context.redis });
   if (!wecom) context.logger.warn('WeCom is not configured (WECOM_CORP_ID / WECOM_SECRET): syncs are off');
   await startSyncConsumer(context, wecom);
-  if (wecom) startSyncSchedules(context);
+  startSyncSchedules(context, { wecom: wecom !== null });
   const applier = wecom ? startCallbackApplier(context, wecom) : null;
   startHealthWatch(context);
   return createContactsSyncApp(context, wecom, applier ? applier.wake : undefined);

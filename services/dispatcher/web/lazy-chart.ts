@@ -1,7 +1,4 @@
-import { defineAsyncComponent } from 'vue';
+import { lazyChart } from '@doitcrm/ui';
 
-/**
- * ECharts is about as large as the rest of the page together: it loads the first time the monitor draws a chart, not
- * with the page (as services/dashboard does), so the templates and the message search open without it.
- */
-export const VChart = defineAsyncComponent(() => import('./charts.ts').then((charts) => charts.VChart));
+// the monitor's charts load the first time it draws one, so the templates and the message search open without ECharts
+export const VChart = lazyChart(() => import('./charts.ts'));

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError, auditRead, parseParams, parseQuery, type ServiceContext } from '@doitcrm/kit';
 import { contactFilterSchema } from '../../contract.ts';
+import { contactFilterOptions } from '../../data-access/contact-filter-repository.ts';
 import { listContacts, readContact } from '../../data-access/contact-read-repository.ts';
 
 export const contactIdParams = z.object({ id: z.string().min(1).max(128) });
@@ -22,6 +23,11 @@ export function createContactRoutes(context: ServiceContext): Router {
       details: { filter: criteria, ids: page.items.map((item) => item.externalUserId) },
     });
     res.json(page);
+  });
+
+  // members' names and tag names only, no customer's data: not an audited read
+  router.get('/contact-filters', async (_req, res) => {
+    res.json(await contactFilterOptions(context.pool));
   });
 
   router.get('/contacts/:id', async (req, res) => {

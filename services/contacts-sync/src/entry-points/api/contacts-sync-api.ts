@@ -2,7 +2,7 @@ import { jobApi, type ApiDocs } from '@doitcrm/kit';
 import { z } from 'zod';
 import {
   alertsSchema, healthSchema, metricsQuerySchema, metricsSchema,
-  contactDetailSchema, contactFilterSchema, contactListSchema, syncAcceptedSchema, syncStartQuerySchema, syncStatusSchema, syncTestSchema,
+  contactDetailSchema, contactFilterOptionsSchema, contactFilterSchema, contactListSchema, scheduleSettingsBodySchema, scheduleSettingsSchema, syncAcceptedSchema, syncStartQuerySchema, syncStatusSchema, syncTestSchema,
 } from '../../contract.ts';
 import { contactIdParams } from './contact-routes.ts';
 
@@ -37,8 +37,25 @@ export const contactsSyncApi: ApiDocs = {
       responses: { 200: { description: 'the report', schema: syncTestSchema }, ...unconfigured },
     },
     {
+      method: 'get', path: '/v1/wecom/sync/schedules',
+      summary: 'The schedules in force (hourly incremental, daily full, weekly clean-up; Beijing time) with their next runs',
+      responses: { 200: { description: 'the schedules', schema: scheduleSettingsSchema } },
+    },
+    {
+      method: 'put', path: '/v1/wecom/sync/schedules', roles: ['staff'], body: scheduleSettingsBodySchema,
+      summary: 'Save the three schedules (audited); every instance re-arms within CONTACTS_SCHEDULE_POLL_MS',
+      responses: {
+        200: { description: 'the schedules now in force', schema: scheduleSettingsSchema },
+        400: { description: 'a value out of range; each detail names the field in Chinese' },
+      },
+    },
+    {
       method: 'get', path: '/contacts', query: contactFilterSchema, summary: 'Customers with their follow relations, keyset-paged (audited read; phones masked)',
       responses: { 200: { description: 'a page', schema: contactListSchema } },
+    },
+    {
+      method: 'get', path: '/contact-filters', summary: 'What the customer browser filters by: members with customers, the tags relations carry',
+      responses: { 200: { description: 'the options', schema: contactFilterOptionsSchema } },
     },
     {
       method: 'get', path: '/contacts/:id', params: contactIdParams, summary: 'One customer with relations and groups (audited read; phones masked)',
