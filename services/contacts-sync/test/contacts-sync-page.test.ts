@@ -45,7 +45,7 @@ describe('contacts-sync page in Chromium', () => {
     await page.locator('.cs-last', { hasText: Number(run.customers).toLocaleString('zh-CN') }).waitFor();
     expect(await page.locator('.cs-progress').textContent()).toContain('已完成');
     expect(errors).toEqual([]);
-    await page.screenshot({ path: screenshotPath('contacts-sync-desktop-status.png'), fullPage: true });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('contacts-sync-desktop-status.png'), fullPage: true });
     await page.close();
   });
 
@@ -60,7 +60,7 @@ describe('contacts-sync page in Chromium', () => {
     // one good run today: full marks for success rate (40 of 40)
     expect(await page.locator('.cs-part[data-part="successRate"] .dc-stat__value').textContent()).toBe('40');
     await page.locator('.cs-part[data-part="successRate"] .cs-part__inputs', { hasText: '同步次数' }).waitFor();
-    await page.screenshot({ path: screenshotPath('contacts-sync-desktop-health.png'), fullPage: true });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('contacts-sync-desktop-health.png'), fullPage: true });
     await page.close();
   });
 
@@ -82,13 +82,13 @@ describe('contacts-sync page in Chromium', () => {
     const phones = await page.locator('.cs-contact-table .cs-phone').allTextContents();
     expect(phones.length).toBeGreaterThan(0);
     for (const phone of phones) expect(phone).toMatch(/^\d{3}\*{4}\d{4}$/u);
-    await page.screenshot({ path: screenshotPath('contacts-sync-desktop-contacts.png'), fullPage: true });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('contacts-sync-desktop-contacts.png'), fullPage: true });
 
     await row.locator('.cs-contact-name').click();
     await page.locator('.cs-contact-drawer .cs-relation').first().waitFor();
     await page.locator('.cs-contact-drawer .cs-groups li').first().waitFor();
     expect(await page.locator('.cs-contact-drawer').textContent()).not.toMatch(/1\d{10}/u);
-    await page.screenshot({ path: screenshotPath('contacts-sync-desktop-contact-detail.png') });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('contacts-sync-desktop-contact-detail.png') });
 
     const audits = await rows("SELECT action, target_id, details FROM auth.audit_log WHERE action LIKE 'contacts.contact.%' ORDER BY id");
     expect(audits.some((a) => a.action === 'contacts.contact.list' && a.details.ids.includes(wanted.external_userid))).toBe(true);
@@ -105,7 +105,7 @@ describe('contacts-sync page in Chromium', () => {
     await page.getByRole('button', { name: '保存定时设置' }).click();
     await page.locator('.dc-api-error', { hasText: '全量同步的时间须为 HH:MM（00:00–23:59）' }).waitFor();
     expect(await rows('SELECT name FROM contacts.schedule_settings')).toEqual([]);
-    await page.screenshot({ path: screenshotPath('contacts-sync-desktop-schedule-error.png') });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('contacts-sync-desktop-schedule-error.png') });
 
     await page.getByLabel('全量同步时间').fill('01:30');
     await page.getByLabel('增量同步分钟').fill('15');
@@ -115,7 +115,7 @@ describe('contacts-sync page in Chromium', () => {
       { name: 'full', minute: 30, hour: 1 }, { name: 'incremental', minute: 15, hour: null },
     ]);
     await page.locator('[data-schedule="full"] .cs-schedule__next', { hasText: '01:30' }).waitFor();
-    await page.screenshot({ path: screenshotPath('contacts-sync-desktop-schedules.png'), fullPage: true });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('contacts-sync-desktop-schedules.png'), fullPage: true });
     await page.close();
   });
 
@@ -131,7 +131,7 @@ describe('contacts-sync page in Chromium', () => {
     await page.getByRole('button', { name: '全量同步' }).click({ force: true });
     await page.waitForTimeout(300);
     expect(await rows('SELECT count(*)::int AS n FROM contacts.sync_runs')).toEqual(before);
-    await page.screenshot({ path: screenshotPath('contacts-sync-desktop-viewer.png') });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('contacts-sync-desktop-viewer.png') });
     await page.close();
   });
 
@@ -140,10 +140,10 @@ describe('contacts-sync page in Chromium', () => {
     const page = await t.browser.newPage({ viewport: VIEWPORTS.phone, isMobile: true, hasTouch: true });
     await open(page);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORTS.phone.width);
-    await page.screenshot({ path: screenshotPath('contacts-sync-phone-status.png'), fullPage: true });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('contacts-sync-phone-status.png'), fullPage: true });
     await page.getByRole('tab', { name: '客户' }).click();
     await page.locator('.cs-contact-table .el-table__row').first().waitFor();
-    await page.screenshot({ path: screenshotPath('contacts-sync-phone-contacts.png'), fullPage: true });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('contacts-sync-phone-contacts.png'), fullPage: true });
     await page.close();
   });
 });
