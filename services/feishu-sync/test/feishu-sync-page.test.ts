@@ -93,7 +93,7 @@ describe('feishu-sync page in Chromium', () => {
     await page.locator('.dc-file-drop input[type=file]').setInputFiles(csvFile('有错误.csv', csv));
     const check = page.getByRole('region', { name: '文件检查结果' });
     await check.getByText('有效 1 行').waitFor();
-    const cells = await check.locator('.fs-errors .el-table__row').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent?.trim())));
+    const cells = await check.locator('.fs-errors .el-table__row').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).slice(0, 2).map((td) => td.textContent?.trim())));
     expect(cells).toEqual([['3', '学习日期'], ['4', '手机号']]);
     await page.screenshot({ path: screenshotPath('feishu-sync-desktop-bad-rows.png'), fullPage: true });
     await page.close();

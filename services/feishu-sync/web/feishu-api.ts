@@ -4,7 +4,8 @@ import type {
 } from '../src/contract.ts';
 
 export type { ConnectionReport, DryRun, FieldMapping, RowError, SourceField, SyncRunView, UploadAnswer } from '../src/contract.ts';
-export { FIELD_LABELS, REQUIRED_FIELDS, SOURCE_FIELDS } from '../src/domain/source-fields.ts';
+
+export { FIELD_LABELS, REQUIRED_FIELDS, SOURCE_FIELDS } from './fields.ts';
 
 export const SAMPLE_URL = '/api/sample.csv';
 export const errorReportUrl = (runId: number) => `/api/runs/${runId}/errors.csv`;

@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import { REQUIRED_FIELDS, SOURCE_FIELDS, type SourceField } from './source-fields.ts';
 
-export { FIELD_LABELS, REQUIRED_FIELDS, SOURCE_FIELDS, type SourceField } from './source-fields.ts';
+/** The export's columns the sync understands (seed 002: 用户ID, 昵称, 课程, 学习日期 required; 手机号 optional). */
+export const SOURCE_FIELDS = ['userId', 'nickname', 'course', 'studyDate', 'phone'] as const;
+export type SourceField = (typeof SOURCE_FIELDS)[number];
+export const REQUIRED_FIELDS: readonly SourceField[] = ['userId', 'nickname', 'course', 'studyDate'];
+
+export const FIELD_LABELS: Readonly<Record<SourceField, string>> = {
+  userId: '用户ID', nickname: '昵称', course: '课程', studyDate: '学习日期', phone: '手机号',
+};
 
 /**
  * Column names 小鹅通 exports use for each field (the order exports and seed 002 name them); a saved mapping is tried
