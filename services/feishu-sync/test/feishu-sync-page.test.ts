@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createTestUser, logInThroughForm, screenshotPath, useTestPage } from '@doitcrm/kit/testing';
 import { createFeishuSyncApp } from '../src/app.ts';
 import { feishuSyncConfigShape } from '../src/config.ts';
+import { finishRun, insertRun } from '../src/data-access/run-repository.ts';
+import { acceptUpload } from '../src/domain/accept-upload.ts';
 import { sampleCsv } from '../src/domain/sample-file.ts';
 import { startSyncConsumer } from '../src/entry-points/queue/sync-consumer.ts';
 import { connectionOf, exportCsv, fakeStudents, feishuEnv, tablesSnapshot, useFeishuFake } from './feishu-fixture.ts';
@@ -15,6 +17,14 @@ const t = useTestPage('feishu-sync', feishuSyncConfigShape, (context) => createF
 });
 
 const csvFile = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+
+/** A finished run in the history (its upload made here), without writing to the fake. */
+async function finishedRun(): Promise<number> {
+  const upload = await acceptUpload(t.context.pool, { bytes: Buffer.from(sampleCsv()), fileName: '历史.csv', userId: null }, 10);
+  const run = await insertRun(t.context.pool, { uploadId: upload.uploadId, jobId: null, createdBy: null });
+  await finishRun(t.context.pool, run.id, { state: 'succeeded' });
+  return run.id;
+}
 
 async function openPage(page: Page): Promise<void> {
   await t.logIn(page);
@@ -101,11 +111,7 @@ describe('feishu-sync page in Chromium', () => {
 
   it('when a viewer opens the page, then upload, rollback and the connection test are disabled with the reason, and the API refuses them', async () => {
     // a finished run in the history, so there is a rollback button to find disabled
-    const { rows } = await t.context.pool.query<{ id: string }>(
-      `INSERT INTO feishu.runs (upload_id, state, counters, started_at, finished_at)
-       SELECT id, 'succeeded', '{"studentsCreated": 1}', now(), now() FROM feishu.uploads ORDER BY id LIMIT 1 RETURNING id`,
-    );
-    expect(rows).toHaveLength(1);
+    const runId = await finishedRun();
     const viewer = await createTestUser(t.context, 'viewer');
     const page = await t.browser.newPage({ viewport: { width: 1366, height: 900 } });
     await logInThroughForm(page, `${t.baseUrl}/`, viewer.username);
@@ -114,7 +120,8 @@ describe('feishu-sync page in Chromium', () => {
     await page.screenshot({ path: screenshotPath('feishu-sync-desktop-viewer.png') });
 
     await page.getByRole('tab', { name: '历史' }).click();
-    const rollback = page.locator('.fs-history .el-table__row', { hasText: `${rows[0]!.id}` }).getByRole('button', { name: '回滚' });
+    const rollback = page.locator('.fs-history .el-table__row')
+      .filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${runId}$`) }) }).getByRole('button', { name: '回滚' });
     await rollback.waitFor();
     expect(await rollback.isDisabled()).toBe(true);
     await page.getByRole('tab', { name: '测试连接' }).click();
@@ -124,8 +131,8 @@ describe('feishu-sync page in Chromium', () => {
     const upload = await request.post(`${t.baseUrl}/api/uploads`, { multipart: { file: csvFile('x.csv', sampleCsv()) } });
     expect(upload.status()).toBe(403);
     expect((await request.post(`${t.baseUrl}/api/runs`, { data: { uploadId: 1 } })).status()).toBe(403);
-    expect((await request.post(`${t.baseUrl}/api/runs/${rows[0]!.id}/rollback`)).status()).toBe(403);
-    expect((await t.context.pool.query('SELECT state FROM feishu.runs WHERE id = $1', [rows[0]!.id])).rows[0].state).toBe('succeeded');
+    expect((await request.post(`${t.baseUrl}/api/runs/${runId}/rollback`)).status()).toBe(403);
+    expect((await t.context.pool.query('SELECT state FROM feishu.runs WHERE id = $1', [runId])).rows[0].state).toBe('succeeded');
     expect((await request.post(`${t.baseUrl}/api/test-connection`)).status()).toBe(403);
     expect((await request.put(`${t.baseUrl}/api/mapping`, { data: {} })).status()).toBe(403);
     expect((await request.get(`${t.baseUrl}/api/runs`)).status()).toBe(200);
@@ -149,5 +156,19 @@ describe('feishu-sync page in Chromium', () => {
       table.fields.splice(index, 0, removed!);
       await page.close();
     }
+  });
+
+  it('when staff open the page on a phone, then the steps, the drop zone and the history fit the screen', async () => {
+    await finishedRun();
+    const page = await t.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await openPage(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: screenshotPath('feishu-sync-phone-upload.png'), fullPage: true });
+
+    await page.getByRole('tab', { name: '历史' }).click();
+    await page.locator('.fs-history .el-table__row').first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: screenshotPath('feishu-sync-phone-history.png') });
+    await page.close();
   });
 });
