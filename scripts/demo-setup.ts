@@ -87,10 +87,7 @@ async function forgetSomeNicknames(pool: pg.Pool): Promise<void> {
   console.log(`${rowCount} ids left for the mapper to name from WeCom`);
 }
 
-const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-try {
-  const login = await ensureLogin(pool);
-  await ensureSchool(pool);
+async function seedDispatcher(pool: pg.Pool): Promise<void> {
   const templates = await seedDemoTemplates(pool);
   console.log(templates > 0 ? `created ${templates} demo message templates for the dispatcher` : 'the dispatcher has message templates already');
   const history = await seedDemoHistory(pool);
@@ -98,6 +95,14 @@ try {
   console.log(history.messages > 0
     ? `wrote a week of demo send history for the dispatcher (${history.messages} messages, ${history.traceEvents} trace events, ${history.statsDays} days of statistics)`
     : 'the dispatcher has sent messages already');
+}
+
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+try {
+  const login = await ensureLogin(pool);
+  // `npm start -- --only feishu-sync` runs none of the chat archive: no school, no archive, no dispatcher history
+  if (process.env.DEMO_SCHOOL !== '0') await ensureSchool(pool);
+  if (process.env.DEMO_DISPATCHER !== '0') await seedDispatcher(pool);
   console.log(`LOGIN ${JSON.stringify(login)}`);
 } finally {
   await pool.end();

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { needsOf, parseStartArgs, selectServices } from './lib/start-selection.mjs';
 import { supervise } from './supervisor.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -156,15 +157,20 @@ function channelFakeEnv(announced) {
  * Resolves to the child and, per fake, the URL and throwaway credentials it announces on its `FAKE {…}` line
  * (null for a fake not used), or null when the process could not start.
  */
-async function startFakes(extraEnv) {
+/** Real Feishu settings given: feishu-sync talks to that app, and the Bitable fake is not started. */
+const FEISHU_SETTINGS = ['FEISHU_BASE_URL', 'FEISHU_APP_ID', 'FEISHU_APP_TOKEN'];
+
+async function startFakes(extraEnv, needed) {
   const cli = path.join('packages', 'fakes', 'src', 'cli.ts');
   const wanted = {
-    wecom: !(process.env.WECOM_BASE_URL || process.env.WECOM_CORP_ID),
-    coze: !(process.env.COZE_BASE_URL || process.env.COZE_API_TOKEN),
-    channels: Object.values(CHANNEL_PROVIDER_SETTINGS).some((settings) => !settings.some((name) => process.env[name])),
+    wecom: needed.includes('wecom') && !(process.env.WECOM_BASE_URL || process.env.WECOM_CORP_ID),
+    coze: needed.includes('coze') && !(process.env.COZE_BASE_URL || process.env.COZE_API_TOKEN),
+    feishu: needed.includes('feishu') && !FEISHU_SETTINGS.some((name) => process.env[name]),
+    channels: needed.includes('channels') && Object.values(CHANNEL_PROVIDER_SETTINGS).some((settings) => !settings.some((name) => process.env[name])),
   };
-  if (!fs.existsSync(path.join(root, cli)) || (!wanted.wecom && !wanted.coze && !wanted.channels)) return null;
-  const child = spawn(process.execPath, ['--import', 'tsx', cli], { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const fakeNames = Object.keys(wanted).filter((name) => wanted[name]);
+  if (!fs.existsSync(path.join(root, cli)) || fakeNames.length === 0) return null;
+  const child = spawn(process.execPath, ['--import', 'tsx', cli], { cwd: root, env: { ...env, ...extraEnv, FAKES: fakeNames.join(',') }, stdio: ['ignore', 'pipe', 'pipe'] });
   const announced = await new Promise((resolve) => {
     const timer = setTimeout(() => resolve(null), 60_000);
     relay('fakes', child.stdout, process.stdout, (line) => {
@@ -175,6 +181,7 @@ async function startFakes(extraEnv) {
         resolve({
           wecom: wanted.wecom ? fakes.wecom ?? null : null,
           coze: wanted.coze ? fakes.coze ?? null : null,
+          feishu: wanted.feishu ? fakes.feishu ?? null : null,
           channels: wanted.channels ? channelFakeEnv(fakes.channels) : { env: {}, used: [] },
         });
       } catch {
@@ -188,9 +195,9 @@ async function startFakes(extraEnv) {
       resolve(null);
     });
   });
-  if (!announced?.wecom?.url && !announced?.coze?.url && !announced?.channels.used.length) {
+  if (!announced?.wecom?.url && !announced?.coze?.url && !announced?.feishu?.url && !announced?.channels.used.length) {
     child.kill('SIGTERM');
-    console.error('[fakes] did not start (see above); the mapper runs without WeCom (nickname fetching is off), AI summaries are off, the dispatcher\'s unconfigured channels are off');
+    console.error('[fakes] did not start (see above); the mapper runs without WeCom (nickname fetching is off), AI summaries are off, the dispatcher\'s unconfigured channels are off, feishu-sync has no Feishu');
     return null;
   }
   return { child, ...announced };
@@ -228,6 +235,12 @@ function syncDemoContacts(serviceEnv) {
 
 async function main() {
   checkNode();
+  let only;
+  try {
+    ({ only } = parseStartArgs(process.argv.slice(2)));
+  } catch (error) {
+    fail(error.message);
+  }
   if (needsInstall()) {
     step('Installing dependencies');
     run('npm', ['install', '--no-audit', '--no-fund']);
@@ -238,21 +251,32 @@ async function main() {
   run('npm', ['run', 'build', '--silent']);
   step('Migrating the database');
   run(process.execPath, ['--import', 'tsx', 'db/src/cli.ts']);
-  step('Demo school and login');
-  const demo = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/demo-setup.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const catalogue = JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('@doitcrm/types').then(t => console.log(JSON.stringify(t.SERVICES)))"], { cwd: root, env }).stdout.toString());
+  const services = Object.fromEntries(catalogue.map((service) => [service.key, service]));
+  const portOf = (name) => Number(process.env[`${name.toUpperCase().replace(/-/g, '_')}_PORT`] || services[name]?.port);
+  // a service still `planned` in the catalogue (its page or deployment files not there yet) is not started
+  let names;
+  try {
+    names = selectServices({ only, catalogue, available: serviceNames() });
+  } catch (error) {
+    fail(error.message);
+  }
+  const needs = needsOf(names);
+  if (only) console.log(`\nOnly ${names.join(', ')} (with PostgreSQL, RabbitMQ and Redis)`);
+
+  step(needs.school ? 'Demo school and login' : 'Demo login');
+  const demoEnv = { ...env, DEMO_SCHOOL: needs.school ? '1' : '0', DEMO_DISPATCHER: names.includes('dispatcher') ? '1' : '0' };
+  const demo = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/demo-setup.ts'], { cwd: root, env: demoEnv, stdio: ['ignore', 'pipe', 'inherit'] });
   if (demo.status !== 0) fail('demo set-up failed (see above)');
   const demoOutput = demo.stdout.toString();
   process.stdout.write(demoOutput.split('\n').filter((line) => !line.startsWith('LOGIN ')).join('\n'));
   const login = JSON.parse(demoOutput.split('\n').find((line) => line.startsWith('LOGIN '))?.slice(6) ?? 'null');
 
-  const catalogue = JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('@doitcrm/types').then(t => console.log(JSON.stringify(t.SERVICES)))"], { cwd: root, env }).stdout.toString());
-  const services = Object.fromEntries(catalogue.map((service) => [service.key, service]));
-  const portOf = (name) => Number(process.env[`${name.toUpperCase().replace(/-/g, '_')}_PORT`] || services[name]?.port);
 
-  step('WeCom (企业微信), Coze (扣子) and the dispatcher\'s channels');
+  step('The fakes of WeCom (企业微信), Coze (扣子), Feishu (飞书多维表格) and the dispatcher\'s channels');
   // the SMS fakes push delivery receipts to the dispatcher like a provider console set up with its receipt URL; the
   // token is made up per run (or the operator's own), handed to both and printed nowhere
-  const smsFaked = !CHANNEL_PROVIDER_SETTINGS.sms.some((name) => process.env[name]);
+  const smsFaked = names.includes('dispatcher') && !CHANNEL_PROVIDER_SETTINGS.sms.some((name) => process.env[name]);
   const receiptToken = process.env.DISPATCH_RECEIPT_TOKEN || randomBytes(24).toString('base64url');
   const receiptEnv = smsFaked
     ? { FAKE_SMS_RECEIPT_URL: `http://127.0.0.1:${portOf('dispatcher')}/api/receipts/sms`, FAKE_SMS_RECEIPT_TOKEN: receiptToken }
@@ -261,7 +285,7 @@ async function main() {
   const callbackFakeEnv = callbackSettings
     ? { WECOM_FAKE_CALLBACK_URL: callbackSettings.WECOM_CALLBACK_URL, WECOM_FAKE_CALLBACK_TOKEN: callbackSettings.WECOM_TOKEN, WECOM_FAKE_CALLBACK_AES_KEY: callbackSettings.WECOM_ENCODING_AES_KEY }
     : {};
-  const fakes = await startFakes({ ...receiptEnv, ...callbackFakeEnv });
+  const fakes = await startFakes({ ...receiptEnv, ...callbackFakeEnv }, needs.fakes);
   const wecomFake = fakes?.wecom;
   const cozeFake = fakes?.coze;
   const wecomEnv = wecomFake
@@ -270,22 +294,35 @@ async function main() {
   const cozeEnv = cozeFake
     ? { COZE_BASE_URL: cozeFake.url, COZE_API_TOKEN: cozeFake.token, COZE_PARENT_BOT_ID: cozeFake.parentBotId, COZE_TEACHER_BOT_ID: cozeFake.teacherBotId }
     : {};
-  // only the dispatcher sends through the channels: the other services never see these credentials
+  const feishuFake = fakes?.feishu;
+  const feishuEnv = feishuFake
+    ? {
+      FEISHU_BASE_URL: feishuFake.url, FEISHU_APP_ID: feishuFake.appId, FEISHU_APP_SECRET: feishuFake.appSecret, FEISHU_APP_TOKEN: feishuFake.appToken,
+      FEISHU_STUDENTS_TABLE_ID: feishuFake.studentsTableId, FEISHU_RECORDS_TABLE_ID: feishuFake.recordsTableId,
+    }
+    : {};
+  if (feishuFake) {
+    // the fake forgets its tables when it stops: a first run synced into it keeps the page's history alive
+    const seeded = spawnSync(process.execPath, ['--import', 'tsx', path.join('services', 'feishu-sync', 'src', 'demo-cli.ts')], {
+      cwd: root, env: { ...env, ...feishuEnv }, stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (seeded.status !== 0) console.error('[feishu-sync] the demo sync failed (see above); the page starts with whatever history there is');
+  }
   const channelFakes = fakes?.channels ?? { env: {}, used: [] };
   if (channelFakes.used.includes('sms')) channelFakes.env.DISPATCH_RECEIPT_TOKEN = receiptToken;
 
-  // only contacts-sync checks callbacks, and only the dispatcher sends through the channels
+  // only contacts-sync checks callbacks, only feishu-sync writes to Feishu, and only the dispatcher sends through the channels
   const contactsCallbackEnv = wecomFake && callbackSettings ? callbackSettings : {};
   const serviceEnvOf = (name) => ({
     ...env, ...wecomEnv, ...cozeEnv, ...(name === 'dispatcher' ? channelFakes.env : {}), ...(name === 'contacts-sync' ? contactsCallbackEnv : {}),
+    ...(name === 'feishu-sync' ? feishuEnv : {}),
   });
 
   // every service is supervised: one that exits unexpectedly (a crash, kill -9, the OOM killer) is started again
   // with back-off, and the console says so; Ctrl-C stops supervision first, then the services
   let stopping = false;
   const children = [];
-  // a service still `planned` in the catalogue (its page or deployment files not there yet) is not started
-  for (const name of serviceNames().filter((service) => services[service]?.status !== 'planned')) {
+  for (const name of names) {
     const supervised = supervise({
       name,
       spawnChild: () => {
@@ -303,7 +340,7 @@ async function main() {
     children.push({ name, supervised });
   }
   fakes?.child.on('exit', (code, signal) => {
-    if (!stopping) console.error(`[fakes] exited (${signal ?? code}); nickname fetching and AI summaries will fail until npm start runs again`);
+    if (!stopping) console.error(`[fakes] exited (${signal ?? code}); nickname fetching, AI summaries and the fake Feishu will fail until npm start runs again`);
   });
   const stop = (signal) => {
     if (stopping) return;
@@ -334,6 +371,10 @@ async function main() {
   else if (process.env.WECOM_BASE_URL || process.env.WECOM_CORP_ID) console.log(`\n企业微信：${process.env.WECOM_BASE_URL || 'https://qyapi.weixin.qq.com'}`);
   if (cozeFake) console.log(`扣子：本地模拟服务 ${cozeFake.url}（模拟总结，不调用真实 AI）`);
   else if (process.env.COZE_BASE_URL || process.env.COZE_API_TOKEN) console.log(`扣子：${process.env.COZE_BASE_URL || 'https://api.coze.cn'}`);
+  if (feishuFake) {
+    console.log(`飞书多维表格：本地模拟服务 ${feishuFake.url}`);
+    console.log(`  app_token=${feishuFake.appToken}  学员总表 table_id=${feishuFake.studentsTableId}  学习记录表 table_id=${feishuFake.recordsTableId}`);
+  } else if (FEISHU_SETTINGS.some((name) => process.env[name])) console.log(`飞书多维表格：${process.env.FEISHU_BASE_URL || 'https://open.feishu.cn'}`);
   if (channelFakes.used.length > 0) console.log(`消息渠道：本地模拟服务（${channelFakes.used.join('、')}；不会发出真实短信、邮件或消息）`);
   if (wecomFake && children.some(({ name }) => name === 'contacts-sync')) syncDemoContacts(serviceEnvOf('contacts-sync'));
   if (login) console.log(`\nDemo login: ${login.username} / ${login.password}   (${login.note})`);

@@ -69,6 +69,49 @@ describe('WeCom fake CLI', () => {
   });
 });
 
+describe('fakes CLI: FAKES picks the fakes', () => {
+  const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli.ts');
+
+  test('when FAKES names only feishu (npm start -- --only feishu-sync), then only the Bitable fake starts and the FAKE line announces it alone', async () => {
+    // Arrange
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', cli], {
+      env: { PATH: process.env.PATH ?? '', FAKES: 'feishu', FEISHU_FAKE_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+
+    try {
+      // Act
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const found = out.split('\n').find((l) => l.startsWith('FAKE '));
+          if (found) resolve(found);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      });
+      const announced = JSON.parse(line.slice('FAKE '.length)) as Record<string, { url: string; appToken: string }>;
+      const token = await fetch(`${announced.feishu!.url}/open-apis/auth/v3/tenant_access_token/internal`, { method: 'POST', body: '{}' });
+
+      // Assert
+      expect(Object.keys(announced)).toEqual(['feishu']);
+      expect(announced.feishu!.appToken).toBeTruthy();
+      expect(token.status).toBeLessThan(500);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  test('when FAKES names a fake that does not exist, then the CLI stops naming it and the fakes there are', () => {
+    // Act
+    const run = spawnSync(process.execPath, ['--import', 'tsx', cli], { env: { PATH: process.env.PATH ?? '', FAKES: 'feishu,bitable' }, encoding: 'utf8', timeout: 55_000 });
+
+    // Assert
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('FAKES: unknown bitable; the fakes are wecom, coze, feishu, channels');
+  });
+});
+
 describe('WeCom fake CLI: callbacks', () => {
   test('when the callback URL, token and key come from the environment, then staff actions send there from the start', async () => {
     // Arrange

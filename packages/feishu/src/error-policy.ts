@@ -26,11 +26,12 @@ const FIELD_MISSING = p('field', 'fail', '多维表格中没有这个字段（�
 const FIELD_VALUE = p('field', 'fail', '字段值无法转换为该字段类型：检查写入的值与字段类型 (a value could not be converted to its field\'s type)');
 const NOT_FOUND = p('not_found', 'fail', '记录不存在（可能已被删除） (the record does not exist, it may have been deleted)');
 const BASE = p('config', 'fail', '多维表格 app_token 或 table_id 不正确：核对配置 (wrong app_token or table_id: check the configuration)');
+const DOC_NOT_FOUND = p('config', 'fail', '找不到这个多维表格（91402）：核对 FEISHU_APP_TOKEN，或确认多维表格没有被删除、移动 (no such base: check the app_token, or whether the base was deleted)');
 const CREDENTIALS = p('config', 'fail', '飞书应用凭证无效：检查 FEISHU_APP_ID / FEISHU_APP_SECRET (invalid app credentials: check the app id and secret)');
 const LIMIT = p('limit', 'fail', '超出多维表格的数量或大小限制 (over a documented Bitable limit: records, cell size or answer size)');
 const BAD_REQUEST = p('bad_request', 'fail', '飞书拒绝了请求参数（程序错误） (Feishu refused the request parameters: a bug in the caller or this client)');
 
-/** Codes of external-apis.md §2.5 (Bitable search-records error table, platform token codes). */
+/** Codes of external-apis.md §2.5 (Bitable search-records error table, platform token codes), and the drive gateway's 91402/91403 (NOTEXIST/FORBIDDEN). */
 const BY_CODE: Readonly<Record<number, FeishuErrorPolicy>> = {
   99991661: TOKEN, 99991663: TOKEN, 99991664: TOKEN, 99991671: TOKEN,
   99991400: RATE,
@@ -40,6 +41,7 @@ const BY_CODE: Readonly<Record<number, FeishuErrorPolicy>> = {
   1254301: PERMISSION, 1254302: PERMISSION, 1254303: PERMISSION, 91403: PERMISSION,
   1254045: FIELD_MISSING, 1254044: FIELD_MISSING,
   1254043: NOT_FOUND,
+  91402: DOC_NOT_FOUND,
   1254003: BASE, 1254040: BASE, 1254004: BASE, 1254041: BASE, 1254005: BASE, 1254042: BASE,
   10003: CREDENTIALS, 10014: CREDENTIALS,
   1254030: LIMIT, 1254130: LIMIT,

@@ -25,7 +25,7 @@ export const SERVICES = [
   { key: 'messages', status: 'ready', title: '消息查询', port: 5006 },
   { key: 'roster', status: 'ready', title: '花名册', port: 5010 },
   { key: 'dashboard', status: 'ready', title: '校区看板', port: 5011 },
-  { key: 'feishu-sync', status: 'planned', title: '飞书同步', port: 5020 },
+  { key: 'feishu-sync', status: 'ready', title: '飞书同步', port: 5020 },
   { key: 'contacts-sync', status: 'ready', title: '客户同步', port: 5030 },
   { key: 'dispatcher', status: 'ready', title: '消息分发', port: 5040 },
 ] as const;

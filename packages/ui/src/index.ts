@@ -24,6 +24,7 @@ export { useProgressiveRows } from './use-progressive-rows.ts';
 export type { SessionState, SessionUser, UserRole } from './session.ts';
 export { default as ApiErrorAlert } from './ApiErrorAlert.vue';
 export { default as AppShell } from './AppShell.vue';
+export { default as FileDrop } from './FileDrop.vue';
 export { default as JobProgress } from './JobProgress.vue';
 export { default as LoginView } from './LoginView.vue';
 export { default as StatCard } from './StatCard.vue';

@@ -26,6 +26,11 @@ export const uploadAnswerSchema = z.object({
   maxUploadMb: z.number(),
 }).meta({ id: 'UploadAnswer' });
 
+export const settingsSchema = z.object({
+  maxUploadMb: z.number(),
+  feishuConfigured: z.boolean().describe('false: FEISHU_APP_ID / secret / app token / table ids are not all set, so dry runs, syncs and rollbacks answer 409'),
+}).meta({ id: 'FeishuSyncSettings' });
+
 export const uploadIdBodySchema = z.object({ uploadId: z.coerce.number().int().positive() });
 
 const plannedStudent = z.object({ userId: z.string(), nickname: z.string(), phone: z.string().nullable() });
@@ -77,3 +82,14 @@ export const connectionSchema = z.object({
   })),
   calls: z.number(),
 }).meta({ id: 'ConnectionTest' });
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type RowError = z.infer<typeof rowErrorSchema>;
+export type UploadAnswer = z.infer<typeof uploadAnswerSchema>;
+export type DryRun = z.infer<typeof dryRunSchema>;
+export type SyncRunView = z.infer<typeof runSchema>;
+export type RunList = z.infer<typeof runListSchema>;
+export type RunAccepted = z.infer<typeof runAcceptedSchema>;
+export type Rollback = z.infer<typeof rollbackSchema>;
+export type ConnectionReport = z.infer<typeof connectionSchema>;
+export type { FieldMapping, SourceField } from './domain/columns.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { jobApi, type ApiDocs } from '@doitcrm/kit';
 import {
-  connectionSchema, dryRunSchema, fieldMappingSchema, rollbackSchema, runAcceptedSchema, runIdParams, runListQuery, runListSchema, runSchema,
+  connectionSchema, dryRunSchema, settingsSchema, fieldMappingSchema, rollbackSchema, runAcceptedSchema, runIdParams, runListQuery, runListSchema, runSchema,
   uploadAnswerSchema, uploadIdBodySchema,
 } from '../../contract.ts';
 
@@ -22,6 +22,7 @@ export const feishuSyncApi: ApiDocs = {
         400: { description: 'not a CSV / xlsx, or a required column is missing (named)' }, 413: { description: 'larger than the limit' },
       },
     },
+    { method: 'get', path: '/settings', summary: 'What the page states: the upload limit, and whether Feishu is configured', responses: { 200: { description: 'settings', schema: settingsSchema } } },
     { method: 'get', path: '/mapping', summary: 'The saved column → field mapping', responses: { 200: { description: 'mapping', schema: fieldMappingSchema } } },
     {
       method: 'put', path: '/mapping', roles: ['staff'], body: fieldMappingSchema, summary: 'Save the column → field mapping (audited)',

@@ -23,6 +23,10 @@ export function createUploadRoutes(context: ServiceContext<FeishuSyncConfig>, co
     res.status(201).json(answer);
   });
 
+  router.get('/settings', (_req, res) => {
+    res.json({ maxUploadMb: maxMb, feishuConfigured: connection !== null });
+  });
+
   router.get('/mapping', async (_req, res) => {
     res.json(await readMapping(context.pool));
   });
