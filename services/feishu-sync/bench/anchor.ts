@@ -22,11 +22,18 @@ const WRITES = new Set(['records_batch_create', 'records_batch_update', 'records
  * created before them, and the students' link cells name those records. Endpoints without a limit count 0.
  */
 export function rateAnchorMs(calls: EndpointCalls, limits: Readonly<Record<string, number>>, writeHoldMs: number): number {
-  let total = 0;
-  for (const [endpoint, n] of Object.entries(calls)) {
+  return Math.round(perEndpointMs(calls, limits, writeHoldMs).reduce((sum, ms) => sum + ms, 0));
+}
+
+/** The busiest API's share alone: no client, however it overlaps its calls, finishes sooner. */
+export function busiestApiMs(calls: EndpointCalls, limits: Readonly<Record<string, number>>, writeHoldMs: number): number {
+  return Math.round(Math.max(0, ...perEndpointMs(calls, limits, writeHoldMs)));
+}
+
+function perEndpointMs(calls: EndpointCalls, limits: Readonly<Record<string, number>>, writeHoldMs: number): number[] {
+  return Object.entries(calls).map(([endpoint, n]) => {
     const limit = limits[endpoint];
     const slotMs = limit === undefined ? 0 : 1000 / limit;
-    total += n * Math.max(slotMs, WRITES.has(endpoint) ? writeHoldMs : 0);
-  }
-  return Math.round(total);
+    return n * Math.max(slotMs, WRITES.has(endpoint) ? writeHoldMs : 0);
+  });
 }

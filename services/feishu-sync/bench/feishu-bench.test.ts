@@ -21,6 +21,7 @@ describe('npm run bench:feishu', () => {
     expect(result.firstSync).toMatchObject({ studentsCreated: 400, recordsCreated: 1_200, studentsInFake: 400, recordsInFake: 1_200, rateLimited: 0 });
     // 4 creates and 1 update at 10/s, 2 searches at 20/s; the token endpoint has no limit
     expect(result.firstSync.anchorMs).toBe(5 * 100 + 2 * 50);
+    expect(result.firstSync.floorMs).toBe(4 * 100);
     expect(result.rerun).toMatchObject({ writes: 0, recordsSkipped: 1_200 });
   }, 120_000);
 

@@ -7,7 +7,6 @@
 // (a bench database, dropped at the end unless --keep), Redis for the rate budget and the write lock, the fake over HTTP.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { createFeishuFake, type FeishuFake } from '@doitcrm/fakes';
 import { migrate, redactUrl } from '@doitcrm/db';
 import { createLogger, createPool, createRedis, type Pool, type Redis } from '@doitcrm/kit';
 import { benchDatabase } from '@doitcrm/kit/testing';
@@ -17,8 +16,9 @@ import { acceptUpload } from '../src/domain/accept-upload.ts';
 import { dryRun } from '../src/domain/dry-run.ts';
 import { feishuConnectionFromConfig, type FeishuConnection } from '../src/domain/feishu-connection.ts';
 import { runSync } from '../src/domain/run-sync.ts';
-import { BENCH_CALLS_PER_SECOND, rateAnchorMs, type EndpointCalls } from './anchor.ts';
-import { benchExport, seedExisting, type SeededBase } from './bench-data.ts';
+import { BENCH_CALLS_PER_SECOND, busiestApiMs, rateAnchorMs, type EndpointCalls } from './anchor.ts';
+import { benchExport, type SeededBase } from './bench-data.ts';
+import { startFakeProcess, type FakeProcess } from './fake-process.ts';
 
 export interface FeishuBenchOptions {
   rows: number;
@@ -34,8 +34,10 @@ const BATCH = 500;
 
 export interface FeishuBenchResult {
   firstSync: {
-    ms: number; /** CPU time of this process (the service's code and the fake) during the sync */ cpuMs: number;
+    ms: number; /** CPU time of the service's code (this process; the fake runs in its own) during the sync */ cpuMs: number;
     calls: number; byEndpoint: EndpointCalls; minimum: number; rateLimited: number; anchorMs: number; ratio: number;
+    /** the busiest API's calls alone at its ceiling: a bound no overlap beats */
+    floorMs: number;
     studentsCreated: number; recordsCreated: number; recordsInFake: number; studentsInFake: number;
   };
   rerun: { ms: number; calls: number; writes: number; recordsSkipped: number };
@@ -44,23 +46,22 @@ export interface FeishuBenchResult {
 }
 
 const logger = createLogger({ service: 'feishu-bench', level: 'warn' });
-/** the fake's log, not the client's: what Feishu would have counted */
-const fakeCalls = (fake: FeishuFake): EndpointCalls => fake.calls.byEndpoint() as EndpointCalls;
 const sum = (calls: EndpointCalls) => Object.values(calls).reduce((total, n) => total + n, 0);
 const writes = (calls: EndpointCalls) => ['records_batch_create', 'records_batch_update', 'records_batch_delete'].reduce((total, e) => total + (calls[e] ?? 0), 0);
 
-async function withFake<T>(writeMs: number, use: (fake: FeishuFake, connection: FeishuConnection) => Promise<T>, redis: Redis): Promise<T> {
-  const fake = createFeishuFake({ demo: { students: 0 }, writeLatencyMs: writeMs, callsPerSecond: BENCH_CALLS_PER_SECOND });
-  const server = await fake.listen(0, '127.0.0.1');
+/** A fresh fake in its own process, and the service's connection to it; calls are counted in the fake. */
+async function withFake<T>(writeMs: number, use: (fake: FakeProcess, connection: FeishuConnection) => Promise<T>, redis: Redis): Promise<T> {
+  const fake = await startFakeProcess({ writeLatencyMs: writeMs, callsPerSecond: BENCH_CALLS_PER_SECOND });
   try {
+    const { identity: f } = fake;
     const config = loadFeishuSyncConfig({
-      ...process.env, FEISHU_BASE_URL: server.url, FEISHU_APP_ID: fake.appId, FEISHU_APP_SECRET: fake.appSecret, FEISHU_APP_TOKEN: fake.demo.appToken,
-      FEISHU_STUDENTS_TABLE_ID: fake.demo.studentsTableId, FEISHU_RECORDS_TABLE_ID: fake.demo.recordsTableId,
+      ...process.env, FEISHU_BASE_URL: f.url, FEISHU_APP_ID: f.appId, FEISHU_APP_SECRET: f.appSecret, FEISHU_APP_TOKEN: f.appToken,
+      FEISHU_STUDENTS_TABLE_ID: f.studentsTableId, FEISHU_RECORDS_TABLE_ID: f.recordsTableId,
       FEISHU_SYNC_PAGE_SIZE: '500', FEISHU_SYNC_BATCH_SIZE: String(BATCH),
     });
     return await use(fake, feishuConnectionFromConfig(config, { redis, logger })!);
   } finally {
-    await server.close();
+    await fake.close();
   }
 }
 
@@ -74,44 +75,42 @@ export async function runFeishuBench(options: FeishuBenchOptions, deps: { pool: 
   const { firstSync, rerun } = await withFake(options.writeMs, async (fake, connection) => {
     const sync = async () => {
       const run = await insertRun(pool, { uploadId: upload.uploadId, jobId: null, createdBy: null });
-      fake.calls.clear();
+      await fake.clearCalls();
       const started = performance.now();
       const cpu = process.cpuUsage();
       const counters = await runSync({ pool, client: connection.newClient(), tables: connection.tables, logger, batchSize: BATCH }, run.id);
-      const rateLimited = fake.calls.all().filter((call) => call.errcode === 99991400).length;
       const used = process.cpuUsage(cpu);
-      return { ms: Math.round(performance.now() - started), cpuMs: Math.round((used.user + used.system) / 1000), counters, calls: fakeCalls(fake), rateLimited };
+      const ms = Math.round(performance.now() - started);
+      return { ms, cpuMs: Math.round((used.user + used.system) / 1000), counters, fake: await fake.counts() };
     };
     // a running service spent from its rate budget long before this sync; the budget's first use under a Redis prefix
     // counts the second before it as full (packages/limits: Redis may have lost its counts), which is not the sync's
     await connection.newClient().listFields(connection.tables.students);
     const first = await sync();
-    const base = fake.state.bases.get(fake.demo.appToken)!;
-    const recordsInFake = base.tables.get(fake.demo.recordsTableId)!.records.size;
-    const studentsInFake = base.tables.get(fake.demo.studentsTableId)!.records.size;
     const again = await sync();
     // one search page per (empty) table, the creates in batches, the students' link cells written back (the
     // demo base's links are one-way, so the sync writes both sides), and one token
     const minimum = 2 + Math.ceil(options.students / BATCH) + Math.ceil(options.rows / BATCH) + Math.ceil(options.students / BATCH) + 1;
-    const anchorMs = rateAnchorMs(first.calls, BENCH_CALLS_PER_SECOND, options.writeMs);
+    const anchorMs = rateAnchorMs(first.fake.calls, BENCH_CALLS_PER_SECOND, options.writeMs);
+    const floorMs = busiestApiMs(first.fake.calls, BENCH_CALLS_PER_SECOND, options.writeMs);
     return {
       firstSync: {
-        ms: first.ms, cpuMs: first.cpuMs, calls: sum(first.calls), byEndpoint: first.calls, minimum, rateLimited: first.rateLimited,
-        anchorMs, ratio: first.ms / anchorMs, studentsCreated: first.counters.studentsCreated ?? 0, recordsCreated: first.counters.recordsCreated ?? 0,
-        recordsInFake, studentsInFake,
+        ms: first.ms, cpuMs: first.cpuMs, calls: sum(first.fake.calls), byEndpoint: first.fake.calls, minimum, rateLimited: first.fake.rateLimited,
+        anchorMs, ratio: first.ms / anchorMs, floorMs, studentsCreated: first.counters.studentsCreated ?? 0, recordsCreated: first.counters.recordsCreated ?? 0,
+        recordsInFake: first.fake.records, studentsInFake: first.fake.students,
       },
-      rerun: { ms: again.ms, calls: sum(again.calls), writes: writes(again.calls), recordsSkipped: again.counters.recordsSkipped ?? 0 },
+      rerun: { ms: again.ms, calls: sum(again.fake.calls), writes: writes(again.fake.calls), recordsSkipped: again.counters.recordsSkipped ?? 0 },
     };
   }, deps.redis);
   log(`first sync: ${firstSync.calls} calls ${JSON.stringify(firstSync.byEndpoint)} in ${firstSync.ms} ms (anchor ${firstSync.anchorMs} ms)`);
 
   const dry = await withFake(options.writeMs, async (fake, connection) => {
-    const seeded = seedExisting(fake, options.existing, options);
-    fake.calls.clear();
+    const seeded = await fake.seed(options.existing, options);
+    await fake.clearCalls();
     const started = performance.now();
     const answer = await dryRun(pool, connection, upload.uploadId, BATCH);
     const ms = Math.round(performance.now() - started);
-    const calls = fakeCalls(fake);
+    const { calls } = await fake.counts();
     return { ms, calls: sum(calls), byEndpoint: calls, pages: answer.reads.pages, seeded, counts: answer.counts };
   }, deps.redis);
   log(`dry run: ${dry.calls} calls ${JSON.stringify(dry.byEndpoint)} in ${dry.ms} ms`);
@@ -125,7 +124,7 @@ function report(options: FeishuBenchOptions, first: FeishuBenchResult['firstSync
   const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
   const rows = [
     ['first sync into empty tables: API calls', `${first.calls} (least possible ${first.minimum}; ${first.rateLimited} answered 429)`, '≤ 60', mark(first.calls <= 60)],
-    ['first sync: wall time vs what the limits allow', `${s(first.ms)} / ${s(first.anchorMs)} = ${first.ratio.toFixed(2)}× (CPU ${s(first.cpuMs)})`, '≤ 1.25×', mark(first.ratio <= 1.25)],
+    ['first sync: wall time vs what the limits allow', `${s(first.ms)} / ${s(first.anchorMs)} = ${first.ratio.toFixed(2)}× (busiest API alone ${s(first.floorMs)}: ${(first.ms / first.floorMs).toFixed(2)}×; service CPU ${s(first.cpuMs)})`, '≤ 1.25×', mark(first.ratio <= 1.25)],
     ['re-run of the same file: writes (counted in the fake)', `${rerun.writes} (${rerun.calls} calls, ${s(rerun.ms)})`, '0', mark(rerun.writes === 0)],
     [`dry run of ${options.rows} rows against ${dry.seeded.records} records (+ ${dry.seeded.students} students)`, `${s(dry.ms)}, ${dry.calls} calls (${dry.pages} pages)`, '≤ 10 s', mark(dry.ms <= 10_000)],
   ];

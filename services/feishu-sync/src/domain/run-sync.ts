@@ -131,11 +131,15 @@ async function executePlan(deps: SyncDeps, runId: number, plan: SyncPlan, rowErr
   // students: changed nickname / phone, and the link cell whole (old links first), each batch once all the records
   // it links exist. Idempotent: computed from the plan.
   const changes = new Map(plan.changedStudents.map((c) => [c.userId, c]));
+  const ready = (batch: string[]) => batch.every((userId) => studentId(userId) !== undefined && (newLinks.get(userId) ?? []).every((key) => records.has(key)));
   const updateStudents = async () => {
-    for (const [n, batch] of updateBatches.entries()) {
+    // whichever batch is ready first goes first: a student's last record may come late in the file
+    const waiting = new Map(updateBatches.entries());
+    while (waiting.size > 0) {
       lanes.check();
-      await lanes.until(() => batch.every((userId) => studentId(userId) !== undefined && (newLinks.get(userId) ?? []).every((key) => records.has(key))),
-        `学员第 ${n + 1} 批的学习记录`);
+      await lanes.until(() => [...waiting.values()].some(ready), `学员第 ${[...waiting.keys()].map((n) => n + 1).join('、')} 批的学习记录`);
+      const [n, batch] = [...waiting.entries()].find(([, b]) => ready(b))!;
+      waiting.delete(n);
       const before: Array<{ recordId: string; before: Record<string, unknown> }> = [];
       const rows = batch.map((userId) => {
         const change = changes.get(userId);
