@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import type { StartedCozeFake } from '@doitcrm/fakes';
 import type { WecomFake } from '@doitcrm/fakes';
+import type { FeishuWork } from './faults-feishu.ts';
 
 export interface RoundWork {
   jobIds: string[];
@@ -11,6 +12,8 @@ export interface RoundWork {
   summaryJobIds: string[];
   /** ids waiting for a name when the nickname fetch was submitted */
   pendingNames: string[];
+  /** the round's feishu-sync run, when it has one */
+  feishu?: FeishuWork;
 }
 
 export interface Tally {

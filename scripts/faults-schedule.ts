@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import type { RoundWork } from './faults-checks.ts';
 import { dispatchSent, type DispatchMode } from './faults-dispatch.ts';
+import { feishuUnderWay } from './faults-feishu.ts';
 import type { Stack } from './faults-stack.ts';
 import { jobStates } from './faults-workload.ts';
 
@@ -21,7 +22,7 @@ export interface Fault {
   /** the service this fault kills (its supervised restart is by design, not a failure to recover) */
   kills?: string;
   /** work added on top of the archive imports every round carries */
-  adds?: Array<'extract' | 'names' | 'summaries'>;
+  adds?: Array<'extract' | 'names' | 'summaries' | 'feishu'>;
   /** how the round's dispatcher messages are sent (default plain) */
   dispatch?: DispatchMode;
   /** null: no fault (the control round) */
@@ -90,6 +91,10 @@ export const FAULTS: Fault[] = [
       const when = await strikeWhen(c, async () => await dispatchSent(c.pool, c.dispatchTag) >= 2_000);
       return `${kill9(c, 'dispatcher')} (${when})`;
     },
+  },
+  {
+    name: 'kill -9 feishu-sync mid-sync', kills: 'feishu-sync', adds: ['feishu'],
+    strike: (c) => killWhen(c, 'feishu-sync', async () => feishuUnderWay(c.stack.feishu!, c.work.feishu!), 'sync'),
   },
   {
     name: 'Idempotency-Key replays and concurrent duplicates', dispatch: 'replays',

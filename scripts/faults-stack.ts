@@ -9,6 +9,7 @@ import {
   createAliyunSmsFake, createAppWebhookReceiver, createTencentSmsFake, createWechatOaFake, createWecomFake, createWecomSendFake, startCozeFake,
   type AliyunSmsFake, type AppWebhookReceiver, type StartedCozeFake, type TencentSmsFake, type WechatOaFake, type WecomFake, type WecomSendFake,
 } from '@doitcrm/fakes';
+import { startFaultsFeishu, type StartedFeishu } from './faults-feishu.ts';
 import { PostgresInstance, RabbitInstance, RedisInstance, assertPortFree } from './faults-instances.ts';
 import { StallingProxy } from './faults-proxy.ts';
 import { supervise, type Supervised } from './supervisor.mjs';
@@ -34,6 +35,8 @@ export interface Stack {
   wecom?: { fake: WecomFake; url: string; close(): Promise<void> };
   coze?: StartedCozeFake;
   channels?: ChannelFakes;
+  /** the Bitable fake feishu-sync writes to */
+  feishu?: StartedFeishu;
   services: ServiceRun[];
 }
 
@@ -58,7 +61,7 @@ export const PORTS = {
   postgres: base + 432, postgresProxy: base + 433,
   redis: base + 1379, redisProxy: base + 1380,
   rabbit: base + 672, rabbitProxy: base + 674,
-  services: { etl: base + 2, mapper: base + 4, messages: base + 6, roster: base + 10, dashboard: base + 11, dispatcher: base + 40 } as Record<string, number>,
+  services: { etl: base + 2, mapper: base + 4, messages: base + 6, roster: base + 10, dashboard: base + 11, 'feishu-sync': base + 20, dispatcher: base + 40 } as Record<string, number>,
 };
 
 export async function startServers(dir: string, say: (line: string) => void): Promise<Stack> {
@@ -92,6 +95,7 @@ export async function startFakes(stack: Stack): Promise<void> {
   stack.wecom = { fake, url: server.url, close: server.close };
   stack.coze = await startCozeFake({ stream: { deltaDelayMs: 5 } });
   stack.channels = await startChannelFakes();
+  stack.feishu = await startFaultsFeishu();
 }
 
 /**
@@ -141,6 +145,7 @@ export function serviceEnv(stack: Stack): NodeJS.ProcessEnv {
     ...(wecom ? { WECOM_BASE_URL: wecom.url, WECOM_CORP_ID: wecom.fake.corpId, WECOM_SECRET: wecom.fake.secret, WECOM_ARCHIVE_SECRET: wecom.fake.archiveSecret } : {}),
     ...(coze ? { COZE_BASE_URL: coze.url, COZE_API_TOKEN: coze.token, COZE_PARENT_BOT_ID: coze.parentBotId, COZE_TEACHER_BOT_ID: coze.teacherBotId } : {}),
     ...stack.channels?.env,
+    ...stack.feishu?.env,
   };
 }
 
@@ -205,6 +210,7 @@ export async function stopStack(stack: Stack | undefined, dir: string, say: (lin
     await stack.wecom?.close().catch(() => {});
     await stack.coze?.close().catch(() => {});
     await stack.channels?.close().catch(() => {});
+    await stack.feishu?.close().catch(() => {});
     for (const proxy of Object.values(stack.proxies)) await proxy.close().catch(() => {});
     await stack.rabbit.stop().catch(() => {});
     await stack.redis.stop().catch(() => {});

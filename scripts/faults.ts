@@ -6,12 +6,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { generateSchool, loadSchool } from '@doitcrm/demo-data';
 import { migrate } from '@doitcrm/db';
 import { addUser, createPool } from '@doitcrm/kit';
 import { refreshRollups } from '../services/dashboard/src/domain/refresh-rollups.ts';
 import { atRest, compareDashboard, countEffects, markCalls, type RoundWork, type Tally } from './faults-checks.ts';
 import { countDispatch, createDispatchTemplates, dispatchAtRest, dispatchTag, submitDispatchWork, type DispatchTemplates, type DispatchWork } from './faults-dispatch.ts';
+import { countFeishu, submitFeishuSync } from './faults-feishu.ts';
 import { FAULTS, type Fault } from './faults-schedule.ts';
 import { allReady, PORTS, startFakes, startServers, startServices, stopStack, type Stack } from './faults-stack.ts';
 import { Api, parentsWithMessages, writeArchiveParts, type ArchivePart } from './faults-workload.ts';
@@ -21,7 +23,9 @@ const FILES_PER_ROUND = Number(process.env.FAULTS_FILES_PER_ROUND ?? 2);
 const SUMMARIES_PER_ROUND = 30;
 const ROUND_TIMEOUT_MS = 300_000;
 const TIMEZONE = 'Asia/Shanghai';
-const only = process.env.FAULTS_ONLY ? new RegExp(process.env.FAULTS_ONLY, 'i') : null;
+// `npm run faults -- --only feishu` (or FAULTS_ONLY=feishu): the control round and the rounds whose name matches
+const onlyArg = parseArgs({ options: { only: { type: 'string' } } }).values.only ?? process.env.FAULTS_ONLY;
+const only = onlyArg ? new RegExp(onlyArg, 'i') : null;
 
 const started = Date.now();
 const clock = () => `${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s`;
@@ -112,6 +116,10 @@ async function runRound(
     work.pendingNames = rows.map((row) => row.original_id);
     work.jobIds.push(await api.fetchNames());
   }
+  if (fault.adds?.includes('feishu')) {
+    work.feishu = await submitFeishuSync(api, stack.feishu!, dispatch.round);
+    work.jobIds.push(work.feishu.jobId);
+  }
   if (fault.adds?.includes('summaries')) {
     const parents = await parentsWithMessages(pool, SUMMARIES_PER_ROUND);
     for (const id of parents.ids) work.summaryJobIds.push(await api.summarize(id, parents.start, parents.end));
@@ -140,6 +148,12 @@ async function runRound(
   await sleep(2_000);
 
   const effects: Tally = await countEffects(pool, work, { since: marks, coze: stack.coze!, wecom: stack.wecom!.fake });
+  if (work.feishu) {
+    const feishu = countFeishu(stack.feishu!, work.feishu);
+    effects.lost += feishu.lost;
+    effects.duplicated += feishu.duplicated;
+    effects.notes.push(...feishu.notes);
+  }
   const dashboard = await compareDashboard(pool, async () => { await refreshRollups(pool, { full: true }, { timezone: TIMEZONE }); });
   const sends: Tally = dispatchWork ? await countDispatch(pool, dispatchWork, stack.channels!)
     : { lost: 0, duplicated: 0, notes: [`dispatcher batches not all accepted: ${(dispatched as Error).message}`] };

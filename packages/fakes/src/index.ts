@@ -30,6 +30,7 @@ export type { FaultKind, FaultRule, FaultHandle } from './channels/fault-injecto
 export type { Delivery, DeliveryLedger, DeliveryReport } from './channels/delivery-ledger.ts';
 export { createFeishuFake, type FeishuFake, type FeishuFakeOptions } from './feishu/create-feishu-fake.ts';
 export type { FeishuInjectionRule, FeishuInjectionKind, FeishuInjectionHandle, FeishuEndpoint } from './feishu/feishu-injection.ts';
+export type { FeishuCallsPerSecond } from './feishu/feishu-rate-limits.ts';
 export type { FeishuFakeState, FakeBase, FakeTable, FakeField, FakeRecord } from './feishu/feishu-fake-state.ts';
 export { FIELD_TYPE } from './feishu/feishu-fake-state.ts';
 export { STUDENT_FIELDS, RECORD_FIELDS, type DemoBaseIds, type DemoBaseOptions } from './feishu/seed-demo-base.ts';

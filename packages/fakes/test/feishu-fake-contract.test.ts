@@ -114,6 +114,31 @@ describe('Feishu fake: contract details the SDK does not check', () => {
     expect(demo).toEqual(fake.demo);
   });
 
+  test('when an API is called past its calls per second, then Feishu\'s 429 answers with the seconds to wait, and a slot frees a second later', async () => {
+    // Arrange
+    let now = Date.UTC(2026, 0, 5);
+    const { fake, url } = await listenFeishuFake({ demo: { students: 1 }, now: () => now, callsPerSecond: { records_search: 2 } });
+    const token = (await tokenOf(fake, url)).tenant_access_token;
+    const search = () => fetch(`${url}${recordsPath(fake, fake.demo.studentsTableId, 'search')}`, {
+      method: 'POST', body: '{}', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    });
+
+    // Act
+    const allowed = [await search(), await search()];
+    now += 400;
+    const refused = await search();
+    now += 600;
+    const freed = await search();
+
+    // Assert
+    expect(allowed.map((r) => r.status)).toEqual([200, 200]);
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ code: 99991400 });
+    expect([refused.headers.get('x-ogw-ratelimit-limit'), refused.headers.get('x-ogw-ratelimit-reset')]).toEqual(['2', '1']);
+    expect(freed.status).toBe(200);
+    expect(fake.calls.count('records_search', 99991400)).toBe(1);
+  });
+
   test('when the CLI settings are wrong, then the Feishu fake does not start and names every wrong variable', async () => {
     // Act
     const error = await startFeishuFake({ FEISHU_FAKE_PORT: 'x', FEISHU_FAKE_STUDENTS: '-1' }, () => {}).catch((e: unknown) => e);

@@ -5,7 +5,10 @@ import { FeishuError } from './feishu-error.ts';
 export interface TableWriteLockOptions {
   /** across processes: a concurrency lease of 1 per table in Redis (packages/limits); null = this process only */
   limiter: Limiter | null;
-  /** a lease a crashed writer left behind frees itself after this long; default 120 s (a write with all its retries) */
+  /**
+   * a lease a crashed writer (kill -9) left behind frees itself after this long; default 15 s. A live writer renews
+   * its lease every third of it, so one write may take longer with all its retries.
+   */
   leaseMs?: number;
   /** give up waiting for the table after this long; default 300 s */
   maxWaitMs?: number;
@@ -22,7 +25,7 @@ export class TableWriteLock {
   private readonly maxWaitMs: number;
 
   constructor(private readonly options: TableWriteLockOptions) {
-    this.leaseMs = options.leaseMs ?? 120_000;
+    this.leaseMs = options.leaseMs ?? 15_000;
     this.maxWaitMs = options.maxWaitMs ?? 300_000;
   }
 
@@ -53,10 +56,13 @@ export class TableWriteLock {
         { kind: 'concurrency', name: 'feishu_table_write', key: `feishu-write:${key}`, limit: 1, leaseMs: this.leaseMs, pollMs: 50 },
       ]);
       if (decision.outcome === 'reserved') {
+        const { reservation } = decision;
+        const renew = setInterval(() => { void limiter.extend(reservation); }, Math.max(1, Math.floor(this.leaseMs / 3)));
         try {
           return await write();
         } finally {
-          await limiter.release(decision.reservation);
+          clearInterval(renew);
+          await limiter.release(reservation);
         }
       }
       if (Date.now() - started > this.maxWaitMs) {

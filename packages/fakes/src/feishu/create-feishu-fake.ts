@@ -3,6 +3,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { listenLocal, type ListeningFake } from '../listen-local.ts';
 import { CallLog } from '../wecom/call-log.ts';
 import { FeishuFakeFailure, type FeishuFakeState } from './feishu-fake-state.ts';
+import { checkCallsPerSecond, FeishuRateLimits, type FeishuCallsPerSecond } from './feishu-rate-limits.ts';
 import { FeishuInjector, type FeishuInjectionHandle, type FeishuInjectionRule } from './feishu-injection.ts';
 import { bitableHandler, sendFailure, type FeishuFakeContext } from './feishu-pipeline.ts';
 import { feishuControlRouter } from './routes/control-routes.ts';
@@ -24,6 +25,11 @@ export interface FeishuFakeOptions {
   writeLatencyMs?: number;
   /** records per batch_create / batch_update; default 500 (error 1254104's limit; current docs allow 1,000) */
   batchWriteLimit?: number;
+  /**
+   * calls per second per API (Feishu's frequency control, §2.5); a call past it answers 429 + x-ogw-ratelimit-reset.
+   * Default: none
+   */
+  callsPerSecond?: FeishuCallsPerSecond;
   /** the demo base of seed 002 */
   demo?: DemoBaseOptions;
   /** the fake's clock (ms); tests move it to age tokens */
@@ -64,8 +70,11 @@ export function createFeishuFake(options: FeishuFakeOptions = {}): FeishuFake {
     renewWindowSeconds: options.renewWindowSeconds ?? 1800,
     writeLatencyMs: options.writeLatencyMs ?? 0,
     batchWriteLimit: positive(options.batchWriteLimit ?? 500, 'batchWriteLimit'),
+    callsPerSecond: checkCallsPerSecond(options.callsPerSecond),
   };
-  const ctx: FeishuFakeContext = { state, tokens: new TenantTokens(), injector: new FeishuInjector(), calls: new CallLog(), now };
+  const ctx: FeishuFakeContext = {
+    state, tokens: new TenantTokens(), injector: new FeishuInjector(), calls: new CallLog(), now, rateLimits: new FeishuRateLimits(() => state.callsPerSecond),
+  };
 
   const app = express();
   app.disable('x-powered-by');

@@ -55,6 +55,8 @@ export interface FeishuFakeState {
   writeLatencyMs: number;
   /** records per batch_create / batch_update call (current docs 1,000; error 1254104 and older docs 500) */
   batchWriteLimit: number;
+  /** Feishu's frequency control: calls per second per API (none when absent) */
+  callsPerSecond: Partial<Record<string, number>>;
 }
 
 export class FeishuFakeFailure extends Error {

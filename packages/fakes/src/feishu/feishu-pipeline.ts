@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { CallLog } from '../wecom/call-log.ts';
 import { FeishuFakeFailure, type FakeBase, type FakeTable, type FeishuFakeState } from './feishu-fake-state.ts';
 import type { FeishuEndpoint, FeishuInjector } from './feishu-injection.ts';
+import type { FeishuRateLimits } from './feishu-rate-limits.ts';
 import type { TenantTokens } from './tenant-tokens.ts';
 
 export interface FeishuFakeContext {
@@ -11,6 +12,7 @@ export interface FeishuFakeContext {
   injector: FeishuInjector;
   calls: CallLog;
   now(): number;
+  rateLimits: FeishuRateLimits;
 }
 
 export type EndpointHandler = (req: Request, ctx: FeishuFakeContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
@@ -25,7 +27,7 @@ export function sendFailure(res: Response, failure: FeishuFakeFailure): void {
 }
 
 /**
- * Every Bitable call passes the same checks, in this order: the tenant token (99991661 missing / 99991663 unknown,
+ * Every Bitable call passes the same checks, in this order: the frequency control (429), the tenant token (99991661 missing / 99991663 unknown,
  * expired or revoked, HTTP 400), injected failures, then the endpoint itself. Every request lands in the call log
  * with the code it was answered with, so tests count what a client really sent.
  */
@@ -35,6 +37,7 @@ export function bitableHandler(endpoint: FeishuEndpoint, ctx: FeishuFakeContext,
       endpoint, method: req.method, at: ctx.now(), ids: [String(req.params.table_id ?? '')].filter(Boolean), errcode: code,
     });
     try {
+      ctx.rateLimits.take(endpoint, ctx.now());
       if (endpoint !== 'tenant_access_token') {
         const checked = ctx.tokens.check(req.get('authorization'), ctx.now());
         if (!checked.ok) throw new FeishuFakeFailure(checked.code, checked.msg, 400);

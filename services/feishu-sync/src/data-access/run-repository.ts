@@ -65,8 +65,10 @@ export async function startRun(db: Queryable, id: number): Promise<void> {
   await db.query("UPDATE feishu.runs SET state = 'running', error = NULL, started_at = coalesce(started_at, now()) WHERE id = $1", [id]);
 }
 
-export async function savePlan(db: Queryable, id: number, plan: SyncPlan): Promise<void> {
-  await db.query('UPDATE feishu.runs SET plan = $2 WHERE id = $1 AND plan IS NULL', [id, JSON.stringify(plan)]);
+/** Keeps the run's plan unless it has one already; false when it had (the stored plan is the one to follow). */
+export async function savePlan(db: Queryable, id: number, plan: SyncPlan): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE feishu.runs SET plan = $2 WHERE id = $1 AND plan IS NULL', [id, JSON.stringify(plan)]);
+  return rowCount === 1;
 }
 
 /** Counters and calls as they stand (calls add up over the attempts of a resumed run). */
