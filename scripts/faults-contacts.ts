@@ -136,8 +136,27 @@ export async function countBurst(pool: pg.Pool, burst: BurstResult): Promise<Tal
   return tally;
 }
 
-/** The killed-and-resumed pass against the truth (see the file's head). */
-export async function countResumedSync(pool: pg.Pool, fake: WecomFake, passRunIds: number[]): Promise<Tally> {
+/**
+ * batch/get_by_user calls one uninterrupted pass makes over `truth` with `batchSize` members a batch (members in the
+ * pass's sorted order): a resumed pass makes about this many, one restarted from scratch up to twice as many.
+ */
+export function batchCallsOfOnePass(truth: ReadonlySet<string>, batchSize: number): number {
+  const perMember = new Map<string, number>();
+  for (const key of truth) {
+    const member = key.slice(key.indexOf('|') + 1);
+    perMember.set(member, (perMember.get(member) ?? 0) + 1);
+  }
+  const members = [...perMember.keys()].sort();
+  let calls = 0;
+  for (let i = 0; i < members.length; i += batchSize) {
+    const pairs = members.slice(i, i + batchSize).reduce((sum, m) => sum + perMember.get(m)!, 0);
+    calls += Math.max(1, Math.ceil(pairs / 100));
+  }
+  return calls;
+}
+
+/** The killed-and-resumed pass against the truth (see the file's head); `batchCalls` made in the round, `batchSize` the pass's. */
+export async function countResumedSync(pool: pg.Pool, fake: WecomFake, passRunIds: number[], batch: { calls: number; size: number }): Promise<Tally> {
   const tally: Tally = { lost: 0, duplicated: 0, notes: [] };
   const { missing, extra } = compareRelations(truthPairs(fake), await activePairs(pool));
   add(tally, 'lost', missing.length, `relations WeCom has and the copy does not (${missing.slice(0, 3).join(', ')})`);
@@ -148,6 +167,7 @@ export async function countResumedSync(pool: pg.Pool, fake: WecomFake, passRunId
             (SELECT string_agg(id || ' ' || state || coalesce(' resumed from ' || resumed_from, ''), ', ' ORDER BY id) FROM contacts.sync_runs WHERE id = ANY($1::bigint[])) AS runs`,
     [passRunIds]);
   add(tally, 'duplicated', dup!.added_twice, 'rows recorded as added twice within the pass');
-  tally.notes.push(`contacts sync runs of the pass: ${dup!.runs ?? 'none'}`);
+  tally.notes.push(`contacts sync runs of the pass: ${dup!.runs ?? 'none'}; batch/get_by_user calls ${batch.calls} `
+    + `(one uninterrupted pass: ${batchCallsOfOnePass(truthPairs(fake), batch.size)}; from scratch again would be up to twice that)`);
   return tally;
 }

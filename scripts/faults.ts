@@ -14,7 +14,7 @@ import { atRest, compareDashboard, countEffects, markCalls, type RoundWork, type
 import { contactsAtRest, countBurst, countResumedSync, ensureSynced, startCallbackBurst, submitFullSync, type CallbackBurst } from './faults-contacts.ts';
 import { countDispatch, createDispatchTemplates, dispatchAtRest, dispatchTag, submitDispatchWork, type DispatchTemplates, type DispatchWork } from './faults-dispatch.ts';
 import { FAULTS, type Fault } from './faults-schedule.ts';
-import { allReady, PORTS, startFakes, startServers, startServices, stopStack, type Stack } from './faults-stack.ts';
+import { allReady, PORTS, serviceEnv, startFakes, startServers, startServices, stopStack, type Stack } from './faults-stack.ts';
 import { Api, parentsWithMessages, writeArchiveParts, type ArchivePart } from './faults-workload.ts';
 
 const PER_FILE = Number(process.env.FAULTS_FILE_MESSAGES ?? 5_000);
@@ -159,7 +159,10 @@ async function runRound(
     : { lost: 0, duplicated: 0, notes: [`dispatcher batches not all accepted: ${(dispatched as Error).message}`] };
   const contacts: Tally = burstSent ? await countBurst(pool, burstSent)
     : fault.contacts === 'sync' ? await countResumedSync(pool, stack.wecom!.fake,
-      (await pool.query<{ id: number }>('SELECT id::int FROM contacts.sync_runs WHERE id > $1', [lastRun!.id])).rows.map((row) => row.id))
+      (await pool.query<{ id: number }>('SELECT id::int FROM contacts.sync_runs WHERE id > $1', [lastRun!.id])).rows.map((row) => row.id), {
+        calls: stack.wecom!.fake.calls.all().slice(marks.wecom).filter((call) => call.endpoint === 'externalcontact/batch/get_by_user').length,
+        size: Number(serviceEnv(stack).CONTACTS_SYNC_MEMBERS_PER_BATCH),
+      })
       : { lost: 0, duplicated: 0, notes: [] };
   const deliveries = stack.services.reduce((sum, run) =>
     sum + run.lines.filter((line) => line.at >= since && line.text.includes('redelivered message reached its handler')).length, 0);
