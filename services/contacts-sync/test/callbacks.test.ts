@@ -244,7 +244,8 @@ describe('WeCom callbacks', () => {
 
     expect(statuses).toEqual(bodies.map(() => 200));
     expect(await inboxCount()).toBe(before.inbox + 31);
-    const after = await day();
+    // the day's figures are added just after the answers
+    const after = await until(day, (d) => d.received - before.day.received >= 31 && d.duplicate - before.day.duplicate >= 9);
     expect({ received: after.received - before.day.received, duplicate: after.duplicate - before.day.duplicate }).toEqual({ received: 31, duplicate: 9 });
   });
 });

@@ -17,31 +17,38 @@ export interface CallbackToStore {
 }
 
 /**
- * Stores a group of verified callbacks and counts them in today's figures in ONE statement (one commit): per
- * callback, whether it was new (`true`) or a body already in the inbox or earlier in the group (`false`). At a
- * thousand callbacks a second a store and a count per request meant two commits each, and every count updated the
- * same day row, so the requests queued on that row's lock one commit after another.
+ * Stores a group of verified callbacks in ONE statement (one commit): per callback, whether it was new (`true`) or a
+ * body already in the inbox or earlier in the group (`false`). At a thousand callbacks a second one store per
+ * request meant a commit each.
  */
-export async function storeCallbacks(db: Queryable, timezone: string, events: readonly CallbackToStore[]): Promise<boolean[]> {
+export async function storeCallbacks(db: Queryable, events: readonly CallbackToStore[]): Promise<boolean[]> {
   if (events.length === 0) return [];
   const { rows } = await db.query<{ body_sha256: string }>(
-    `WITH input AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS i(sha, event_type, change_type, plaintext, ord)),
-     stored AS (
-       INSERT INTO contacts.callback_inbox (body_sha256, event_type, change_type, raw_plaintext)
-       SELECT DISTINCT ON (sha) sha, event_type, change_type, plaintext FROM input ORDER BY sha, ord
-       ON CONFLICT (body_sha256) DO NOTHING RETURNING body_sha256),
-     counted AS (
-       INSERT INTO contacts.daily_metrics AS d (day, callbacks_received, callbacks_duplicate)
-       VALUES ((now() AT TIME ZONE $5)::date, (SELECT count(*) FROM stored), (SELECT count(*) FROM input) - (SELECT count(*) FROM stored))
-       ON CONFLICT (day) DO UPDATE SET callbacks_received = d.callbacks_received + excluded.callbacks_received,
-         callbacks_duplicate = d.callbacks_duplicate + excluded.callbacks_duplicate, updated_at = now())
-     SELECT body_sha256 FROM stored`,
-    [events.map((e) => e.sha256), events.map((e) => e.eventType), events.map((e) => e.changeType), events.map((e) => e.plaintext), timezone],
+    `INSERT INTO contacts.callback_inbox (body_sha256, event_type, change_type, raw_plaintext)
+     SELECT DISTINCT ON (sha) sha, event_type, change_type, plaintext
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS i(sha, event_type, change_type, plaintext, ord)
+     ORDER BY sha, ord
+     ON CONFLICT (body_sha256) DO NOTHING RETURNING body_sha256`,
+    [events.map((e) => e.sha256), events.map((e) => e.eventType), events.map((e) => e.changeType), events.map((e) => e.plaintext)],
   );
   const fresh = new Set(rows.map((row) => row.body_sha256));
   // the first of equal bodies in the group is the stored one; the rest are duplicates like any later retry
   return events.map((e) => fresh.delete(e.sha256));
+}
+
+/**
+ * Adds a group's received and duplicate callbacks to today's figures. Kept out of the store and done after the
+ * answers: the day row is one row that the applier updates too, and a store waiting on its lock made every callback
+ * wait for an apply's commit (p50 83 ms against the anchor's 2 ms at 300/s). A crash between the two loses a count,
+ * never an event.
+ */
+export async function countReceived(db: Queryable, timezone: string, counts: { received: number; duplicate: number }): Promise<void> {
+  await db.query(
+    `INSERT INTO contacts.daily_metrics AS d (day, callbacks_received, callbacks_duplicate) VALUES ((now() AT TIME ZONE $1)::date, $2, $3)
+     ON CONFLICT (day) DO UPDATE SET callbacks_received = d.callbacks_received + excluded.callbacks_received,
+       callbacks_duplicate = d.callbacks_duplicate + excluded.callbacks_duplicate, updated_at = now()`,
+    [timezone, counts.received, counts.duplicate],
+  );
 }
 
 /**

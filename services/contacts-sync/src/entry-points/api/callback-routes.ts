@@ -2,7 +2,7 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { NotFoundError, createBatcher, retryOnConnectionLoss, type ServiceContext } from '@doitcrm/kit';
 import { parseEvent, verifyCallback, type CallbackVerification } from '@doitcrm/wecom';
 import type { ContactsSyncConfig } from '../../config.ts';
-import { countCallback, storeCallbacks, type CallbackToStore } from '../../data-access/callback-inbox.ts';
+import { countCallback, countReceived, storeCallbacks, type CallbackToStore } from '../../data-access/callback-inbox.ts';
 import { callbackMetrics } from '../../domain/callback-metrics.ts';
 
 /** A contact event is well under 2 KB encrypted; 64 KB leaves room for any event WeCom sends and stops a flood early. */
@@ -50,7 +50,15 @@ export function createCallbackRoutes(context: ServiceContext<ContactsSyncConfig>
   };
   // callbacks arriving together are stored (and counted) in one statement: one commit serves dozens at 1,000/s
   const inbox = createBatcher<CallbackToStore, boolean>({
-    flush: (events) => storeCallbacks(context.pool, timezone, events), maxItems: 200, maxDelayMs: 5, maxConcurrent: 2,
+    flush: (events) => storeCallbacks(context.pool, events), maxItems: 200, maxDelayMs: 5, maxConcurrent: 2,
+  });
+  const tally = createBatcher<boolean, void>({
+    flush: async (stored) => {
+      const received = stored.filter(Boolean).length;
+      await countReceived(context.pool, timezone, { received, duplicate: stored.length - received });
+      return stored.map(() => undefined);
+    },
+    maxItems: 1_000, maxDelayMs: 50,
   });
   const verify = (req: Request, body?: string) => verifyCallback({
     ...configured!, query: req.query as Record<string, unknown>, now: Date.now(), windowSeconds, ...(body === undefined ? {} : { body }),
@@ -87,6 +95,7 @@ export function createCallbackRoutes(context: ServiceContext<ContactsSyncConfig>
     await context.redis.set(nonceKey, checked.sha256, 'EX', windowSeconds * 2);
     metrics.received.inc({ outcome: stored ? 'stored' : 'duplicate' });
     res.status(200).type('text/plain').send('');
+    void tally.add(stored).catch((error: unknown) => context.logger.warn({ err: error }, 'callback counts not added to the day figures'));
     if (stored) onStored();
   });
 
