@@ -27,7 +27,9 @@ export interface CallbackStageResult {
   duplicatesSent: number;
   retries: number;
   service: OpenLoopResult;
+  /** the better of the two anchor runs (the ratio's base), and both */
   anchor: OpenLoopResult;
+  anchors: { before: OpenLoopResult; after: OpenLoopResult };
   lost: number;
   lostNotes: string[];
   appliedTwice: number;
@@ -171,7 +173,7 @@ export async function runCallbackStage(context: Context): Promise<CallbackStageR
       accepted: measured.filter((d) => d.delivered).length,
       duplicatesSent: resends.length,
       retries: measured.reduce((sum, d) => sum + d.attempts.length - 1, 0),
-      service: result, anchor: anchorResult, lost, lostNotes, appliedTwice: tally!.alerts_twice + tally!.applied_twice, twiceNotes,
+      service: result, anchor: anchorResult, anchors: { before: anchorBefore, after: anchorAfter }, lost, lostNotes, appliedTwice: tally!.alerts_twice + tally!.applied_twice, twiceNotes,
       inboxRows: tally!.rows, drainMs,
       serviceCpuMsPerDelivery: cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / (measured.length + resends.length) : null,
     };

@@ -74,9 +74,9 @@ function callbackRows(cb: CallbackStageResult): TableRow[] {
   const { service, anchor } = cb;
   return [
     { measure: 'callbacks: deliveries accepted (200)', measured: `${count(cb.accepted)} of ${count(cb.deliveries)} (+${count(cb.duplicatesSent)} sent twice)`, against: `${count(service.achievedRate)}/s achieved of ${count(service.rate)}/s`, ratio: null, goal: 'all', met: cb.accepted === cb.deliveries },
-    { measure: 'callbacks: acceptance p50', measured: msText(service.p50), against: `anchor ${msText(anchor.p50)}`, ratio: service.p50 / anchor.p50, goal: '', met: null },
-    { measure: 'callbacks: acceptance p95', measured: msText(service.p95), against: `anchor ${msText(anchor.p95)}`, ratio: service.p95 / anchor.p95, goal: '', met: null },
-    { measure: 'callbacks: acceptance p99', measured: msText(service.p99), against: `anchor ${msText(anchor.p99)}`, ratio: service.p99 / anchor.p99, goal: '< 100 ms', met: service.p99 < 100 },
+    { measure: 'callbacks: acceptance p50', measured: msText(service.p50), against: `anchor ${msText(cb.anchors.before.p50)} before, ${msText(cb.anchors.after.p50)} after`, ratio: service.p50 / anchor.p50, goal: '', met: null },
+    { measure: 'callbacks: acceptance p95', measured: msText(service.p95), against: `anchor ${msText(cb.anchors.before.p95)} before, ${msText(cb.anchors.after.p95)} after`, ratio: service.p95 / anchor.p95, goal: '', met: null },
+    { measure: 'callbacks: acceptance p99', measured: msText(service.p99), against: `anchor ${msText(cb.anchors.before.p99)} before, ${msText(cb.anchors.after.p99)} after`, ratio: service.p99 / anchor.p99, goal: '< 100 ms', met: service.p99 < 100 },
     { measure: 'callbacks: retries WeCom needed (non-200 / timeout)', measured: count(cb.retries), against: '', ratio: null, goal: '', met: null },
     { measure: 'callbacks: lost', measured: count(cb.lost), against: cb.lostNotes.join('; '), ratio: null, goal: '0', met: cb.lost === 0 },
     { measure: 'callbacks: applied twice', measured: count(cb.appliedTwice), against: cb.twiceNotes.join('; '), ratio: null, goal: '0', met: cb.appliedTwice === 0 },
