@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { RoundWork } from './faults-checks.ts';
 import { dispatchSent, type DispatchMode } from './faults-dispatch.ts';
 import { feishuUnderWay } from './faults-feishu.ts';
+import { syncPosition } from './faults-contacts.ts';
 import type { Stack } from './faults-stack.ts';
 import { jobStates } from './faults-workload.ts';
 
@@ -25,6 +26,8 @@ export interface Fault {
   adds?: Array<'extract' | 'names' | 'summaries' | 'feishu'>;
   /** how the round's dispatcher messages are sent (default plain) */
   dispatch?: DispatchMode;
+  /** contacts-sync work of the round: a full sync submitted before the strike, or a burst of WeCom callbacks through it */
+  contacts?: 'sync' | 'burst';
   /** null: no fault (the control round) */
   strike: ((context: FaultContext) => Promise<string>) | null;
 }
@@ -86,6 +89,15 @@ export const FAULTS: Fault[] = [
   },
   { name: 'kill -9 dashboard mid-refresh', kills: 'dashboard', strike: (c) => killWhen(c, 'dashboard', () => dashboardRefreshing(c), 'refresh') },
   {
+    name: 'kill -9 contacts-sync mid full sync', kills: 'contacts-sync', contacts: 'sync',
+    strike: async (c) => {
+      // two staff batches written and more to come: the resumed run must start at the third, not the first
+      const caught = await until(async () => { const at = await syncPosition(c.pool); return at !== null && at.stage === 'relations' && at.batchesDone >= 2; }, 120_000);
+      const at = await syncPosition(c.pool);
+      return `${kill9(c, 'contacts-sync')} ${caught && at ? `at batch ${at.batchesDone} of ${at.batches} (run ${at.runId})` : '(sync never seen under way)'}`;
+    },
+  },
+  {
     name: 'kill -9 dispatcher mid-batch', kills: 'dispatcher',
     strike: async (c) => {
       const when = await strikeWhen(c, async () => await dispatchSent(c.pool, c.dispatchTag) >= 2_000);
@@ -101,7 +113,7 @@ export const FAULTS: Fault[] = [
     strike: async () => 'each send-batch request 10× at once, then once more after (the fault is the caller\'s)',
   },
   {
-    name: 'restart RabbitMQ', adds: ['summaries'],
+    name: 'restart RabbitMQ', adds: ['summaries'], contacts: 'burst',
     strike: async (c) => {
       const when = await strikeWhen(c, workUnderWay(c));
       await c.stack.rabbit.stop();
@@ -119,7 +131,7 @@ export const FAULTS: Fault[] = [
     },
   },
   {
-    name: 'restart PostgreSQL', adds: ['summaries'],
+    name: 'restart PostgreSQL', adds: ['summaries'], contacts: 'burst',
     strike: async (c) => {
       const when = await strikeWhen(c, workUnderWay(c));
       await c.stack.postgres.stop();

@@ -1,6 +1,7 @@
 // The whole installation `npm run faults` runs its schedule against: its own servers behind stalling proxies,
 // the WeCom, Coze and channel fakes in this process, every ready service under the same supervisor as `npm start`.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,8 @@ export interface Stack {
   proxies: { postgres: StallingProxy; redis: StallingProxy; rabbit: StallingProxy };
   databaseUrl: string;
   wecom?: { fake: WecomFake; url: string; close(): Promise<void> };
+  /** contacts-sync's 接收消息 Token and EncodingAESKey: the fake's sender signs and encrypts its callbacks with them */
+  callback?: { token: string; encodingAesKey: string };
   coze?: StartedCozeFake;
   channels?: ChannelFakes;
   /** the Bitable fake feishu-sync writes to */
@@ -61,7 +64,10 @@ export const PORTS = {
   postgres: base + 432, postgresProxy: base + 433,
   redis: base + 1379, redisProxy: base + 1380,
   rabbit: base + 672, rabbitProxy: base + 674,
-  services: { etl: base + 2, mapper: base + 4, messages: base + 6, roster: base + 10, dashboard: base + 11, 'feishu-sync': base + 20, dispatcher: base + 40 } as Record<string, number>,
+  services: {
+    etl: base + 2, mapper: base + 4, messages: base + 6, roster: base + 10, dashboard: base + 11, 'feishu-sync': base + 20, 'contacts-sync': base + 30,
+    dispatcher: base + 40,
+  } as Record<string, number>,
 };
 
 export async function startServers(dir: string, say: (line: string) => void): Promise<Stack> {
@@ -93,6 +99,9 @@ export async function startFakes(stack: Stack): Promise<void> {
   const fake = createWecomFake({ school: generateSchool() });
   const server = await fake.listen(0, '127.0.0.1');
   stack.wecom = { fake, url: server.url, close: server.close };
+  // staff actions in the fake reach contacts-sync as WeCom's would: signed, encrypted, 3 attempts 1 s apart, 5 s patience
+  stack.callback = { token: randomBytes(12).toString('hex'), encodingAesKey: randomBytes(32).toString('base64').slice(0, 43) };
+  fake.attachCallback({ url: `http://127.0.0.1:${PORTS.services['contacts-sync']}/api/v1/wecom/callback`, ...stack.callback });
   stack.coze = await startCozeFake({ stream: { deltaDelayMs: 5 } });
   stack.channels = await startChannelFakes();
   stack.feishu = await startFaultsFeishu();
@@ -143,6 +152,11 @@ export function serviceEnv(stack: Stack): NodeJS.ProcessEnv {
     LOG_LEVEL: 'info',
     UPLOAD_DIR: path.join(stack.dir, 'uploads'),
     ...(wecom ? { WECOM_BASE_URL: wecom.url, WECOM_CORP_ID: wecom.fake.corpId, WECOM_SECRET: wecom.fake.secret, WECOM_ARCHIVE_SECRET: wecom.fake.archiveSecret } : {}),
+    ...(stack.callback ? {
+      WECOM_TOKEN: stack.callback.token, WECOM_ENCODING_AES_KEY: stack.callback.encodingAesKey,
+      // two members a batch: the demo's 16 members with customers make 8 checkpoints, so a kill can fall between them
+      CONTACTS_SYNC_MEMBERS_PER_BATCH: '2', CONTACTS_SYNC_INCREMENTAL_CRON: 'off', CONTACTS_SYNC_FULL_CRON: 'off', CONTACTS_CALLBACK_POLL_MS: '500',
+    } : {}),
     ...(coze ? { COZE_BASE_URL: coze.url, COZE_API_TOKEN: coze.token, COZE_PARENT_BOT_ID: coze.parentBotId, COZE_TEACHER_BOT_ID: coze.teacherBotId } : {}),
     ...stack.channels?.env,
     ...stack.feishu?.env,

@@ -12,15 +12,18 @@ import { migrate } from '@doitcrm/db';
 import { addUser, createPool } from '@doitcrm/kit';
 import { refreshRollups } from '../services/dashboard/src/domain/refresh-rollups.ts';
 import { atRest, compareDashboard, countEffects, markCalls, type RoundWork, type Tally } from './faults-checks.ts';
+import { contactsAtRest, countBurst, countResumedSync, ensureSynced, startCallbackBurst, submitFullSync, type CallbackBurst } from './faults-contacts.ts';
 import { countDispatch, createDispatchTemplates, dispatchAtRest, dispatchTag, submitDispatchWork, type DispatchTemplates, type DispatchWork } from './faults-dispatch.ts';
 import { countFeishu, submitFeishuSync } from './faults-feishu.ts';
 import { FAULTS, type Fault } from './faults-schedule.ts';
-import { allReady, PORTS, startFakes, startServers, startServices, stopStack, type Stack } from './faults-stack.ts';
+import { allReady, PORTS, serviceEnv, startFakes, startServers, startServices, stopStack, type Stack } from './faults-stack.ts';
 import { Api, parentsWithMessages, writeArchiveParts, type ArchivePart } from './faults-workload.ts';
 
 const PER_FILE = Number(process.env.FAULTS_FILE_MESSAGES ?? 5_000);
 const FILES_PER_ROUND = Number(process.env.FAULTS_FILES_PER_ROUND ?? 2);
 const SUMMARIES_PER_ROUND = 30;
+/** customers deleting members a second while a fault strikes contacts-sync's callbacks (the demo has ~4,000 relations) */
+const CALLBACKS_PER_SECOND = Number(process.env.FAULTS_CALLBACKS_PER_SECOND ?? 25);
 const ROUND_TIMEOUT_MS = 300_000;
 const TIMEZONE = 'Asia/Shanghai';
 // `npm run faults -- --only feishu` (or FAULTS_ONLY=feishu): the control round and the rounds whose name matches
@@ -124,6 +127,13 @@ async function runRound(
     const parents = await parentsWithMessages(pool, SUMMARIES_PER_ROUND);
     for (const id of parents.ids) work.summaryJobIds.push(await api.summarize(id, parents.start, parents.end));
   }
+  const { rows: [lastRun] } = await pool.query<{ id: number }>('SELECT coalesce(max(id), 0)::int AS id FROM contacts.sync_runs');
+  if (fault.contacts === 'sync') work.jobIds.push(await submitFullSync(api));
+  let burst: CallbackBurst | null = null;
+  if (fault.contacts === 'burst') {
+    await ensureSynced(pool, api, say);
+    burst = startCallbackBurst(stack.wecom!.fake, CALLBACKS_PER_SECOND);
+  }
   // sent while the fault strikes: a request it interrupts is sent again with its Idempotency-Key, as a caller would
   const submitting: Promise<DispatchWork | Error> = submitDispatchWork(api, dispatch.templates, stack.channels!, dispatch.round, fault.dispatch ?? 'plain')
     .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
@@ -131,6 +141,9 @@ async function runRound(
   const how = fault.strike ? await fault.strike({ stack, pool, work, dispatchTag: dispatchTag(dispatch.round), say }) : 'no fault';
   say(how);
   const readySeconds = await allReady(stack, 180_000);
+  // the burst goes on a little past the recovery, then every delivery's retries are let finish
+  const burstSent = burst ? await sleep(3_000).then(() => burst.stop()) : null;
+  if (burstSent) say(`contacts callbacks: ${burstSent.pairs.length} customer deletions sent through the fault`);
   const dispatched = await submitting;
   const dispatchWork = dispatched instanceof Error ? null : dispatched;
   const inFlight = `${work.msgids.length} msgs, ${work.jobIds.length + work.summaryJobIds.length} jobs, ${dispatchWork?.traceIds.length ?? 0} dispatches`;
@@ -140,6 +153,7 @@ async function runRound(
   while (Date.now() < deadline) {
     waiting = await atRest(pool, [...work.jobIds, ...work.summaryJobIds]).catch((error: unknown) => String(error));
     if (waiting === null && dispatchWork) waiting = await dispatchAtRest(pool, dispatchWork).catch((error: unknown) => String(error));
+    if (waiting === null && fault.contacts) waiting = await contactsAtRest(pool).catch((error: unknown) => String(error));
     if (waiting === null) break;
     await sleep(500);
   }
@@ -157,6 +171,13 @@ async function runRound(
   const dashboard = await compareDashboard(pool, async () => { await refreshRollups(pool, { full: true }, { timezone: TIMEZONE }); });
   const sends: Tally = dispatchWork ? await countDispatch(pool, dispatchWork, stack.channels!)
     : { lost: 0, duplicated: 0, notes: [`dispatcher batches not all accepted: ${(dispatched as Error).message}`] };
+  const contacts: Tally = burstSent ? await countBurst(pool, burstSent)
+    : fault.contacts === 'sync' ? await countResumedSync(pool, stack.wecom!.fake,
+      (await pool.query<{ id: number }>('SELECT id::int FROM contacts.sync_runs WHERE id > $1', [lastRun!.id])).rows.map((row) => row.id), {
+        calls: stack.wecom!.fake.calls.all().slice(marks.wecom).filter((call) => call.endpoint === 'externalcontact/batch/get_by_user').length,
+        size: Number(serviceEnv(stack).CONTACTS_SYNC_MEMBERS_PER_BATCH),
+      })
+      : { lost: 0, duplicated: 0, notes: [] };
   const deliveries = stack.services.reduce((sum, run) =>
     sum + run.lines.filter((line) => line.at >= since && line.text.includes('redelivered message reached its handler')).length, 0);
 
@@ -174,9 +195,9 @@ async function runRound(
         : fault.kills ? `yes (${fault.kills} by its supervisor, others same pid)` : `yes (all ${stack.services.length} same pid)`;
   const row: Row = {
     fault: fault.name, how, inFlight,
-    lost: effects.lost + dashboard.lost + sends.lost, duplicated: effects.duplicated + dashboard.duplicated + sends.duplicated, deliveries,
+    lost: effects.lost + dashboard.lost + sends.lost + contacts.lost, duplicated: effects.duplicated + dashboard.duplicated + sends.duplicated + contacts.duplicated, deliveries,
     recovered, readyIn: ready ? `${readySeconds.toFixed(1)} s` : '—',
-    notes: [...effects.notes, ...dashboard.notes, ...sends.notes, ...(waiting ? [`not at rest: ${waiting}`] : [])],
+    notes: [...effects.notes, ...dashboard.notes, ...sends.notes, ...contacts.notes, ...(waiting ? [`not at rest: ${waiting}`] : [])],
   };
   say(`lost ${row.lost}, duplicated effects ${row.duplicated}, duplicate deliveries ${deliveries}, recovered: ${recovered}`);
   for (const note of row.notes) say(`  ${note}`);

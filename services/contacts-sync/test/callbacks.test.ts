@@ -232,4 +232,20 @@ describe('WeCom callbacks', () => {
 
     expect(tags).toEqual([{ name: '回调标签', group_name: '回调测试组' }]);
   });
+  it('when 40 callbacks arrive at once, 10 of them copies of one body, then 31 rows are stored, every answer is 200 and the day counts 31 received and 9 duplicates', async () => {
+    const day = async () => (await rows<{ received: number; duplicate: number }>(
+      `SELECT coalesce(sum(callbacks_received), 0)::int AS received, coalesce(sum(callbacks_duplicate), 0)::int AS duplicate FROM contacts.daily_metrics`))[0]!;
+    const before = { inbox: await inboxCount(), day: await day() };
+    const unknown = (n: string) => eventPlaintext(wecom.fake.corpId, 'bench_unknown_event', `burst-${n}`);
+    const copy = unknown(`copy-${randomBytes(4).toString('hex')}`);
+    const bodies = [...Array.from({ length: 30 }, () => unknown(randomBytes(6).toString('hex'))), ...Array.from({ length: 10 }, () => copy)];
+
+    const statuses = await Promise.all(bodies.map((plain) => post(envelope(secrets, plain, { receiveId: wecom.fake.corpId })).then((r) => r.status)));
+
+    expect(statuses).toEqual(bodies.map(() => 200));
+    expect(await inboxCount()).toBe(before.inbox + 31);
+    // the day's figures are added just after the answers
+    const after = await until(day, (d) => d.received - before.day.received >= 31 && d.duplicate - before.day.duplicate >= 9);
+    expect({ received: after.received - before.day.received, duplicate: after.duplicate - before.day.duplicate }).toEqual({ received: 31, duplicate: 9 });
+  });
 });

@@ -37,7 +37,7 @@ export interface Pipeline {
  * Deletes what the service declared under `namespace`: the process declared it, so the bench's own namespace list
  * does not know the names, and AMQP cannot list them; rabbitmqctl can (as scripts/bench-http does).
  */
-async function deleteServiceNamespace(amqpUrl: string, namespace: string, log: (line: string) => void): Promise<void> {
+export async function deleteServiceNamespace(amqpUrl: string, namespace: string, log: (line: string) => void): Promise<void> {
   const list = (what: 'list_queues' | 'list_exchanges') => {
     const listed = spawnSync('rabbitmqctl', ['-q', what, 'name'], { encoding: 'utf8' });
     return listed.status === 0 ? listed.stdout.split('\n').map((line) => line.trim()).filter((name) => name.startsWith(namespace)) : null;

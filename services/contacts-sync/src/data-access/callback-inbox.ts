@@ -9,17 +9,46 @@ export interface InboxRow {
   receivedAt: Date;
 }
 
+export interface CallbackToStore {
+  sha256: string;
+  eventType: string;
+  changeType: string;
+  plaintext: string;
+}
+
 /**
- * Stores a verified callback, once per decrypted body (sha256): `stored` false means WeCom's retry (or a replay) of
- * an event already in the inbox, which is answered 200 and changes nothing.
+ * Stores a group of verified callbacks in ONE statement (one commit): per callback, whether it was new (`true`) or a
+ * body already in the inbox or earlier in the group (`false`). At a thousand callbacks a second one store per
+ * request meant a commit each.
  */
-export async function storeCallback(db: Queryable, event: { sha256: string; eventType: string; changeType: string; plaintext: string }): Promise<{ stored: boolean; id: number | null }> {
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO contacts.callback_inbox (body_sha256, event_type, change_type, raw_plaintext) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (body_sha256) DO NOTHING RETURNING id`,
-    [event.sha256, event.eventType, event.changeType, event.plaintext],
+export async function storeCallbacks(db: Queryable, events: readonly CallbackToStore[]): Promise<boolean[]> {
+  if (events.length === 0) return [];
+  const { rows } = await db.query<{ body_sha256: string }>(
+    `INSERT INTO contacts.callback_inbox (body_sha256, event_type, change_type, raw_plaintext)
+     SELECT DISTINCT ON (sha) sha, event_type, change_type, plaintext
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS i(sha, event_type, change_type, plaintext, ord)
+     ORDER BY sha, ord
+     ON CONFLICT (body_sha256) DO NOTHING RETURNING body_sha256`,
+    [events.map((e) => e.sha256), events.map((e) => e.eventType), events.map((e) => e.changeType), events.map((e) => e.plaintext)],
   );
-  return rows[0] ? { stored: true, id: Number(rows[0].id) } : { stored: false, id: null };
+  const fresh = new Set(rows.map((row) => row.body_sha256));
+  // the first of equal bodies in the group is the stored one; the rest are duplicates like any later retry
+  return events.map((e) => fresh.delete(e.sha256));
+}
+
+/**
+ * Adds a group's received and duplicate callbacks to today's figures. Kept out of the store and done after the
+ * answers: the day row is one row that the applier updates too, and a store waiting on its lock made every callback
+ * wait for an apply's commit (p50 83 ms against the anchor's 2 ms at 300/s). A crash between the two loses a count,
+ * never an event.
+ */
+export async function countReceived(db: Queryable, timezone: string, counts: { received: number; duplicate: number }): Promise<void> {
+  await db.query(
+    `INSERT INTO contacts.daily_metrics AS d (day, callbacks_received, callbacks_duplicate) VALUES ((now() AT TIME ZONE $1)::date, $2, $3)
+     ON CONFLICT (day) DO UPDATE SET callbacks_received = d.callbacks_received + excluded.callbacks_received,
+       callbacks_duplicate = d.callbacks_duplicate + excluded.callbacks_duplicate, updated_at = now()`,
+    [timezone, counts.received, counts.duplicate],
+  );
 }
 
 /**

@@ -9,6 +9,7 @@ import { knownStaff, parkMissingStaff, writeStaff, type WriteResult } from '../d
 import { announceNames, raiseChurnAlerts } from './publish-changes.ts';
 import { contactRecord, groupRecord, halfContactRecord, relationRecord, staffRecord, type ContactRecord } from './records.ts';
 import { emptyCounters, rowsWritten, type RunCounters } from './run-counters.ts';
+import { WriteAhead } from './write-ahead.ts';
 import {
   countingClient, fetchFollowPairs, fetchGroups, listGroups, listMemberDepartments, mapWithConcurrency, type SyncClient,
 } from './wecom-snapshot.ts';
@@ -57,6 +58,9 @@ export class MassLossError extends Error {
     this.name = 'MassLossError';
   }
 }
+
+/** pairs a batch writes ahead of its commit at a time (see write-ahead.ts) */
+const WRITE_AHEAD_PAIRS = 5_000;
 
 const chunk = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
@@ -175,17 +179,20 @@ class PassWork {
     this.counters.batchesTotal = batches.length;
     for (let index = this.checkpoint.batchesDone; index < batches.length; index++) {
       await this.progress(`客户：第 ${index + 1}/${batches.length} 批成员`);
-      const { pairs, fetched } = await this.fetchBatch(batches[index]!);
-      const contacts = new Map<string, ContactRecord>();
-      for (const pair of pairs) contacts.set(pair.contact.externalUserId, contactRecord(pair.contact));
+      const ahead = new WriteAhead(WRITE_AHEAD_PAIRS, (early) => this.writeAhead(early));
+      const { pairs, fetched, streamed } = await this.fetchBatch(batches[index]!, (pair) => ahead.add(pair))
+        // a failed chain leaves no write of its own running behind the run's failure
+        .catch(async (error: unknown) => { await ahead.finish().catch(() => []); throw error; });
+      const left = await ahead.finish();
+      const rest = this.pairRecords(streamed ? left : pairs);
       const relations = pairs.map((pair) => relationRecord(pair.contact.externalUserId, pair.follower));
       this.counters.relationsSeen += relations.length;
-      this.counters.customersSeen += contacts.size;
+      this.counters.customersSeen += new Set(pairs.map((pair) => pair.contact.externalUserId)).size;
       const position = { members, batchSize, batchesDone: index + 1 };
       const next: Checkpoint = index + 1 < batches.length ? { stage: 'relations', ...position } : { stage: 'groups', ...position };
       await this.commit(next, async (tx) => {
-        const writtenContacts = await writeContacts(tx, this.syncRun.pass, [...contacts.values()]);
-        const writtenRelations = await writeRelations(tx, this.syncRun.pass, relations);
+        const writtenContacts = await writeContacts(tx, this.syncRun.pass, rest.contacts);
+        const writtenRelations = await writeRelations(tx, this.syncRun.pass, rest.relations);
         this.counters.relationsParked += await parkMissingRelations(tx, this.syncRun.pass, fetched, relations);
         this.counters.contactsWritten += writtenContacts.written;
         this.counters.relationsWritten += writtenRelations.written;
@@ -200,14 +207,38 @@ class PassWork {
     if (batches.length === 0) this.checkpoint = { stage: 'groups', members, batchSize, batchesDone: 0 };
   }
 
+  private pairRecords(pairs: readonly ExternalContactFollow[]) {
+    const contacts = new Map<string, ContactRecord>();
+    for (const pair of pairs) contacts.set(pair.contact.externalUserId, contactRecord(pair.contact));
+    return { contacts: [...contacts.values()], relations: pairs.map((pair) => relationRecord(pair.contact.externalUserId, pair.follower)) };
+  }
+
+  /** Pairs written before their batch's commit: rows, change log and names, no checkpoint (write-ahead.ts). */
+  private async writeAhead(pairs: readonly ExternalContactFollow[]): Promise<void> {
+    const { contacts, relations } = this.pairRecords(pairs);
+    await withTransaction(this.deps.pool, async (tx) => {
+      const writtenContacts = await writeContacts(tx, this.syncRun.pass, contacts);
+      const writtenRelations = await writeRelations(tx, this.syncRun.pass, relations);
+      const results = [writtenContacts, writtenRelations];
+      const changes = results.flatMap((r) => r.changes);
+      await recordChanges(tx, this.syncRun.id, changes);
+      const names = results.flatMap((r) => r.renamed);
+      await announceNames(tx, this.syncRun.id, names);
+      this.counters.namesAnnounced += names.length;
+      this.counters.relationsAdded += changes.filter((c) => c.entity === 'relation' && c.change === 'added').length;
+      this.counters.contactsWritten += writtenContacts.written;
+      this.counters.relationsWritten += writtenRelations.written;
+    });
+  }
+
   /**
    * One batch's pairs. WeCom refuses the whole batch when one member in it is unknown (left between the member list
    * and this call: 60111): the batch is then asked member by member, and a member WeCom no longer knows is skipped —
    * their relations are neither seen nor parked in this pass (the next pass, without them in its list, parks them).
    */
-  private async fetchBatch(batch: readonly string[]): Promise<{ pairs: ExternalContactFollow[]; fetched: string[] }> {
+  private async fetchBatch(batch: readonly string[], onPair: (pair: ExternalContactFollow) => void): Promise<{ pairs: ExternalContactFollow[]; fetched: string[]; streamed: boolean }> {
     try {
-      return { pairs: await fetchFollowPairs(this.client, batch), fetched: [...batch] };
+      return { pairs: await fetchFollowPairs(this.client, batch, onPair), fetched: [...batch], streamed: true };
     } catch (error) {
       if (batch.length === 1 || classifyWecomFailure(error).kind !== 'id') throw error;
     }
@@ -223,7 +254,8 @@ class PassWork {
         this.deps.logger.warn({ userId: member, err: error }, 'member skipped: WeCom no longer knows them');
       }
     }
-    return { pairs, fetched };
+    // the pairs the failed whole-batch chain streamed are asked again above: the commit writes these, not those
+    return { pairs, fetched, streamed: false };
   }
 
   private async groups(): Promise<void> {

@@ -55,9 +55,14 @@ export async function listMemberDepartments(client: SyncClient): Promise<Map<str
  * Every (customer, follower) pair of up to 100 members, following the cursor with the largest page WeCom serves
  * (limit 100; https://developer.work.weixin.qq.com/document/path/92994): one call per 100 pairs, the minimum.
  */
-export async function fetchFollowPairs(client: SyncClient, userIds: readonly string[]): Promise<ExternalContactFollow[]> {
+export async function fetchFollowPairs(
+  client: SyncClient, userIds: readonly string[], onPair: (pair: ExternalContactFollow) => void = () => {},
+): Promise<ExternalContactFollow[]> {
   const pairs: ExternalContactFollow[] = [];
-  for await (const pair of allPages((cursor) => client.batchGetExternalContacts(userIds, { cursor, limit: 100 }))) pairs.push(pair);
+  for await (const pair of allPages((cursor) => client.batchGetExternalContacts(userIds, { cursor, limit: 100 }))) {
+    pairs.push(pair);
+    onPair(pair);
+  }
   return pairs;
 }
 

@@ -48,6 +48,19 @@ function followInfo(f: FakeFollower): Record<string, unknown> {
   return { ...rest, tag_id: tags.filter((t) => t.type === 1).map((t) => t.tag_id) };
 }
 
+/**
+ * The (customer, member) pairs of a batch, member by member in the order asked, each member's customers in directory
+ * order — in one pass over the directory: asking `followedBy` per member costs members × customers on every page,
+ * which at 50 members × 2,000 customers made the fake, not the client, the slow side of a benchmark.
+ */
+function pairsOf(directory: WecomDirectory, userIds: readonly string[]): Array<{ externalId: string; userId: string }> {
+  const byMember = new Map<string, Array<{ externalId: string; userId: string }>>(userIds.map((id) => [id, []]));
+  for (const [externalId, contact] of directory.externalContacts) {
+    for (const f of contact.follow_user) byMember.get(f.userid)?.push({ externalId, userId: f.userid });
+  }
+  return userIds.flatMap((userId) => byMember.get(userId)!);
+}
+
 /** the ids of both request forms: `{ userid_list }`, and the single-member `{ userid }` older clients send */
 const batchIds: FakeEndpoint['ids'] = ({ body }) =>
   [...firstString(body.userid), ...(Array.isArray(body.userid_list) ? firstString(...body.userid_list) : [])];
@@ -62,7 +75,7 @@ export const batchGetByUser = fakeEndpoint('POST externalcontact/batch/get_by_us
   if (unknown !== undefined) throw new WecomFakeFailure(60111, `userid not found: ${unknown}`);
   // larger limits are clamped, not refused
   const limit = Math.min(BATCH_MAX_LIMIT, integerIn(body, 'limit', 1, Number.MAX_SAFE_INTEGER, BATCH_DEFAULT_LIMIT));
-  const pairs = userIds.flatMap((userId) => followedBy(directory, userId).map((externalId) => ({ externalId, userId })));
+  const pairs = pairsOf(directory, userIds);
   const queryKey = `batch:${userIds.join(',')}`;
   const { page, nextCursor } = pageOf(pairs, decodeCursor(body.cursor, queryKey), limit, queryKey);
   return {
