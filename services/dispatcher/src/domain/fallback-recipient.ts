@@ -36,5 +36,6 @@ export async function chooseFallbackRecipient(
     if (known && mobiles.length === 1) return chosen(mobiles[0]!, 'contacts');
     if (known && mobiles.length > 1) return { skipped: `通讯录中该客户有 ${mobiles.length} 个手机号，无法确定（备用渠道 sms）` };
   }
-  return { skipped: `收件人${unreachable}，通讯录中也没有其手机号（备用渠道 ${channel}）` };
+  const noPhone = channel === 'sms' ? '，通讯录中也没有其手机号' : '';
+  return { skipped: `收件人${unreachable}${noPhone}（备用渠道 ${channel}）` };
 }
