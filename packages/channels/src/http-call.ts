@@ -3,14 +3,15 @@ import type { ChannelName } from './channel-types.ts';
 
 export interface HttpAnswer {
   status: number;
-  headers: Headers;
+  /** fetch's Headers, or requestHttp's view of node's headers */
+  headers: { get(name: string): string | null };
   text: string;
   /** the body as JSON, or null when it is not JSON */
   json: unknown;
 }
 
 /** Errors that happen before a request can reach the provider: a retry cannot duplicate anything. */
-const BEFORE_SENDING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+export const BEFORE_SENDING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * One provider call with a deadline covering the answer's body too. A timeout or a connection lost mid-request is a

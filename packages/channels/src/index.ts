@@ -8,6 +8,8 @@ export { createWecomRobotAdapter, type WecomRobotOptions } from './adapters/weco
 export { createWechatOaAdapter, classifyWechatErrcode, type WechatOaOptions } from './adapters/wechat-oa.ts';
 export { createFeishuBotAdapter, classifyFeishuBotCode, type FeishuBotOptions } from './adapters/feishu-bot.ts';
 export { createAppWebhookAdapter, appWebhookSignature, type AppWebhookOptions } from './adapters/app-webhook.ts';
+export { requestHttp, MAX_ANSWER_BYTES, type HttpRequester, type HttpRequestInit } from './http-request.ts';
+export type { HttpAnswer } from './http-call.ts';
 export {
   createSmsRouter, ProvidersOverLimitError, type AdmitProvider, type ProviderAdmission, type SkippedProvider, type SmsRouter, type SmsRouterOptions,
   type SmsSendResult, type WeightedProvider,

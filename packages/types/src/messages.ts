@@ -141,6 +141,20 @@ export const contactsChangedSchema = z.object({
 export type ContactsChanged = z.infer<typeof contactsChangedSchema>;
 
 /**
+ * Event: phones contacts-sync knows for WeCom people — a staff member's mobile, a customer's remark mobiles — so the
+ * dispatcher can send a WeCom message's SMS fallback to the person without reading the contacts schema. An empty
+ * `mobiles` says the phone is gone. Not published yet: contacts-sync keeps remark mobiles masked only (its README).
+ */
+export const contactsPhonesSchema = z.object({
+  phones: z.array(z.object({
+    id: z.string().min(1).max(64),
+    kind: z.enum(['staff', 'customer']),
+    mobiles: z.array(z.string().min(1).max(32)).max(20),
+  })).max(1000),
+});
+export type ContactsPhones = z.infer<typeof contactsPhonesSchema>;
+
+/**
  * The job queues and the payload each one carries, one schema per queue: kit's submitJob checks a payload against
  * it before sending, and consumeJob checks it again on arrival, so both ends read one contract.
  */
@@ -165,6 +179,7 @@ export const messageSchemas = {
   'roster.changed': rosterChangedSchema,
   'alert.raised': alertRaisedSchema,
   'contacts.changed': contactsChangedSchema,
+  'contacts.phones': contactsPhonesSchema,
   'dispatch.send': dispatchSendSchema,
   ...jobPayloadSchemas,
 } as const;

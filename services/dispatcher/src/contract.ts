@@ -132,6 +132,7 @@ export const traceSchema = z.object({
     provider: z.string().nullable(),
     providerMessageId: z.string().nullable(),
     fallbackOf: z.number().nullable(),
+    fallbackRecipient: z.string().nullable().describe('where the caller said its fallback goes; masked like the recipient for viewers'),
     queuedAt: z.string().nullable(),
     dueAt: z.string().nullable(),
   }),

@@ -4,6 +4,7 @@ import { loadDispatcherConfig } from './config.ts';
 import { createSettingsWatcher } from './domain/settings-watcher.ts';
 import { startDispatchWorkers } from './entry-points/queue/start-dispatch-workers.ts';
 import { startAlertConsumer } from './entry-points/queue/alert-raised-consumer.ts';
+import { startContactPhonesConsumer } from './entry-points/queue/contact-phones-consumer.ts';
 import { startDispatchSchedules } from './entry-points/schedules.ts';
 import { createDuePoller } from './queue/due-poller.ts';
 import { DispatchOutboxRelay } from './queue/outbox-relay.ts';
@@ -32,6 +33,7 @@ runService('dispatcher', loadDispatcherConfig, async (context) => {
   // write is published by the relay's next pass
   if (context.config.DISPATCH_WORKERS) await startDispatchWorkers(context, { settings: () => settings.current() });
   await startAlertConsumer(context, () => settings.current());
+  await startContactPhonesConsumer(context);
   startDispatchSchedules(context, () => settings.current());
   return createDispatcherApp(context, { settings: () => settings.current(), queued: () => relay.nudge() });
 });

@@ -1,13 +1,15 @@
 import { createHmac } from 'node:crypto';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from '../channel-types.ts';
-import { callHttp, httpStatusError } from '../http-call.ts';
+import { httpStatusError } from '../http-call.ts';
+import { requestHttp, type HttpRequester } from '../http-request.ts';
 
 export interface AppWebhookOptions {
   url: string;
   /** shared with the receiver, who recomputes `X-Signature` over the raw body */
   secret: string;
   timeoutMs: number;
-  fetch?: typeof fetch;
+  /** how the call is made: the dispatcher passes its SSRF guard's; default node:http(s) unguarded */
+  request?: HttpRequester;
 }
 
 /** `sha256=<hex HMAC-SHA256 of the body>`, the header the receiver checks. */
@@ -20,6 +22,7 @@ export function appWebhookSignature(secret: string, body: string): string {
  * receiver must answer a repeat with 2xx without acting twice. 429 and 503 carry `Retry-After`.
  */
 export function createAppWebhookAdapter(options: AppWebhookOptions): ChannelAdapter {
+  const request = options.request ?? requestHttp('app_webhook');
   return {
     channel: 'app_webhook',
     async send(message: OutgoingMessage): Promise<SendResult> {
@@ -38,7 +41,7 @@ export function createAppWebhookAdapter(options: AppWebhookOptions): ChannelAdap
         ...(message.html === undefined ? {} : { html: message.html }),
         ...(message.url === undefined ? {} : { url: message.url }),
       });
-      const answer = await callHttp('app_webhook', options.url, {
+      const answer = await request(options.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -47,7 +50,7 @@ export function createAppWebhookAdapter(options: AppWebhookOptions): ChannelAdap
           ...(message.traceId ? { 'x-trace-id': message.traceId } : {}),
         },
         body,
-      }, options.timeoutMs, options.fetch);
+      }, options.timeoutMs);
       if (answer.status >= 200 && answer.status < 300) return { providerMessageId: message.id };
       throw httpStatusError('app_webhook', answer);
     },

@@ -50,7 +50,7 @@ export async function searchMessages(db: Queryable, filter: MessageFilter, curso
 export async function findTrace(db: Queryable, traceId: string): Promise<Trace | null> {
   const { rows } = await db.query<Trace['message'] & { templateChannel: Trace['template']['channel'] }>(
     `SELECT ${summaryColumns}, m.variables, m.last_error_kind AS "lastErrorKind", m.provider, m.provider_message_id AS "providerMessageId",
-       m.fallback_of::int AS "fallbackOf", to_json(m.queued_at) #>> '{}' AS "queuedAt", to_json(m.due_at) #>> '{}' AS "dueAt",
+       m.fallback_of::int AS "fallbackOf", m.fallback_recipient AS "fallbackRecipient", to_json(m.queued_at) #>> '{}' AS "queuedAt", to_json(m.due_at) #>> '{}' AS "dueAt",
        t.channel AS "templateChannel"
      FROM dispatch.messages m JOIN dispatch.templates t ON t.id = m.template_id WHERE m.trace_id = $1`, [traceId]);
   const row = rows[0];

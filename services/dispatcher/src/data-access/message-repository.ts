@@ -15,6 +15,8 @@ export interface NewMessages {
   recipients: string[];
   /** JSON text of each recipient's values */
   variables: string[];
+  /** where each recipient's fallback goes, when the caller said (null: decided at the failure); default all null */
+  fallbackRecipients?: Array<string | null>;
   /** more for the first trace event: who enqueued the batch and why (an alert and its rule) */
   traceDetail?: Record<string, unknown>;
 }
@@ -32,10 +34,10 @@ export async function insertMessages(db: Queryable, batch: NewMessages): Promise
     : { priority: batch.priority, tier, batchId: batch.batchId, ...batch.traceDetail };
   await db.query(
     `WITH input AS (
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS r (trace_id, recipient, variables, ord)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $15::text[]) WITH ORDINALITY AS r (trace_id, recipient, variables, fallback_recipient, ord)
      ), written AS (
-       INSERT INTO dispatch.messages (batch_id, trace_id, template_id, channel, recipient, variables, priority, status, due_at, queued_at, created_by)
-       SELECT $4, trace_id, $5, $6, recipient, variables, $7, $8, $9, CASE WHEN $8 = 'queued' THEN now() END, $10 FROM input ORDER BY ord
+       INSERT INTO dispatch.messages (batch_id, trace_id, template_id, channel, recipient, variables, priority, status, due_at, queued_at, created_by, fallback_recipient)
+       SELECT $4, trace_id, $5, $6, recipient, variables, $7, $8, $9, CASE WHEN $8 = 'queued' THEN now() END, $10, fallback_recipient FROM input ORDER BY ord
        RETURNING id, trace_id
      ), outbox AS (
        INSERT INTO dispatch.outbox (message_id, trace_id, routing_key, tier)
@@ -44,7 +46,8 @@ export async function insertMessages(db: Queryable, batch: NewMessages): Promise
      INSERT INTO dispatch.trace_events (message_id, trace_id, stage, detail)
      SELECT id, trace_id, $13, $14 FROM written`,
     [batch.traceIds, batch.recipients, batch.variables, batch.batchId, batch.templateId, batch.channel, batch.priority, status,
-      batch.hold?.dueAt ?? null, batch.createdBy, routingKey(batch.channel, tier), tier, batch.hold ? 'held' : 'queued', JSON.stringify(detail)],
+      batch.hold?.dueAt ?? null, batch.createdBy, routingKey(batch.channel, tier), tier, batch.hold ? 'held' : 'queued', JSON.stringify(detail),
+      batch.fallbackRecipients ?? batch.recipients.map(() => null)],
   );
 }
 

@@ -9,6 +9,8 @@ export interface ClaimedMessage {
   templateId: number;
   channel: DispatchChannel;
   recipient: string;
+  /** where the caller said the fallback goes; null: decided at the failure (fallback-recipient.ts) */
+  fallbackRecipient: string | null;
   variables: Record<string, unknown>;
   priority: number;
   /** attempts including this one */
@@ -75,7 +77,7 @@ claimed AS (
     OR (m.status = 'retrying' AND m.attempts <= c.attempt)
     OR (m.status = 'deferred' AND m.due_at <= now() + interval '200 milliseconds')
     OR (m.status = 'processing' AND m.updated_at < now() - make_interval(secs => $2::double precision)))
-  RETURNING m.id, m.trace_id, m.batch_id, m.template_id, m.channel, m.recipient, m.variables, m.priority, m.attempts, m.queued_at, m.created_by,
+  RETURNING m.id, m.trace_id, m.batch_id, m.template_id, m.channel, m.recipient, m.fallback_recipient, m.variables, m.priority, m.attempts, m.queued_at, m.created_by,
     m.dedupe_key IS NOT NULL AS resend
 ),
 traced AS (
@@ -86,6 +88,7 @@ traced AS (
 SELECT c.id, m.status AS status_before, cl.id IS NOT NULL AS claimed,
        (m.status = 'processing' AND m.updated_at >= now() - make_interval(secs => $2::double precision)) AS busy,
        cl.trace_id AS "traceId", cl.batch_id AS "batchId", cl.template_id AS "templateId", cl.channel, cl.recipient, cl.variables,
+       cl.fallback_recipient AS "fallbackRecipient",
        cl.priority, cl.attempts, to_json(cl.queued_at) #>> '{}' AS "queuedAt", cl.created_by AS "createdBy", cl.resend,
        t.subject, t.body, t.provider_template AS "providerTemplate", t.webhook_url AS "webhookUrl", t.webhook_secret_ref AS "webhookSecretRef",
        t.fallback_template_id AS "fallbackTemplateId", f.channel AS "fallbackChannel", to_json(t.updated_at) #>> '{}' AS "templateUpdatedAt"
@@ -97,7 +100,7 @@ LEFT JOIN dispatch.templates f ON f.id = t.fallback_template_id`;
 
 interface ClaimRow {
   id: string; status_before: string | null; claimed: boolean; busy: boolean | null;
-  traceId: string; batchId: string; templateId: string; channel: DispatchChannel; recipient: string; variables: Record<string, unknown>;
+  traceId: string; batchId: string; templateId: string; channel: DispatchChannel; recipient: string; fallbackRecipient: string | null; variables: Record<string, unknown>;
   priority: number; attempts: number; queuedAt: string | null; createdBy: string | null; resend: boolean;
   subject: string | null; body: string; providerTemplate: string | null; webhookUrl: string | null; webhookSecretRef: string | null;
   fallbackTemplateId: string | null; fallbackChannel: DispatchChannel | null; templateUpdatedAt: string;
@@ -110,7 +113,7 @@ function toClaimResult(row: ClaimRow | undefined): ClaimResult {
     outcome: 'claimed',
     message: {
       id: Number(row.id), traceId: row.traceId, batchId: row.batchId, templateId: Number(row.templateId), channel: row.channel,
-      recipient: row.recipient, variables: row.variables, priority: row.priority, attempts: row.attempts, queuedAt: row.queuedAt,
+      recipient: row.recipient, fallbackRecipient: row.fallbackRecipient, variables: row.variables, priority: row.priority, attempts: row.attempts, queuedAt: row.queuedAt,
       createdBy: row.createdBy === null ? null : Number(row.createdBy), resend: row.resend,
       template: {
         subject: row.subject, body: row.body, providerTemplate: row.providerTemplate, webhookUrl: row.webhookUrl,
@@ -209,6 +212,9 @@ export interface FallbackRow {
   originalTraceId: string;
   templateId: number;
   channel: DispatchChannel;
+  recipient: string;
+  /** for the trace: which recipient it went to (masked) and where that came from */
+  traceDetail: Record<string, unknown>;
   routingKey: string;
   tier: number;
 }
@@ -225,16 +231,16 @@ export async function failWithFallback(pool: Pool, failure: MessageResult, fallb
     if (existing.rows[0]) return { fallbackId: Number(existing.rows[0].id) };
     const { rows } = await db.query<{ id: string; trace_id: string }>(
       `INSERT INTO dispatch.messages (batch_id, trace_id, template_id, channel, recipient, variables, priority, status, fallback_of, created_by, queued_at)
-       SELECT batch_id, gen_random_uuid(), $2, $3, recipient, variables, priority, 'queued', id, created_by, now()
+       SELECT batch_id, gen_random_uuid(), $2, $3, $4, variables, priority, 'queued', id, created_by, now()
        FROM dispatch.messages WHERE id = $1
-       RETURNING id, trace_id`, [fallback.originalId, fallback.templateId, fallback.channel]);
+       RETURNING id, trace_id`, [fallback.originalId, fallback.templateId, fallback.channel, fallback.recipient]);
     const row = rows[0]!;
     const fallbackId = Number(row.id);
     await db.query('INSERT INTO dispatch.outbox (message_id, trace_id, routing_key, tier, attempt) VALUES ($1, $2, $3, $4, 0)',
       [fallbackId, row.trace_id, fallback.routingKey, fallback.tier]);
     await db.query(`INSERT INTO dispatch.trace_events (message_id, trace_id, stage, detail) VALUES ($1, $2, 'fallback', $3), ($4, $5, 'queued', $6)`,
-      [fallback.originalId, fallback.originalTraceId, { fallbackMessageId: fallbackId, channel: fallback.channel },
-        fallbackId, row.trace_id, { fallbackOf: fallback.originalId }]);
+      [fallback.originalId, fallback.originalTraceId, { fallbackMessageId: fallbackId, channel: fallback.channel, ...fallback.traceDetail },
+        fallbackId, row.trace_id, { fallbackOf: fallback.originalId, ...fallback.traceDetail }]);
     return { fallbackId };
   });
 }

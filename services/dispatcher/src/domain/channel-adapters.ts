@@ -31,7 +31,7 @@ export function createAdapterSource(options: AdapterSourceOptions): AdapterSourc
         const key = `${webhookUrl}\n${webhookSecretRef}`;
         let adapter = webhooks.get(key);
         if (!adapter) {
-          adapter = createAppWebhookAdapter({ url: webhookUrl, secret, timeoutMs: options.timeoutMs, fetch: options.guard.fetch });
+          adapter = createAppWebhookAdapter({ url: webhookUrl, secret, timeoutMs: options.timeoutMs, request: options.guard.request });
           webhooks.set(key, adapter);
         }
         return adapter;

@@ -35,7 +35,14 @@ export async function readTrace(db: Queryable, actor: Actor, traceId: string): P
   const trace = await findTrace(db, traceId);
   if (!trace) throw new NotFoundError(`没有追踪号为 ${traceId} 的消息`);
   if (seesRecipients(actor)) return trace;
-  return { ...trace, message: { ...trace.message, recipient: maskRecipient(trace.message.recipient), variables: {} } };
+  const { fallbackRecipient } = trace.message;
+  return {
+    ...trace,
+    message: {
+      ...trace.message, recipient: maskRecipient(trace.message.recipient), variables: {},
+      fallbackRecipient: fallbackRecipient === null ? null : maskRecipient(fallbackRecipient),
+    },
+  };
 }
 
 /** What a person may retry from the page (the periodic retry's own scope is the schedule's). */

@@ -5,13 +5,14 @@ import {
 } from '@doitcrm/channels';
 import type { Dedupe, Limiter, Reservation, SendLimits } from '@doitcrm/limits';
 import type { DispatchChannel } from '@doitcrm/types';
+import { findContactPhones } from '../data-access/contact-phone-repository.ts';
 import { failWithFallback, type ClaimedMessage, type MessageResult, type MessageStore } from '../data-access/message-store.ts';
 import { RETRY_STEPS_MS, routingKey, tierOf } from '../queue/topology.ts';
 import type { DispatchSettings } from './dispatch-settings.ts';
 import { compileTemplate, type RenderedMessage } from './template-text.ts';
 import { UnsafeWebhookError } from './webhook-guard.ts';
 import type { WorkerMetrics } from './worker-metrics.ts';
-import { recipientProblem } from './recipient-shape.ts';
+import { chooseFallbackRecipient } from './fallback-recipient.ts';
 
 /** A queue copy of a message, as the worker received it. */
 export interface MessageCopy {
@@ -232,15 +233,13 @@ async function failPermanently(
 ): Promise<string> {
   await deps.queue.dead(copy);
   const { fallbackTemplateId, fallbackChannel } = message.template;
-  // the fallback goes to the same recipient: a WeCom user id or an e-mail address is no phone number, and sending it
-  // to SMS would only fail again at the provider (or reach a stranger), so such a fallback is skipped and said why
-  const unreachable = fallbackChannel === null ? null : recipientProblem(fallbackChannel, message.recipient);
-  const fallback = settings.fallback.enabled && fallbackTemplateId !== null && fallbackChannel !== null && unreachable === null
+  const wanted = settings.fallback.enabled && fallbackTemplateId !== null && fallbackChannel !== null;
+  const to = wanted ? await chooseFallbackRecipient(message, fallbackChannel, (id) => findContactPhones(deps.pool, id)) : null;
+  const fallback = wanted && to && 'recipient' in to
     ? { originalId: message.id, originalTraceId: message.traceId, templateId: fallbackTemplateId, channel: fallbackChannel,
-      routingKey: routingKey(fallbackChannel, tierOf(message.priority)), tier: tierOf(message.priority) }
+      recipient: to.recipient, traceDetail: to.traceDetail, routingKey: routingKey(fallbackChannel, tierOf(message.priority)), tier: tierOf(message.priority) }
     : null;
-  const skipped = settings.fallback.enabled && fallbackChannel !== null && unreachable !== null
-    ? { fallbackSkipped: `收件人${unreachable}（备用渠道 ${fallbackChannel}）` } : {};
+  const skipped = to && 'skipped' in to ? { fallbackSkipped: to.skipped } : {};
   const failure: MessageResult = {
     id: message.id, traceId: message.traceId, status: 'failed', stage: 'failed', errorKind: 'permanent', error,
     detail: { ...detail, ...skipped, attempt: message.attempts },

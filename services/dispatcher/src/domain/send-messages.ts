@@ -5,6 +5,7 @@ import { findTemplate } from '../data-access/template-repository.ts';
 import type { SendAccepted } from '../contract.ts';
 import type { DispatchSettings } from './dispatch-settings.ts';
 import { holdFor } from './holds.ts';
+import { maskRecipient } from './recipient-mask.ts';
 import { recipientProblem } from './recipient-shape.ts';
 
 type Values = Record<string, string | number | boolean | null>;
@@ -12,7 +13,7 @@ type Values = Record<string, string | number | boolean | null>;
 export interface SendRequest {
   templateId: number;
   /** in the caller's order; `variables` are this recipient's own, over the request's shared ones */
-  recipients: Array<{ recipient: string; variables?: Values | undefined }>;
+  recipients: Array<{ recipient: string; fallbackRecipient?: string | undefined; variables?: Values | undefined }>;
   variables: Values;
   priority: number;
   sendAt: Date | null;
@@ -43,12 +44,22 @@ export async function sendMessages(client: PoolClient, deps: SendDeps, actor: Ac
 
   const problems: ErrorDetail[] = [];
   const recipients: string[] = [];
+  const fallbackRecipients: Array<string | null> = [];
   const variables: string[] = [];
   const shared = JSON.stringify(request.variables);
   request.recipients.forEach((entry, index) => {
     const at = request.shape === 'send' ? '' : `recipients.${index}.`;
     const addressProblem = recipientProblem(template.channel, entry.recipient);
     if (addressProblem) problems.push({ field: request.shape === 'send' ? 'recipient' : `recipients.${index}`, message: `${entry.recipient.slice(0, 100)}：${addressProblem}` });
+    if (entry.fallbackRecipient !== undefined) {
+      const field = request.shape === 'send' ? 'fallback_recipient' : `recipients.${index}.fallback_recipient`;
+      // checked now against the channel it will be sent on: a caller's typo found minutes later, at a failure, helps no one
+      const fallbackProblem = template.fallbackChannel === null
+        ? '模板没有备用模板'
+        : recipientProblem(template.fallbackChannel, entry.fallbackRecipient);
+      if (fallbackProblem) problems.push({ field, message: `${maskRecipient(entry.fallbackRecipient.slice(0, 100))}：${fallbackProblem}` });
+    }
+    fallbackRecipients.push(entry.fallbackRecipient ?? null);
     const values = entry.variables ? { ...request.variables, ...entry.variables } : request.variables;
     for (const name of missingOf(template.variables, values)) problems.push({ field: `${at}variables.${name}`, message: `缺少变量 ${name}` });
     recipients.push(entry.recipient);
@@ -67,7 +78,7 @@ export async function sendMessages(client: PoolClient, deps: SendDeps, actor: Ac
   const traceIds = recipients.map(() => randomUUID());
   await insertMessages(client, {
     batchId, templateId: template.id, channel: template.channel, priority: request.priority, hold,
-    createdBy: actor.userId, traceIds, recipients, variables,
+    createdBy: actor.userId, traceIds, recipients, variables, fallbackRecipients,
   });
   await recordAudit(client, auditAs(actor, {
     service: 'dispatcher',

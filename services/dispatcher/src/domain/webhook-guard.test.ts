@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppWebhookAdapter, isChannelError } from '@doitcrm/channels';
 import { blockedReason, createWebhookGuard, UnsafeWebhookError } from './webhook-guard.ts';
 
 /** a local receiver counting what reaches it, standing in for a service on this machine */
@@ -20,6 +21,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const resolvesTo = (...addresses: string[]) => async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
 const refusal = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error);
+const post = (body: string) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
 describe('webhook SSRF guard', () => {
   it.each([
@@ -59,23 +61,42 @@ describe('webhook SSRF guard', () => {
     });
     const before = hits;
 
-    const error = await refusal(guard.fetch(`http://rebind.example.com:${port}/`, { method: 'POST', body: '{}' }));
+    const error = await refusal(guard.request(`http://rebind.example.com:${port}/`, post('{}'), 2_000));
 
     expect(error).toBeInstanceOf(Error);
     expect(calls).toBeGreaterThanOrEqual(2);
     expect(hits).toBe(before);
   });
 
+  it('when the app-webhook adapter calls through the guard and the name rebinds to a private address at connect time, then the send fails and the receiver is never reached', async () => {
+    let calls = 0;
+    const guard = createWebhookGuard({
+      allowHosts: [],
+      lookup: async () => [{ address: ++calls === 1 ? '93.184.216.34' : '10.1.2.3', family: 4 }],
+    });
+    const adapter = createAppWebhookAdapter({ url: `http://rebind.example.com:${port}/hooks`, secret: 's', timeoutMs: 2_000, request: guard.request });
+    const before = hits;
+
+    const error = await refusal(adapter.send({ id: 'm-rebind', to: 'app-user', text: 'hi' }));
+
+    // refused by the connect-time lookup: the check before it saw only the public address
+    expect(calls).toBe(2);
+    expect(isChannelError(error)).toBe(true);
+    expect((error as Error & { cause?: Error }).cause).toBeInstanceOf(UnsafeWebhookError);
+    expect((error as Error).message).toContain('10.1.2.3');
+    expect(hits).toBe(before);
+  });
+
   it('when a loopback URL is called without the allow-list, then the local service is not reached; with its host allowed, it is', async () => {
     const before = hits;
-    const refused = await refusal(createWebhookGuard({ allowHosts: [] }).fetch(`http://127.0.0.1:${port}/`));
+    const refused = await refusal(createWebhookGuard({ allowHosts: [] }).request(`http://127.0.0.1:${port}/`, post(''), 2_000));
     expect(refused).toBeInstanceOf(UnsafeWebhookError);
     expect(hits).toBe(before);
 
-    const response = await createWebhookGuard({ allowHosts: ['127.0.0.1'] }).fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: 'x' });
+    const response = await createWebhookGuard({ allowHosts: ['127.0.0.1'] }).request(`http://127.0.0.1:${port}/`, post('x'), 2_000);
 
     expect(response.status).toBe(200);
-    expect(await response.text()).toBe('secret internal answer');
+    expect(response.text).toBe('secret internal answer');
     expect(hits).toBe(before + 1);
   });
 

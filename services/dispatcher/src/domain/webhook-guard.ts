@@ -1,8 +1,7 @@
 import dns from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
+import { requestHttp, type HttpRequester } from '@doitcrm/channels';
 
 /**
  * A webhook URL comes from a template, which staff write: without a guard it could make the dispatcher call
@@ -58,8 +57,8 @@ export function blockedReason(address: string): string | null {
 export interface WebhookGuard {
   /** Resolves the URL's host and refuses it when any address it resolves to may not be called. */
   check(url: string): Promise<void>;
-  /** `fetch` that connects only to addresses that passed the check at connect time (no DNS rebinding in between). */
-  fetch: typeof fetch;
+  /** a webhook call that connects only to addresses that passed the check at connect time (no DNS rebinding in between) */
+  request: HttpRequester;
 }
 
 type LookupAll = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
@@ -96,43 +95,21 @@ export function createWebhookGuard(options: { allowHosts: readonly string[]; loo
     return addresses;
   };
 
-  const guardedFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  const lookup = (raw: string): net.LookupFunction => (hostname, lookupOptions, callback) => {
+    safeAddresses(raw, hostname).then((addresses) => {
+      if (lookupOptions.all) callback(null, addresses);
+      else callback(null, addresses[0]!.address, addresses[0]!.family);
+    }, (error: Error) => callback(error as NodeJS.ErrnoException, '', 0));
+  };
+  const send = requestHttp('app_webhook');
+
+  const guardedRequest: HttpRequester = async (raw, init, timeoutMs) => {
     const url = parse(raw);
-    const checked = !allowed(url);
-    if (checked) await safeAddresses(raw, url.hostname);
-    const lookup: net.LookupFunction = (hostname, lookupOptions, callback) => {
-      safeAddresses(raw, hostname).then((addresses) => {
-        if (lookupOptions.all) callback(null, addresses);
-        else callback(null, addresses[0]!.address, addresses[0]!.family);
-      }, (error: Error) => callback(error as NodeJS.ErrnoException, '', 0));
-    };
-    const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, name) => { headers[name] = value; });
-    const body = typeof init.body === 'string' || init.body instanceof Uint8Array ? init.body : init.body == null ? undefined : String(init.body);
-    return new Promise<Response>((resolve, reject) => {
-      const request = (url.protocol === 'https:' ? https : http).request(url, {
-        method: init.method ?? 'GET',
-        headers,
-        ...(init.signal ? { signal: init.signal } : {}),
-        ...(checked ? { lookup } : {}),
-      }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const answerHeaders = new Headers();
-          for (const [name, value] of Object.entries(response.headers)) {
-            for (const one of ([] as string[]).concat(value ?? [])) answerHeaders.append(name, one);
-          }
-          const status = response.statusCode ?? 502;
-          const noBody = status === 204 || status === 304 || (status >= 100 && status < 200);
-          resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, headers: answerHeaders }));
-        });
-      });
-      request.on('error', reject);
-      request.end(body);
-    });
+    if (allowed(url)) return send(raw, init, timeoutMs);
+    // checked before connecting (an IP literal is connected to without any lookup), and again by the connect-time
+    // lookup, so a name that rebinds between the two is still refused
+    await safeAddresses(raw, url.hostname);
+    return send(raw, { ...init, lookup: lookup(raw) }, timeoutMs);
   };
 
   return {
@@ -140,6 +117,6 @@ export function createWebhookGuard(options: { allowHosts: readonly string[]; loo
       const url = parse(raw);
       if (!allowed(url)) await safeAddresses(raw, url.hostname);
     },
-    fetch: guardedFetch as typeof fetch,
+    request: guardedRequest,
   };
 }

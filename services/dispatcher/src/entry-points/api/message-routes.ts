@@ -34,7 +34,7 @@ export function createMessageRoutes(context: ServiceContext<DispatcherConfig>, d
   router.post('/messages/send', requireRole('staff'), async (req, res) => {
     const body = parseBody(sendBodySchema, req);
     await accept(req, res, {
-      templateId: body.template_id, recipients: [{ recipient: body.recipient }], variables: body.variables,
+      templateId: body.template_id, recipients: [{ recipient: body.recipient, fallbackRecipient: body.fallback_recipient }], variables: body.variables,
       priority: body.priority, sendAt: body.send_at ? new Date(body.send_at) : null, shape: 'send',
     }, (accepted) => ({ ...accepted, traceId: accepted.traceIds[0]! }));
   });
@@ -43,7 +43,9 @@ export function createMessageRoutes(context: ServiceContext<DispatcherConfig>, d
     const body = parseBody(sendBatchBodySchema, req);
     await accept(req, res, {
       templateId: body.template_id,
-      recipients: body.recipients.map((entry) => (typeof entry === 'string' ? { recipient: entry } : entry)),
+      recipients: body.recipients.map((entry) => (typeof entry === 'string'
+        ? { recipient: entry }
+        : { recipient: entry.recipient, fallbackRecipient: entry.fallback_recipient, variables: entry.variables })),
       variables: body.variables, priority: body.priority, sendAt: body.send_at ? new Date(body.send_at) : null, shape: 'batch',
     }, (accepted) => accepted);
   });

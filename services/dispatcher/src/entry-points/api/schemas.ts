@@ -58,18 +58,21 @@ const sendCommon = {
     .describe('ISO 8601 with offset; held until then when in the future'),
 };
 const recipientText = z.string().trim().min(1).max(320);
+const fallbackRecipient = recipientText.optional()
+  .describe('where the fallback template goes when this one fails permanently (a phone for an SMS fallback of a WeCom message); checked for the fallback\'s channel');
 
 export const sendBodySchema = z.object({
   ...sendCommon,
   recipient: recipientText.describe('phone (SMS), e-mail address, WeCom userid, WeChat openid; a label for robots and webhooks'),
+  fallback_recipient: fallbackRecipient,
   variables: sendValues.default({}),
 });
 
 export const sendBatchBodySchema = z.object({
   ...sendCommon,
-  recipients: z.array(z.union([recipientText, z.object({ recipient: recipientText, variables: sendValues.optional() })]))
+  recipients: z.array(z.union([recipientText, z.object({ recipient: recipientText, fallback_recipient: fallbackRecipient, variables: sendValues.optional() })]))
     .min(1).max(MAX_BATCH_RECIPIENTS, `一次最多 ${MAX_BATCH_RECIPIENTS} 个收件人`)
-    .describe(`at most ${MAX_BATCH_RECIPIENTS}: addresses, or {recipient, variables} with that recipient's own values`),
+    .describe(`at most ${MAX_BATCH_RECIPIENTS}: addresses, or {recipient, fallback_recipient?, variables?} with that recipient's own values`),
   variables: sendValues.default({}).describe('values shared by every recipient; a recipient\'s own override them'),
 });
 
