@@ -30,7 +30,11 @@ export interface DispatchTestbed {
   settings: DispatchSettings;
 }
 
-export function useDispatchTestbed(settings: Partial<DispatchSettings> = {}, options: { tencent?: boolean } = {}): DispatchTestbed {
+/**
+ * `channelTimeoutMs` (2 s): how long a provider call may take before it is retried. A test that counts retries as
+ * failures wants more: on a box loaded by the whole suite a fake's answer can take over 2 s (seen at load 14–19).
+ */
+export function useDispatchTestbed(settings: Partial<DispatchSettings> = {}, options: { tencent?: boolean; channelTimeoutMs?: number } = {}): DispatchTestbed {
   const bed = { settings: { ...DEFAULT_DISPATCH_SETTINGS, ...settings } } as DispatchTestbed;
   const closers: Array<() => Promise<void>> = [];
   let smsUrl = '';
@@ -54,7 +58,7 @@ export function useDispatchTestbed(settings: Partial<DispatchSettings> = {}, opt
   useTestService('dispatcher', dispatcherConfigShape, {
     env: () => ({
       ALIYUN_SMS_ENDPOINT: smsUrl, ALIYUN_SMS_ACCESS_KEY_ID: bed.sms.accessKeyId, ALIYUN_SMS_ACCESS_KEY_SECRET: bed.sms.accessKeySecret,
-      ALIYUN_SMS_SIGN_NAME: '学校通知', CHANNEL_TIMEOUT_MS: '2000', DISPATCH_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+      ALIYUN_SMS_SIGN_NAME: '学校通知', CHANNEL_TIMEOUT_MS: String(options.channelTimeoutMs ?? 2_000), DISPATCH_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
       ...(options.tencent ? {
         TENCENT_SMS_ENDPOINT: tencentUrl, TENCENT_SMS_SECRET_ID: bed.tencent.secretId, TENCENT_SMS_SECRET_KEY: bed.tencent.secretKey,
         TENCENT_SMS_SDK_APP_ID: bed.tencent.smsSdkAppId, TENCENT_SMS_SIGN_NAME: '学校通知', TENCENT_SMS_WEIGHT: '0',

@@ -12,7 +12,7 @@ const bed = useDispatchTestbed({
   limits: { channels: {} },
   dedupe: { windowSeconds: 0 },
   'workers.concurrency': { sms: CONCURRENCY, email: 1, wecom_app: 1, wecom_robot: 1, wechat_oa: 1, feishu_bot: 1, app_webhook: 1 },
-});
+}, { channelTimeoutMs: 10_000 });
 
 describe('dispatch priority', () => {
   it(`when ${BACKLOG} tier-0 messages wait, then a tier-3 message is sent as soon as a slot frees, ahead of the backlog`, async () => {
