@@ -83,10 +83,10 @@ async function importLegacyClass(client: PoolClient, source: string, row: Legacy
     // a class edited here keeps its edits: only what is empty here is filled in (or, preferring legacy, overwritten)
     const pick = (column: string, param: number) => (preferLegacy ? `coalesce($${param}, ${column})` : `coalesce(${column}, $${param})`);
     const { rowCount } = await client.query(
-      `UPDATE crm.classes c SET name = ${preferLegacy ? '$1' : 'c.name'}, teacher_staff_id = ${pick('c.teacher_staff_id', 2)}, head_teacher_staff_id = ${pick('c.head_teacher_staff_id', 3)},
+      `UPDATE crm.classes c SET name = ${preferLegacy ? '$1::text' : 'coalesce(c.name, $1::text)'}, teacher_staff_id = ${pick('c.teacher_staff_id', 2)}, head_teacher_staff_id = ${pick('c.head_teacher_staff_id', 3)},
          start_time = ${pick('c.start_time', 4)}, end_time = ${pick('c.end_time', 5)}, course_progress = ${pick('c.course_progress', 6)},
          promotion = ${pick('c.promotion', 7)}, max_students = ${pick('c.max_students', 8)}, updated_at = now()
-       WHERE c.id = $9 AND (${preferLegacy ? '$1' : 'c.name'}, ${pick('c.teacher_staff_id', 2)}, ${pick('c.head_teacher_staff_id', 3)}, ${pick('c.start_time', 4)},
+       WHERE c.id = $9 AND (${preferLegacy ? '$1::text' : 'coalesce(c.name, $1::text)'}, ${pick('c.teacher_staff_id', 2)}, ${pick('c.head_teacher_staff_id', 3)}, ${pick('c.start_time', 4)},
          ${pick('c.end_time', 5)}, ${pick('c.course_progress', 6)}, ${pick('c.promotion', 7)}, ${pick('c.max_students', 8)})
          IS DISTINCT FROM (c.name, c.teacher_staff_id, c.head_teacher_staff_id, c.start_time, c.end_time, c.course_progress, c.promotion, c.max_students)`,
       [...values, id]);
