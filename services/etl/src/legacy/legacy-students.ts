@@ -5,7 +5,6 @@ import { GroupTally } from './legacy-report.ts';
 import type { LegacySchema } from './legacy-source.ts';
 import type { ClassMaps } from './legacy-classes.ts';
 import type { LegacyV1Mapping, MappingIds } from './legacy-people.ts';
-import { findLink, saveLink } from './legacy-links.ts';
 
 interface LegacyStudent {
   key: string;
@@ -49,91 +48,128 @@ async function readStudents(legacy: pg.Client, schema: LegacySchema, v1Rows: Leg
 
 export interface StudentOptions { source: string; preferLegacy: boolean; cipher: NationalIdCipher | null; storeNationalIds: boolean }
 
-async function contactAndId(client: PoolClient, id: number, row: LegacyStudent, tally: GroupTally, options: StudentOptions, dropped: { count: number }): Promise<void> {
-  const name = text(row.parent_name);
-  const phone = text(row.phone);
-  if (name || phone) {
-    await client.query(
-      `INSERT INTO crm.student_contacts (student_id, name, relation, phone)
-       SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM crm.student_contacts WHERE student_id = $1 AND phone IS NOT DISTINCT FROM $4 AND (name IS NOT DISTINCT FROM $2 OR $4 IS NOT NULL))
-       ON CONFLICT (student_id, phone) DO NOTHING`, [id, name, text(row.primary_guardian_type), phone]);
-  }
-  const nationalId = text(row.id_card);
-  if (!nationalId) return;
-  if (!options.storeNationalIds || !options.cipher) {
-    dropped.count += 1;
-    return;
-  }
-  const sealed = options.cipher.seal(nationalId);
+interface Placed { row: LegacyStudent; classId: number | null; id: number | null; known: boolean }
+
+/** What earlier imports made of these rows: the student here, or null when it was deleted here since. */
+async function linkedStudents(client: PoolClient, source: string, keys: string[]): Promise<Map<string, number | null>> {
+  const { rows } = await client.query<{ legacy_key: string; local_id: string; present: boolean }>(
+    `SELECT l.legacy_key, l.local_id, EXISTS (SELECT 1 FROM crm.students s WHERE s.id = l.local_id) AS present
+     FROM chat.legacy_links l WHERE l.source = $1 AND l.entity = 'student' AND l.legacy_key = ANY($2::text[])`, [source, keys]);
+  return new Map(rows.map((row) => [row.legacy_key, row.present ? Number(row.local_id) : null]));
+}
+
+/** Students here of the same name in the same class (a school that imported its roster before migrating). */
+async function sameNameInClass(client: PoolClient, wanted: Placed[]): Promise<Map<string, number>> {
+  if (wanted.length === 0) return new Map();
+  const { rows } = await client.query<{ class_id: number; name: string; id: number }>(
+    `SELECT DISTINCT ON (e.class_id, s.name) e.class_id, s.name, s.id FROM crm.students s JOIN crm.enrolments e ON e.student_id = s.id
+     WHERE (e.class_id, s.name) IN (SELECT * FROM unnest($1::int[], $2::text[])) ORDER BY e.class_id, s.name, s.id`,
+    [wanted.map((p) => p.classId), wanted.map((p) => p.row.name)]);
+  return new Map(rows.map((row) => [`${row.class_id}|${row.name}`, row.id]));
+}
+
+async function insertNew(client: PoolClient, fresh: Placed[]): Promise<void> {
+  if (fresh.length === 0) return;
+  // ids drawn first, so each new row's id is known without relying on the order RETURNING reports them in
+  const { rows } = await client.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('crm.students', 'id'))::int AS id FROM generate_series(1, $1)`, [fresh.length]);
+  fresh.forEach((placed, index) => { placed.id = rows[index]!.id; });
   await client.query(
-    `INSERT INTO crm.student_national_ids (student_id, key_id, ciphertext, lookup_hash, masked) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (student_id) DO NOTHING`, [id, sealed.keyId, sealed.ciphertext, sealed.hash, sealed.masked]);
-  void tally;
+    `INSERT INTO crm.students (id, name, english_name, school, address, status)
+     SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+    [fresh.map((p) => p.id), fresh.map((p) => p.row.name), fresh.map((p) => text(p.row.english_name)), fresh.map((p) => text(p.row.school)),
+      fresh.map((p) => text(p.row.address)), fresh.map((p) => text(p.row.status) ?? '在读')]);
 }
 
-/** One student: the one an earlier import made (kept as edited here), or one of the same name in the same class, or a new one. */
-async function importStudent(client: PoolClient, row: LegacyStudent, classId: number | null, tally: GroupTally, options: StudentOptions, dropped: { count: number }): Promise<number | null> {
-  const link = await findLink(client, options.source, 'student', row.key, 'crm.students');
-  if (link.deletedHere) {
-    tally.skip(row.table, `${row.key} ${row.name}`, '这个学生导入后已在本系统删除，不再重新创建 (deleted here since the last import)');
-    return null;
-  }
-  let id = link.localId;
-  if (id === null && classId !== null) {
-    const { rows } = await client.query<{ id: number }>(
-      'SELECT s.id FROM crm.students s JOIN crm.enrolments e ON e.student_id = s.id WHERE e.class_id = $1 AND s.name = $2 ORDER BY s.id LIMIT 1', [classId, row.name]);
-    id = rows[0]?.id ?? null;
-  }
-  const values = [text(row.english_name), text(row.school), text(row.address)];
-  if (id === null) {
-    const { rows } = await client.query<{ id: number }>(
-      'INSERT INTO crm.students (name, english_name, school, address, status) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-      [row.name, ...values, text(row.status) ?? '在读']);
-    id = rows[0]!.id;
-    tally.counts.inserted += 1;
-  } else {
-    const pick = (column: string, param: number) => (options.preferLegacy ? `coalesce($${param}, ${column})` : `coalesce(${column}, $${param})`);
-    const { rowCount } = await client.query(
-      `UPDATE crm.students s SET english_name = ${pick('s.english_name', 1)}, school = ${pick('s.school', 2)}, address = ${pick('s.address', 3)}, updated_at = now()
-       WHERE s.id = $4 AND (${pick('s.english_name', 1)}, ${pick('s.school', 2)}, ${pick('s.address', 3)}) IS DISTINCT FROM (s.english_name, s.school, s.address)`,
-      [...values, id]);
-    if (rowCount) tally.counts.updated += 1;
-    else tally.counts.unchanged += 1;
-  }
-  await saveLink(client, options.source, 'student', row.key, id);
-  if (classId !== null) {
-    await client.query('INSERT INTO crm.enrolments (student_id, class_id, status) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [id, classId, text(row.status) ?? '在读']);
-  }
-  await contactAndId(client, id, row, tally, options, dropped);
-  return id;
+/** Students already here keep their edits: only what is empty here is filled in (or, preferring legacy, overwritten). */
+async function fillKnown(client: PoolClient, known: Placed[], preferLegacy: boolean): Promise<number> {
+  if (known.length === 0) return 0;
+  const pick = (column: string) => (preferLegacy ? `coalesce(n.${column}, s.${column})` : `coalesce(s.${column}, n.${column})`);
+  const { rowCount } = await client.query(
+    `UPDATE crm.students s SET english_name = ${pick('english_name')}, school = ${pick('school')}, address = ${pick('address')}, updated_at = now()
+     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS n (id, english_name, school, address)
+     WHERE s.id = n.id AND (${pick('english_name')}, ${pick('school')}, ${pick('address')}) IS DISTINCT FROM (s.english_name, s.school, s.address)`,
+    [known.map((p) => p.id), known.map((p) => text(p.row.english_name)), known.map((p) => text(p.row.school)), known.map((p) => text(p.row.address))]);
+  return rowCount ?? 0;
 }
 
-/** v2.students (with the hand-added columns) or v1's students on mapping rows; each enrolled in its class. Returns legacy key → student here. */
+/** Links, enrolments, guardian contacts and (when kept here) sealed ID numbers of the placed students. */
+async function writeBeside(client: PoolClient, placed: Placed[], options: StudentOptions): Promise<number> {
+  await client.query(
+    `INSERT INTO chat.legacy_links (source, entity, legacy_key, local_id) SELECT $1, 'student', k, id FROM unnest($2::text[], $3::bigint[]) AS x (k, id)
+     ON CONFLICT (source, entity, legacy_key) DO UPDATE SET local_id = EXCLUDED.local_id WHERE chat.legacy_links.local_id <> EXCLUDED.local_id`,
+    [options.source, placed.map((p) => p.row.key), placed.map((p) => p.id)]);
+  const enrolled = placed.filter((p) => p.classId !== null);
+  await client.query(
+    `INSERT INTO crm.enrolments (student_id, class_id, status) SELECT * FROM unnest($1::int[], $2::int[], $3::text[]) ON CONFLICT DO NOTHING`,
+    [enrolled.map((p) => p.id), enrolled.map((p) => p.classId), enrolled.map((p) => text(p.row.status) ?? '在读')]);
+  const contacts = placed.filter((p) => text(p.row.parent_name) || text(p.row.phone));
+  await client.query(
+    `INSERT INTO crm.student_contacts (student_id, name, relation, phone)
+     SELECT n.* FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS n (student_id, name, relation, phone)
+     WHERE NOT EXISTS (SELECT 1 FROM crm.student_contacts c WHERE c.student_id = n.student_id AND c.phone IS NOT DISTINCT FROM n.phone
+       AND (n.phone IS NOT NULL OR c.name IS NOT DISTINCT FROM n.name))
+     ON CONFLICT (student_id, phone) DO NOTHING`,
+    [contacts.map((p) => p.id), contacts.map((p) => text(p.row.parent_name)), contacts.map((p) => text(p.row.primary_guardian_type)), contacts.map((p) => text(p.row.phone))]);
+  const withId = placed.filter((p) => text(p.row.id_card));
+  if (!options.storeNationalIds || !options.cipher) return withId.length;
+  const sealed = withId.map((p) => ({ id: p.id, ...options.cipher!.seal(text(p.row.id_card)!) }));
+  await client.query(
+    `INSERT INTO crm.student_national_ids (student_id, key_id, ciphertext, lookup_hash, masked)
+     SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT (student_id) DO NOTHING`,
+    [sealed.map((s) => s.id), sealed.map((s) => s.keyId), sealed.map((s) => s.ciphertext), sealed.map((s) => s.hash), sealed.map((s) => s.masked)]);
+  return 0;
+}
+
+/**
+ * v2.students (with the hand-added columns) or v1's students on mapping rows, set-based: the one an earlier import made
+ * (kept as edited here), else one of the same name in the same class here, else a new one; each enrolled in its class.
+ * Returns legacy key → student here.
+ */
 export async function importStudents(
   legacy: pg.Client, schema: LegacySchema, client: PoolClient, classes: ClassMaps, v1Rows: LegacyV1Mapping[], options: StudentOptions,
 ): Promise<{ tally: GroupTally; students: Map<string, number>; nationalIdsDropped: number }> {
   const tally = new GroupTally('students');
-  const students = new Map<string, number>();
-  const dropped = { count: 0 };
-  const rows = await readStudents(legacy, schema, v1Rows);
-  const classesOfName = new Map<string, Set<string>>();
-  for (const row of rows) {
+  const placed: Placed[] = [];
+  const classesOfName = new Map<string, Set<number>>();
+  for (const row of await readStudents(legacy, schema, v1Rows)) {
     tally.counts.read += 1;
     if (!text(row.name)) {
       tally.skip(row.table, row.key, '学生姓名为空 (student name is empty)');
       continue;
     }
+    row.name = text(row.name);
     const room = text(row.class_room_id);
     const classId = (row.class_id !== null ? classes.byLegacyId.get(row.class_id) : undefined) ?? (room ? classes.byRoom.get(room) : undefined) ?? null;
     if (classId === null) tally.note(row.table, `${row.key} ${row.name}`, '学生不在任何班级：已导入，未分班 (student in no class)');
-    if (classId !== null) classesOfName.set(row.name!, (classesOfName.get(row.name!) ?? new Set()).add(String(classId)));
-    const id = await importStudent(client, row, classId, tally, options, dropped);
-    if (id !== null) students.set(row.key, id);
+    else classesOfName.set(row.name!, (classesOfName.get(row.name!) ?? new Set()).add(classId));
+    placed.push({ row, classId, id: null, known: false });
   }
+  const links = await linkedStudents(client, options.source, placed.map((p) => p.row.key));
+  const kept = placed.filter((p) => {
+    if (!links.has(p.row.key)) return true;
+    const id = links.get(p.row.key)!;
+    if (id === null) {
+      tally.skip(p.row.table, `${p.row.key} ${p.row.name}`, '这个学生导入后已在本系统删除，不再重新创建 (deleted here since the last import)');
+      return false;
+    }
+    Object.assign(p, { id, known: true });
+    return true;
+  });
+  const matches = await sameNameInClass(client, kept.filter((p) => !p.known && p.classId !== null));
+  for (const p of kept) {
+    const match = !p.known && p.classId !== null ? matches.get(`${p.classId}|${p.row.name}`) : undefined;
+    if (match !== undefined) Object.assign(p, { id: match, known: true });
+  }
+  const fresh = kept.filter((p) => !p.known);
+  await insertNew(client, fresh);
+  const known = kept.filter((p) => p.known);
+  const updated = await fillKnown(client, known, options.preferLegacy);
+  Object.assign(tally.counts, { inserted: fresh.length, updated, unchanged: known.length - updated });
+  const nationalIdsDropped = await writeBeside(client, kept, options);
   for (const [name, inClasses] of classesOfName) {
     if (inClasses.size > 1) tally.conflicts.push({ kind: 'student-name', key: name, field: 'class', here: null, legacy: `同名学生在 ${inClasses.size} 个班级（按原库分别导入）` });
   }
-  return { tally, students, nationalIdsDropped: dropped.count };
+  return { tally, students: new Map(kept.map((p) => [p.row.key, p.id!])), nationalIdsDropped };
 }
 
 const RELATIONS = new Set(['mother', 'father', 'guardian', 'other']);
@@ -158,9 +194,15 @@ export async function importGuardianships(
         studentKey: v1Key(row), relation: 'other', primary: true });
     }
   }
+  const { rows: people } = await client.query<{ original_id: string; id: string }>(
+    `SELECT original_id, id FROM crm.identities WHERE id_type = 'user_id' AND original_id = ANY($1::text[])`,
+    [[...new Set(links.map((link) => link.originalId).filter((id): id is string => id !== null))]]);
+  const identityOf = new Map(people.map((row) => [row.original_id, Number(row.id)]));
+  const rows: Array<{ identityId: number; studentId: number; relation: string; primary: boolean }> = [];
   for (const link of links) {
     tally.counts.read += 1;
-    if (link.originalId === null) {
+    const identityId = link.originalId === null ? undefined : identityOf.get(link.originalId);
+    if (identityId === undefined) {
       tally.skip(link.table, link.key, '家长的映射不存在或不是用户 ID (parent mapping missing or not a user id)');
       continue;
     }
@@ -170,13 +212,14 @@ export async function importGuardianships(
       continue;
     }
     if (!RELATIONS.has(link.relation)) tally.note(link.table, link.key, `关系「${link.relation}」无法识别，按 other 导入`);
-    const { rowCount } = await client.query(
-      `INSERT INTO crm.guardianships (identity_id, student_id, relation, is_primary)
-       SELECT i.id, $2, $3, $4 FROM crm.identities i WHERE i.id_type = 'user_id' AND i.original_id = $1
-       ON CONFLICT (identity_id, student_id) DO NOTHING`,
-      [link.originalId, studentId, RELATIONS.has(link.relation) ? link.relation : 'other', link.primary]);
-    if (rowCount) tally.counts.inserted += 1;
-    else tally.counts.unchanged += 1;
+    rows.push({ identityId, studentId, relation: RELATIONS.has(link.relation) ? link.relation : 'other', primary: link.primary });
   }
+  // a link already here keeps its relation and primary flag as set here
+  const { rowCount } = await client.query(
+    `INSERT INTO crm.guardianships (identity_id, student_id, relation, is_primary)
+     SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::boolean[]) ON CONFLICT (identity_id, student_id) DO NOTHING`,
+    [rows.map((row) => row.identityId), rows.map((row) => row.studentId), rows.map((row) => row.relation), rows.map((row) => row.primary)]);
+  tally.counts.inserted = rowCount ?? 0;
+  tally.counts.unchanged = rows.length - tally.counts.inserted;
   return tally;
 }
