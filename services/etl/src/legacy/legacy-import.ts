@@ -60,6 +60,12 @@ async function importAnalyses(legacy: pg.Client, schema: LegacySchema, client: P
   return tally;
 }
 
+/** The run's name in the history, without the '/' the page would cut a path at: 旧版 DoitCRM wechat_db@host:5432 */
+function runLabel(source: string): string {
+  const slash = source.indexOf('/');
+  return `旧版 DoitCRM ${source.slice(slash + 1)}@${source.slice(0, slash)}`;
+}
+
 function absorb(report: LegacyReport, tally: GroupTally): void {
   report.groups[tally.group] = tally.counts;
   report.problems.push(...tally.problems);
@@ -83,7 +89,7 @@ export async function runLegacyImport(options: LegacyImportOptions, deps: { pool
     };
     const chatTotal = schema.chatTables.reduce((sum, table) => sum + (report.tableCounts[`${table}.wecom_chat_logs`] ?? 0), 0);
     const run = options.mode === 'import'
-      ? await createRun(deps.pool, { source: `旧版 DoitCRM ${source}`, origin: 'legacy', conflictMode: 'skip' })
+      ? await createRun(deps.pool, { source: runLabel(source), origin: 'legacy', conflictMode: 'skip' })
       : null;
     report.runId = run?.id ?? null;
     try {
