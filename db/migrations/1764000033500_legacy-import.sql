@@ -7,10 +7,11 @@ ALTER TABLE chat.import_runs ADD COLUMN report jsonb;
 
 -- What each row of an original database became here. The original's students have no natural key: without this a
 -- rerun could only guess by name, and a row deleted or renamed here since would come back. source names the original
--- database (host, port, name), entity its table, legacy_key the row's id there.
+-- database (host, port, name), entity its table, legacy_key the row's id there (for a parent link: the parent's WeCom id
+-- and the student's key, local_id the student here).
 CREATE TABLE chat.legacy_links (
   source      text NOT NULL,
-  entity      text NOT NULL CHECK (entity IN ('student', 'class', 'analysis')),
+  entity      text NOT NULL CHECK (entity IN ('student', 'class', 'guardianship')),
   legacy_key  text NOT NULL,
   local_id    bigint NOT NULL,
   imported_at timestamptz NOT NULL DEFAULT now(),

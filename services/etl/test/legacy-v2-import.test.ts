@@ -90,16 +90,18 @@ describe('legacy import of a v2 database with hierarchy.sql and the dashboard vi
     await db.pool.query(`UPDATE crm.identities SET business_name = '明明妈妈' WHERE original_id = 'wmMum'`);
     await db.pool.query(`UPDATE crm.students SET english_name = 'Tommy' WHERE name = '王小明'`);
     await db.pool.query(`DELETE FROM crm.students WHERE name = '孙无班'`);
+    await db.pool.query(`DELETE FROM crm.guardianships WHERE student_id = (SELECT id FROM crm.students WHERE name = '王小红')`);
 
     const again = await importLegacy();
 
     expect(again.nothingChanged).toBe(true);
     expect(again.conflicts).toContainEqual({ kind: 'identity', key: 'wmMum', field: 'business_name', here: '明明妈妈', legacy: '小明小红妈妈' });
     expect(again.problems).toContainEqual(expect.objectContaining({ key: '4 孙无班', reason: expect.stringMatching(/已在本系统删除/) }));
+    expect(again.problems).toContainEqual(expect.objectContaining({ key: 'wmMum→2', reason: expect.stringMatching(/家长关系导入后已在本系统删除/) }));
     const { rows: [kept] } = await db.pool.query(
       `SELECT (SELECT business_name FROM crm.identities WHERE original_id = 'wmMum') AS name, (SELECT english_name FROM crm.students WHERE name = '王小明') AS english,
               (SELECT count(*) FROM crm.students)::int AS students, (SELECT count(*) FROM crm.classes)::int AS classes, (SELECT count(*) FROM crm.guardianships)::int AS links`);
-    expect(kept).toEqual({ name: '明明妈妈', english: 'Tommy', students: 3, classes: 3, links: 3 });
+    expect(kept).toEqual({ name: '明明妈妈', english: 'Tommy', students: 3, classes: 3, links: 2 });
 
     const preferred = await importLegacy(true);
 

@@ -7,7 +7,8 @@ import { mergePendingIndexEntries } from '../data-access/index-maintenance.ts';
 import { previewLegacyChat, writeLegacyChat } from './legacy-chat.ts';
 import { importPeople } from './legacy-people.ts';
 import { importClasses } from './legacy-classes.ts';
-import { importGuardianships, importStudents } from './legacy-students.ts';
+import { importStudents } from './legacy-students.ts';
+import { importGuardianships } from './legacy-guardianships.ts';
 import { GroupTally, type GroupName, type LegacyReport } from './legacy-report.ts';
 import { describeSchema, detectSchema, legacySourceName, openLegacy, type LegacySchema } from './legacy-source.ts';
 
@@ -21,6 +22,8 @@ export interface LegacyImportOptions {
 
 export interface LegacyProgress { phase: GroupName; done: number; total: number }
 
+const BOTH_SCHEMAS = 'public ∩ v2 (同一 msgid，按一条导入)';
+
 async function tableCounts(legacy: pg.Client, schema: LegacySchema): Promise<Record<string, number>> {
   const tables = [
     ...schema.chatTables.map((s) => `${s}.wecom_chat_logs`),
@@ -32,7 +35,7 @@ async function tableCounts(legacy: pg.Client, schema: LegacySchema): Promise<Rec
   const counts: Record<string, number> = {};
   for (const table of tables) counts[table] = Number((await legacy.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
   if (schema.chatTables.length === 2) {
-    counts['public ∩ v2 (同一 msgid，按一条导入)'] = Number((await legacy.query<{ n: string }>(
+    counts[BOTH_SCHEMAS] = Number((await legacy.query<{ n: string }>(
       'SELECT count(*) AS n FROM public.wecom_chat_logs p JOIN v2.wecom_chat_logs v USING (msgid)')).rows[0]!.n);
   }
   return counts;
@@ -87,7 +90,8 @@ export async function runLegacyImport(options: LegacyImportOptions, deps: { pool
       source, mode: options.mode, preferLegacy: options.preferLegacy, schema, schemaDescription: describeSchema(schema),
       tableCounts: await tableCounts(legacy, schema), groups: {}, problems: [], conflicts: [], nationalIdsDropped: 0, runId: null, nothingChanged: false,
     };
-    const chatTotal = schema.chatTables.reduce((sum, table) => sum + (report.tableCounts[`${table}.wecom_chat_logs`] ?? 0), 0);
+    // a msgid in both schemas is read once
+    const chatTotal = schema.chatTables.reduce((sum, table) => sum + (report.tableCounts[`${table}.wecom_chat_logs`] ?? 0), 0) - (report.tableCounts[BOTH_SCHEMAS] ?? 0);
     const run = options.mode === 'import'
       ? await createRun(deps.pool, { source: runLabel(source), origin: 'legacy', conflictMode: 'skip' })
       : null;
@@ -179,7 +183,7 @@ async function runGroups(
       }));
       absorb(report, students.tally);
       report.nationalIdsDropped = students.nationalIdsDropped;
-      absorb(report, await inner('guardianships', () => importGuardianships(legacy, schema, client, students.students, people.v2Ids, people.v1Rows)));
+      absorb(report, await inner('guardianships', () => importGuardianships(legacy, schema, client, source, students.students, people.v2Ids, people.v1Rows)));
       absorb(report, await inner('analyses', () => importAnalyses(legacy, schema, client, source)));
     } finally {
       if (options.mode === 'preview') await client.query('ROLLBACK').catch(() => {});

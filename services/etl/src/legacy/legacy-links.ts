@@ -1,6 +1,6 @@
 import type { Queryable } from '@doitcrm/kit';
 
-export type LinkEntity = 'student' | 'class' | 'analysis';
+export type LinkEntity = 'student' | 'class' | 'guardianship';
 
 /**
  * What an earlier import made of a row of the original. `deletedHere`: the row it made was deleted here since, and an

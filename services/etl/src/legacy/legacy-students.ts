@@ -4,7 +4,7 @@ import type { NationalIdCipher } from '@doitcrm/roster/src/domain/national-id.ts
 import { GroupTally } from './legacy-report.ts';
 import type { LegacySchema } from './legacy-source.ts';
 import type { ClassMaps } from './legacy-classes.ts';
-import type { LegacyV1Mapping, MappingIds } from './legacy-people.ts';
+import type { LegacyV1Mapping } from './legacy-people.ts';
 
 interface LegacyStudent {
   key: string;
@@ -22,8 +22,8 @@ interface LegacyStudent {
   id_card?: string | null;
 }
 
-const text = (value: string | null | undefined) => (value === null || value === undefined || value.trim() === '' ? null : value.trim());
-const v1Key = (row: LegacyV1Mapping) => `v1:${text(row.student_name)}|${text(row.student_english_name) ?? ''}|${text(row.student_class_room_id) ?? ''}`;
+export const text = (value: string | null | undefined) => (value === null || value === undefined || value.trim() === '' ? null : value.trim());
+export const v1Key = (row: LegacyV1Mapping) => `v1:${text(row.student_name)}|${text(row.student_english_name) ?? ''}|${text(row.student_class_room_id) ?? ''}`;
 
 async function readStudents(legacy: pg.Client, schema: LegacySchema, v1Rows: LegacyV1Mapping[]): Promise<LegacyStudent[]> {
   if (schema.students) {
@@ -170,56 +170,4 @@ export async function importStudents(
     if (inClasses.size > 1) tally.conflicts.push({ kind: 'student-name', key: name, field: 'class', here: null, legacy: `同名学生在 ${inClasses.size} 个班级（按原库分别导入）` });
   }
   return { tally, students: new Map(kept.map((p) => [p.row.key, p.id!])), nationalIdsDropped };
-}
-
-const RELATIONS = new Set(['mother', 'father', 'guardian', 'other']);
-
-/** Parent ↔ student links, each with its relation and primary flag; a link already here keeps what it says here. */
-export async function importGuardianships(
-  legacy: pg.Client, schema: LegacySchema, client: PoolClient, students: Map<string, number>, v2Ids: MappingIds, v1Rows: LegacyV1Mapping[],
-): Promise<GroupTally> {
-  const tally = new GroupTally('guardianships');
-  const links: Array<{ table: string; key: string; originalId: string | null; studentKey: string; relation: string; primary: boolean }> = [];
-  if (schema.relations && schema.students) {
-    const { rows } = await legacy.query<{ wecom_id: number; student_id: number; relation: string | null; is_primary: boolean }>(
-      'SELECT wecom_id, student_id, relation, is_primary FROM v2.wecom_user_student_rel ORDER BY wecom_id, student_id');
-    for (const row of rows) {
-      const mapping = v2Ids.get(row.wecom_id);
-      links.push({ table: 'v2.wecom_user_student_rel', key: `${row.wecom_id}→${row.student_id}`, originalId: mapping?.idType === 'user_id' ? mapping.originalId : null,
-        studentKey: String(row.student_id), relation: row.relation ?? 'other', primary: row.is_primary });
-    }
-  } else if (!schema.students) {
-    for (const row of v1Rows.filter((mapping) => text(mapping.student_name))) {
-      links.push({ table: 'public.wecom_id_mappings', key: `${row.id} ${row.original_id}`, originalId: row.id_type === 'user_id' ? text(row.original_id) : null,
-        studentKey: v1Key(row), relation: 'other', primary: true });
-    }
-  }
-  const { rows: people } = await client.query<{ original_id: string; id: string }>(
-    `SELECT original_id, id FROM crm.identities WHERE id_type = 'user_id' AND original_id = ANY($1::text[])`,
-    [[...new Set(links.map((link) => link.originalId).filter((id): id is string => id !== null))]]);
-  const identityOf = new Map(people.map((row) => [row.original_id, Number(row.id)]));
-  const rows: Array<{ identityId: number; studentId: number; relation: string; primary: boolean }> = [];
-  for (const link of links) {
-    tally.counts.read += 1;
-    const identityId = link.originalId === null ? undefined : identityOf.get(link.originalId);
-    if (identityId === undefined) {
-      tally.skip(link.table, link.key, '家长的映射不存在或不是用户 ID (parent mapping missing or not a user id)');
-      continue;
-    }
-    const studentId = students.get(link.studentKey);
-    if (studentId === undefined) {
-      tally.skip(link.table, link.key, '学生不存在或没有导入 (student missing or not imported)');
-      continue;
-    }
-    if (!RELATIONS.has(link.relation)) tally.note(link.table, link.key, `关系「${link.relation}」无法识别，按 other 导入`);
-    rows.push({ identityId, studentId, relation: RELATIONS.has(link.relation) ? link.relation : 'other', primary: link.primary });
-  }
-  // a link already here keeps its relation and primary flag as set here
-  const { rowCount } = await client.query(
-    `INSERT INTO crm.guardianships (identity_id, student_id, relation, is_primary)
-     SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::boolean[]) ON CONFLICT (identity_id, student_id) DO NOTHING`,
-    [rows.map((row) => row.identityId), rows.map((row) => row.studentId), rows.map((row) => row.relation), rows.map((row) => row.primary)]);
-  tally.counts.inserted = rowCount ?? 0;
-  tally.counts.unchanged = rows.length - tally.counts.inserted;
-  return tally;
 }
