@@ -1,4 +1,4 @@
-// npm run bench:legacy -- [--messages 1000000] [--ids 5000] [--keep]
+// npm run bench:legacy -- [--messages 1000000] [--ids 5000] [--rounds 2] [--keep]
 // Builds an original DoitCRM database with both schemas (public holds 90% of the messages with the ETL's naive
 // created_at, v2 the last 20%: 10% in both, 10% only there) and a school of --ids WeCom ids with students, classes and
 // parent links, imports it into an empty installation, then COPYs the same final chat rows into a table created
@@ -16,9 +16,16 @@ import { createLogger, createPool } from '@doitcrm/kit';
 import { dropDatabase, withAdmin } from '@doitcrm/kit/testing';
 import { runLegacyImport, type LegacyProgress } from '../src/legacy/legacy-import.ts';
 import type { GroupName } from '../src/legacy/legacy-report.ts';
+import { previewLegacyChat } from '../src/legacy/legacy-chat.ts';
+import { detectSchema, openLegacy } from '../src/legacy/legacy-source.ts';
 import { HAND_ADDED_STUDENT_COLUMNS, HIERARCHY, V1_CHAT, V1_MAPPINGS, V2_CORE, V2_RELATIONS_WITH_FKS } from '../test/legacy-fixtures.ts';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '1000000' }, ids: { type: 'string', default: '5000' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { messages: { type: 'string', default: '1000000' }, ids: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '2' }, keep: { type: 'boolean', default: false } },
+});
+// a shared box's load swings between runs seconds apart: import and COPY alternate `rounds` times, the best of each counts
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number ≥ 1 (got ${values.rounds})`);
 const messages = Number(values.messages);
 const ids = Number(values.ids);
 if (!Number.isInteger(messages) || messages < 1000) throw new Error(`--messages must be a whole number ≥ 1000 (got ${values.messages})`);
@@ -106,7 +113,7 @@ async function main(): Promise<void> {
     await pool.query('CHECKPOINT');
     const first = await timedImport(pool, logger);
     const chat = first.report.groups.chat!;
-    const chatMs = first.phases.chat!;
+    let chatMs = first.phases.chat!;
     line('legacy import: chat (both schemas → chat.messages)', `${seconds(chatMs)} s  ${rate(chat.read, chatMs)} rows/s  (${chat.inserted} inserted)`);
     for (const group of ['people', 'classes', 'students', 'guardianships'] as const) {
       const counts = first.report.groups[group]!;
@@ -118,11 +125,31 @@ async function main(): Promise<void> {
     try {
       await pipeline(copyClient.query(copyTo('COPY chat.messages TO STDOUT')), fs.createWriteStream(tsv));
       await copyClient.query('CREATE TABLE public.bench_copy (LIKE chat.messages INCLUDING ALL)');
-      await copyClient.query('CHECKPOINT');
-      const copyStarted = performance.now();
-      await pipeline(fs.createReadStream(tsv, { highWaterMark: 1 << 20 }), copyClient.query(copyFrom('COPY public.bench_copy FROM STDIN')));
-      const copyMs = performance.now() - copyStarted;
+      const copy = async () => {
+        await copyClient.query('TRUNCATE public.bench_copy');
+        await copyClient.query('CHECKPOINT');
+        const copyStarted = performance.now();
+        await pipeline(fs.createReadStream(tsv, { highWaterMark: 1 << 20 }), copyClient.query(copyFrom('COPY public.bench_copy FROM STDIN')));
+        return performance.now() - copyStarted;
+      };
+      let copyMs = await copy();
       line('raw COPY of the same rows (LIKE … INCLUDING ALL)', `${seconds(copyMs)} s  ${rate(chat.inserted, copyMs)} rows/s`);
+      for (let round = 2; round <= rounds; round += 1) {
+        await copyClient.query('TRUNCATE chat.messages, chat.pending_recalls');
+        await copyClient.query('CHECKPOINT');
+        const chatAgain = (await timedImport(pool, logger)).phases.chat!;
+        const copyAgain = await copy();
+        line(`round ${round}: chat import / raw COPY`, `${seconds(chatAgain)} s / ${seconds(copyAgain)} s`);
+        chatMs = Math.min(chatMs, chatAgain);
+        copyMs = Math.min(copyMs, copyAgain);
+      }
+
+      // the reading and parsing alone (what the writer waits on when the database is faster than the reader)
+      const reader = await openLegacy(urlOf(sourceName));
+      const readStarted = performance.now();
+      await previewLegacyChat(reader, await detectSchema(reader), pool);
+      line('reading + parsing the original\'s chat alone (no writes)', `${seconds(performance.now() - readStarted)} s`);
+      await reader.end();
 
       const again = await timedImport(pool, logger);
       line('rerun of the same database', `${seconds(again.totalMs)} s  nothing changed: ${again.report.nothingChanged}`);
@@ -130,7 +157,7 @@ async function main(): Promise<void> {
       const ratio = (chat.inserted / chatMs) / (chat.inserted / copyMs);
       const people = (['people', 'classes', 'students', 'guardianships'] as const).reduce((sum, group) => sum + first.phases[group]!, 0);
       console.log('\nResults (targets from the issue):');
-      line('legacy chat import / raw COPY', `${ratio.toFixed(2)}×   (target ≥ 0.70) ${ratio >= 0.7 ? 'PASS' : 'MISS'}`);
+      line(`legacy chat import / raw COPY (best of ${rounds})`, `${ratio.toFixed(2)}×   (target ≥ 0.70) ${ratio >= 0.7 ? 'PASS' : 'MISS'}`);
       line(`people, classes, students, links for ${ids} ids`, `${seconds(people)} s  (target: seconds)`);
       line('rerun changes nothing', again.report.nothingChanged ? 'PASS' : 'MISS');
     } finally {

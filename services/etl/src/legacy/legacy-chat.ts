@@ -38,13 +38,21 @@ async function* chatPages(legacy: pg.Client, schema: LegacySchema, table: ChatSc
   const sql = `SELECT c.msgid, c.raw_data::text AS raw, c.action, c.msgtype, (extract(epoch FROM c.msgtime) * 1000)::float8 AS msgtime_ms,
       c.from_user_id, c.roomid, c.tolist, c.content_payload::text AS payload, (extract(epoch FROM ${created}) * 1000)::float8 AS created_ms
     FROM ${table}.wecom_chat_logs c WHERE c.msgid > $1 ${skipOther} ORDER BY c.msgid LIMIT $2`;
-  let after = '';
+  // the next page is asked for before this one is handed on: the original's server reads it while this one is parsed
+  // (a page still in flight when the reading stops early must not fail the process as an unhandled rejection)
+  const ask = (after: string) => {
+    const page = legacy.query<LegacyChatRow>(sql, [after, pageSize]);
+    page.catch(() => {});
+    return page;
+  };
+  let next = ask('');
   for (;;) {
-    const { rows } = await legacy.query<LegacyChatRow>(sql, [after, pageSize]);
+    const { rows } = await next;
     if (rows.length === 0) return;
+    const full = rows.length === pageSize;
+    if (full) next = ask(rows[rows.length - 1]!.msgid);
     yield rows;
-    after = rows[rows.length - 1]!.msgid;
-    if (rows.length < pageSize) return;
+    if (!full) return;
   }
 }
 
