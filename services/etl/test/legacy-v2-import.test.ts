@@ -84,6 +84,13 @@ describe('legacy import of a v2 database with hierarchy.sql and the dashboard vi
       { original_id: 'wmMum', name: '王小红', relation: 'mother', is_primary: false },
     ]);
     expect(report.groups.guardianships).toMatchObject({ read: 3, inserted: 3, skipped: 0 });
+    // the other services hear of it as of any roster import and mapping edit (the dashboard recounts its classes)
+    const { rows: events } = await db.pool.query(`SELECT routing_key, envelope->'payload' AS payload FROM ops.outbox ORDER BY created_at`);
+    expect(events.map((event) => event.routing_key).sort()).toEqual(['chat.ingested', 'mapping.changed', 'mapping.changed', 'roster.changed']);
+    const roster = events.find((event) => event.routing_key === 'roster.changed')!.payload;
+    expect(roster).toMatchObject({ reason: 'import', importId: null, userId: null });
+    expect(roster.classIds).toHaveLength(3);
+    expect(roster.studentIds).toHaveLength(4);
   });
 
   it('when the school was edited here and imported again, then the edits are kept and nothing else changes; --prefer legacy takes the original\'s values', async () => {
@@ -95,6 +102,8 @@ describe('legacy import of a v2 database with hierarchy.sql and the dashboard vi
     const again = await importLegacy();
 
     expect(again.nothingChanged).toBe(true);
+    const { rows: [outbox] } = await db.pool.query(`SELECT count(*)::int AS n FROM ops.outbox`);
+    expect(outbox.n).toBe(4);
     expect(again.conflicts).toContainEqual({ kind: 'identity', key: 'wmMum', field: 'business_name', here: '明明妈妈', legacy: '小明小红妈妈' });
     expect(again.problems).toContainEqual(expect.objectContaining({ key: '4 孙无班', reason: expect.stringMatching(/已在本系统删除/) }));
     expect(again.problems).toContainEqual(expect.objectContaining({ key: 'wmMum→2', reason: expect.stringMatching(/家长关系导入后已在本系统删除/) }));

@@ -183,7 +183,19 @@ async function runGroups(
       }));
       absorb(report, students.tally);
       report.nationalIdsDropped = students.nationalIdsDropped;
-      absorb(report, await inner('guardianships', () => importGuardianships(legacy, schema, client, source, students.students, people.v2Ids, people.v1Rows)));
+      const links = await inner('guardianships', async () => {
+        const tally = await importGuardianships(legacy, schema, client, source, students.students, people.v2Ids, people.v1Rows);
+        const touched = [classes.tally, students.tally, tally].some((group) => group.counts.inserted + group.counts.updated > 0);
+        // the dashboard recounts its classes, like after a roster import (classes and students are committed by now)
+        if (touched) {
+          await enqueueEvent(client, 'roster.changed', {
+            reason: 'import', importId: null, classIds: [...new Set([...classes.classes.byLegacyId.values(), ...classes.classes.byRoom.values()])],
+            studentIds: [...new Set(students.students.values())], userId: null,
+          });
+        }
+        return tally;
+      });
+      absorb(report, links);
       absorb(report, await inner('analyses', () => importAnalyses(legacy, schema, client, source)));
     } finally {
       if (options.mode === 'preview') await client.query('ROLLBACK').catch(() => {});

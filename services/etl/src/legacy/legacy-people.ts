@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { PoolClient } from '@doitcrm/kit';
+import { enqueueEvent, type PoolClient } from '@doitcrm/kit';
 import { idKindOf } from '@doitcrm/types';
 import { GroupTally } from './legacy-report.ts';
 import type { LegacySchema } from './legacy-source.ts';
@@ -117,9 +117,11 @@ const UPSERT_IDENTITIES = `
     ON CONFLICT (id_type, original_id) DO UPDATE SET wecom_nickname = EXCLUDED.wecom_nickname, business_name = EXCLUDED.business_name,
       user_role = EXCLUDED.user_role, notes = EXCLUDED.notes, profile = EXCLUDED.profile,
       name_status = CASE WHEN crm.name_or_null(EXCLUDED.wecom_nickname) IS NULL THEN i.name_status ELSE 'resolved' END, updated_at = now()
-    RETURNING (xmax = 0) AS inserted
+    RETURNING (xmax = 0) AS inserted, i.id_type, i.original_id
   )
-  SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM written`;
+  SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
+    coalesce(array_agg(original_id) FILTER (WHERE id_type = 'user_id'), '{}') AS users, coalesce(array_agg(original_id) FILTER (WHERE id_type = 'room_id'), '{}') AS rooms
+  FROM written`;
 
 /** Where this installation and the original name or role the same id differently. */
 async function findConflicts(client: PoolClient, incoming: IncomingIdentity[], tally: GroupTally): Promise<void> {
@@ -170,12 +172,22 @@ export async function importPeople(
     }
   }
   await findConflicts(client, incoming, tally);
+  const changed = { user_id: [] as string[], room_id: [] as string[] };
   for (let start = 0; start < incoming.length; start += 2_000) {
     const batch = incoming.slice(start, start + 2_000);
-    const { rows: [written] } = await client.query<{ inserted: number; updated: number }>(UPSERT_IDENTITIES, [JSON.stringify(batch), options.preferLegacy]);
+    const { rows: [written] } = await client.query<{ inserted: number; updated: number; users: string[]; rooms: string[] }>(
+      UPSERT_IDENTITIES, [JSON.stringify(batch), options.preferLegacy]);
     tally.counts.inserted += written!.inserted;
     tally.counts.updated += written!.updated;
     tally.counts.unchanged += batch.length - written!.inserted - written!.updated;
+    changed.user_id.push(...written!.users);
+    changed.room_id.push(...written!.rooms);
+  }
+  // the dashboard recounts its classes' parents, like after an edit in the mapper
+  for (const idType of ['user_id', 'room_id'] as const) {
+    if (changed[idType].length > 0) {
+      await enqueueEvent(client, 'mapping.changed', { idType, originalIds: changed[idType], fields: ['businessName', 'userRole', 'wecomNickname', 'notes', 'profile'], userId: null });
+    }
   }
   return { tally, v2Ids, v1Rows: v1 };
 }
