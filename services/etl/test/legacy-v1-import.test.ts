@@ -90,3 +90,20 @@ describe('legacy import of a v1-only database', () => {
     expect(after).toEqual(before);
   });
 });
+
+describe('legacy chat rows without raw_data', () => {
+  it('when a row of the original has no raw_data, then it is rebuilt from its columns and loads', async () => {
+    const other = await createLegacyDatabase([V1_CHAT,
+      `INSERT INTO public.wecom_chat_logs (msgid, action, msgtype, msgtime, from_user_id, roomid, tolist, content_payload, raw_data, created_at)
+       VALUES ('noraw-1', 'send', 'text', '2026-03-05 10:00+08', 'wmX', '', ARRAY['teacherY'], '{"content": "只有列"}', NULL, '2026-03-05 10:00:01')`].join('\n'));
+    try {
+      const report = await runLegacyImport({ fromUrl: other.url, mode: 'import', preferLegacy: false, cipher: null }, { pool: db.pool, logger });
+
+      expect(report.groups.chat).toMatchObject({ read: 1, inserted: 1, skipped: 0 });
+      const { rows } = await db.pool.query(`SELECT room_id, to_ids, payload, msgtime FROM chat.messages WHERE msgid = 'noraw-1'`);
+      expect(rows).toEqual([{ room_id: null, to_ids: ['teacherY'], payload: { content: '只有列' }, msgtime: new Date('2026-03-05T02:00:00Z') }]);
+    } finally {
+      await other.drop();
+    }
+  });
+});

@@ -35,8 +35,12 @@ async function* chatPages(legacy: pg.Client, schema: LegacySchema, table: ChatSc
   const first = schema.chatTables[0];
   const skipOther = table !== first && first !== undefined ? `AND NOT EXISTS (SELECT 1 FROM ${first}.wecom_chat_logs o WHERE o.msgid = c.msgid)` : '';
   const created = schema.chatCreatedAtNaive[table] ? "c.created_at AT TIME ZONE 'Asia/Shanghai'" : 'c.created_at';
-  const sql = `SELECT c.msgid, c.raw_data::text AS raw, c.action, c.msgtype, (extract(epoch FROM c.msgtime) * 1000)::float8 AS msgtime_ms,
-      c.from_user_id, c.roomid, c.tolist, c.content_payload::text AS payload, (extract(epoch FROM ${created}) * 1000)::float8 AS created_ms
+  // the columns are needed only to rebuild a record without raw_data; not sending them spares the original's server
+  // converting every row's payload to text twice
+  const orNull = (expression: string) => `CASE WHEN c.raw_data IS NULL THEN ${expression} END`;
+  const sql = `SELECT c.msgid, c.raw_data::text AS raw, ${orNull('c.action')} AS action, ${orNull('c.msgtype')} AS msgtype,
+      ${orNull('(extract(epoch FROM c.msgtime) * 1000)::float8')} AS msgtime_ms, ${orNull('c.from_user_id')} AS from_user_id, ${orNull('c.roomid')} AS roomid,
+      ${orNull('c.tolist')} AS tolist, ${orNull('c.content_payload::text')} AS payload, (extract(epoch FROM ${created}) * 1000)::float8 AS created_ms
     FROM ${table}.wecom_chat_logs c WHERE c.msgid > $1 ${skipOther} ORDER BY c.msgid LIMIT $2`;
   // the next page is asked for before this one is handed on: the original's server reads it while this one is parsed
   // (a page still in flight when the reading stops early must not fail the process as an unhandled rejection)

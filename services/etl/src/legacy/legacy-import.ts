@@ -78,8 +78,8 @@ function absorb(report: LegacyReport, tally: GroupTally): void {
 /**
  * Previews or imports an original DoitCRM database. Chat logs go through the ETL's writer in committed chunks like an
  * archive file; then people, classes, students and their links, and old analyses, each group in one transaction (a
- * failure leaves every group whole). A preview runs the same groups and rolls each back: its counts are exactly what an
- * import would do. The original is only ever read.
+ * failure leaves every group whole). A preview reads the chat without writing and runs the other groups in one
+ * transaction it rolls back: its counts are what an import would do. The original is only ever read.
  */
 export async function runLegacyImport(options: LegacyImportOptions, deps: { pool: Pool; logger: Logger }, onProgress?: (progress: LegacyProgress) => void): Promise<LegacyReport> {
   const source = legacySourceName(options.fromUrl);
@@ -147,31 +147,24 @@ async function runGroups(
   onProgress?: (progress: LegacyProgress) => void,
 ): Promise<void> {
   const client = await pool.connect();
-  const group = async <T>(phase: GroupName, work: () => Promise<T>): Promise<T> => {
+  const preview = options.mode === 'preview';
+  // on import each group commits on its own; a preview runs them all in one transaction rolled back at the end, so
+  // later groups see what earlier ones would write (a student's class, a link's parent) and its counts are the import's
+  const inner = async <T>(phase: GroupName, work: () => Promise<T>): Promise<T> => {
     onProgress?.({ phase, done: 0, total: 1 });
-    await client.query('BEGIN');
+    if (!preview) await client.query('BEGIN');
     try {
       const result = await work();
-      await client.query(options.mode === 'import' ? 'COMMIT' : 'ROLLBACK');
+      if (!preview) await client.query('COMMIT');
       onProgress?.({ phase, done: 1, total: 1 });
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      if (!preview) await client.query('ROLLBACK').catch(() => {});
       throw error;
     }
   };
   try {
-    // a preview runs every group in one transaction rolled back at the end: later groups see what earlier ones would
-    // write (a student's class, a link's parent), so its counts are the import's
-    if (options.mode === 'preview') await client.query('BEGIN');
-    const inner = options.mode === 'preview'
-      ? async <T>(phase: GroupName, work: () => Promise<T>) => {
-        onProgress?.({ phase, done: 0, total: 1 });
-        const result = await work();
-        onProgress?.({ phase, done: 1, total: 1 });
-        return result;
-      }
-      : group;
+    if (preview) await client.query('BEGIN');
     try {
       const people = await inner('people', () => importPeople(legacy, schema, client, { preferLegacy: options.preferLegacy }));
       absorb(report, people.tally);
@@ -198,7 +191,7 @@ async function runGroups(
       absorb(report, links);
       absorb(report, await inner('analyses', () => importAnalyses(legacy, schema, client, source)));
     } finally {
-      if (options.mode === 'preview') await client.query('ROLLBACK').catch(() => {});
+      if (preview) await client.query('ROLLBACK').catch(() => {});
     }
   } finally {
     client.release();
