@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const runOriginSchema = z.enum(['cli', 'upload', 'queue', 'bench', 'demo']);
+export const runOriginSchema = z.enum(['cli', 'upload', 'queue', 'bench', 'demo', 'legacy']);
 export type RunOrigin = z.infer<typeof runOriginSchema>;
 export const runStatusSchema = z.enum(['running', 'succeeded', 'failed']);
 export type RunStatus = z.infer<typeof runStatusSchema>;
@@ -40,6 +40,7 @@ export const importRunSchema = importCountsSchema.extend({
   startedBy: z.number().nullable().describe('the user who started it (null for the CLI and benchmarks)'),
   startedByName: z.string().nullable().describe('that user\'s display name (or username)'),
   bytesTotal: z.number().nullable().describe('size of the file read'),
+  hasReport: z.boolean().describe('a migration from an original DoitCRM database: its report is at /api/runs/{id}/report'),
 }).meta({ id: 'Run' });
 export type ImportRun = z.infer<typeof importRunSchema>;
 

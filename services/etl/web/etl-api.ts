@@ -10,6 +10,8 @@ export const fetchRuns = (before: number | null, limit = 20) => api.get<Page<Run
 export const fetchQuarantine = (runId: number, afterLine: number | null, limit = 50) =>
   api.get<Page<QuarantinedLine>>(`/api/runs/${runId}/quarantine`, { limit, afterLine });
 
+export const reportDownloadUrl = (runId: number) => `/api/runs/${runId}/report`;
+
 export const quarantineDownloadUrl = (runId: number) => `/api/runs/${runId}/quarantine.jsonl`;
 
 /** The server reads the fields in order, so `conflict` goes before the file it applies to. */

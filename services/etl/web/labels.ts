@@ -6,6 +6,7 @@ export const ORIGIN_LABELS: Record<RunOrigin, string> = {
   queue: '队列任务',
   bench: '性能测试',
   demo: '演示数据',
+  legacy: '旧版迁移',
 };
 
 export const RUN_STATUS: Record<RunStatus, { label: string; tag: 'primary' | 'success' | 'danger' }> = {

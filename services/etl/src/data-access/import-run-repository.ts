@@ -25,6 +25,7 @@ interface RunRow {
   started_by: number | null;
   started_by_name?: string | null;
   bytes_total: number | null;
+  has_report?: boolean;
 }
 
 function toRun(row: RunRow): ImportRun {
@@ -50,6 +51,7 @@ function toRun(row: RunRow): ImportRun {
     startedBy: row.started_by,
     startedByName: row.started_by_name ?? null,
     bytesTotal: row.bytes_total,
+    hasReport: row.has_report ?? false,
   };
 }
 
@@ -79,7 +81,7 @@ export async function markInterruptedRuns(db: Queryable, options: { jobId?: stri
 
 export async function createRun(db: Queryable, run: { source: string; origin: RunOrigin; conflictMode: 'skip' | 'update'; jobId?: string | null; startedBy?: number | null; bytesTotal?: number | null }): Promise<ImportRun> {
   const { rows } = await db.query<RunRow>(
-    `INSERT INTO chat.import_runs (source, origin, conflict_mode, job_id, started_by, bytes_total) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+    `INSERT INTO chat.import_runs (source, origin, conflict_mode, job_id, started_by, bytes_total) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *, report IS NOT NULL AS has_report`,
     [run.source, run.origin, run.conflictMode, run.jobId ?? null, run.startedBy ?? null, run.bytesTotal ?? null],
   );
   return toRun(rows[0]!);
@@ -89,14 +91,16 @@ export async function finishRun(db: Queryable, id: number, outcome: { status: 's
   const { rows } = await db.query<RunRow>(
     `UPDATE chat.import_runs SET status = $2, error = $3, finished_at = now(),
        duration_ms = (extract(epoch FROM now() - started_at) * 1000)::bigint, heartbeat_at = now()
-     WHERE id = $1 RETURNING *`,
+     WHERE id = $1 RETURNING *, report IS NOT NULL AS has_report`,
     [id, outcome.status, outcome.error ?? null],
   );
   return toRun(rows[0]!);
 }
 
 // who started a run is shown by name, not by user id
-const SELECT_RUNS = `SELECT r.*, u.coalesce_name AS started_by_name
+const SELECT_RUNS = `SELECT r.id, r.source, r.origin, r.conflict_mode, r.status, r.lines, r.inserted, r.updated, r.unchanged, r.quarantined,
+    r.duplicates_in_file, r.min_msgtime, r.max_msgtime, r.error, r.started_at, r.finished_at, r.duration_ms, r.job_id, r.started_by, r.bytes_total,
+    r.report IS NOT NULL AS has_report, u.coalesce_name AS started_by_name
   FROM chat.import_runs r
   LEFT JOIN LATERAL (SELECT coalesce(display_name, username) AS coalesce_name FROM auth.users WHERE id = r.started_by) u ON true`;
 
@@ -123,4 +127,14 @@ export async function listQuarantine(db: Queryable, runId: number, page: { limit
   );
   const items = rows.slice(0, page.limit).map((row) => ({ lineNo: row.line_no, reason: row.reason, rawText: row.raw_text }));
   return { items, nextCursor: rows.length > page.limit ? items[items.length - 1]!.lineNo : null };
+}
+
+/** The report a migration from an original DoitCRM database kept on its run (null for archive files). */
+export async function findRunReport(db: Queryable, id: number): Promise<unknown> {
+  const { rows } = await db.query<{ report: unknown }>('SELECT report FROM chat.import_runs WHERE id = $1', [id]);
+  return rows[0]?.report ?? null;
+}
+
+export async function saveRunReport(db: Queryable, id: number, report: unknown): Promise<void> {
+  await db.query('UPDATE chat.import_runs SET report = $2 WHERE id = $1', [id, JSON.stringify(report)]);
 }

@@ -23,7 +23,7 @@ const COLUMN_LIST = COPY_COLUMNS.join(', ');
 
 const STAGING_DDL = `CREATE TEMP TABLE IF NOT EXISTS etl_staging (
   line_no bigint, msgid text, seq bigint, action text, msgtype text, msgtime timestamptz,
-  from_id text, room_id text, to_ids text[], payload text, raw text, import_run_id bigint
+  from_id text, room_id text, to_ids text[], payload text, raw text, import_run_id bigint, ingested_at timestamptz
 ) ON COMMIT DELETE ROWS`;
 
 const SELECT_STAGED = `SELECT ${COLUMN_LIST.replace('payload, raw', 'payload::jsonb, raw::jsonb')} FROM etl_staging`;

@@ -15,6 +15,8 @@ export interface MessageRow {
   rawJson: string;
   /** for revokes: the msgid of the message it recalls */
   preMsgid?: string;
+  /** when another system stored it first (a legacy import); otherwise the time this load stores it */
+  ingestedAtMs?: number;
 }
 
 export type LineOutcome =

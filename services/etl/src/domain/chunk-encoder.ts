@@ -3,7 +3,7 @@ import type { Chunk } from './chunk-builder.ts';
 import type { QuarantinedLine } from './quarantined-line.ts';
 
 /** Columns of chat.messages a chunk's COPY text fills, in order. */
-export const COPY_COLUMNS = ['msgid', 'seq', 'action', 'msgtype', 'msgtime', 'from_id', 'room_id', 'to_ids', 'payload', 'raw', 'import_run_id'] as const;
+export const COPY_COLUMNS = ['msgid', 'seq', 'action', 'msgtype', 'msgtime', 'from_id', 'room_id', 'to_ids', 'payload', 'raw', 'import_run_id', 'ingested_at'] as const;
 
 /**
  * A chunk ready for PostgreSQL, made in the parse worker: the rows as COPY text (one line per row, in the order of
@@ -26,6 +26,10 @@ export interface EncodedChunk {
 
 const encoder = new TextEncoder();
 
+// PostgreSQL reads 'now' as the transaction's start, the column's own default: a row keeps the time it was stored
+// unless it brings the time an earlier system stored it (an original DoitCRM database's created_at)
+const ingestedAt = (row: Chunk['rows'][number]) => (row.ingestedAtMs === undefined ? 'now' : new Date(row.ingestedAtMs).toISOString());
+
 export function encodeChunk(chunk: Chunk, bytesRead: number, runId: number): EncodedChunk {
   const lineNos: number[] = [];
   const msgids: string[] = [];
@@ -43,7 +47,7 @@ export function encodeChunk(chunk: Chunk, bytesRead: number, runId: number): Enc
     if (maxMs === null || row.msgtimeMs > maxMs) maxMs = row.msgtimeMs;
     text += `${copyField(row.msgid)}\t${copyField(row.seq)}\t${copyField(row.action)}\t${copyField(row.msgtype)}\t${
       new Date(row.msgtimeMs).toISOString()}\t${copyField(row.fromId)}\t${copyField(row.roomId)}\t${copyField(arrayLiteral(row.toIds))}\t${
-      copyField(row.payloadJson)}\t${copyField(row.rawJson)}\t${runId}\n`;
+      copyField(row.payloadJson)}\t${copyField(row.rawJson)}\t${runId}\t${ingestedAt(row)}\n`;
     if (text.length >= 64 * 1024) {
       pieces.push(encoder.encode(text));
       text = '';
@@ -83,9 +87,10 @@ export function splitCopyLines(chunk: EncodedChunk): string[] {
   return lines;
 }
 
-/** The original record of a COPY line (the field before the run id), for quarantine. */
+/** The original record of a COPY line (the field before the run id and the ingest time), for quarantine. */
 export function rawOfCopyLine(line: string): string {
-  const withoutRunId = line.slice(0, line.lastIndexOf('\t'));
+  const withoutIngestedAt = line.slice(0, line.lastIndexOf('\t'));
+  const withoutRunId = withoutIngestedAt.slice(0, withoutIngestedAt.lastIndexOf('\t'));
   const raw = withoutRunId.slice(withoutRunId.lastIndexOf('\t') + 1);
   return raw.replace(/\\(.)/g, (_match, char: string) => (char === 't' ? '\t' : char === 'n' ? '\n' : char === 'r' ? '\r' : char));
 }

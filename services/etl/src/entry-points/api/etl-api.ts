@@ -32,6 +32,11 @@ export const etlApi: ApiDocs = {
       responses: { 200: { description: 'the file', contentType: 'application/x-ndjson' }, 404: { description: 'no such run' } },
     },
     {
+      method: 'get', path: '/runs/:id/report', roles: ['staff'], params: runIdParams,
+      summary: 'Download the report of a migration from an original DoitCRM database (audited)',
+      responses: { 200: { description: 'the report', contentType: 'application/json' }, 404: { description: 'no such run, or not a migration' } },
+    },
+    {
       method: 'post', path: '/imports', roles: ['staff'], summary: 'Upload an archive file; the etl.import job imports it',
       upload: {
         description: 'the archive file (.jsonl, .json, .txt, optionally gzipped) and how to treat messages already stored',

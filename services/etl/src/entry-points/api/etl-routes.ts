@@ -5,7 +5,7 @@ import {
   NotFoundError, ValidationError, actorFromRequest, auditRead, parseParams, parseQuery, requireRole, submitJob, type ServiceContext,
 } from '@doitcrm/kit';
 import { readArchiveStats } from '../../data-access/archive-stats-repository.ts';
-import { findRun, listQuarantine, listRuns } from '../../data-access/import-run-repository.ts';
+import { findRun, findRunReport, listQuarantine, listRuns } from '../../data-access/import-run-repository.ts';
 import type { EtlConfig } from '../../config.ts';
 import { conflictModeSchema } from '../../contract.ts';
 import { receiveUpload } from './upload.ts';
@@ -65,6 +65,16 @@ export function createEtlRoutes(context: ServiceContext<EtlConfig>): Router {
       afterLine = page.nextCursor;
     }
     res.end();
+  });
+
+  // a migration's report names students and parents it could not import: staff only, and every download is audited
+  router.get('/runs/:id/report', requireRole('staff'), async (req, res) => {
+    const { id } = parseParams(runIdParams, req);
+    const report = await findRunReport(pool, id);
+    if (!report) throw new NotFoundError(`导入记录 ${id} 没有迁移报告`);
+    await auditRead(pool, req, { service: 'etl', action: 'etl.legacy-report.download', targetType: 'import_run', targetId: id });
+    res.setHeader('Content-Disposition', `attachment; filename="legacy-import-run-${id}.json"`);
+    res.json(report);
   });
 
   router.post('/imports', requireRole('staff'), async (req, res) => {
