@@ -1,18 +1,29 @@
 import { ConflictError, NotFoundError, withAdvisoryLock, type Pool } from '@doitcrm/kit';
 import type { FeishuClient } from '@doitcrm/feishu';
 import { changedBefore, createdRecords, forgetChanged, forgetCreated } from '../data-access/record-map-repository.ts';
-import { findRun, finishRun, laterRunWithWrites, saveProgress } from '../data-access/run-repository.ts';
-import { chunks, type SyncTables } from './bitable-tables.ts';
+import { findRun, finishRun, laterRunWithWrites, saveProgress, type RunCounters } from '../data-access/run-repository.ts';
+import { chunks, RECORD, STUDENT, type SyncTables } from './bitable-tables.ts';
+import { goneRecordFilter } from './gone-records.ts';
 
 export const SYNC_LOCK = 'feishu.sync';
+
+export interface RollbackOutcome {
+  runId: number;
+  restored: number;
+  deleted: number;
+  alreadyGone: number;
+  notRestored: string[];
+}
 
 /**
  * Undoes a finished or failed run: the students' cells it changed are written back as they were (their link cells
  * first, so nothing links to what is deleted next), then the learning records and students it created are deleted.
- * Each step forgets what it did, so a rollback that stops midway can be asked again. Newest first: a later run that
- * wrote wrote link cells built on this one's. Holds the sync lock: no run writes while a rollback does.
+ * A record already gone from Feishu counts as deleted (alreadyGone says how many); a changed student gone is reported
+ * (notRestored), not fatal. Each batch forgets what it did and adds to the run's counters, so a rollback that stops
+ * midway can be asked again, finishes, and reports the whole. Newest first: a later run that wrote wrote link cells
+ * built on this one's. Holds the sync lock: no run writes while a rollback does.
  */
-export async function rollbackRun(deps: { pool: Pool; client: FeishuClient; tables: SyncTables }, runId: number) {
+export async function rollbackRun(deps: { pool: Pool; client: FeishuClient; tables: SyncTables }, runId: number): Promise<RollbackOutcome> {
   const { pool, client, tables } = deps;
   const run = await findRun(pool, runId);
   if (!run) throw new NotFoundError(`没有第 ${runId} 次同步`);
@@ -22,29 +33,40 @@ export async function rollbackRun(deps: { pool: Pool; client: FeishuClient; tabl
   if (later !== null) throw new ConflictError(`请先回滚之后的第 ${later} 次同步：它写入的关联建立在这次之上`);
   const outcome = await withAdvisoryLock(pool, SYNC_LOCK, async () => {
     const startCalls = client.calls.total;
-    let restored = 0;
-    let deleted = 0;
+    // an earlier attempt that stopped midway left its figures on the run
+    const done: Required<Pick<RunCounters, 'restored' | 'deleted' | 'alreadyGone' | 'notRestored'>> = {
+      restored: run.counters.restored ?? 0, deleted: run.counters.deleted ?? 0,
+      alreadyGone: run.counters.alreadyGone ?? 0, notRestored: run.counters.notRestored ?? 0,
+    };
+    const notRestored: string[] = [];
+    const students = goneRecordFilter(client, tables.students, STUDENT.userId);
+    const records = goneRecordFilter(client, tables.records, RECORD.userId);
     try {
       const changed = (await changedBefore(pool, runId)).filter((c) => c.table === 'students');
       for (const batch of chunks(changed, 500)) {
-        await client.batchUpdate(tables.students, batch.map((c) => ({ recordId: c.recordId, fields: c.before })));
-        await forgetChanged(pool, runId, batch.map((c) => c.recordId));
-        restored += batch.length;
+        const before = new Map(batch.map((c) => [c.recordId, c.before]));
+        const { written, gone } = await students(batch.map((c) => c.recordId), (ids) => client.batchUpdate(tables.students, ids.map((id) => ({ recordId: id, fields: before.get(id)! }))));
+        await forgetChanged(pool, runId, [...before.keys()]);
+        notRestored.push(...gone);
+        done.restored += written.length;
+        done.notRestored += gone.length;
+        await saveProgress(pool, runId, done, 0);
       }
-      for (const [kind, table] of [['records', tables.records], ['students', tables.students]] as const) {
+      for (const [kind, filter, table] of [['records', records, tables.records], ['students', students, tables.students]] as const) {
         const ids = [...(await createdRecords(pool, runId, kind)).values()];
         for (const batch of chunks(ids, 500)) {
-          await client.batchDelete(table, batch);
+          const { gone } = await filter(batch, (left) => client.batchDelete(table, left));
           await forgetCreated(pool, runId, batch);
-          deleted += batch.length;
+          done.deleted += batch.length;
+          done.alreadyGone += gone.length;
+          await saveProgress(pool, runId, done, 0);
         }
       }
     } finally {
       await saveProgress(pool, runId, {}, client.calls.total - startCalls);
     }
-    await saveProgress(pool, runId, { restored, deleted }, 0);
     await finishRun(pool, runId, { state: 'rolled_back', error: run.error });
-    return { runId, restored, deleted };
+    return { runId, restored: done.restored, deleted: done.deleted, alreadyGone: done.alreadyGone, notRestored };
   }, { wait: false });
   if (!outcome.acquired) throw new ConflictError('有同步或回滚正在进行，请稍后再试');
   return outcome.value;
