@@ -58,7 +58,8 @@ export function createRunRoutes(context: ServiceContext<FeishuSyncConfig>, conne
 
   router.get('/runs/:id/errors.csv', async (req, res) => {
     const run = await runOr404(context, parseParams(runIdParams, req).id);
-    const upload = await findUpload(context.pool, run.uploadId);
+    // once retention deleted the upload, its bad rows are gone too: the report then holds the run's failure only
+    const upload = run.uploadId === null ? null : await findUpload(context.pool, run.uploadId);
     const rows = [
       ...(upload?.rowErrors ?? []).map((e) => ({ kind: '文件校验', row: e.row, column: e.column, message: e.message })),
       ...(run.error ? [{ kind: '同步', row: null, column: null, message: run.error }] : []),
