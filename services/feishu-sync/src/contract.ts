@@ -54,6 +54,7 @@ export const runSchema = z.object({
   fileName: z.string().nullable().describe('the uploaded file\'s name, kept after the upload is deleted'),
   totalRows: z.number().nullable().describe('data rows in the file (bad rows included)'),
   jobId: z.string().nullable(),
+  rollbackJobId: z.string().nullable().describe('the latest rollback job: `GET /jobs/:id/events` streams its progress'),
   state: z.enum(['queued', 'running', 'succeeded', 'failed', 'rolled_back']),
   counters: z.record(z.string(), z.number()),
   error: z.string().nullable(),
@@ -70,6 +71,10 @@ export const runListSchema = z.object({ items: z.array(runSchema) });
 export const runListQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 export const runIdParams = z.object({ id: z.coerce.number().int().positive() });
 export const runAcceptedSchema = z.object({ runId: z.number(), jobId: z.string() });
+export const rollbackBodySchema = z.object({
+  wait: z.boolean().default(true).describe('false: answer 202 with the job at once (the page follows its progress); true: answer when it ended'),
+});
+export const rollbackAcceptedSchema = z.object({ runId: z.number(), jobId: z.string() });
 export const rollbackSchema = z.object({
   runId: z.number(),
   restored: z.number().describe('students whose changed cells were written back'),

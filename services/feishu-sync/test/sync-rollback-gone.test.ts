@@ -84,4 +84,22 @@ describe('rollback of a run whose records changed in Feishu', () => {
     expect(again.body).toEqual({ runId: run.runId, restored: 2, deleted: 27, alreadyGone: 0, notRestored: [] });
     expect(tablesSnapshot(feishu)).toBe(run.before);
   }, 90_000);
+
+  it('when staff ask for a rollback without waiting, then it runs as a job whose progress counts every record handled, and a second ask is refused', async () => {
+    const run = await syncedExport('gone-job', 30);
+
+    const accepted = await api().post(`/api/runs/${run.runId}/rollback`).set('Cookie', t.cookies.staff).send({ wait: false });
+    const job = await waitForJob({ app: t.app, cookie: t.cookies.staff }, accepted.body.jobId, { timeoutMs: 60_000 });
+    const history = await api().get(`/api/runs/${run.runId}`).set('Cookie', t.cookies.staff);
+    const again = await api().post(`/api/runs/${run.runId}/rollback`).set('Cookie', t.cookies.staff).send({ wait: false });
+
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toEqual({ runId: run.runId, jobId: expect.any(String) });
+    // 2 changed students, then 15 learning records and 12 students deleted
+    expect(job).toMatchObject({ type: 'feishu.rollback', status: 'succeeded', progressDone: 29, progressTotal: 29 });
+    expect(job.result).toEqual({ runId: run.runId, restored: 2, deleted: 27, alreadyGone: 0, notRestored: [] });
+    expect(history.body).toMatchObject({ state: 'rolled_back', rollbackJobId: accepted.body.jobId });
+    expect(again.status).toBe(409);
+    expect(tablesSnapshot(feishu)).toBe(run.before);
+  }, 90_000);
 });

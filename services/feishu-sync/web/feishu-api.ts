@@ -3,7 +3,7 @@ import type {
   ConnectionReport, DryRun, FieldMapping, Rollback, RunAccepted, RunList, Settings, SyncRunView, UploadAnswer,
 } from '../src/contract.ts';
 
-export type { ConnectionReport, DryRun, FieldMapping, RowError, SourceField, SyncRunView, UploadAnswer } from '../src/contract.ts';
+export type { ConnectionReport, DryRun, FieldMapping, Rollback, RowError, SourceField, SyncRunView, UploadAnswer } from '../src/contract.ts';
 
 export { FIELD_LABELS, REQUIRED_FIELDS, SOURCE_FIELDS } from './fields.ts';
 
@@ -24,7 +24,8 @@ export const dryRun = (uploadId: number) => api.post<DryRun>('/api/dry-run', { u
 export const startRun = (uploadId: number) => api.post<RunAccepted>('/api/runs', { uploadId });
 export const fetchRuns = () => api.get<RunList>('/api/runs', { limit: 50 });
 export const fetchRun = (id: number) => api.get<SyncRunView>(`/api/runs/${id}`);
-export const rollbackRun = (id: number) => api.post<Rollback>(`/api/runs/${id}/rollback`);
+/** Starts the rollback job and answers at once; JobProgress follows it. */
+export const startRollback = (id: number) => api.post<RunAccepted>(`/api/runs/${id}/rollback`, { wait: false });
 export const testConnection = () => api.post<ConnectionReport>('/api/test-connection');
 
 /** What a rollback did, for the message after it: records already gone counted, students gone named. */

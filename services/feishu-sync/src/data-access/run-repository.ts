@@ -26,6 +26,8 @@ export interface SyncRun {
   fileName: string | null;
   totalRows: number | null;
   jobId: string | null;
+  /** the latest rollback job, if one was asked for */
+  rollbackJobId: string | null;
   state: RunState;
   plan: SyncPlan | null;
   counters: RunCounters;
@@ -39,12 +41,12 @@ export interface SyncRun {
 }
 
 interface RunRow {
-  id: string; upload_id: string | null; file_name: string | null; total_rows: number | null; job_id: string | null; state: RunState; plan: SyncPlan | null; counters: RunCounters; error: string | null;
+  id: string; upload_id: string | null; file_name: string | null; total_rows: number | null; job_id: string | null; rollback_job_id: string | null; state: RunState; plan: SyncPlan | null; counters: RunCounters; error: string | null;
   calls: number; created_by: string | null; created_at: Date; started_at: Date | null; finished_at: Date | null; rolled_back_at: Date | null;
 }
 
 const toRun = (row: RunRow): SyncRun => ({
-  id: Number(row.id), uploadId: row.upload_id === null ? null : Number(row.upload_id), fileName: row.file_name, totalRows: row.total_rows, jobId: row.job_id, state: row.state, plan: row.plan, counters: row.counters,
+  id: Number(row.id), uploadId: row.upload_id === null ? null : Number(row.upload_id), fileName: row.file_name, totalRows: row.total_rows, jobId: row.job_id, rollbackJobId: row.rollback_job_id, state: row.state, plan: row.plan, counters: row.counters,
   error: row.error, calls: row.calls, createdBy: row.created_by === null ? null : Number(row.created_by), createdAt: toIso(row.created_at)!,
   startedAt: toIso(row.started_at), finishedAt: toIso(row.finished_at), rolledBackAt: toIso(row.rolled_back_at),
 });
@@ -68,7 +70,7 @@ export async function findRun(db: Queryable, id: number): Promise<SyncRun | null
 
 /** The history without plans (a plan holds every row of the export). */
 export async function listRuns(db: Queryable, limit: number): Promise<SyncRun[]> {
-  const { rows } = await db.query<RunRow>(`SELECT id, upload_id, file_name, total_rows, job_id, state, NULL::jsonb AS plan, counters, error, calls, created_by, created_at, started_at, finished_at, rolled_back_at
+  const { rows } = await db.query<RunRow>(`SELECT id, upload_id, file_name, total_rows, job_id, rollback_job_id, state, NULL::jsonb AS plan, counters, error, calls, created_by, created_at, started_at, finished_at, rolled_back_at
      FROM feishu.runs ORDER BY id DESC LIMIT $1`, [limit]);
   return rows.map(toRun);
 }
@@ -112,4 +114,14 @@ export async function laterRunWithWrites(db: Queryable, id: number): Promise<num
     [id],
   );
   return rows[0] ? Number(rows[0].id) : null;
+}
+
+/** Names the run's rollback job unless one is still queued or running; false then. */
+export async function claimRollbackJob(db: Queryable, id: number, jobId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE feishu.runs r SET rollback_job_id = $2 WHERE r.id = $1
+       AND NOT EXISTS (SELECT 1 FROM ops.jobs j WHERE j.id = r.rollback_job_id AND j.status IN ('queued', 'running'))`,
+    [id, jobId],
+  );
+  return rowCount === 1;
 }
