@@ -125,6 +125,10 @@ export const feishuSyncJobSchema = z.object({
 });
 export type FeishuSyncJob = z.infer<typeof feishuSyncJobSchema>;
 
+/** Job: the rollback of one feishu-sync run (feishu-sync API → queue → feishu-sync worker); same fields as the sync's. */
+export const feishuRollbackJobSchema = feishuSyncJobSchema;
+export type FeishuRollbackJob = z.infer<typeof feishuRollbackJobSchema>;
+
 /**
  * Event: WeCom names contacts-sync learned or saw change (staff, customers, customer groups), so the mapper names
  * ids without a WeCom call of its own. `kind` is the id's kind as idKindOf derives it.
@@ -165,6 +169,7 @@ export const jobPayloadSchemas = {
   'messages.summarize': messagesSummarizeJobSchema,
   'contacts.sync': contactsSyncJobSchema,
   'feishu.sync': feishuSyncJobSchema,
+  'feishu.rollback': feishuRollbackJobSchema,
 } as const;
 export type JobQueue = keyof typeof jobPayloadSchemas;
 export type JobPayload<Q extends JobQueue> = z.infer<(typeof jobPayloadSchemas)[Q]>;

@@ -19,6 +19,8 @@ export const syncSettingsShape = {
   FEISHU_SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(500)
     .describe('records per batch write (error 1254104 says ≤ 500; newer docs 1,000). Fixed into a run\'s plan, so a resume cuts the same batches'),
   FEISHU_SYNC_MAX_UPLOAD_MB: z.coerce.number().positive().max(50).default(10).describe('largest export accepted (the page states it)'),
+  FEISHU_SYNC_UPLOAD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30)
+    .describe('uploads (every row of an export, phones included) older than this are deleted daily; runs keep the file name, row count and what rollback needs'),
 };
 
 export const feishuSyncConfigShape = {

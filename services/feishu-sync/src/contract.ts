@@ -50,8 +50,11 @@ export const dryRunSchema = z.object({
 
 export const runSchema = z.object({
   id: z.number(),
-  uploadId: z.number(),
+  uploadId: z.number().nullable().describe('null once the upload was deleted after FEISHU_SYNC_UPLOAD_RETENTION_DAYS'),
+  fileName: z.string().nullable().describe('the uploaded file\'s name, kept after the upload is deleted'),
+  totalRows: z.number().nullable().describe('data rows in the file (bad rows included)'),
   jobId: z.string().nullable(),
+  rollbackJobId: z.string().nullable().describe('the latest rollback job: `GET /jobs/:id/events` streams its progress'),
   state: z.enum(['queued', 'running', 'succeeded', 'failed', 'rolled_back']),
   counters: z.record(z.string(), z.number()),
   error: z.string().nullable(),
@@ -68,7 +71,17 @@ export const runListSchema = z.object({ items: z.array(runSchema) });
 export const runListQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 export const runIdParams = z.object({ id: z.coerce.number().int().positive() });
 export const runAcceptedSchema = z.object({ runId: z.number(), jobId: z.string() });
-export const rollbackSchema = z.object({ runId: z.number(), restored: z.number(), deleted: z.number() });
+export const rollbackBodySchema = z.object({
+  wait: z.boolean().default(true).describe('false: answer 202 with the job at once (the page follows its progress); true: answer when it ended'),
+});
+export const rollbackAcceptedSchema = z.object({ runId: z.number(), jobId: z.string() });
+export const rollbackSchema = z.object({
+  runId: z.number(),
+  restored: z.number().describe('students whose changed cells were written back'),
+  deleted: z.number().describe('records the run created that are gone now, alreadyGone included'),
+  alreadyGone: z.number().describe('of those, records already gone from Feishu before the rollback (deleted by hand, or the fake restarted)'),
+  notRestored: z.array(z.string()).describe('record ids of changed students gone from Feishu: their old cells could not be written back'),
+}).meta({ id: 'Rollback' });
 
 export const connectionSchema = z.object({
   ok: z.boolean(),

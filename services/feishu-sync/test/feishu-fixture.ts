@@ -88,3 +88,9 @@ export function exportCsv(header: string[], rows: string[][]): string {
 export const beijingMidnightMs = (day: string) => Date.parse(`${day}T00:00:00+08:00`);
 export const writesOf = (f: FakeFeishu) => ['records_batch_create', 'records_batch_update', 'records_batch_delete']
   .reduce((sum, endpoint) => sum + f.fake.calls.count(endpoint, 0), 0);
+
+/** Records deleted in Feishu behind the service's back (by hand in the base, or lost when the fake restarted). */
+export function deleteByHand(f: FakeFeishu, kind: 'students' | 'records', recordIds: readonly string[]): void {
+  const records = table(f, kind === 'students' ? f.fake.demo.studentsTableId : f.fake.demo.recordsTableId).records;
+  for (const id of recordIds) records.delete(id);
+}

@@ -79,13 +79,23 @@ describe('feishu-sync page in Chromium', () => {
     const row = page.locator('.fs-history .el-table__row').first();
     await row.getByText('新学员 2，更新学员 0，新学习记录 3').waitFor();
     expect(await row.innerText()).toContain('已完成');
+    expect(await row.locator('.fs-file-name').innerText()).toBe('小鹅通导出.csv');
+    expect(await row.innerText()).toContain('3 行');
     expect(await row.getByRole('link', { name: '错误报告' }).getAttribute('href')).toMatch(/^\/api\/runs\/\d+\/errors\.csv$/);
     await row.getByRole('button', { name: '回滚' }).click();
     const dialog = page.getByRole('dialog', { name: '回滚同步' });
     await dialog.waitFor();
     await page.screenshot({ path: screenshotPath('feishu-sync-desktop-rollback-confirm.png') });
+    // the students' delete waits out a 429, so the rollback job's progress is on screen for a moment
+    const slow = feishu.fake.inject({ kind: 'rate_limited', endpoint: 'records_batch_delete', after: 1, times: 1, resetSeconds: 2 });
     await dialog.getByRole('button', { name: '回滚' }).click();
+    const progress = page.getByRole('region', { name: '回滚进度' });
+    await progress.getByText('3 / 5').waitFor();
+    expect(await progress.innerText()).toContain('正在回滚第');
+    await page.screenshot({ path: screenshotPath('feishu-sync-desktop-rollback-progress.png') });
     await row.getByText('已回滚').waitFor();
+    slow.remove();
+    await page.getByText('已回滚：删除 5 条，恢复 0 条').waitFor();
     expect(tablesSnapshot(feishu)).toBe(before);
     await page.screenshot({ path: screenshotPath('feishu-sync-desktop-history.png') });
     expect(errors).toEqual([]);

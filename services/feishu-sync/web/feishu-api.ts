@@ -3,7 +3,7 @@ import type {
   ConnectionReport, DryRun, FieldMapping, Rollback, RunAccepted, RunList, Settings, SyncRunView, UploadAnswer,
 } from '../src/contract.ts';
 
-export type { ConnectionReport, DryRun, FieldMapping, RowError, SourceField, SyncRunView, UploadAnswer } from '../src/contract.ts';
+export type { ConnectionReport, DryRun, FieldMapping, Rollback, RowError, SourceField, SyncRunView, UploadAnswer } from '../src/contract.ts';
 
 export { FIELD_LABELS, REQUIRED_FIELDS, SOURCE_FIELDS } from './fields.ts';
 
@@ -24,15 +24,24 @@ export const dryRun = (uploadId: number) => api.post<DryRun>('/api/dry-run', { u
 export const startRun = (uploadId: number) => api.post<RunAccepted>('/api/runs', { uploadId });
 export const fetchRuns = () => api.get<RunList>('/api/runs', { limit: 50 });
 export const fetchRun = (id: number) => api.get<SyncRunView>(`/api/runs/${id}`);
-export const rollbackRun = (id: number) => api.post<Rollback>(`/api/runs/${id}/rollback`);
+/** Starts the rollback job and answers at once; JobProgress follows it. */
+export const startRollback = (id: number) => api.post<RunAccepted>(`/api/runs/${id}/rollback`, { wait: false });
 export const testConnection = () => api.post<ConnectionReport>('/api/test-connection');
+
+/** What a rollback did, for the message after it: records already gone counted, students gone named. */
+export function rollbackText(r: Rollback): string {
+  const gone = r.alreadyGone > 0 ? `（其中 ${r.alreadyGone} 条已不在飞书）` : '';
+  const missing = r.notRestored.length > 0 ? `；${r.notRestored.length} 位学员已在飞书删除，无法恢复（${r.notRestored.join('、')}）` : '';
+  return `已回滚：删除 ${r.deleted} 条${gone}，恢复 ${r.restored} 条${missing}`;
+}
 
 /** A run's counters as one line: what it created, changed and skipped. */
 export function countersText(c: Record<string, number>): string {
   const parts = [
     `新学员 ${c.studentsCreated ?? 0}`, `更新学员 ${c.studentsUpdated ?? 0}`, `新学习记录 ${c.recordsCreated ?? 0}`, `跳过已有 ${c.recordsSkipped ?? 0}`,
   ];
-  if (c.deleted || c.restored) parts.push(`回滚删除 ${c.deleted ?? 0}，恢复 ${c.restored ?? 0}`);
+  if (c.deleted || c.restored) parts.push(`回滚删除 ${c.deleted ?? 0}${c.alreadyGone ? `（其中 ${c.alreadyGone} 条已不在飞书）` : ''}，恢复 ${c.restored ?? 0}`);
+  if (c.notRestored) parts.push(`${c.notRestored} 位学员已在飞书删除，无法恢复`);
   return parts.join('，');
 }
 

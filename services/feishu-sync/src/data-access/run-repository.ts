@@ -1,4 +1,4 @@
-import { toIso, type Queryable } from '@doitcrm/kit';
+import { NotFoundError, toIso, type Queryable } from '@doitcrm/kit';
 import type { SyncPlan } from '../domain/plan-sync.ts';
 
 export type RunState = 'queued' | 'running' | 'succeeded' | 'failed' | 'rolled_back';
@@ -13,12 +13,21 @@ export interface RunCounters {
   rowErrors?: number;
   deleted?: number;
   restored?: number;
+  /** rollback: created records already gone from Feishu (deleted by hand, or the fake restarted), counted as deleted */
+  alreadyGone?: number;
+  /** rollback: changed students gone from Feishu, whose old cells could not be written back */
+  notRestored?: number;
 }
 
 export interface SyncRun {
   id: number;
-  uploadId: number;
+  /** null once upload retention deleted the file (the run keeps its name and row count) */
+  uploadId: number | null;
+  fileName: string | null;
+  totalRows: number | null;
   jobId: string | null;
+  /** the latest rollback job, if one was asked for */
+  rollbackJobId: string | null;
   state: RunState;
   plan: SyncPlan | null;
   counters: RunCounters;
@@ -32,20 +41,25 @@ export interface SyncRun {
 }
 
 interface RunRow {
-  id: string; upload_id: string; job_id: string | null; state: RunState; plan: SyncPlan | null; counters: RunCounters; error: string | null;
+  id: string; upload_id: string | null; file_name: string | null; total_rows: number | null; job_id: string | null; rollback_job_id: string | null; state: RunState; plan: SyncPlan | null; counters: RunCounters; error: string | null;
   calls: number; created_by: string | null; created_at: Date; started_at: Date | null; finished_at: Date | null; rolled_back_at: Date | null;
 }
 
 const toRun = (row: RunRow): SyncRun => ({
-  id: Number(row.id), uploadId: Number(row.upload_id), jobId: row.job_id, state: row.state, plan: row.plan, counters: row.counters,
+  id: Number(row.id), uploadId: row.upload_id === null ? null : Number(row.upload_id), fileName: row.file_name, totalRows: row.total_rows, jobId: row.job_id, rollbackJobId: row.rollback_job_id, state: row.state, plan: row.plan, counters: row.counters,
   error: row.error, calls: row.calls, createdBy: row.created_by === null ? null : Number(row.created_by), createdAt: toIso(row.created_at)!,
   startedAt: toIso(row.started_at), finishedAt: toIso(row.finished_at), rolledBackAt: toIso(row.rolled_back_at),
 });
 
+/** The file's name and row count are copied onto the run: the history names the file after retention deleted it. */
 export async function insertRun(db: Queryable, run: { uploadId: number; jobId: string | null; createdBy: number | null }): Promise<SyncRun> {
   const { rows } = await db.query<RunRow>(
-    'INSERT INTO feishu.runs (upload_id, job_id, created_by) VALUES ($1, $2, $3) RETURNING *', [run.uploadId, run.jobId, run.createdBy],
+    `INSERT INTO feishu.runs (upload_id, job_id, created_by, file_name, total_rows)
+     SELECT u.id, $2, $3, u.file_name, u.total_rows FROM feishu.uploads u WHERE u.id = $1 RETURNING *`,
+    [run.uploadId, run.jobId, run.createdBy],
   );
+  // retention may delete the upload between the route's check and this insert
+  if (!rows[0]) throw new NotFoundError(`没有这个上传文件（${run.uploadId}）`);
   return toRun(rows[0]!);
 }
 
@@ -56,7 +70,7 @@ export async function findRun(db: Queryable, id: number): Promise<SyncRun | null
 
 /** The history without plans (a plan holds every row of the export). */
 export async function listRuns(db: Queryable, limit: number): Promise<SyncRun[]> {
-  const { rows } = await db.query<RunRow>(`SELECT id, upload_id, job_id, state, NULL::jsonb AS plan, counters, error, calls, created_by, created_at, started_at, finished_at, rolled_back_at
+  const { rows } = await db.query<RunRow>(`SELECT id, upload_id, file_name, total_rows, job_id, rollback_job_id, state, NULL::jsonb AS plan, counters, error, calls, created_by, created_at, started_at, finished_at, rolled_back_at
      FROM feishu.runs ORDER BY id DESC LIMIT $1`, [limit]);
   return rows.map(toRun);
 }
@@ -100,4 +114,14 @@ export async function laterRunWithWrites(db: Queryable, id: number): Promise<num
     [id],
   );
   return rows[0] ? Number(rows[0].id) : null;
+}
+
+/** Names the run's rollback job unless one is still queued or running; false then. */
+export async function claimRollbackJob(db: Queryable, id: number, jobId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE feishu.runs r SET rollback_job_id = $2 WHERE r.id = $1
+       AND NOT EXISTS (SELECT 1 FROM ops.jobs j WHERE j.id = r.rollback_job_id AND j.status IN ('queued', 'running'))`,
+    [id, jobId],
+  );
+  return rowCount === 1;
 }

@@ -54,7 +54,7 @@ export async function runSync(deps: SyncDeps, runId: number, options: RunOptions
   if (!run) throw new FinalSyncError(`没有第 ${runId} 次同步`);
   if (run.state === 'succeeded' || run.state === 'rolled_back') return run.counters;
   await startRun(deps.pool, runId);
-  const upload = await findUpload(deps.pool, run.uploadId);
+  const upload = run.uploadId === null ? null : await findUpload(deps.pool, run.uploadId);
   if (!upload) throw new FinalSyncError(`第 ${runId} 次同步的上传文件不存在`);
   const startCalls = deps.client.calls.total;
   try {

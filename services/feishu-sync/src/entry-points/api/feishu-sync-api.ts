@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { jobApi, type ApiDocs } from '@doitcrm/kit';
 import {
-  connectionSchema, dryRunSchema, settingsSchema, fieldMappingSchema, rollbackSchema, runAcceptedSchema, runIdParams, runListQuery, runListSchema, runSchema,
+  connectionSchema, dryRunSchema, settingsSchema, fieldMappingSchema, rollbackAcceptedSchema, rollbackBodySchema, rollbackSchema, runAcceptedSchema, runIdParams, runListQuery, runListSchema, runSchema,
   uploadAnswerSchema, uploadIdBodySchema,
 } from '../../contract.ts';
 
@@ -49,9 +49,14 @@ export const feishuSyncApi: ApiDocs = {
       responses: { 200: csv, 404: { description: 'no such run' } },
     },
     {
-      method: 'post', path: '/runs/:id/rollback', roles: ['staff'], params: runIdParams,
-      summary: 'Delete what the run created and restore what it changed (audited)',
-      responses: { 200: { description: 'done', schema: rollbackSchema }, 404: { description: 'no such run' }, 409: { description: 'running, already rolled back, or not configured' } },
+      method: 'post', path: '/runs/:id/rollback', roles: ['staff'], params: runIdParams, body: rollbackBodySchema,
+      summary: 'Delete what the run created and restore what it changed, as a `feishu.rollback` job (audited). Records already gone from Feishu count as deleted; a changed student gone is reported',
+      responses: {
+        200: { description: 'done (the request waited for the job)', schema: rollbackSchema },
+        202: { description: '`wait: false`: the job, whose progress `GET /jobs/:id/events` streams', schema: rollbackAcceptedSchema },
+        404: { description: 'no such run' }, 409: { description: 'running, already rolled back or being rolled back, a later run first, or not configured' },
+        503: { description: 'the rollback stopped midway (asking again resumes it), or RabbitMQ did not take the job' },
+      },
     },
     {
       method: 'post', path: '/test-connection', roles: ['staff'], summary: 'Credentials, access to both tables, and the fields the sync needs (missing or mistyped named)',

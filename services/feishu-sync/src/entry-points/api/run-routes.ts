@@ -1,15 +1,15 @@
 import { Router } from 'express';
 import {
-  actorFromRequest, auditFromRequest, ConflictError, findJob, NotFoundError, parseBody, parseParams, parseQuery, recordAudit, requireRole, toCsv,
-  type ServiceContext,
+  actorFromRequest, ConflictError, findJob, NotFoundError, parseBody, parseParams, parseQuery, requireRole, TERMINAL_JOB_STATUSES, toCsv,
+  UnavailableError, type JobSnapshot, type Pool, type ServiceContext,
 } from '@doitcrm/kit';
 import type { FeishuSyncConfig } from '../../config.ts';
-import { runIdParams, runListQuery, uploadIdBodySchema } from '../../contract.ts';
+import { rollbackBodySchema, runIdParams, runListQuery, uploadIdBodySchema } from '../../contract.ts';
 import { findRun, listRuns, type SyncRun } from '../../data-access/run-repository.ts';
 import { findUpload } from '../../data-access/upload-repository.ts';
 import { FEISHU_NOT_CONFIGURED, type FeishuConnection } from '../../domain/feishu-connection.ts';
 import { requestSync } from '../../domain/request-sync.ts';
-import { rollbackRun } from '../../domain/rollback-run.ts';
+import { requestRollback } from '../../domain/request-rollback.ts';
 import { testConnection } from '../../domain/test-connection.ts';
 
 /** A run as the history shows it: the plan (every row of the export) stays in the database. */
@@ -17,6 +17,19 @@ export function runView(run: SyncRun) {
   const { plan: _plan, ...rest } = run;
   const durationMs = run.startedAt && run.finishedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : null;
   return { ...rest, counters: rest.counters as Record<string, number>, durationMs };
+}
+
+const ROLLBACK_WAIT_MS = 10 * 60_000;
+
+/** A job once it ended (polled: the answer of a request that asked to wait, not a live view). */
+async function endedJob(pool: Pool, jobId: string): Promise<JobSnapshot> {
+  const deadline = Date.now() + ROLLBACK_WAIT_MS;
+  for (;;) {
+    const job = await findJob(pool, jobId);
+    if (job && TERMINAL_JOB_STATUSES.has(job.status)) return job;
+    if (Date.now() > deadline) throw new UnavailableError(`回滚仍在进行（任务 ${jobId}），稍后在历史中查看`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 async function runOr404(context: ServiceContext, id: number): Promise<SyncRun> {
@@ -58,7 +71,8 @@ export function createRunRoutes(context: ServiceContext<FeishuSyncConfig>, conne
 
   router.get('/runs/:id/errors.csv', async (req, res) => {
     const run = await runOr404(context, parseParams(runIdParams, req).id);
-    const upload = await findUpload(context.pool, run.uploadId);
+    // once retention deleted the upload, its bad rows are gone too: the report then holds the run's failure only
+    const upload = run.uploadId === null ? null : await findUpload(context.pool, run.uploadId);
     const rows = [
       ...(upload?.rowErrors ?? []).map((e) => ({ kind: '文件校验', row: e.row, column: e.column, message: e.message })),
       ...(run.error ? [{ kind: '同步', row: null, column: null, message: run.error }] : []),
@@ -71,9 +85,16 @@ export function createRunRoutes(context: ServiceContext<FeishuSyncConfig>, conne
 
   router.post('/runs/:id/rollback', requireRole('staff'), async (req, res) => {
     const { id } = parseParams(runIdParams, req);
-    const conn = configured();
-    await recordAudit(context.pool, auditFromRequest(req, { service: 'feishu-sync', action: 'feishu.sync.rollback', targetType: 'feishu_run', targetId: String(id) }));
-    res.json(await rollbackRun({ pool: context.pool, client: conn.newClient(), tables: conn.tables }, id));
+    const { wait } = parseBody(rollbackBodySchema, req);
+    configured();
+    const { jobId } = await requestRollback(context, actorFromRequest(req), id);
+    if (!wait) {
+      res.status(202).json({ runId: id, jobId });
+      return;
+    }
+    const job = await endedJob(context.pool, jobId);
+    if (job.status !== 'succeeded') throw new UnavailableError(`回滚中途停止，再次回滚会从停下处继续：${job.error ?? job.status}`);
+    res.json(job.result);
   });
 
   router.post('/test-connection', requireRole('staff'), async (_req, res) => {

@@ -7,13 +7,15 @@ import { SYNC_QUEUE } from '../../domain/request-sync.ts';
 import { SYNC_LOCK } from '../../domain/rollback-run.ts';
 import { finalSyncFailure, runSync, type RunOptions } from '../../domain/run-sync.ts';
 import type { RunCounters } from '../../data-access/run-repository.ts';
+import { startRollbackConsumer } from './rollback-consumer.ts';
 
 export function runSummary(c: RunCounters): string {
   return `同步完成：新学员 ${c.studentsCreated ?? 0}，更新学员 ${c.studentsUpdated ?? 0}，新学习记录 ${c.recordsCreated ?? 0}，跳过已有 ${c.recordsSkipped ?? 0}，文件错误行 ${c.rowErrors ?? 0}`;
 }
 
 /**
- * The `feishu.sync` worker. Runs take the sync lock one after another (across processes too), so a second run plans
+ * The service's workers: `feishu.sync`, and with it `feishu.rollback` (they share the connection and the sync lock,
+ * and a service that syncs must be able to undo). The `feishu.sync` worker: Runs take the sync lock one after another (across processes too), so a second run plans
  * against what the first wrote. A transient failure is redelivered and resumes the run from its local map; permission,
  * field and configuration errors fail it at once with Feishu's words. `options` are for tests.
  */
@@ -53,4 +55,5 @@ export async function startSyncConsumer(context: ServiceContext<FeishuSyncConfig
       return { result: { runId: job.runId, counters: outcome.value }, message: runSummary(outcome.value) };
     },
   });
+  await startRollbackConsumer(context, connection);
 }
