@@ -105,9 +105,8 @@ const stepFor = (waitMs: number) => {
  * One queue copy of a message, from claim to record: claim the row (a copy of a row sent, or being sent by a live
  * worker, is not sent again), dedupe and limits (a refusal defers, never drops), render, send, record. Resolves when
  * the copy may be acked: every outcome is in PostgreSQL, and every copy it needs published and confirmed.
- * `providerDone` is called once the provider call is over (its slot may go to the next copy while this one is recorded).
  */
-export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy, providerDone: () => void = () => {}): Promise<string> {
+export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy): Promise<string> {
   const { store, metrics } = deps;
   const claim = await retryOnConnectionLoss(() => store.claim({ id: copy.messageId, attempt: copy.attempt }), { logger: deps.logger });
   if (claim.outcome === 'busy') {
@@ -168,7 +167,6 @@ export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy, prov
     const adapter = await deps.adapters.adapterFor(message);
     result = await adapter.send(outgoing(message, rendered));
   } catch (error) {
-    providerDone();
     const latencyMs = Math.round(performance.now() - started);
     const failure = classify(error, message.channel);
     metrics.sendSeconds.observe({ channel: message.channel, result: failure.kind }, latencyMs / 1000);
@@ -193,7 +191,6 @@ export async function sendMessage(deps: SendMessageDeps, copy: MessageCopy, prov
     await record({ status: 'retrying', stage: 'retry', errorKind: 'transient', error: failure.message, detail: { ...detail, step, delayMs: RETRY_STEPS_MS[step] } });
     return 'retrying';
   }
-  providerDone();
   const latencyMs = Math.round(performance.now() - started);
   metrics.sendSeconds.observe({ channel: message.channel, result: 'sent' }, latencyMs / 1000);
   const provider = result.channel ?? message.channel;

@@ -8,11 +8,8 @@ export interface ChannelWorkerOptions {
   broker: Broker;
   channel: DispatchChannel;
   capacity: number;
-  /**
-   * resolves when the copy may be acked; a throw leaves it to be handed back. `free` gives its slot to the next copy
-   * once the provider call is over: the outcome's write (and then the ack) need no provider slot.
-   */
-  handle(copy: MessageCopy, free: () => void): Promise<unknown>;
+  /** resolves when the copy may be acked; a throw leaves it to be handed back */
+  handle(copy: MessageCopy): Promise<unknown>;
   metrics: WorkerMetrics;
   logger: Logger;
 }
@@ -20,11 +17,6 @@ export interface ChannelWorkerOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** the tier a queue's copies carry, as a stand-in priority for the copies this worker republishes (tierOf maps it back) */
 const TIER_PRIORITY: Record<PriorityTier, number> = { 0: 0, 1: 3, 2: 6, 3: 9 };
-/**
- * Copies in hand per slot, per tier queue: a slot freed after its provider call leaves its copy unacked until the outcome
- * is written, and with a prefetch of one per slot RabbitMQ would hand the freed slot nothing until that ack.
- */
-const PREFETCH_PER_SLOT = 2;
 
 /**
  * One channel's worker: its four tier queues on one channel, each consumer with a prefetch of `capacity`, and at most
@@ -34,8 +26,6 @@ const PREFETCH_PER_SLOT = 2;
 export class ChannelWorker {
   private readonly waiting: RawDelivery[][] = PRIORITY_TIERS.map(() => []);
   private running = 0;
-  /** started and not yet acked or handed back: what stopping waits for */
-  private inHand = 0;
   private consumer: RawConsumer | undefined;
   private stopping = false;
   private idle: (() => void) | undefined;
@@ -58,7 +48,7 @@ export class ChannelWorker {
     this.options.metrics.capacity.set({ channel: this.options.channel }, this.options.capacity);
     this.consumer = await this.options.broker.consumeRaw({
       queues: PRIORITY_TIERS.map((tier) => sendQueue(this.options.channel, tier)),
-      prefetch: this.options.capacity * PREFETCH_PER_SLOT,
+      prefetch: this.options.capacity,
       onMessage: (delivery) => {
         const tier = Number(delivery.queue.slice(-1)) as PriorityTier;
         this.waiting[tier]!.push(delivery);
@@ -72,7 +62,7 @@ export class ChannelWorker {
     if (capacity === this.options.capacity) return;
     this.options.capacity = capacity;
     this.options.metrics.capacity.set({ channel: this.options.channel }, capacity);
-    await this.consumer?.setPrefetch(capacity * PREFETCH_PER_SLOT);
+    await this.consumer?.setPrefetch(capacity);
     this.pump();
   }
 
@@ -81,7 +71,7 @@ export class ChannelWorker {
     this.stopping = true;
     await this.consumer?.cancel();
     for (const list of this.waiting) for (const delivery of list.splice(0)) delivery.nack(true);
-    if (this.inHand > 0) await new Promise<void>((resolve) => { this.idle = resolve; });
+    if (this.running > 0) await new Promise<void>((resolve) => { this.idle = resolve; });
   }
 
   private pump(): void {
@@ -89,20 +79,12 @@ export class ChannelWorker {
       const delivery = this.next();
       if (!delivery) return;
       this.running += 1;
-      this.inHand += 1;
       this.options.metrics.inFlight.inc({ channel: this.options.channel });
-      let slotHeld = true;
-      const free = () => {
-        if (!slotHeld) return;
-        slotHeld = false;
+      void this.work(delivery).finally(() => {
         this.running -= 1;
         this.options.metrics.inFlight.dec({ channel: this.options.channel });
+        if (this.stopping && this.running === 0) this.idle?.();
         this.pump();
-      };
-      void this.work(delivery, free).finally(() => {
-        this.inHand -= 1;
-        free();
-        if (this.stopping && this.inHand === 0) this.idle?.();
       });
     }
     if (this.stopping) for (const list of this.waiting) for (const delivery of list.splice(0)) delivery.nack(true);
@@ -116,7 +98,7 @@ export class ChannelWorker {
     return undefined;
   }
 
-  private async work(delivery: RawDelivery, free: () => void): Promise<void> {
+  private async work(delivery: RawDelivery): Promise<void> {
     const copy = this.parse(delivery);
     if (!copy) {
       // not a dispatch.send envelope: parked in DEAD_QUEUE through the queue's dead-letter settings
@@ -124,7 +106,7 @@ export class ChannelWorker {
       return;
     }
     try {
-      await this.options.handle(copy, free);
+      await this.options.handle(copy);
       delivery.ack();
     } catch (error) {
       this.options.logger.error({ err: error, messageId: copy.messageId, traceId: copy.traceId }, 'dispatch message not finished; handed back');

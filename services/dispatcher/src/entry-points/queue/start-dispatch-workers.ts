@@ -75,7 +75,7 @@ export async function startDispatchWorkers(context: ServiceContext<DispatcherCon
   const concurrency = () => options.settings()['workers.concurrency'];
   const workers = DISPATCH_CHANNELS.map((channel) => new ChannelWorker({
     broker: context.broker, channel, capacity: concurrency()[channel] ?? 8, metrics, logger,
-    handle: (copy, free) => sendMessage(deps, copy, free),
+    handle: (copy) => sendMessage(deps, copy),
   }));
   for (const worker of workers) await worker.start();
 
