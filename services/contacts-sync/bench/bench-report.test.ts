@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { formatTable, minimumCalls, rateLimitFloorMs, sumCalls } from './bench-report.ts';
 
 describe('contacts bench arithmetic', () => {
-  it('when 50 members follow 2,000 customers each, then the batch endpoint needs 1,000 calls and the pass 1,000 + one per member and group + 4', () => {
+  it('when 50 members follow 2,000 customers each, then the batch endpoint needs 1,000 calls and the pass 1,000 + one per member and group + 5', () => {
     const calls = minimumCalls({ members: 50, followMembers: 50, relations: 100_000, groups: 200 });
     expect(calls['externalcontact/batch/get_by_user']).toBe(1_000);
-    expect(sumCalls(calls)).toBe(1_000 + 50 + 200 + 4);
+    expect(sumCalls(calls)).toBe(1_000 + 50 + 200 + 5);
+    expect(calls['externalcontact/get_corp_tag_list']).toBe(1);
   });
 
   it('when members outnumber pages of pairs, then each 100 members still cost a batch call', () => {

@@ -16,7 +16,7 @@ const PAGE = { userList: 10_000, batchMembers: 100, batchPairs: 100, groupList: 
 
 /**
  * The fewest calls a full pass can make, by API. `user/get` and `groupchat/get` have no batch form, so one call per
- * member and per group; batch/get_by_user needs a call per 100 pairs and at least one per 100 members.
+ * member and per group, one for the tag library; batch/get_by_user needs a call per 100 pairs and at least one per 100 members.
  */
 export function minimumCalls(shape: CorpShape): Record<string, number> {
   return {
@@ -27,6 +27,8 @@ export function minimumCalls(shape: CorpShape): Record<string, number> {
     'externalcontact/batch/get_by_user': Math.max(Math.ceil(shape.relations / PAGE.batchPairs), Math.ceil(shape.followMembers / PAGE.batchMembers)),
     'externalcontact/groupchat/list': Math.max(1, Math.ceil(shape.groups / PAGE.groupList)),
     'externalcontact/groupchat/get': shape.groups,
+    // the tag library is one call whatever its size (get_corp_tag_list without tag_id answers it whole)
+    'externalcontact/get_corp_tag_list': 1,
   };
 }
 

@@ -16,7 +16,7 @@ export const syncSettingsShape = {
   CONTACTS_SYNC_MEMBERS_PER_BATCH: z.coerce.number().int().min(1).max(100).default(100)
     .describe('members per batch/get_by_user call (WeCom allows ≤ 100); a checkpoint is written after each batch'),
   CONTACTS_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4)
-    .describe('user/get and groupchat/get calls in flight at once (the WeCom client caps and rate-limits them again)'),
+    .describe('user/get and groupchat/get calls in flight at once, and batch/get_by_user cursor chains walked at once (the WeCom client caps and rate-limits them again)'),
   CONTACTS_SYNC_LOST_GUARD_RATIO: z.coerce.number().min(0).max(1).default(0.5)
     .describe('a complete pass that would mark more than this share of active relations lost marks none and fails instead (a visibility scope narrowed by mistake looks exactly like mass churn)'),
   CONTACTS_SYNC_INCREMENTAL_CRON: schedule('incremental', '0 * * * *', 'M * * * *')

@@ -207,6 +207,33 @@ describe('WeCom callbacks', () => {
     expect((await relation(externalUserId, userId))?.status).toBe('active');
   });
 
+  it('when one event of a group waiting together fails to apply, then the others of the group are applied and only it waits its back-off', async () => {
+    await applier.stop();
+    const userId = member();
+    const failing = `wm${randomBytes(15).toString('hex')}`;
+    const injected = wecom.fake.inject({ endpoint: 'externalcontact/get', errcode: 48002, times: 1, forIds: [failing] });
+    const others = [];
+    for (const name of ['同组家长甲', '同组家长乙']) others.push((await wecom.fake.staff.addCustomer(userId, { name })).result.externalUserId);
+    await wecom.fake.staff.addCustomer(userId, { externalUserId: failing, name: '同组失败家长' });
+    const state = (id: string) => rows<{ attempts: number; applied_at: Date | null; error: string | null }>(
+      "SELECT attempts, applied_at, error FROM contacts.callback_inbox WHERE raw_plaintext LIKE '%' || $1 || '%'", [id]);
+    const waiting = await Promise.all([...others, failing].map(state));
+
+    applier = startCallbackApplier(t.context, wecom.client);
+    await applier.drain();
+
+    expect(waiting.map((r) => r.map((x) => x.applied_at))).toEqual([[null], [null], [null]]);
+    expect(injected.fired).toBe(1);
+    for (const id of others) {
+      expect((await state(id))[0]).toMatchObject({ attempts: 1, error: null });
+      expect((await state(id))[0]!.applied_at).not.toBeNull();
+      expect((await relation(id, userId))?.status).toBe('active');
+    }
+    expect((await state(failing))[0]).toMatchObject({ attempts: 1, applied_at: null });
+    expect((await state(failing))[0]!.error).toMatch(/48002/);
+    expect(await relation(failing, userId)).toBeUndefined();
+  });
+
   it('when a member creates, renames and dismisses a customer group, then the group is fetched, renamed and finally marked lost', async () => {
     const owner = member();
     const customer = [...wecom.fake.state.directory.externalContacts.keys()].find((id) => id.startsWith('wm'))!;

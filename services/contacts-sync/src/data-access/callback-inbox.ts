@@ -52,20 +52,28 @@ export async function countReceived(db: Queryable, timezone: string, counts: { r
 }
 
 /**
- * The oldest due unapplied row, locked for this transaction; SKIP LOCKED lets several appliers (replicas) share the
- * inbox without waiting on each other or applying one row twice.
+ * Up to `limit` of the oldest due unapplied rows, locked for this transaction; SKIP LOCKED lets several appliers
+ * (replicas) share the inbox without waiting on each other or applying one row twice.
  */
-export async function claimDueCallback(db: Queryable): Promise<InboxRow | null> {
+export async function claimDueCallbacks(db: Queryable, limit: number): Promise<InboxRow[]> {
   const { rows } = await db.query<{ id: string; event_type: string; change_type: string; raw_plaintext: string; attempts: number; received_at: Date }>(
     `SELECT id, event_type, change_type, raw_plaintext, attempts, received_at FROM contacts.callback_inbox
-     WHERE applied_at IS NULL AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+     WHERE applied_at IS NULL AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
   );
-  const row = rows[0];
-  return row ? { id: Number(row.id), eventType: row.event_type, changeType: row.change_type, rawPlaintext: row.raw_plaintext, attempts: row.attempts, receivedAt: row.received_at } : null;
+  return rows.map((row) => ({
+    id: Number(row.id), eventType: row.event_type, changeType: row.change_type, rawPlaintext: row.raw_plaintext, attempts: row.attempts, receivedAt: row.received_at,
+  }));
 }
 
-export async function markApplied(db: Queryable, id: number, outcome: 'applied' | 'not_applied', note: string | null): Promise<void> {
-  await db.query('UPDATE contacts.callback_inbox SET applied_at = now(), outcome = $2, error = $3, attempts = attempts + 1 WHERE id = $1', [id, outcome, note]);
+/** Marks a group's applied rows in one statement. */
+export async function markApplied(db: Queryable, rows: ReadonlyArray<{ id: number; outcome: 'applied' | 'not_applied'; note: string | null }>): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `UPDATE contacts.callback_inbox i SET applied_at = now(), outcome = x.outcome, error = x.note, attempts = i.attempts + 1
+     FROM unnest($1::bigint[], $2::text[], $3::text[]) AS x(id, outcome, note) WHERE i.id = x.id`,
+    [rows.map((r) => r.id), rows.map((r) => r.outcome), rows.map((r) => r.note)],
+  );
 }
 
 /** A failed apply: tried again after `delaySeconds`, its error shown by the monitor until it applies. */
@@ -85,6 +93,23 @@ export async function inboxBacklog(db: Queryable): Promise<{ pending: number; fa
      FROM contacts.callback_inbox WHERE applied_at IS NULL`,
   );
   return { pending: rows[0]!.pending, failing: rows[0]!.failing, oldestSeconds: rows[0]!.oldest ?? 0 };
+}
+
+/**
+ * Adds a group's applies to today's figures in one update: the day row is one row every store's count and every
+ * group takes, so it is taken once a group, last, just before the commit.
+ */
+export async function countApplies(db: Queryable, timezone: string, counts: { applied: number; errors: number; delaySum: number; delayMax: number }): Promise<void> {
+  if (counts.applied === 0 && counts.errors === 0) return;
+  await db.query(
+    `INSERT INTO contacts.daily_metrics AS d (day, callbacks_applied, callback_errors, apply_delay_seconds_sum, apply_delay_seconds_max)
+     VALUES ((now() AT TIME ZONE $1)::date, $2, $3, $4, $5)
+     ON CONFLICT (day) DO UPDATE SET callbacks_applied = d.callbacks_applied + excluded.callbacks_applied,
+       callback_errors = d.callback_errors + excluded.callback_errors,
+       apply_delay_seconds_sum = d.apply_delay_seconds_sum + excluded.apply_delay_seconds_sum,
+       apply_delay_seconds_max = greatest(d.apply_delay_seconds_max, excluded.apply_delay_seconds_max), updated_at = now()`,
+    [timezone, counts.applied, counts.errors, counts.delaySum, counts.delayMax],
+  );
 }
 
 export type CallbackCounter = 'callbacks_received' | 'callbacks_refused' | 'callbacks_duplicate' | 'callbacks_applied' | 'callback_errors';

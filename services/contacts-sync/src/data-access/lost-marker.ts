@@ -96,7 +96,10 @@ async function deleteContactsLeftAlone(db: Queryable, pass: number, relationIds:
     `UPDATE contacts.external_contacts e SET status = 'deleted', deleted_at = now(), changed_pass = $1, updated_at = now()
      WHERE e.status = 'normal' AND e.contact_kind = 'full'
        AND e.external_userid IN (SELECT r.external_userid FROM contacts.follow_relations r WHERE r.id = ANY($2::bigint[]))
-       AND NOT EXISTS (SELECT 1 FROM contacts.follow_relations r WHERE r.external_userid = e.external_userid AND r.status = 'active')
+       -- OFFSET 0 keeps this a lookup per customer on the (external_userid, userid) index: pulled up into an anti join,
+       -- right after a pass filled the table (statistics not yet refreshed) the planner scanned every active relation
+       -- for each callback (0.4 s an event, the applier fell minutes behind a burst)
+       AND NOT EXISTS (SELECT 1 FROM contacts.follow_relations r WHERE r.external_userid = e.external_userid AND r.status = 'active' OFFSET 0)
      RETURNING e.external_userid`,
     [pass, relationIds],
   );

@@ -16,6 +16,9 @@ export interface RunCounters {
   groupsWritten: number;
   groupMembersWritten: number;
   halfContactsAdded: number;
+  /** tags in the library get_corp_tag_list answered, and tag rows it added, changed or removed */
+  corpTags: number;
+  corpTagsWritten: number;
   relationsLost: number;
   contactsDeleted: number;
   groupsLost: number;
@@ -29,13 +32,13 @@ export interface RunCounters {
 export function emptyCounters(): RunCounters {
   return {
     staffSeen: 0, staffWritten: 0, batchesTotal: 0, batchesDone: 0, relationsSeen: 0, customersSeen: 0, contactsWritten: 0, relationsWritten: 0,
-    relationsAdded: 0, relationsParked: 0, membersSkipped: 0, groupsSeen: 0, groupsWritten: 0, groupMembersWritten: 0, halfContactsAdded: 0, relationsLost: 0,
+    relationsAdded: 0, relationsParked: 0, membersSkipped: 0, groupsSeen: 0, groupsWritten: 0, groupMembersWritten: 0, halfContactsAdded: 0, corpTags: 0, corpTagsWritten: 0, relationsLost: 0,
     contactsDeleted: 0, groupsLost: 0, staffGone: 0, alertsRaised: 0, namesAnnounced: 0, wecomCalls: {},
   };
 }
 
 /** Rows of the contacts tables the run inserted or changed (its bookkeeping — run row, change log, outbox — aside). */
 export function rowsWritten(c: RunCounters): number {
-  return c.staffWritten + c.contactsWritten + c.relationsWritten + c.groupsWritten + c.groupMembersWritten + c.halfContactsAdded
+  return c.staffWritten + c.contactsWritten + c.relationsWritten + c.groupsWritten + c.groupMembersWritten + c.halfContactsAdded + c.corpTagsWritten
     + c.relationsLost + c.contactsDeleted + c.groupsLost + c.staffGone;
 }

@@ -1,6 +1,7 @@
 import { withTransaction, type Logger, type Pool, type PoolClient } from '@doitcrm/kit';
 import { classifyWecomFailure, type ExternalContactFollow, type WecomUser } from '@doitcrm/wecom';
 import { recordChanges, type ChangeRow } from '../data-access/change-log.ts';
+import { replaceCorpTags } from '../data-access/corp-tag-writer.ts';
 import { addHalfContacts, parkMissingRelations, parkRelationsOfUnlistedMembers, writeContacts, writeRelations } from '../data-access/follow-writer.ts';
 import { knownGroups, parkMissingGroups, writeGroups } from '../data-access/group-writer.ts';
 import { addDailyMetrics, lostShare, markParkedLost } from '../data-access/lost-marker.ts';
@@ -9,6 +10,7 @@ import { knownStaff, parkMissingStaff, writeStaff, type WriteResult } from '../d
 import { announceNames, raiseChurnAlerts } from './publish-changes.ts';
 import { contactRecord, groupRecord, halfContactRecord, relationRecord, staffRecord, type ContactRecord } from './records.ts';
 import { emptyCounters, rowsWritten, type RunCounters } from './run-counters.ts';
+import { BatchAbortedError, CommitTurns, relationBatchSize } from './relation-batches.ts';
 import { WriteAhead } from './write-ahead.ts';
 import {
   countingClient, fetchFollowPairs, fetchGroups, listGroups, listMemberDepartments, mapWithConcurrency, type SyncClient,
@@ -98,6 +100,7 @@ const totalCalls = (counters: RunCounters) => Object.values(counters.wecomCalls)
 class PassWork {
   private checkpoint: Checkpoint;
   private batchesThisRun = 0;
+  private groupsAhead: ReturnType<PassWork['fetchGroupsStage']> | null = null;
 
   constructor(
     private readonly deps: SyncDeps, private readonly syncRun: SyncRun, private readonly counters: RunCounters,
@@ -111,10 +114,15 @@ class PassWork {
   }
 
   async run(): Promise<void> {
-    if (this.checkpoint.stage === 'staff') await this.staff();
-    if (this.checkpoint.stage === 'relations') await this.relations();
-    if (this.checkpoint.stage === 'groups') await this.groups();
-    await this.complete();
+    try {
+      if (this.checkpoint.stage === 'staff') await this.staff();
+      if (this.checkpoint.stage === 'relations') await this.relations();
+      if (this.checkpoint.stage === 'groups') await this.groups();
+      await this.complete();
+    } finally {
+      // a run that stops midway leaves no call of its own in flight behind it
+      await this.groupsAhead?.catch(() => undefined);
+    }
   }
 
   private async progress(message: string): Promise<void> {
@@ -155,7 +163,8 @@ class PassWork {
     this.counters.staffSeen = departments.size;
     const members = (await this.client.listFollowUsers()).slice().sort();
     if (members.length === 0) this.deps.logger.warn('get_follow_user_list is empty: no member has 客户联系 enabled within the app\'s visibility');
-    await this.commit({ stage: 'relations', members, batchSize: this.deps.settings.membersPerBatch, batchesDone: 0 }, async (tx) => {
+    const { membersPerBatch, concurrency } = this.deps.settings;
+    await this.commit({ stage: 'relations', members, batchSize: relationBatchSize(members.length, membersPerBatch, concurrency), batchesDone: 0 }, async (tx) => {
       const written = await writeStaff(tx, this.syncRun.pass, records);
       await parkMissingStaff(tx, this.syncRun.pass, [...departments.keys()]);
       this.counters.staffWritten += written.written;
@@ -172,22 +181,42 @@ class PassWork {
     }
   }
 
+  /**
+   * The relation walk: up to `concurrency` batches' cursor chains at once (relation-batches.ts), each batch committed
+   * in order with the checkpoint after it, so the checkpoint stays "the first n batches are done".
+   */
   private async relations(): Promise<void> {
     if (this.checkpoint.stage !== 'relations') return;
-    const { members, batchSize } = this.checkpoint;
+    const { members, batchSize, batchesDone } = this.checkpoint;
     const batches = chunk(members, batchSize);
     this.counters.batchesTotal = batches.length;
-    for (let index = this.checkpoint.batchesDone; index < batches.length; index++) {
-      await this.progress(`客户：第 ${index + 1}/${batches.length} 批成员`);
+    this.groupsAhead = this.fetchGroupsStage();
+    // a failure here is the groups stage's to report; the walk must not die of an unhandled rejection meanwhile
+    this.groupsAhead.catch(() => undefined);
+    const turns = new CommitTurns();
+    const indexes = Array.from({ length: batches.length - batchesDone }, (_, i) => batchesDone + i);
+    await mapWithConcurrency(indexes, this.deps.settings.concurrency, (index) => this.relationBatch({ members, batchSize, index, batches }, turns));
+    if (batches.length === 0) this.checkpoint = { stage: 'groups', members, batchSize, batchesDone: 0 };
+  }
+
+  private async relationBatch(
+    { members, batchSize, index, batches }: { members: string[]; batchSize: number; index: number; batches: readonly string[][] }, turns: CommitTurns,
+  ): Promise<void> {
+    const turn = turns.take();
+    try {
       const ahead = new WriteAhead(WRITE_AHEAD_PAIRS, (early) => this.writeAhead(early));
-      const { pairs, fetched, streamed } = await this.fetchBatch(batches[index]!, (pair) => ahead.add(pair))
+      const onPair = (pair: ExternalContactFollow) => {
+        // a stopping pass stops its other chains at their next page instead of following them to the end
+        if (turns.stopping) throw new BatchAbortedError();
+        ahead.add(pair);
+      };
+      const { pairs, fetched, streamed } = await this.fetchBatch(batches[index]!, onPair)
         // a failed chain leaves no write of its own running behind the run's failure
         .catch(async (error: unknown) => { await ahead.finish().catch(() => []); throw error; });
       const left = await ahead.finish();
+      await turn.wait();
       const rest = this.pairRecords(streamed ? left : pairs);
       const relations = pairs.map((pair) => relationRecord(pair.contact.externalUserId, pair.follower));
-      this.counters.relationsSeen += relations.length;
-      this.counters.customersSeen += new Set(pairs.map((pair) => pair.contact.externalUserId)).size;
       const position = { members, batchSize, batchesDone: index + 1 };
       const next: Checkpoint = index + 1 < batches.length ? { stage: 'relations', ...position } : { stage: 'groups', ...position };
       await this.commit(next, async (tx) => {
@@ -196,21 +225,30 @@ class PassWork {
         this.counters.relationsParked += await parkMissingRelations(tx, this.syncRun.pass, fetched, relations);
         this.counters.contactsWritten += writtenContacts.written;
         this.counters.relationsWritten += writtenRelations.written;
+        this.counters.relationsSeen += relations.length;
+        this.counters.customersSeen += new Set(pairs.map((pair) => pair.contact.externalUserId)).size;
         return [writtenContacts, writtenRelations];
       });
       this.counters.batchesDone = index + 1;
       this.batchesThisRun += 1;
-      if (this.options.stopAfterBatches !== undefined && this.batchesThisRun >= this.options.stopAfterBatches && index + 1 < batches.length) {
-        throw new SyncStoppedError();
-      }
+      await this.progress(`客户：第 ${index + 1}/${batches.length} 批成员`);
+    } catch (error) {
+      turn.done(false);
+      throw error;
     }
-    if (batches.length === 0) this.checkpoint = { stage: 'groups', members, batchSize, batchesDone: 0 };
+    if (this.options.stopAfterBatches !== undefined && this.batchesThisRun >= this.options.stopAfterBatches && index + 1 < batches.length) {
+      turn.done(false);
+      throw new SyncStoppedError();
+    }
+    turn.done(true);
   }
 
   private pairRecords(pairs: readonly ExternalContactFollow[]) {
     const contacts = new Map<string, ContactRecord>();
     for (const pair of pairs) contacts.set(pair.contact.externalUserId, contactRecord(pair.contact));
-    return { contacts: [...contacts.values()], relations: pairs.map((pair) => relationRecord(pair.contact.externalUserId, pair.follower)) };
+    // chains write at once and share customers: every transaction locks them in one order, so none waits in a cycle
+    const sorted = [...contacts.keys()].sort().map((id) => contacts.get(id)!);
+    return { contacts: sorted, relations: pairs.map((pair) => relationRecord(pair.contact.externalUserId, pair.follower)) };
   }
 
   /** Pairs written before their batch's commit: rows, change log and names, no checkpoint (write-ahead.ts). */
@@ -258,14 +296,27 @@ class PassWork {
     return { pairs, fetched, streamed: false };
   }
 
-  private async groups(): Promise<void> {
-    if (this.checkpoint.stage !== 'groups') return;
-    await this.progress('客户群');
+  /**
+   * What the groups stage writes, fetched (nothing written). Started beside the relation walk: that walk spends much
+   * of its time waiting for the next minute of batch/get_by_user's budget, and groupchat/get counts against a budget
+   * of its own, so the groups' calls fit in that wait instead of adding their time after it.
+   */
+  private async fetchGroupsStage() {
     const listed = await listGroups(this.client);
     const known = this.full ? null : await knownGroups(this.deps.pool);
     // an incremental pass reads only groups that are new, back, or whose status changed; a full pass reads them all
     const toRead = listed.filter((g) => !known || !known.get(g.chatId)?.active || known.get(g.chatId)?.wecomStatus !== g.status);
     const details = await fetchGroups(this.client, toRead.map((g) => g.chatId), this.deps.settings.concurrency);
+    // the tag library, once a pass: relations carry tag ids only, and without it the page shows those raw ids
+    // (a change_external_tag callback refreshes it too, but WeCom sends none for tags made through its API)
+    const tagLibrary = await this.client.listCorpTags();
+    return { listed, toRead, details, tagLibrary };
+  }
+
+  private async groups(): Promise<void> {
+    if (this.checkpoint.stage !== 'groups') return;
+    await this.progress('客户群');
+    const { listed, toRead, details, tagLibrary } = await (this.groupsAhead ?? this.fetchGroupsStage());
     const records = details.flatMap((group, i) => (group ? [groupRecord(group, toRead[i]!.status)] : []));
     this.counters.groupsSeen = listed.length;
     const half = new Map<string, ContactRecord>();
@@ -280,6 +331,9 @@ class PassWork {
       this.counters.groupsWritten += groups.written;
       this.counters.groupMembersWritten += groups.members;
       this.counters.halfContactsAdded += halfContacts.written;
+      const tags = await replaceCorpTags(tx, tagLibrary);
+      this.counters.corpTags = tags.tags;
+      this.counters.corpTagsWritten += tags.written + tags.removed;
       return [groups, halfContacts];
     });
   }

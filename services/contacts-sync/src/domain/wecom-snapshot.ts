@@ -2,7 +2,7 @@ import { allPages, classifyWecomFailure, type CustomerGroup, type ExternalContac
 
 /** The WeCom calls a pass makes, counted by API (what the run reports and the page shows). */
 export type SyncClient = Pick<WecomClient,
-  'listUserIds' | 'getUser' | 'listFollowUsers' | 'batchGetExternalContacts' | 'listCustomerGroups' | 'getCustomerGroup'>;
+  'listUserIds' | 'getUser' | 'listFollowUsers' | 'batchGetExternalContacts' | 'listCustomerGroups' | 'getCustomerGroup' | 'listCorpTags'>;
 
 export function countingClient(client: SyncClient, counts: Record<string, number>): SyncClient {
   const count = <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) => (...args: A): Promise<R> => {
@@ -16,26 +16,31 @@ export function countingClient(client: SyncClient, counts: Record<string, number
     batchGetExternalContacts: count('externalcontact/batch/get_by_user', (ids, page) => client.batchGetExternalContacts(ids, page)),
     listCustomerGroups: count('externalcontact/groupchat/list', (query) => client.listCustomerGroups(query)),
     getCustomerGroup: count('externalcontact/groupchat/get', (id, options) => client.getCustomerGroup(id, options)),
+    listCorpTags: count('externalcontact/get_corp_tag_list', (query) => client.listCorpTags(query)),
   };
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; results in input order; the first failure rejects. */
+/**
+ * Runs `work` over `items` with at most `limit` in flight; results in input order. After the first failure no item
+ * starts, the ones in flight are waited for (nothing of a failed run keeps writing behind its failure), and the
+ * first failure is thrown.
+ */
 export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
-  let failed = false;
+  let failure: { error: unknown } | null = null;
   const worker = async () => {
-    while (!failed && next < items.length) {
+    while (!failure && next < items.length) {
       const index = next++;
       try {
         results[index] = await work(items[index]!);
       } catch (error) {
-        failed = true;
-        throw error;
+        failure ??= { error };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure) throw (failure as { error: unknown }).error;
   return results;
 }
 

@@ -61,6 +61,24 @@ function pairsOf(directory: WecomDirectory, userIds: readonly string[]): Array<{
   return userIds.flatMap((userId) => byMember.get(userId)!);
 }
 
+/** A chain's pairs as its first page saw them, kept while the chain goes on (briefly: an abandoned chain is forgotten). */
+const chains = new WeakMap<WecomDirectory, Map<string, { pairs: Array<{ externalId: string; userId: string }>; next: number; at: number }>>();
+const CHAIN_KEPT_MS = 60_000;
+
+/**
+ * The pairs a cursor chain pages through: computed on its first page, then reused by the page that continues it.
+ * Computing them scans the whole directory, and at 100,000 pairs that scan on every one of 1,000 pages made the fake
+ * (one process, beside the client it serves) the slow side of the benchmark. A chain thus pages through the
+ * directory as it was when the chain began; a new chain (no cursor) always sees the directory as it is.
+ */
+function chainPairs(directory: WecomDirectory, queryKey: string, offset: number, compute: () => Array<{ externalId: string; userId: string }>) {
+  let byQuery = chains.get(directory);
+  if (!byQuery) chains.set(directory, (byQuery = new Map()));
+  const kept = byQuery.get(queryKey);
+  if (offset > 0 && kept && kept.next === offset && Date.now() - kept.at < CHAIN_KEPT_MS) return kept.pairs;
+  return compute();
+}
+
 /** the ids of both request forms: `{ userid_list }`, and the single-member `{ userid }` older clients send */
 const batchIds: FakeEndpoint['ids'] = ({ body }) =>
   [...firstString(body.userid), ...(Array.isArray(body.userid_list) ? firstString(...body.userid_list) : [])];
@@ -75,9 +93,12 @@ export const batchGetByUser = fakeEndpoint('POST externalcontact/batch/get_by_us
   if (unknown !== undefined) throw new WecomFakeFailure(60111, `userid not found: ${unknown}`);
   // larger limits are clamped, not refused
   const limit = Math.min(BATCH_MAX_LIMIT, integerIn(body, 'limit', 1, Number.MAX_SAFE_INTEGER, BATCH_DEFAULT_LIMIT));
-  const pairs = pairsOf(directory, userIds);
   const queryKey = `batch:${userIds.join(',')}`;
-  const { page, nextCursor } = pageOf(pairs, decodeCursor(body.cursor, queryKey), limit, queryKey);
+  const offset = decodeCursor(body.cursor, queryKey);
+  const pairs = chainPairs(directory, queryKey, offset, () => pairsOf(directory, userIds));
+  const { page, nextCursor } = pageOf(pairs, offset, limit, queryKey);
+  if (nextCursor === '') chains.get(directory)?.delete(queryKey);
+  else chains.get(directory)!.set(queryKey, { pairs, next: offset + page.length, at: Date.now() });
   return {
     external_contact_list: page.map(({ externalId, userId }) => {
       const contact = directory.externalContacts.get(externalId);
