@@ -98,8 +98,8 @@ const UPSERT_IDENTITIES = `
       business_name text, user_role text, notes text, profile jsonb)
   ), merged AS (
     SELECT n.id_type, n.original_id, n.id_kind, i.id AS existing,
-      CASE WHEN $2 THEN coalesce(n.wecom_nickname, i.wecom_nickname) ELSE coalesce(crm.name_or_null(i.wecom_nickname), n.wecom_nickname) END AS wecom_nickname,
-      CASE WHEN $2 THEN coalesce(n.business_name, i.business_name) ELSE coalesce(crm.name_or_null(i.business_name), n.business_name) END AS business_name,
+      CASE WHEN $2 THEN coalesce(n.wecom_nickname, i.wecom_nickname) ELSE coalesce(crm.name_or_null(i.wecom_nickname), n.wecom_nickname) END AS wecom_nickname, -- field merge, not a display name
+      CASE WHEN $2 THEN coalesce(n.business_name, i.business_name) ELSE coalesce(crm.name_or_null(i.business_name), n.business_name) END AS business_name, -- field merge, not a display name
       CASE WHEN $2 THEN coalesce(n.user_role, i.user_role) ELSE coalesce(i.user_role, n.user_role) END AS user_role,
       CASE WHEN $2 THEN coalesce(n.notes, i.notes) ELSE coalesce(nullif(btrim(i.notes), ''), n.notes) END AS notes,
       CASE WHEN $2 THEN coalesce(i.profile, '{}') || n.profile ELSE n.profile || coalesce(i.profile, '{}') END AS profile,
