@@ -41,7 +41,7 @@ describe('feishu-sync page in Chromium', () => {
     await openPage(page);
     expect(await page.getByRole('link', { name: '下载示例文件' }).getAttribute('href')).toBe('/api/sample.csv');
     await page.getByText('单个文件不超过 10 MB').waitFor();
-    await page.screenshot({ path: screenshotPath('feishu-sync-desktop-upload.png') });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('feishu-sync-desktop-upload.png') });
 
     // the sample with its course column named as no 小鹅通 export does: refused until the mapping names it
     const renamed = sampleCsv().replace('课程', '班课名');
@@ -49,7 +49,7 @@ describe('feishu-sync page in Chromium', () => {
     await page.getByText(/缺少.*课程/).first().waitFor();
     await page.getByRole('button', { name: '下一步：字段映射' }).click();
     await page.getByLabel('课程 对应的列').fill('班课名');
-    await page.screenshot({ path: screenshotPath('feishu-sync-desktop-mapping.png') });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('feishu-sync-desktop-mapping.png') });
     await page.getByRole('button', { name: '保存映射并重新检查文件' }).click();
 
     const check = page.getByRole('region', { name: '文件检查结果' });
@@ -66,14 +66,14 @@ describe('feishu-sync page in Chromium', () => {
     expect(await preview.locator('.dc-stat', { hasText: '新学员' }).first().innerText()).toContain('2');
     expect(await preview.locator('.dc-stat', { hasText: '新学习记录' }).innerText()).toContain('3');
     expect(await preview.locator('.el-table__row:visible').count()).toBe(2);
-    await page.screenshot({ path: screenshotPath('feishu-sync-desktop-preview.png'), fullPage: true });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('feishu-sync-desktop-preview.png'), fullPage: true });
 
     await page.getByRole('button', { name: '开始同步' }).click();
     await page.getByText('同步完成', { exact: true }).waitFor({ timeout: 60_000 });
     expect(await page.locator('.fs-result-counts').innerText()).toBe('新学员 2，更新学员 0，新学习记录 3，跳过已有 0');
     expect(await page.locator('.fs-result').innerText()).toMatch(/调用飞书 API \d+ 次/);
     expect(fakeStudents(feishu).length).toBe(studentsBefore + 2);
-    await page.screenshot({ path: screenshotPath('feishu-sync-desktop-synced.png'), fullPage: true });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('feishu-sync-desktop-synced.png'), fullPage: true });
 
     await page.getByRole('button', { name: '查看历史' }).click();
     const row = page.locator('.fs-history .el-table__row').first();
@@ -85,19 +85,19 @@ describe('feishu-sync page in Chromium', () => {
     await row.getByRole('button', { name: '回滚' }).click();
     const dialog = page.getByRole('dialog', { name: '回滚同步' });
     await dialog.waitFor();
-    await page.screenshot({ path: screenshotPath('feishu-sync-desktop-rollback-confirm.png') });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('feishu-sync-desktop-rollback-confirm.png') });
     // the students' delete waits out a 429, so the rollback job's progress is on screen for a moment
     const slow = feishu.fake.inject({ kind: 'rate_limited', endpoint: 'records_batch_delete', after: 1, times: 1, resetSeconds: 2 });
     await dialog.getByRole('button', { name: '回滚' }).click();
     const progress = page.getByRole('region', { name: '回滚进度' });
     await progress.getByText('3 / 5').waitFor();
     expect(await progress.innerText()).toContain('正在回滚第');
-    await page.screenshot({ path: screenshotPath('feishu-sync-desktop-rollback-progress.png') });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('feishu-sync-desktop-rollback-progress.png') });
     await row.getByText('已回滚').waitFor();
     slow.remove();
     await page.getByText('已回滚：删除 5 条，恢复 0 条').waitFor();
     expect(tablesSnapshot(feishu)).toBe(before);
-    await page.screenshot({ path: screenshotPath('feishu-sync-desktop-history.png') });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('feishu-sync-desktop-history.png') });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -115,7 +115,7 @@ describe('feishu-sync page in Chromium', () => {
     await check.getByText('有效 1 行').waitFor();
     const cells = await check.locator('.fs-errors .el-table__row').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).slice(0, 2).map((td) => td.textContent?.trim())));
     expect(cells).toEqual([['3', '学习日期'], ['4', '手机号']]);
-    await page.screenshot({ path: screenshotPath('feishu-sync-desktop-bad-rows.png'), fullPage: true });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('feishu-sync-desktop-bad-rows.png'), fullPage: true });
     await page.close();
   });
 
@@ -127,7 +127,7 @@ describe('feishu-sync page in Chromium', () => {
     await logInThroughForm(page, `${t.baseUrl}/`, viewer.username);
     await page.locator('.fs-viewer-note').getByText('查看者只能查看').waitFor();
     expect(await page.locator('.dc-file-drop input[type=file]').isDisabled()).toBe(true);
-    await page.screenshot({ path: screenshotPath('feishu-sync-desktop-viewer.png') });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('feishu-sync-desktop-viewer.png') });
 
     await page.getByRole('tab', { name: '历史' }).click();
     const rollback = page.locator('.fs-history .el-table__row')
@@ -161,7 +161,7 @@ describe('feishu-sync page in Chromium', () => {
       const result = page.getByRole('region', { name: '连接测试结果' });
       await result.getByText('缺少字段：学习日期').waitFor();
       expect(await result.innerText()).toContain('连接有问题');
-      await page.screenshot({ path: screenshotPath('feishu-sync-desktop-connection.png') });
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('feishu-sync-desktop-connection.png') });
     } finally {
       table.fields.splice(index, 0, removed!);
       await page.close();
@@ -173,12 +173,12 @@ describe('feishu-sync page in Chromium', () => {
     const page = await t.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await openPage(page);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: screenshotPath('feishu-sync-phone-upload.png'), fullPage: true });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('feishu-sync-phone-upload.png'), fullPage: true });
 
     await page.getByRole('tab', { name: '历史' }).click();
     await page.locator('.fs-history .el-table__row').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: screenshotPath('feishu-sync-phone-history.png') });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('feishu-sync-phone-history.png') });
     await page.close();
   });
 });
