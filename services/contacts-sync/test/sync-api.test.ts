@@ -33,6 +33,13 @@ describe('sync API', () => {
     expect(await rows('SELECT id FROM contacts.sync_runs')).toEqual([]);
   });
 
+  it('when a page on another site makes a signed-in staff browser start a sync, then it is refused with 403 and nothing is queued', async () => {
+    const response = await api().post('/api/v1/wecom/sync/contacts?mode=full').set('Cookie', t.cookies.staff).set('Origin', 'https://evil.example');
+
+    expect(response.status).toBe(403);
+    expect(await rows('SELECT id FROM contacts.sync_runs')).toEqual([]);
+  });
+
   it('when staff start a full sync, then the job runs it to the end, reports progress and the status names the run', async () => {
     const { accepted, job } = await syncAndWait('full');
 

@@ -24,6 +24,15 @@ const GOOD = [
 ];
 
 describe('upload', () => {
+  it('when a page on another site makes a signed-in staff browser upload an export, then it is refused with 403 and nothing is stored', async () => {
+    const before = await rows('SELECT count(*)::int AS n FROM feishu.uploads');
+
+    const response = await upload(Buffer.from(`${HEADER.join(',')}\n${GOOD[0]!.join(',')}\n`), '跨站.csv').set('Origin', 'https://evil.example');
+
+    expect(response.status).toBe(403);
+    expect(await rows('SELECT count(*)::int AS n FROM feishu.uploads')).toEqual(before);
+  });
+
   it('when a GBK export is uploaded, then it is read as GBK, the Chinese cells come through and phones are answered masked', async () => {
     const response = await upload(iconv.encode(exportCsv(HEADER, GOOD), 'gbk'), '学员导出.csv');
 
