@@ -1,18 +1,11 @@
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { useTestApp } from '@doitcrm/kit/testing';
-import { createFeishuSyncApp } from '../src/app.ts';
-import { feishuSyncConfigShape } from '../src/config.ts';
 import { insertRun } from '../src/data-access/run-repository.ts';
 import { runSync } from '../src/domain/run-sync.ts';
-import { connectionOf, exportCsv, fakeRecords, feishuEnv, recordCounts, useFeishuFake } from './feishu-fixture.ts';
+import { connectionOf, exportCsv, fakeRecords, recordCounts, useFeishuSyncApp } from './feishu-fixture.ts';
 import { HEADER } from './sync-data.ts';
 
-const feishu = useFeishuFake();
-const t = useTestApp('feishu-sync', feishuSyncConfigShape, (context) => createFeishuSyncApp(context, connectionOf(context)), {
-  roles: ['staff'],
-  env: () => feishuEnv(feishu),
-});
+const { feishu, t } = useFeishuSyncApp(['staff']);
 
 const STUDENTS = 3_000;
 const ROWS = 10_000;

@@ -1,8 +1,12 @@
+import supertest from 'supertest';
 import { createFeishuFake, type FeishuFake, type FeishuFakeOptions } from '@doitcrm/fakes';
 import type { ServiceContext } from '@doitcrm/kit';
+import { useTestApp, type TestApp } from '@doitcrm/kit/testing';
 import { afterAll, beforeAll } from 'vitest';
-import type { FeishuSyncConfig } from '../src/config.ts';
+import { createFeishuSyncApp } from '../src/app.ts';
+import { feishuSyncConfigShape, type FeishuSyncConfig } from '../src/config.ts';
 import { feishuConnectionFromConfig, type FeishuConnection } from '../src/domain/feishu-connection.ts';
+import { startSyncConsumer } from '../src/entry-points/queue/sync-consumer.ts';
 
 export interface FakeFeishu {
   fake: FeishuFake;
@@ -39,6 +43,30 @@ export function connectionOf(context: ServiceContext<FeishuSyncConfig>): FeishuC
     connections.set(context, connection);
   }
   return connection;
+}
+
+export interface FeishuTestBed<R extends 'staff' | 'viewer'> {
+  feishu: FakeFeishu;
+  t: TestApp<FeishuSyncConfig, R>;
+  api: () => ReturnType<typeof supertest>;
+}
+
+/**
+ * The service against the Bitable fake for the whole file, with signed-in users of `roles`: `env` is added to the
+ * fake's settings, and `consumer` starts the sync worker in the test's process (runs are then carried out, not only
+ * queued).
+ */
+export function useFeishuSyncApp<R extends 'staff' | 'viewer'>(
+  roles: R[],
+  options: { env?: Record<string, string>; consumer?: boolean } = {},
+): FeishuTestBed<R> {
+  const feishu = useFeishuFake();
+  const t = useTestApp('feishu-sync', feishuSyncConfigShape, (context) => createFeishuSyncApp(context, connectionOf(context)), {
+    roles,
+    env: () => feishuEnv(feishu, options.env),
+    prepare: options.consumer ? (context) => startSyncConsumer(context, connectionOf(context)) : undefined,
+  });
+  return { feishu, t, api: () => supertest(t.app) };
 }
 
 const table = (f: FakeFeishu, id: string) => f.fake.state.bases.get(f.fake.demo.appToken)!.tables.get(id)!;

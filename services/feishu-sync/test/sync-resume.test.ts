@@ -1,18 +1,11 @@
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { useTestApp } from '@doitcrm/kit/testing';
-import { createFeishuSyncApp } from '../src/app.ts';
-import { feishuSyncConfigShape } from '../src/config.ts';
 import { findRun, insertRun } from '../src/data-access/run-repository.ts';
 import { runSync, type RunOptions } from '../src/domain/run-sync.ts';
-import { connectionOf, fakeRecords, fakeStudents, feishuEnv, recordCounts, useFeishuFake } from './feishu-fixture.ts';
+import { connectionOf, fakeRecords, fakeStudents, recordCounts, useFeishuSyncApp } from './feishu-fixture.ts';
 import { buildExport } from './sync-data.ts';
 
-const feishu = useFeishuFake();
-const t = useTestApp('feishu-sync', feishuSyncConfigShape, (context) => createFeishuSyncApp(context, connectionOf(context)), {
-  roles: ['staff'],
-  env: () => feishuEnv(feishu, { FEISHU_SYNC_BATCH_SIZE: '5' }),
-});
+const { feishu, t } = useFeishuSyncApp(['staff'], { env: { FEISHU_SYNC_BATCH_SIZE: '5' } });
 
 /** A run started in this process (as the worker does after a crash, it is run again under the same id). */
 async function newRun(prefix: string, offset: number) {

@@ -1,21 +1,11 @@
 // Rollback when the tables changed behind the service's back: records the run created deleted by hand (or lost when
 // the fake restarted), a student whose cells it changed deleted too, and a rollback that stopped midway asked again.
-import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { useTestApp, waitForJob } from '@doitcrm/kit/testing';
-import { createFeishuSyncApp } from '../src/app.ts';
-import { feishuSyncConfigShape } from '../src/config.ts';
-import { startSyncConsumer } from '../src/entry-points/queue/sync-consumer.ts';
-import { connectionOf, deleteByHand, fakeRecords, fakeStudents, feishuEnv, tablesSnapshot, useFeishuFake } from './feishu-fixture.ts';
+import { waitForJob } from '@doitcrm/kit/testing';
+import { deleteByHand, fakeRecords, fakeStudents, tablesSnapshot, useFeishuSyncApp } from './feishu-fixture.ts';
 import { buildExport } from './sync-data.ts';
 
-const feishu = useFeishuFake();
-const t = useTestApp('feishu-sync', feishuSyncConfigShape, (context) => createFeishuSyncApp(context, connectionOf(context)), {
-  roles: ['staff'],
-  env: () => feishuEnv(feishu, { FEISHU_SYNC_BATCH_SIZE: '5' }),
-  prepare: (context) => startSyncConsumer(context, connectionOf(context)),
-});
-const api = () => supertest(t.app);
+const { feishu, t, api } = useFeishuSyncApp(['staff'], { env: { FEISHU_SYNC_BATCH_SIZE: '5' }, consumer: true });
 
 /** Syncs a fresh export (12 new students, 15 records, one renamed and one re-linked existing student) to the end. */
 async function syncedExport(prefix: string, offset: number) {

@@ -1,22 +1,12 @@
 // Rollback of a run that failed partway: whatever it had written — students, learning records, changed cells and
 // link cells of existing students — is undone, and both tables are as they were before the run, cell for cell.
-import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { useTestApp, waitForJob } from '@doitcrm/kit/testing';
+import { waitForJob } from '@doitcrm/kit/testing';
 import type { FeishuEndpoint } from '@doitcrm/fakes';
-import { createFeishuSyncApp } from '../src/app.ts';
-import { feishuSyncConfigShape } from '../src/config.ts';
-import { startSyncConsumer } from '../src/entry-points/queue/sync-consumer.ts';
-import { connectionOf, exportCsv, fakeRecords, fakeStudents, feishuEnv, tablesSnapshot, useFeishuFake } from './feishu-fixture.ts';
+import { exportCsv, fakeRecords, fakeStudents, tablesSnapshot, useFeishuSyncApp } from './feishu-fixture.ts';
 import { buildExport, HEADER } from './sync-data.ts';
 
-const feishu = useFeishuFake();
-const t = useTestApp('feishu-sync', feishuSyncConfigShape, (context) => createFeishuSyncApp(context, connectionOf(context)), {
-  roles: ['staff'],
-  env: () => feishuEnv(feishu, { FEISHU_SYNC_BATCH_SIZE: '5' }),
-  prepare: (context) => startSyncConsumer(context, connectionOf(context)),
-});
-const api = () => supertest(t.app);
+const { feishu, t, api } = useFeishuSyncApp(['staff'], { env: { FEISHU_SYNC_BATCH_SIZE: '5' }, consumer: true });
 
 /**
  * Two existing students (one renamed), each with a new course, then 12 new students with one record each: the first

@@ -1,19 +1,9 @@
-import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { useTestApp, waitForJob } from '@doitcrm/kit/testing';
-import { createFeishuSyncApp } from '../src/app.ts';
-import { feishuSyncConfigShape } from '../src/config.ts';
-import { startSyncConsumer } from '../src/entry-points/queue/sync-consumer.ts';
-import { connectionOf, fakeRecords, fakeStudents, feishuEnv, tablesSnapshot, useFeishuFake, writesOf } from './feishu-fixture.ts';
+import { waitForJob } from '@doitcrm/kit/testing';
+import { fakeRecords, fakeStudents, tablesSnapshot, useFeishuSyncApp, writesOf } from './feishu-fixture.ts';
 import { buildExport } from './sync-data.ts';
 
-const feishu = useFeishuFake();
-const t = useTestApp('feishu-sync', feishuSyncConfigShape, (context) => createFeishuSyncApp(context, connectionOf(context)), {
-  roles: ['staff', 'viewer'],
-  env: () => feishuEnv(feishu, { FEISHU_SYNC_BATCH_SIZE: '5', FEISHU_SYNC_PAGE_SIZE: '20' }),
-  prepare: (context) => startSyncConsumer(context, connectionOf(context)),
-});
-const api = () => supertest(t.app);
+const { feishu, t, api } = useFeishuSyncApp(['staff', 'viewer'], { env: { FEISHU_SYNC_BATCH_SIZE: '5', FEISHU_SYNC_PAGE_SIZE: '20' }, consumer: true });
 
 async function uploadExport(csv: Buffer): Promise<number> {
   const response = await api().post('/api/uploads').set('Cookie', t.cookies.staff).attach('file', csv, 'export.csv');

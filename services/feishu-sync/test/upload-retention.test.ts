@@ -1,23 +1,13 @@
 // Upload retention: uploads (every row of an export, phones included) older than FEISHU_SYNC_UPLOAD_RETENTION_DAYS
 // go on the daily schedule, while a run keeps its file's name and row count and can still be rolled back.
-import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { useTestApp, waitForJob } from '@doitcrm/kit/testing';
-import { createFeishuSyncApp } from '../src/app.ts';
-import { feishuSyncConfigShape } from '../src/config.ts';
+import { waitForJob } from '@doitcrm/kit/testing';
 import { insertRun, startRun } from '../src/data-access/run-repository.ts';
 import { startFeishuSyncSchedules } from '../src/entry-points/schedules.ts';
-import { startSyncConsumer } from '../src/entry-points/queue/sync-consumer.ts';
-import { connectionOf, feishuEnv, tablesSnapshot, useFeishuFake } from './feishu-fixture.ts';
+import { tablesSnapshot, useFeishuSyncApp } from './feishu-fixture.ts';
 import { buildExport } from './sync-data.ts';
 
-const feishu = useFeishuFake();
-const t = useTestApp('feishu-sync', feishuSyncConfigShape, (context) => createFeishuSyncApp(context, connectionOf(context)), {
-  roles: ['staff'],
-  env: () => feishuEnv(feishu, { FEISHU_SYNC_BATCH_SIZE: '5', FEISHU_SYNC_UPLOAD_RETENTION_DAYS: '30' }),
-  prepare: (context) => startSyncConsumer(context, connectionOf(context)),
-});
-const api = () => supertest(t.app);
+const { feishu, t, api } = useFeishuSyncApp(['staff'], { env: { FEISHU_SYNC_BATCH_SIZE: '5', FEISHU_SYNC_UPLOAD_RETENTION_DAYS: '30' }, consumer: true });
 
 async function upload(csv: Buffer, fileName: string): Promise<number> {
   const response = await api().post('/api/uploads').set('Cookie', t.cookies.staff).attach('file', csv, fileName);

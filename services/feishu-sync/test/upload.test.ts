@@ -1,18 +1,9 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { useTestApp } from '@doitcrm/kit/testing';
-import { createFeishuSyncApp } from '../src/app.ts';
-import { feishuSyncConfigShape } from '../src/config.ts';
-import { connectionOf, exportCsv, feishuEnv, useFeishuFake } from './feishu-fixture.ts';
+import { exportCsv, useFeishuSyncApp } from './feishu-fixture.ts';
 
-const feishu = useFeishuFake();
-const t = useTestApp('feishu-sync', feishuSyncConfigShape, (context) => createFeishuSyncApp(context, connectionOf(context)), {
-  roles: ['staff', 'viewer'],
-  env: () => feishuEnv(feishu, { FEISHU_SYNC_MAX_UPLOAD_MB: '0.05' }),
-});
-const api = () => supertest(t.app);
+const { t, api } = useFeishuSyncApp(['staff', 'viewer'], { env: { FEISHU_SYNC_MAX_UPLOAD_MB: '0.05' } });
 const upload = (bytes: Buffer, name: string, cookie = t.cookies.staff) => api().post('/api/uploads').set('Cookie', cookie).attach('file', bytes, name);
 const rows = async (sql: string, values: unknown[] = []) => (await t.context.pool.query(sql, values)).rows;
 
