@@ -147,7 +147,7 @@ async function main(): Promise<void> {
       // the reading and parsing alone (what the writer waits on when the database is faster than the reader)
       const reader = await openLegacy(urlOf(sourceName));
       const readStarted = performance.now();
-      await previewLegacyChat(reader, await detectSchema(reader), pool);
+      await previewLegacyChat(urlOf(sourceName), await detectSchema(reader), pool);
       line('reading + parsing the original\'s chat alone (no writes)', `${seconds(performance.now() - readStarted)} s`);
       await reader.end();
 
