@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { normaliseLine, type MessageRow } from '../domain/archive-record.ts';
-import { encodeChunk, type EncodedChunk } from '../domain/chunk-encoder.ts';
+import { chunkFields, copyRowHead, copyRowTail, type EncodedChunk } from '../domain/chunk-encoder.ts';
+import { copyField } from '../data-access/copy-text.ts';
 import type { QuarantinedLine } from '../domain/quarantined-line.ts';
 import type { ChatSchema, LegacySchema } from './legacy-source.ts';
 
@@ -32,63 +33,120 @@ export function copyValue(field: string): string | null {
 }
 
 /**
- * COPY text output in batches of `size` rows. Only whole rows are decoded: a newline byte never occurs inside a
- * multi-byte UTF-8 character, and newlines inside values arrive escaped.
+ * COPY text output in batches of `size` whole rows, as the bytes that came (each row ends with a newline; newlines
+ * inside values arrive escaped, so every newline byte ends a row).
  */
-export async function* copyRowBatches(stream: Readable, size: number): AsyncGenerator<string[]> {
-  let pending: Buffer[] = [];
-  let batch: string[] = [];
+export async function* copyRowBatches(stream: Readable, size: number): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let rows = 0;
   for await (const piece of stream as AsyncIterable<Buffer>) {
-    const cut = piece.lastIndexOf(10);
-    if (cut < 0) {
-      pending.push(piece);
-      continue;
+    let from = 0;
+    for (let newline = piece.indexOf(10); newline >= 0; newline = piece.indexOf(10, newline + 1)) {
+      rows += 1;
+      if (rows < size) continue;
+      parts.push(piece.subarray(from, newline + 1));
+      yield Buffer.concat(parts);
+      parts = [];
+      rows = 0;
+      from = newline + 1;
     }
-    const whole = pending.length > 0 ? Buffer.concat([...pending, piece.subarray(0, cut)]) : piece.subarray(0, cut);
-    pending = cut + 1 < piece.length ? [piece.subarray(cut + 1)] : [];
-    for (const row of whole.toString('utf8').split('\n')) {
-      batch.push(row);
-      if (batch.length === size) {
-        yield batch;
-        batch = [];
-      }
-    }
+    if (from < piece.length) parts.push(piece.subarray(from));
   }
-  if (pending.length > 0) batch.push(Buffer.concat(pending).toString('utf8'));
-  if (batch.length > 0) yield batch;
+  if (parts.length > 0) yield Buffer.concat(parts);
 }
 
-/** The msgid of a COPY row (its first field), for the look-up of what is stored here already. */
-export const msgidOfRow = (row: string): string => copyValue(row.slice(0, row.indexOf('\t'))) ?? '';
+/** Calls `each(start, end)` for every row of a batch (end: the index of its newline). */
+function forEachRow(batch: Buffer, each: (start: number, end: number) => void): void {
+  for (let start = 0; start < batch.length;) {
+    let end = batch.indexOf(10, start);
+    if (end < 0) end = batch.length;
+    each(start, end);
+    start = end + 1;
+  }
+}
+
+/** The msgids of a batch (each row's first field), for the look-up of what is stored here already. */
+export function msgidsOf(batch: Buffer): string[] {
+  const msgids: string[] = [];
+  forEachRow(batch, (start, end) => {
+    const tab = batch.indexOf(9, start);
+    msgids.push(copyValue(batch.toString('utf8', start, tab < 0 || tab > end ? end : tab)) ?? '');
+  });
+  return msgids;
+}
+
+/**
+ * The COPY text for chat.messages, written straight into one growing buffer. A record whose text needs no repair
+ * goes into its `raw` field as the bytes the original's COPY sent: they are COPY text already, so the largest field
+ * of each row is never encoded again.
+ */
+class CopyTextBuilder {
+  private out: Buffer;
+  private length = 0;
+
+  constructor(expected: number) {
+    this.out = Buffer.allocUnsafe(expected);
+  }
+
+  private room(bytes: number): void {
+    if (this.length + bytes <= this.out.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.length + bytes));
+    this.out.copy(bigger, 0, 0, this.length);
+    this.out = bigger;
+  }
+
+  text(value: string): void {
+    this.room(value.length * 3);
+    this.length += this.out.write(value, this.length, 'utf8');
+  }
+
+  bytes(source: Buffer, start: number, end: number): void {
+    this.room(end - start);
+    this.length += source.copy(this.out, this.length, start, end);
+  }
+
+  done(): Uint8Array {
+    return new Uint8Array(this.out.buffer, this.out.byteOffset, this.length);
+  }
+}
 
 /** Turns a batch of COPY rows into a chunk; rows whose msgid is stored here already are counted unchanged, never parsed. */
-export function chunkOfRows(rows: readonly string[], firstLineNo: number, known: ReadonlySet<string>, runId: number): EncodedChunk {
+export function chunkOfRows(batch: Buffer, firstLineNo: number, known: ReadonlySet<string>, runId: number): EncodedChunk {
   const kept: MessageRow[] = [];
   const quarantined: QuarantinedLine[] = [];
+  // the rows' other fields add about half the size of their records
+  const copy = new CopyTextBuilder(Math.ceil(batch.length * 1.6) + 4096);
   let knownUnchanged = 0;
-  for (let index = 0; index < rows.length; index += 1) {
-    const row = rows[index]!;
-    const lineNo = firstLineNo + index;
-    const firstTab = row.indexOf('\t');
-    const lastTab = row.lastIndexOf('\t');
-    const msgid = copyValue(row.slice(0, firstTab)) ?? '';
+  let lines = 0;
+  forEachRow(batch, (start, end) => {
+    const lineNo = firstLineNo + lines;
+    lines += 1;
+    const firstTab = batch.indexOf(9, start);
+    const lastTab = batch.lastIndexOf(9, end - 1);
+    const msgid = copyValue(batch.toString('utf8', start, firstTab)) ?? '';
     if (known.size > 0 && known.has(msgid)) {
       knownUnchanged += 1;
-      continue;
+      return;
     }
-    const text = copyValue(row.slice(firstTab + 1, lastTab)) ?? '';
-    const created = copyValue(row.slice(lastTab + 1));
+    const text = copyValue(batch.toString('utf8', firstTab + 1, lastTab)) ?? '';
+    const created = copyValue(batch.toString('latin1', lastTab + 1, end));
     const outcome = normaliseLine(text, lineNo);
-    if (outcome.kind === 'row') {
-      if (outcome.row.msgid !== msgid) {
-        quarantined.push({ lineNo, seq: outcome.row.seq, reason: `raw_data 的 msgid（${outcome.row.msgid}）与 msgid 列（${msgid}）不一致 (raw_data msgid differs from the msgid column)`, rawText: text });
-        continue;
-      }
-      if (created !== null) outcome.row.ingestedAtMs = Number(created);
-      kept.push(outcome.row);
-    } else {
+    if (outcome.kind !== 'row') {
       quarantined.push({ lineNo, seq: outcome.kind === 'quarantine' ? outcome.seq ?? null : null, reason: outcome.kind === 'quarantine' ? outcome.reason : '空记录 (empty record)', rawText: text });
+      return;
     }
-  }
-  return encodeChunk({ rows: kept, quarantined, lines: rows.length, duplicatesInFile: 0, knownUnchanged }, 0, runId);
+    const { row } = outcome;
+    if (row.msgid !== msgid) {
+      quarantined.push({ lineNo, seq: row.seq, reason: `raw_data 的 msgid（${row.msgid}）与 msgid 列（${msgid}）不一致 (raw_data msgid differs from the msgid column)`, rawText: text });
+      return;
+    }
+    if (created !== null) row.ingestedAtMs = Number(created);
+    kept.push(row);
+    copy.text(copyRowHead(row));
+    if (row.rawJson === text) copy.bytes(batch, firstTab + 1, lastTab);
+    else copy.text(copyField(row.rawJson));
+    copy.text(copyRowTail(row, runId));
+  });
+  const chunk = { rows: kept, quarantined, lines, duplicatesInFile: 0, knownUnchanged };
+  return { copyText: copy.done(), ...chunkFields(chunk, 0) };
 }

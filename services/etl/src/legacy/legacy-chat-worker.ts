@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { to as copyTo } from 'pg-copy-streams';
 import type { ParseWorkerMessage } from '../domain/parse-worker.ts';
-import { chatCopySql, chunkOfRows, copyRowBatches, msgidOfRow } from './legacy-chat-rows.ts';
+import { chatCopySql, chunkOfRows, copyRowBatches, msgidsOf } from './legacy-chat-rows.ts';
 import { openLegacy, type ChatSchema, type LegacySchema } from './legacy-source.ts';
 
 export interface LegacyChatWorkerInput {
@@ -59,15 +59,16 @@ async function run(): Promise<void> {
     let probing = true;
     let lineNo = 1;
     const stream = legacy.query(copyTo(chatCopySql(input.schema, input.table)));
-    for await (const rows of copyRowBatches(stream, input.batchSize)) {
+    for await (const batch of copyRowBatches(stream, input.batchSize)) {
       let known = new Set<string>();
       if (probing) {
-        const stored = await storedHere(rows.map(msgidOfRow));
+        const msgids = msgidsOf(batch);
+        const stored = await storedHere(msgids);
         known = new Set(stored);
-        probing = input.probeAlways || stored.length * 2 >= rows.length;
+        probing = input.probeAlways || stored.length * 2 >= msgids.length;
       }
-      const chunk = chunkOfRows(rows, lineNo, known, input.runId);
-      lineNo += rows.length;
+      const chunk = chunkOfRows(batch, lineNo, known, input.runId);
+      lineNo += chunk.lines;
       await waitForCredit();
       port.postMessage({ type: 'chunk', chunk } satisfies ParseWorkerMessage, [chunk.copyText.buffer as ArrayBuffer]);
     }
