@@ -1,4 +1,5 @@
 import { arrayLiteral, copyField } from '../data-access/copy-text.ts';
+import type { MessageRow } from './archive-record.ts';
 import type { Chunk } from './chunk-builder.ts';
 import type { QuarantinedLine } from './quarantined-line.ts';
 
@@ -28,45 +29,51 @@ const encoder = new TextEncoder();
 
 // PostgreSQL reads 'now' as the transaction's start, the column's own default: a row keeps the time it was stored
 // unless it brings the time an earlier system stored it (an original DoitCRM database's created_at)
-const ingestedAt = (row: Chunk['rows'][number]) => (row.ingestedAtMs === undefined ? 'now' : new Date(row.ingestedAtMs).toISOString());
+const ingestedAt = (row: MessageRow) => (row.ingestedAtMs === undefined ? 'now' : new Date(row.ingestedAtMs).toISOString());
 
-export function encodeChunk(chunk: Chunk, bytesRead: number, runId: number): EncodedChunk {
+/** A row's COPY line up to its `raw` field (the fields before it and their tabs). */
+export function copyRowHead(row: MessageRow): string {
+  return `${copyField(row.msgid)}\t${copyField(row.seq)}\t${copyField(row.action)}\t${copyField(row.msgtype)}\t${
+    new Date(row.msgtimeMs).toISOString()}\t${copyField(row.fromId)}\t${copyField(row.roomId)}\t${copyField(arrayLiteral(row.toIds))}\t${
+    copyField(row.payloadJson)}\t`;
+}
+
+/** A row's COPY line after its `raw` field, newline included. */
+export const copyRowTail = (row: MessageRow, runId: number): string => `\t${runId}\t${ingestedAt(row)}\n`;
+
+/** What a chunk says besides its COPY text, gathered from its rows. */
+export function chunkFields(chunk: Chunk, bytesRead: number): Omit<EncodedChunk, 'copyText'> {
   const lineNos: number[] = [];
   const msgids: string[] = [];
   const recalls: EncodedChunk['recalls'] = [];
   let minMs: number | null = null;
   let maxMs: number | null = null;
-  // encoded in pieces: one flat UTF-16 string of the whole chunk would be twice its UTF-8 size in memory
-  const pieces: Uint8Array[] = [];
-  let text = '';
   for (const row of chunk.rows) {
     lineNos.push(row.lineNo);
     msgids.push(row.msgid);
     if (row.msgtype === 'revoke' && row.preMsgid) recalls.push({ revoke: row.msgid, target: row.preMsgid });
     if (minMs === null || row.msgtimeMs < minMs) minMs = row.msgtimeMs;
     if (maxMs === null || row.msgtimeMs > maxMs) maxMs = row.msgtimeMs;
-    text += `${copyField(row.msgid)}\t${copyField(row.seq)}\t${copyField(row.action)}\t${copyField(row.msgtype)}\t${
-      new Date(row.msgtimeMs).toISOString()}\t${copyField(row.fromId)}\t${copyField(row.roomId)}\t${copyField(arrayLiteral(row.toIds))}\t${
-      copyField(row.payloadJson)}\t${copyField(row.rawJson)}\t${runId}\t${ingestedAt(row)}\n`;
+  }
+  return {
+    lineNos, msgids, recalls, minMsgtimeMs: minMs, maxMsgtimeMs: maxMs, quarantined: chunk.quarantined, lines: chunk.lines,
+    duplicatesInFile: chunk.duplicatesInFile, knownUnchanged: chunk.knownUnchanged, bytesRead,
+  };
+}
+
+export function encodeChunk(chunk: Chunk, bytesRead: number, runId: number): EncodedChunk {
+  // encoded in pieces: one flat UTF-16 string of the whole chunk would be twice its UTF-8 size in memory
+  const pieces: Uint8Array[] = [];
+  let text = '';
+  for (const row of chunk.rows) {
+    text += `${copyRowHead(row)}${copyField(row.rawJson)}${copyRowTail(row, runId)}`;
     if (text.length >= 64 * 1024) {
       pieces.push(encoder.encode(text));
       text = '';
     }
   }
   if (text) pieces.push(encoder.encode(text));
-  return {
-    copyText: concatBytes(pieces),
-    lineNos,
-    msgids,
-    recalls,
-    minMsgtimeMs: minMs,
-    maxMsgtimeMs: maxMs,
-    quarantined: chunk.quarantined,
-    lines: chunk.lines,
-    duplicatesInFile: chunk.duplicatesInFile,
-    knownUnchanged: chunk.knownUnchanged,
-    bytesRead,
-  };
+  return { copyText: concatBytes(pieces), ...chunkFields(chunk, bytesRead) };
 }
 
 function concatBytes(pieces: Uint8Array[]): Uint8Array {

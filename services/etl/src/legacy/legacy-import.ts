@@ -99,7 +99,7 @@ export async function runLegacyImport(options: LegacyImportOptions, deps: { pool
     try {
       const chat = new GroupTally('chat');
       if (run) {
-        const totals = await writeLegacyChat(legacy, schema, deps.pool, run.id, (counts) => onProgress?.({ phase: 'chat', done: counts.lines, total: chatTotal }));
+        const totals = await writeLegacyChat(options.fromUrl, schema, deps.pool, run.id, (counts) => onProgress?.({ phase: 'chat', done: counts.lines, total: chatTotal }));
         Object.assign(chat.counts, { read: totals.lines, inserted: totals.inserted, unchanged: totals.unchanged, skipped: totals.quarantined });
         const { rows } = await deps.pool.query<{ line_no: string; source: string; reason: string; raw_text: string }>(
           'SELECT line_no, source, reason, raw_text FROM chat.quarantine WHERE run_id = $1 ORDER BY id', [run.id]);
@@ -108,7 +108,7 @@ export async function runLegacyImport(options: LegacyImportOptions, deps: { pool
         report.groups.chat = chat.counts;
         report.problems.push(...chat.problems);
       } else {
-        const preview = await previewLegacyChat(legacy, schema, deps.pool);
+        const preview = await previewLegacyChat(options.fromUrl, schema, deps.pool);
         Object.assign(chat.counts, { read: preview.counts.lines, inserted: preview.counts.inserted, unchanged: preview.counts.unchanged, skipped: preview.counts.quarantined });
         for (const line of preview.quarantined) chat.problems.push({ group: 'chat', table: line.table, key: line.msgid, reason: line.reason });
         absorb(report, chat);
