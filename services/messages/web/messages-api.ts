@@ -24,7 +24,7 @@ export const messageContext = (msgid: string, cursor: string | null) =>
 
 export const search = (query: Record<string, QueryValue>) => api.get<SearchResponse>('/api/search', query);
 
-// the search and cohort tabs mount together and both ask: while one call is out, the other shares it
+// the search and cohort tabs both ask when they mount: while one call is out, the other shares it
 let filterOptionsInFlight: Promise<FilterOptions> | null = null;
 export const filterOptions = () => {
   filterOptionsInFlight ??= api.get<FilterOptions>('/api/filter-options').finally(() => {

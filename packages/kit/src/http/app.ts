@@ -6,6 +6,7 @@ import type { Logger } from '../logger.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import { PayloadTooLargeError } from '../errors.ts';
 import { refuseCrossSiteWrites, type OwnOriginSettings } from './cross-site.ts';
+import { compressJsonAnswers } from './compress-json.ts';
 import { createErrorHandler, notFoundHandler } from './error-handler.ts';
 import { isLoopback } from './loopback.ts';
 import { httpMetricsMiddleware, metricsHandler } from './metrics-routes.ts';
@@ -80,6 +81,7 @@ export function createApp(options: AppOptions): Express {
   }));
   app.use(httpMetricsMiddleware(options.metrics));
   app.use(refuseCrossSiteWrites(options.ownOrigins, options.logger));
+  app.use(compressJsonAnswers);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: options.service });

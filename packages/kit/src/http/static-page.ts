@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler, Response } from 'express';
+import { chooseEncoding } from './content-encoding.ts';
 
 /**
  * The encodings the page build writes beside each file (`packages/ui/src/vite-precompress.ts`), in the order we
@@ -19,32 +20,6 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 // index.html (and anything else with a fixed name) is asked for again each time, so a new deploy is picked up at
 // once; a 304 answers it when nothing changed
 const REVALIDATE = 'no-cache';
-
-/** q-values of an Accept-Encoding header (RFC 9110 §12.5.3), lower-cased; `*` stands for any encoding not named. */
-function acceptedEncodings(header: string | undefined): Map<string, number> {
-  const accepted = new Map<string, number>();
-  for (const part of (header ?? '').split(',')) {
-    const [name, ...params] = part.trim().toLowerCase().split(';');
-    if (!name) continue;
-    const q = params.map((param) => /^\s*q=([0-9.]+)\s*$/.exec(param)?.[1]).find((value) => value !== undefined);
-    const quality = q === undefined ? 1 : Number(q);
-    accepted.set(name, Number.isFinite(quality) ? quality : 0);
-  }
-  return accepted;
-}
-
-/**
- * The variant to send: the server's preference among those the client accepts with q > 0 (browsers list gzip
- * before br with equal weight, so the client's order must not decide). `undefined` means the file as it is.
- */
-function chooseVariant(header: string | undefined, available: readonly Variant[]): Variant | undefined {
-  const accepted = acceptedEncodings(header);
-  const quality = (encoding: string) => accepted.get(encoding) ?? accepted.get('*') ?? 0;
-  const usable = available.filter((variant) => quality(variant.encoding) > 0);
-  if (usable.length === 0) return undefined;
-  const best = Math.max(...usable.map((variant) => quality(variant.encoding)));
-  return usable.find((variant) => quality(variant.encoding) === best);
-}
 
 /**
  * The file a request path names inside `root`, or undefined when it names nothing there. Decoded once; a `..` or
@@ -109,7 +84,8 @@ export function servePage(webDir: string): RequestHandler {
         return;
       }
       const available = VARIANTS.filter((_, index) => present[index]);
-      const variant = chooseVariant(req.get('accept-encoding'), available);
+      const encoding = chooseEncoding(req.get('accept-encoding'), available.map((option) => option.encoding));
+      const variant = available.find((option) => option.encoding === encoding);
       setRepresentationHeaders(res, relative, variant, available.length > 0);
       // encoded again segment by segment: send decodes the path it is given, and a file name is not a URL
       const sent = (relative + (variant?.suffix ?? '')).split('/').map(encodeURIComponent).join('/');
