@@ -38,6 +38,8 @@ export interface CallbackStageResult {
   drainMs: number;
   /** CPU the service used per delivery, ms (user + system, from /proc) */
   serviceCpuMsPerDelivery: number | null;
+  /** CPU this process (the WeCom sender) used per delivery, ms: when it nears 1 ms a core, the sender sets the pace */
+  senderCpuMsPerDelivery: number;
 }
 
 interface Context {
@@ -122,6 +124,7 @@ export async function runCallbackStage(context: Context): Promise<CallbackStageR
       return fetch(url, { method: 'POST', body: delivery.body, headers: { 'content-type': 'text/xml; charset=utf-8' } }).then(async (r) => { await r.text(); return r.status; }, () => 0);
     };
     const cpuBefore = cpuMs(service.child.pid);
+    const senderBefore = process.cpuUsage();
     log(`  contacts-sync (its own process): ${rate}/s for ${seconds} s, every ${DUPLICATE_EVERY}th sent twice`);
     const result = await openLoop({
       rate, seconds,
@@ -133,6 +136,7 @@ export async function runCallbackStage(context: Context): Promise<CallbackStageR
     });
     const resendStatuses = await Promise.all(resends);
     const cpuAfter = cpuMs(service.child.pid);
+    const senderCpu = process.cpuUsage(senderBefore);
     log(`    p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${Math.round(result.achievedRate)}/s; waiting for the inbox to be applied`);
 
     const measured = sender.deliveries.slice(warmDeliveries);
@@ -176,6 +180,7 @@ export async function runCallbackStage(context: Context): Promise<CallbackStageR
       service: result, anchor: anchorResult, anchors: { before: anchorBefore, after: anchorAfter }, lost, lostNotes, appliedTwice: tally!.alerts_twice + tally!.applied_twice, twiceNotes,
       inboxRows: tally!.rows, drainMs,
       serviceCpuMsPerDelivery: cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / (measured.length + resends.length) : null,
+      senderCpuMsPerDelivery: (senderCpu.user + senderCpu.system) / 1000 / (measured.length + resends.length),
     };
   } finally {
     fake.detachCallback();
