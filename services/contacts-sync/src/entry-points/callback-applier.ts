@@ -1,7 +1,7 @@
 import { withTransaction, type ServiceContext } from '@doitcrm/kit';
 import type { ContactsSyncConfig } from '../config.ts';
 import { claimDueCallbacks, countApplies, inboxBacklog, markApplied, markFailed } from '../data-access/callback-inbox.ts';
-import { applyCallback, type CallbackClient } from '../domain/apply-callback.ts';
+import { applyCallback, readEvent, type CallbackClient } from '../domain/apply-callback.ts';
 import { callbackMetrics } from '../domain/callback-metrics.ts';
 
 /** Back-off after the nth failure: 5 s, 10 s, 20 s … capped at one hour (a WeCom outage must not spin). */
@@ -38,15 +38,17 @@ export function startCallbackApplier(context: ServiceContext<ContactsSyncConfig>
   // row's count; a crash rolls the whole group back and every row of it is applied again (applying is idempotent)
   const applyGroup = async (): Promise<number> => withTransaction(context.pool, async (tx) => {
     const rows = await claimDueCallbacks(tx, APPLY_GROUP);
-    const applied: Array<{ id: number; outcome: 'applied' | 'not_applied'; note: string | null }> = [];
+    const applied: Parameters<typeof markApplied>[1][number][] = [];
     const counts = { applied: 0, errors: 0, delaySum: 0, delayMax: 0 };
     for (const row of rows) {
+      const { event, error: unreadable, ...types } = readEvent(row.rawPlaintext);
       // each row in a savepoint of its own: a failing event rolls back only its writes, the group goes on
       await tx.query('SAVEPOINT apply');
       try {
-        const { outcome, note } = await applyCallback(tx, client, row.rawPlaintext);
+        if (!event) throw unreadable;
+        const { outcome, note } = await applyCallback(tx, client, event);
         await tx.query('RELEASE SAVEPOINT apply');
-        applied.push({ id: row.id, outcome, note });
+        applied.push({ id: row.id, outcome, note, ...types });
         if (outcome === 'applied') {
           const delay = (Date.now() - row.receivedAt.getTime()) / 1000;
           counts.applied += 1;
@@ -58,7 +60,7 @@ export function startCallbackApplier(context: ServiceContext<ContactsSyncConfig>
         await tx.query('ROLLBACK TO SAVEPOINT apply');
         const message = error instanceof Error ? error.message : String(error);
         const delay = retryDelaySeconds(row.attempts + 1);
-        await markFailed(tx, row.id, message, delay);
+        await markFailed(tx, row.id, message, delay, types);
         counts.errors += 1;
         metrics.applied.inc({ outcome: 'failed' });
         context.logger.warn({ inboxId: row.id, attempts: row.attempts + 1, retryInSeconds: delay, err: message }, 'WeCom callback not applied; retried later');
