@@ -38,6 +38,8 @@ export interface CallbackStageResult {
   drainMs: number;
   /** CPU the service used per delivery, ms (user + system, from /proc) */
   serviceCpuMsPerDelivery: number | null;
+  /** the same from the load's start until the inbox was applied: the applier's share is the difference */
+  serviceCpuMsPerDeliveryUntilApplied: number | null;
   /** CPU this process (the WeCom sender) used per delivery, ms: when it nears 1 ms a core, the sender sets the pace */
   senderCpuMsPerDelivery: number;
 }
@@ -148,6 +150,7 @@ export async function runCallbackStage(context: Context): Promise<CallbackStageR
       if (pending > 0) await sleep(200);
     }
     const drainMs = performance.now() - loadEnded;
+    const cpuApplied = cpuMs(service.child.pid);
 
     const pairs = Array.from({ length: total }, (_, i) => pairOf(i, staff));
     const lostNotes: string[] = [];
@@ -180,6 +183,7 @@ export async function runCallbackStage(context: Context): Promise<CallbackStageR
       service: result, anchor: anchorResult, anchors: { before: anchorBefore, after: anchorAfter }, lost, lostNotes, appliedTwice: tally!.alerts_twice + tally!.applied_twice, twiceNotes,
       inboxRows: tally!.rows, drainMs,
       serviceCpuMsPerDelivery: cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / (measured.length + resends.length) : null,
+      serviceCpuMsPerDeliveryUntilApplied: cpuBefore !== null && cpuApplied !== null ? (cpuApplied - cpuBefore) / (measured.length + resends.length) : null,
       senderCpuMsPerDelivery: (senderCpu.user + senderCpu.system) / 1000 / (measured.length + resends.length),
     };
   } finally {

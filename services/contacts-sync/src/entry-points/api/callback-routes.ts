@@ -58,9 +58,10 @@ export function createCallbackRoutes(context: ServiceContext<ContactsSyncConfig>
     // any non-200 makes WeCom retry; a forgery learns nothing from the body
     answer(res, reason === 'too_large' ? 413 : 400);
   };
-  // callbacks arriving together are stored (and counted) in one statement: one commit serves dozens at 1,000/s
+  // callbacks arriving together are stored (and counted) in one statement: one commit serves dozens at 1,000/s;
+  // at most 4 stores hold a pooled connection however slow PostgreSQL gets, so the applier and the counts keep theirs
   const inbox = createBatcher<CallbackToStore, boolean>({
-    flush: (events) => storeCallbacks(context.pool, events), maxItems: 200, maxDelayMs: 5, maxConcurrent: 2,
+    flush: (events) => storeCallbacks(context.pool, events), maxItems: 200, maxDelayMs: 2, maxConcurrent: 2, maxInFlight: 4,
   });
   const tally = createBatcher<boolean, void>({
     flush: async (stored) => {
