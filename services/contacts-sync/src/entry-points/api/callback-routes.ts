@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { NotFoundError, createBatcher, readBareBody, retryOnConnectionLoss, type BareRequest, type BareRoute, type ServiceContext } from '@doitcrm/kit';
 import { verifyCallback, type CallbackVerification } from '@doitcrm/wecom';
 import type { ContactsSyncConfig } from '../../config.ts';
@@ -41,10 +41,10 @@ export function createCallbackRoutes(context: ServiceContext<ContactsSyncConfig>
   const { WECOM_TOKEN: token, WECOM_ENCODING_AES_KEY: encodingAesKey, WECOM_CORP_ID: receiveId, DISPLAY_TIMEZONE: timezone } = context.config;
   if (!(token && encodingAesKey && receiveId)) {
     context.logger.info('WeCom callbacks are off: WECOM_TOKEN, WECOM_ENCODING_AES_KEY and WECOM_CORP_ID are needed, /api/v1/wecom/callback answers 404');
-    const router = Router();
-    router.all(CALLBACK_PATH, (req) => {
+    const off: RequestHandler = (req) => {
       throw new NotFoundError(`没有这个接口: ${req.method} ${req.baseUrl}${req.path}`);
-    });
+    };
+    const router = Router().get(CALLBACK_PATH, off).post(CALLBACK_PATH, off);
     return { bare: [], router };
   }
   const configured = { token, encodingAesKey, receiveId };
