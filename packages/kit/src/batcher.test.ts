@@ -39,4 +39,23 @@ describe('createBatcher', () => {
     await expect(batcher.add(1)).rejects.toThrow('database away');
     expect(await batcher.add(2)).toBe(2);
   });
+
+  it('when groups are slow to write, then no more than maxInFlight are written at once, and every item is answered and drained', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const batcher = createBatcher<number, number>({
+      maxItems: 5, maxDelayMs: 1, maxConcurrent: 1, maxInFlight: 2,
+      flush: async (items) => { inFlight += 1; most = Math.max(most, inFlight); await sleep(20); inFlight -= 1; return items; },
+    });
+
+    const answers: Array<Promise<number>> = [];
+    for (let i = 0; i < 40; i++) {
+      answers.push(batcher.add(i));
+      if (i % 4 === 0) await sleep(2);
+    }
+    await batcher.drain();
+
+    expect(await Promise.all(answers)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(most).toBe(2);
+  });
 });

@@ -7,6 +7,12 @@ export interface BatcherOptions<I, O> {
   maxDelayMs: number;
   /** groups written at once (default 1); more overlap one group's round trip with the next group's */
   maxConcurrent?: number;
+  /**
+   * A hard cap on groups being written, the `maxDelayMs` ones included (default: none). Without it a slow database
+   * gets a new group every `maxDelayMs`, each holding a pooled connection, until the pool is taken from everything
+   * else in the process; with it, waiting items go out as soon as a group finishes.
+   */
+  maxInFlight?: number;
 }
 
 export interface Batcher<I, O> {
@@ -27,6 +33,9 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
   let immediate: NodeJS.Immediate | undefined;
   const running = new Set<Promise<void>>();
   const maxConcurrent = options.maxConcurrent ?? 1;
+  const maxInFlight = options.maxInFlight ?? Infinity;
+  // a group was due but held back by maxInFlight: the next group to finish sends it
+  let held = false;
 
   const flushNow = () => {
     if (timer) clearTimeout(timer);
@@ -34,6 +43,10 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
     timer = undefined;
     immediate = undefined;
     if (pending.length === 0) return;
+    if (running.size >= maxInFlight) {
+      held = true;
+      return;
+    }
     const group = pending.splice(0, options.maxItems);
     const run = options.flush(group.map((entry) => entry.item)).then(
       (results) => {
@@ -44,7 +57,11 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
     running.add(run);
     void run.finally(() => {
       running.delete(run);
-      if (running.size < maxConcurrent && pending.length > 0) schedule();
+      if (pending.length === 0) return;
+      if (held) {
+        held = false;
+        flushNow();
+      } else if (running.size < maxConcurrent) schedule();
     });
     if (pending.length >= options.maxItems) flushNow();
   };
@@ -63,7 +80,10 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
       });
     },
     async drain() {
-      while (pending.length > 0) flushNow();
+      while (pending.length > 0) {
+        if (running.size >= maxInFlight) await Promise.race(running);
+        else flushNow();
+      }
       await Promise.all([...running]);
     },
   };

@@ -13,6 +13,7 @@ export * from './service.ts';
 export * from './jobs/index.ts';
 export * from './schedule/index.ts';
 export * from './http/app.ts';
+export * from './http/bare-routes.ts';
 export * from './http/service-app.ts';
 export * from './http/api-docs.ts';
 export * from './http/error-handler.ts';

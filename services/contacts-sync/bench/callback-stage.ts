@@ -38,6 +38,10 @@ export interface CallbackStageResult {
   drainMs: number;
   /** CPU the service used per delivery, ms (user + system, from /proc) */
   serviceCpuMsPerDelivery: number | null;
+  /** the same from the load's start until the inbox was applied: the applier's share is the difference */
+  serviceCpuMsPerDeliveryUntilApplied: number | null;
+  /** CPU this process (the WeCom sender) used per delivery, ms: when it nears 1 ms a core, the sender sets the pace */
+  senderCpuMsPerDelivery: number;
 }
 
 interface Context {
@@ -122,6 +126,7 @@ export async function runCallbackStage(context: Context): Promise<CallbackStageR
       return fetch(url, { method: 'POST', body: delivery.body, headers: { 'content-type': 'text/xml; charset=utf-8' } }).then(async (r) => { await r.text(); return r.status; }, () => 0);
     };
     const cpuBefore = cpuMs(service.child.pid);
+    const senderBefore = process.cpuUsage();
     log(`  contacts-sync (its own process): ${rate}/s for ${seconds} s, every ${DUPLICATE_EVERY}th sent twice`);
     const result = await openLoop({
       rate, seconds,
@@ -133,6 +138,7 @@ export async function runCallbackStage(context: Context): Promise<CallbackStageR
     });
     const resendStatuses = await Promise.all(resends);
     const cpuAfter = cpuMs(service.child.pid);
+    const senderCpu = process.cpuUsage(senderBefore);
     log(`    p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${Math.round(result.achievedRate)}/s; waiting for the inbox to be applied`);
 
     const measured = sender.deliveries.slice(warmDeliveries);
@@ -144,6 +150,7 @@ export async function runCallbackStage(context: Context): Promise<CallbackStageR
       if (pending > 0) await sleep(200);
     }
     const drainMs = performance.now() - loadEnded;
+    const cpuApplied = cpuMs(service.child.pid);
 
     const pairs = Array.from({ length: total }, (_, i) => pairOf(i, staff));
     const lostNotes: string[] = [];
@@ -176,6 +183,8 @@ export async function runCallbackStage(context: Context): Promise<CallbackStageR
       service: result, anchor: anchorResult, anchors: { before: anchorBefore, after: anchorAfter }, lost, lostNotes, appliedTwice: tally!.alerts_twice + tally!.applied_twice, twiceNotes,
       inboxRows: tally!.rows, drainMs,
       serviceCpuMsPerDelivery: cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / (measured.length + resends.length) : null,
+      serviceCpuMsPerDeliveryUntilApplied: cpuBefore !== null && cpuApplied !== null ? (cpuApplied - cpuBefore) / (measured.length + resends.length) : null,
+      senderCpuMsPerDelivery: (senderCpu.user + senderCpu.system) / 1000 / (measured.length + resends.length),
     };
   } finally {
     fake.detachCallback();

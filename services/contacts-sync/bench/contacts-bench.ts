@@ -81,6 +81,11 @@ function callbackRows(cb: CallbackStageResult): TableRow[] {
     { measure: 'callbacks: lost', measured: count(cb.lost), against: cb.lostNotes.join('; '), ratio: null, goal: '0', met: cb.lost === 0 },
     { measure: 'callbacks: applied twice', measured: count(cb.appliedTwice), against: cb.twiceNotes.join('; '), ratio: null, goal: '0', met: cb.appliedTwice === 0 },
     { measure: 'callbacks: service CPU per delivery', measured: cb.serviceCpuMsPerDelivery === null ? '—' : msText(cb.serviceCpuMsPerDelivery), against: `at most ${count(1000 / Math.max(0.001, cb.serviceCpuMsPerDelivery ?? 1))}/s on one core`, ratio: null, goal: '', met: null },
+    {
+      measure: 'callbacks: service CPU per delivery, until all applied', measured: cb.serviceCpuMsPerDeliveryUntilApplied === null ? '—' : msText(cb.serviceCpuMsPerDeliveryUntilApplied),
+      against: 'the request path and the applier (in the service process) together', ratio: null, goal: '', met: null,
+    },
+    { measure: 'callbacks: sender (bench process) CPU per delivery', measured: msText(cb.senderCpuMsPerDelivery), against: 'the load generator, on the same cores', ratio: null, goal: '', met: null },
     { measure: 'callbacks: stored → all applied', measured: secs(cb.drainMs), against: `${count(cb.inboxRows)} inbox rows`, ratio: null, goal: '', met: null },
   ];
 }

@@ -14,10 +14,12 @@ import { SYNC_QUEUE } from './domain/request-sync.ts';
  * `onCallbackStored` wakes the callback applier.
  */
 export function createContactsSyncApp(context: ServiceContext<ContactsSyncConfig>, wecom: WecomClient | null, onCallbackStored?: () => void) {
+  const callbacks = createCallbackRoutes(context, onCallbackStored);
   return createServiceApp(context, {
     serviceRoot: new URL('..', import.meta.url),
     // the callback is authenticated by WeCom's signature, not a session (spec external-apis.md §1.10)
-    publicRoutes: [createCallbackRoutes(context, onCallbackStored)],
+    bareRoutes: callbacks.bare,
+    ...(callbacks.router ? { publicRoutes: [callbacks.router] } : {}),
     routes: [createSyncRoutes(context, wecom), createScheduleRoutes(context), createContactRoutes(context), createMonitorRoutes(context), context.jobRoutes.routerFor([SYNC_QUEUE])],
     docs: contactsSyncApi,
   });

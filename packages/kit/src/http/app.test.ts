@@ -6,6 +6,7 @@ import { ConflictError, UnauthorizedError } from '../errors.ts';
 import { captureLogger } from '../kit-test-helpers.ts';
 import { createServiceMetrics } from '../metrics.ts';
 import { createApp, type AppOptions, type ReadinessCheck } from './app.ts';
+import { readBareBody, type BareRoute } from './bare-routes.ts';
 import { metricsHandler } from './metrics-routes.ts';
 import { parseBody, parseQuery } from './validate.ts';
 
@@ -284,6 +285,33 @@ describe('createApp: errors as JSON', () => {
     expect(pushed.status).toBe(200);
     expect(pushed.body).toEqual({ got: 7 });
     expect(other.status).toBe(401);
+  });
+
+  test('when a bare route is given, then it answers before the middleware with its own body limit, the rest of /api still asks for a login, and /metrics counts it', async () => {
+    // Arrange
+    const push: BareRoute = {
+      method: 'POST', path: '/api/hooks/bare',
+      handle: async (req, res) => {
+        const body = await readBareBody(req.raw, 4_096);
+        res.writeHead(body === null ? 413 : 200, { 'content-type': 'text/plain' }).end(body === null ? '' : `${String(req.query.n)}:${body.length}`);
+      },
+    };
+    const metrics = createServiceMetrics('kit-test');
+    const { app } = buildApp({ bareRoutes: [push], metrics });
+
+    // Act
+    const pushed = await supertest(app).post('/api/hooks/bare?n=7').type('text/xml').send('x'.repeat(3_000));
+    const tooLarge = await supertest(app).post('/api/hooks/bare').type('text/xml').send('x'.repeat(5_000));
+    const otherMethod = await supertest(app).get('/api/hooks/bare');
+    const scraped = await supertest(app).get('/metrics');
+
+    // Assert: no helmet header on the bare answer (no middleware ran), the GET is not the bare route
+    expect(pushed.status).toBe(200);
+    expect(pushed.text).toBe('7:3000');
+    expect(pushed.headers['x-content-type-options']).toBeUndefined();
+    expect(tooLarge.status).toBe(413);
+    expect(otherMethod.status).toBe(401);
+    expect(scraped.text).toMatch(/http_request_duration_seconds_count\{service="kit-test",method="POST",route="\/api\/hooks\/bare",status="200"\} 1/);
   });
 
   test('when a body is not valid JSON, then 400 JSON says so and names the body', async () => {

@@ -4,6 +4,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import helmet from 'helmet';
 import type { Logger } from '../logger.ts';
 import type { ServiceMetrics } from '../metrics.ts';
+import { bareRouteDispatcher, type BareRoute } from './bare-routes.ts';
 import { PayloadTooLargeError } from '../errors.ts';
 import { refuseCrossSiteWrites, type OwnOriginSettings } from './cross-site.ts';
 import { compressJsonAnswers } from './compress-json.ts';
@@ -36,6 +37,11 @@ export interface AppOptions {
    * its own limit, after its own credential check.
    */
   publicApi?: Router;
+  /**
+   * Routes answered before any middleware (see bare-routes.ts): a provider's high-rate push that authenticates
+   * itself and needs none of the page stack. Counted in /metrics like the rest.
+   */
+  bareRoutes?: readonly BareRoute[];
   /** Built page (index.html and assets) served at `/`. */
   webDir?: string;
   /** The OpenAPI document served at /docs (generated from the service's declared routes: see api-docs.ts). */
@@ -61,6 +67,7 @@ export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  if (options.bareRoutes?.length) app.use(bareRouteDispatcher(options.bareRoutes, options.metrics, options.logger));
   app.use(requestContextMiddleware);
   app.use(helmet({
     contentSecurityPolicy: {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Router, type Express } from 'express';
 import { authApi } from '../auth/auth-api.ts';
 import type { ServiceContext } from '../service.ts';
+import type { BareRoute } from './bare-routes.ts';
 import { buildOpenApiDocument, type ApiDocs } from './api-docs.ts';
 import { createApp } from './app.ts';
 
@@ -15,6 +16,8 @@ export interface ServiceAppOptions {
   docs: ApiDocs;
   /** Mounted under /api before the login check: routes that authenticate their callers themselves (AppOptions.publicApi). */
   publicRoutes?: Router[];
+  /** Answered before every middleware: a provider's high-rate, self-authenticated push (AppOptions.bareRoutes). */
+  bareRoutes?: readonly BareRoute[];
   /** larger JSON body limits for a few routes (see AppOptions.jsonLimits) */
   jsonLimits?: Readonly<Record<string, string>>;
 }
@@ -37,6 +40,7 @@ export function createServiceApp(context: ServiceContext, options: ServiceAppOpt
     cookieSecure: context.config.COOKIE_SECURE,
     ownOrigins: context.config,
     ...(options.jsonLimits ? { jsonLimits: options.jsonLimits } : {}),
+    ...(options.bareRoutes?.length ? { bareRoutes: options.bareRoutes } : {}),
     ...(options.publicRoutes?.length ? { publicApi: Router().use(...options.publicRoutes) } : {}),
   });
 }

@@ -8,7 +8,7 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 interface Layer {
   rawPath?: unknown;
   route?: { path: unknown; methods: Record<string, boolean> };
-  handle?: { stack?: Layer[] };
+  handle?: { stack?: Layer[]; bareRoutes?: Array<{ method: string; path: string }> };
 }
 
 function joinPath(prefix: string, path: unknown): string {
@@ -21,6 +21,9 @@ function walk(stack: Layer[], prefix: string, found: string[]): void {
     if (layer.route) {
       const path = joinPath(prefix, layer.route.path);
       for (const method of METHODS) if (layer.route.methods[method]) found.push(`${method.toUpperCase()} ${path}`);
+    } else if (Array.isArray(layer.handle?.bareRoutes)) {
+      // kit's bare routes (http/bare-routes.ts): answered before the app's router, by a handler that names them
+      for (const route of layer.handle.bareRoutes) found.push(`${route.method} ${route.path}`);
     } else if (Array.isArray(layer.handle?.stack)) {
       walk(layer.handle.stack, joinPath(prefix, layer.rawPath ?? '/').replace(/\/$/, ''), found);
     }

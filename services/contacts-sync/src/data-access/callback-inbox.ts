@@ -2,8 +2,6 @@ import type { Queryable } from '@doitcrm/kit';
 
 export interface InboxRow {
   id: number;
-  eventType: string;
-  changeType: string;
   rawPlaintext: string;
   attempts: number;
   receivedAt: Date;
@@ -11,25 +9,24 @@ export interface InboxRow {
 
 export interface CallbackToStore {
   sha256: string;
-  eventType: string;
-  changeType: string;
   plaintext: string;
 }
 
 /**
  * Stores a group of verified callbacks in ONE statement (one commit): per callback, whether it was new (`true`) or a
  * body already in the inbox or earlier in the group (`false`). At a thousand callbacks a second one store per
- * request meant a commit each.
+ * request meant a commit each. The type columns stay '' until the applier has read the event (`markApplied`,
+ * `markFailed`): reading it in the request too was a second XML parse of every body on the path WeCom waits on.
  */
 export async function storeCallbacks(db: Queryable, events: readonly CallbackToStore[]): Promise<boolean[]> {
   if (events.length === 0) return [];
   const { rows } = await db.query<{ body_sha256: string }>(
     `INSERT INTO contacts.callback_inbox (body_sha256, event_type, change_type, raw_plaintext)
-     SELECT DISTINCT ON (sha) sha, event_type, change_type, plaintext
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS i(sha, event_type, change_type, plaintext, ord)
+     SELECT DISTINCT ON (sha) sha, '', '', plaintext
+     FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS i(sha, plaintext, ord)
      ORDER BY sha, ord
      ON CONFLICT (body_sha256) DO NOTHING RETURNING body_sha256`,
-    [events.map((e) => e.sha256), events.map((e) => e.eventType), events.map((e) => e.changeType), events.map((e) => e.plaintext)],
+    [events.map((e) => e.sha256), events.map((e) => e.plaintext)],
   );
   const fresh = new Set(rows.map((row) => row.body_sha256));
   // the first of equal bodies in the group is the stored one; the rest are duplicates like any later retry
@@ -56,32 +53,42 @@ export async function countReceived(db: Queryable, timezone: string, counts: { r
  * (replicas) share the inbox without waiting on each other or applying one row twice.
  */
 export async function claimDueCallbacks(db: Queryable, limit: number): Promise<InboxRow[]> {
-  const { rows } = await db.query<{ id: string; event_type: string; change_type: string; raw_plaintext: string; attempts: number; received_at: Date }>(
-    `SELECT id, event_type, change_type, raw_plaintext, attempts, received_at FROM contacts.callback_inbox
+  const { rows } = await db.query<{ id: string; raw_plaintext: string; attempts: number; received_at: Date }>(
+    `SELECT id, raw_plaintext, attempts, received_at FROM contacts.callback_inbox
      WHERE applied_at IS NULL AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
     [limit],
   );
   return rows.map((row) => ({
-    id: Number(row.id), eventType: row.event_type, changeType: row.change_type, rawPlaintext: row.raw_plaintext, attempts: row.attempts, receivedAt: row.received_at,
+    id: Number(row.id), rawPlaintext: row.raw_plaintext, attempts: row.attempts, receivedAt: row.received_at,
   }));
 }
 
-/** Marks a group's applied rows in one statement. */
-export async function markApplied(db: Queryable, rows: ReadonlyArray<{ id: number; outcome: 'applied' | 'not_applied'; note: string | null }>): Promise<void> {
+/** What the applier read the event as: its type ("invalid" for a known type missing a field), and change type. */
+export interface EventTypes {
+  eventType: string;
+  changeType: string;
+}
+
+/** Marks a group's applied rows in one statement, with the types the applier read. */
+export async function markApplied(
+  db: Queryable, rows: ReadonlyArray<{ id: number; outcome: 'applied' | 'not_applied'; note: string | null } & EventTypes>,
+): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
-    `UPDATE contacts.callback_inbox i SET applied_at = now(), outcome = x.outcome, error = x.note, attempts = i.attempts + 1
-     FROM unnest($1::bigint[], $2::text[], $3::text[]) AS x(id, outcome, note) WHERE i.id = x.id`,
-    [rows.map((r) => r.id), rows.map((r) => r.outcome), rows.map((r) => r.note)],
+    `UPDATE contacts.callback_inbox i SET applied_at = now(), outcome = x.outcome, error = x.note, attempts = i.attempts + 1,
+       event_type = x.event_type, change_type = x.change_type
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(id, outcome, note, event_type, change_type) WHERE i.id = x.id`,
+    [rows.map((r) => r.id), rows.map((r) => r.outcome), rows.map((r) => r.note), rows.map((r) => r.eventType), rows.map((r) => r.changeType)],
   );
 }
 
 /** A failed apply: tried again after `delaySeconds`, its error shown by the monitor until it applies. */
-export async function markFailed(db: Queryable, id: number, error: string, delaySeconds: number): Promise<void> {
+export async function markFailed(db: Queryable, id: number, error: string, delaySeconds: number, types: EventTypes): Promise<void> {
   await db.query(
-    `UPDATE contacts.callback_inbox SET attempts = attempts + 1, error = $2, next_attempt_at = now() + make_interval(secs => $3)
+    `UPDATE contacts.callback_inbox SET attempts = attempts + 1, error = $2, next_attempt_at = now() + make_interval(secs => $3),
+       event_type = $4, change_type = $5
      WHERE id = $1 AND applied_at IS NULL`,
-    [id, error.slice(0, 2000), delaySeconds],
+    [id, error.slice(0, 2000), delaySeconds, types.eventType, types.changeType],
   );
 }
 

@@ -30,12 +30,25 @@ type Named = { id: string; name: string; room?: boolean };
  * sync's own writers (unchanged hashes write nothing: applying twice is harmless). Each applied event announces the
  * names it touched (contacts.changed, source callback) through the outbox of the same transaction.
  */
-export async function applyCallback(tx: Queryable, client: CallbackClient, plaintext: string): Promise<ApplyOutcome> {
-  const event = parseEvent(plaintext);
+export async function applyCallback(tx: Queryable, client: CallbackClient, event: CallbackEvent): Promise<ApplyOutcome> {
   const names: Named[] = [];
   const outcome = await applyEvent(tx, client, event, names);
   if (outcome.outcome === 'applied') await announceNames(tx, null, names.filter((n) => n.name !== ''), 'callback');
   return outcome;
+}
+
+/**
+ * Reads a stored event once, for both its inbox type columns and applying it; a known event type missing a field
+ * is "invalid" (its apply fails and is retried like any failure, so the error shows on the monitor).
+ */
+export function readEvent(plaintext: string): { event: CallbackEvent | null; error: unknown; eventType: string; changeType: string } {
+  try {
+    const event = parseEvent(plaintext);
+    const eventType = event.kind === 'unknown' ? event.event || 'unknown' : event.kind;
+    return { event, error: null, eventType, changeType: event.changeType };
+  } catch (error) {
+    return { event: null, error, eventType: 'invalid', changeType: '' };
+  }
 }
 
 async function applyEvent(tx: Queryable, client: CallbackClient, event: CallbackEvent, names: Named[]): Promise<ApplyOutcome> {

@@ -1,17 +1,29 @@
 import { withTransaction, type ServiceContext } from '@doitcrm/kit';
 import type { ContactsSyncConfig } from '../config.ts';
 import { claimDueCallbacks, countApplies, inboxBacklog, markApplied, markFailed } from '../data-access/callback-inbox.ts';
-import { applyCallback, type CallbackClient } from '../domain/apply-callback.ts';
+import { applyCallback, readEvent, type CallbackClient } from '../domain/apply-callback.ts';
 import { callbackMetrics } from '../domain/callback-metrics.ts';
 
-/** Back-off after the nth failure: 5 s, 10 s, 20 s … capped at one hour (a WeCom outage must not spin). */
 /** inbox rows applied in one transaction */
 const APPLY_GROUP = 100;
+
+/**
+ * While callbacks keep arriving (one stored within BUSY_MS), the applier rests YIELD_FACTOR times as long as its last
+ * group took before the next: applying cost more CPU per event than answering it (bench: 1.9 ms against 1.5 ms at
+ * load 11), and WeCom waits on the answer (5 s, then retries) while nobody waits on the apply. So during a burst the
+ * requests get about three quarters of the process and the inbox catches up when it ends; a steady trickle is applied
+ * at once as before.
+ */
+const BUSY_MS = 100;
+const YIELD_FACTOR = 3;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Back-off after the nth failure: 5 s, 10 s, 20 s … capped at one hour (a WeCom outage must not spin). */
 
 export const retryDelaySeconds = (attempt: number): number => Math.min(3600, 5 * 2 ** Math.max(0, attempt - 1));
 
 export interface CallbackApplier {
-  /** look now (the callback route calls it right after a store, so an event is applied within milliseconds) */
+  /** look now (the callback route calls it right after a store, so an event is applied within milliseconds); also marks callbacks as arriving (BUSY_MS) */
   wake(): void;
   /** finishes the group in hand, then stops; nothing is lost: unapplied rows wait in the inbox for the next start */
   stop(): Promise<void>;
@@ -33,20 +45,23 @@ export function startCallbackApplier(context: ServiceContext<ContactsSyncConfig>
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | null = null;
   let again = false;
+  let lastStoredAt = -Infinity;
 
   // one transaction per group, not per row: 10,000 rows one at a time took ~70 s, most of it commits and the day
   // row's count; a crash rolls the whole group back and every row of it is applied again (applying is idempotent)
   const applyGroup = async (): Promise<number> => withTransaction(context.pool, async (tx) => {
     const rows = await claimDueCallbacks(tx, APPLY_GROUP);
-    const applied: Array<{ id: number; outcome: 'applied' | 'not_applied'; note: string | null }> = [];
+    const applied: Parameters<typeof markApplied>[1][number][] = [];
     const counts = { applied: 0, errors: 0, delaySum: 0, delayMax: 0 };
     for (const row of rows) {
+      const { event, error: unreadable, ...types } = readEvent(row.rawPlaintext);
       // each row in a savepoint of its own: a failing event rolls back only its writes, the group goes on
       await tx.query('SAVEPOINT apply');
       try {
-        const { outcome, note } = await applyCallback(tx, client, row.rawPlaintext);
+        if (!event) throw unreadable;
+        const { outcome, note } = await applyCallback(tx, client, event);
         await tx.query('RELEASE SAVEPOINT apply');
-        applied.push({ id: row.id, outcome, note });
+        applied.push({ id: row.id, outcome, note, ...types });
         if (outcome === 'applied') {
           const delay = (Date.now() - row.receivedAt.getTime()) / 1000;
           counts.applied += 1;
@@ -58,7 +73,7 @@ export function startCallbackApplier(context: ServiceContext<ContactsSyncConfig>
         await tx.query('ROLLBACK TO SAVEPOINT apply');
         const message = error instanceof Error ? error.message : String(error);
         const delay = retryDelaySeconds(row.attempts + 1);
-        await markFailed(tx, row.id, message, delay);
+        await markFailed(tx, row.id, message, delay, types);
         counts.errors += 1;
         metrics.applied.inc({ outcome: 'failed' });
         context.logger.warn({ inboxId: row.id, attempts: row.attempts + 1, retryInSeconds: delay, err: message }, 'WeCom callback not applied; retried later');
@@ -72,8 +87,10 @@ export function startCallbackApplier(context: ServiceContext<ContactsSyncConfig>
   const drain = async (): Promise<number> => {
     let done = 0;
     for (let n = 1; !stopped && n > 0;) {
+      const started = performance.now();
       n = await applyGroup();
       done += n;
+      if (n > 0 && performance.now() - lastStoredAt < BUSY_MS) await sleep((performance.now() - started) * YIELD_FACTOR);
     }
     const backlog = await inboxBacklog(context.pool);
     metrics.inboxPending.set(backlog.pending);
@@ -104,7 +121,10 @@ export function startCallbackApplier(context: ServiceContext<ContactsSyncConfig>
   };
 
   const applier: CallbackApplier = {
-    wake: tick,
+    wake: () => {
+      lastStoredAt = performance.now();
+      tick();
+    },
     drain: async () => {
       await running;
       return drain();

@@ -1,4 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import { encrypt, getSignature } from '@wecom/crypto';
 import { cdata, eventXml, type OutgoingEvent } from './event-xml.ts';
 
@@ -80,23 +82,35 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
     return { cipherText, query: { msg_signature: getSignature(options.token, timestamp, nonce, cipherText), timestamp, nonce } };
   };
 
-  const exchange = async (method: 'GET' | 'POST', query: Record<string, string>, body?: string) => {
-    const url = new URL(options.url);
+  // node's http with kept-alive sockets, not fetch: at the bench's 1,000 deliveries a second fetch (its streams and
+  // an AbortSignal timer per request) cost the sending process several ms of CPU a delivery, so on a 2-core box the
+  // sender, not the receiver, set the pace
+  const target = new URL(options.url);
+  const transport = target.protocol === 'https:' ? https : http;
+  const agent = new transport.Agent({ keepAlive: true, maxSockets: 512 });
+  const exchange = (method: 'GET' | 'POST', query: Record<string, string>, body?: string) => new Promise<{ outcome: AttemptOutcome; answer: string; ms: number }>((resolve) => {
+    const url = new URL(target);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     const started = performance.now();
-    try {
-      const response = await fetch(url, {
-        method, body, signal: AbortSignal.timeout(timeoutMs),
-        ...(body === undefined ? {} : { headers: { 'content-type': 'text/xml; charset=utf-8' } }),
-      });
-      const answer = await response.text();
-      return { outcome: response.status as AttemptOutcome, answer, ms: Math.round(performance.now() - started) };
-    } catch (error) {
-      const name = (error as { name?: string }).name;
-      const outcome: AttemptOutcome = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network';
-      return { outcome, answer: '', ms: Math.round(performance.now() - started) };
-    }
-  };
+    const done = (outcome: AttemptOutcome, answer: string) => {
+      clearTimeout(timer);
+      resolve({ outcome, answer, ms: Math.round(performance.now() - started) });
+    };
+    const headers: Record<string, string | number> = body === undefined ? {} : { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body) };
+    const request = transport.request(url, { method, agent, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.once('end', () => done(response.statusCode as AttemptOutcome, Buffer.concat(chunks).toString('utf8')));
+      response.once('error', () => done('network', ''));
+    });
+    // WeCom's patience is for the whole exchange: no answer within it is a timeout, whatever the socket is doing
+    const timer = setTimeout(() => {
+      request.destroy();
+      done('timeout', '');
+    }, timeoutMs);
+    request.once('error', () => done('network', ''));
+    request.end(body);
+  });
 
   return {
     deliveries,
