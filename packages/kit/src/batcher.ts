@@ -7,6 +7,11 @@ export interface BatcherOptions<I, O> {
   maxDelayMs: number;
   /** groups written at once (default 1); more overlap one group's round trip with the next group's */
   maxConcurrent?: number;
+  /**
+   * every group waits `maxDelayMs` from its first item, however many are being written: for a write whose callers
+   * wait on something slower anyway, where a group per item would cost more than the wait
+   */
+  alwaysWait?: boolean;
 }
 
 export interface Batcher<I, O> {
@@ -47,10 +52,12 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
       if (running.size < maxConcurrent && pending.length > 0) schedule();
     });
     if (pending.length >= options.maxItems) flushNow();
+    else if (options.alwaysWait && pending.length > 0) schedule();
   };
 
   const schedule = () => {
     if (pending.length >= options.maxItems) flushNow();
+    else if (options.alwaysWait) timer ??= setTimeout(flushNow, options.maxDelayMs);
     else if (running.size < maxConcurrent) immediate ??= setImmediate(flushNow);
     else timer ??= setTimeout(flushNow, options.maxDelayMs);
   };
