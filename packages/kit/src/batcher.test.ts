@@ -19,6 +19,20 @@ describe('createBatcher', () => {
     expect(groups).toEqual([[1], [2, 3, 4]]);
   });
 
+  it('when alwaysWait is set and items arrive one by one with nothing being written, then they wait maxDelayMs and go out together', async () => {
+    const groups: number[][] = [];
+    const batcher = createBatcher<number, number>({ maxItems: 100, maxDelayMs: 40, alwaysWait: true, flush: async (items) => { groups.push(items); return items; } });
+
+    const first = batcher.add(1);
+    await sleep(5);
+    const second = batcher.add(2);
+    await sleep(5);
+    const third = batcher.add(3);
+
+    expect(await Promise.all([first, second, third])).toEqual([1, 2, 3]);
+    expect(groups).toEqual([[1, 2, 3]]);
+  });
+
   it('when more than maxItems wait, then groups are cut at maxItems', async () => {
     const sizes: number[] = [];
     const batcher = createBatcher<number, number>({ maxItems: 10, maxDelayMs: 5, flush: async (items) => { sizes.push(items.length); return items; } });

@@ -13,6 +13,11 @@ export interface BatcherOptions<I, O> {
    * else in the process; with it, waiting items go out as soon as a group finishes.
    */
   maxInFlight?: number;
+  /**
+   * every group waits `maxDelayMs` from its first item, however many are being written: for a write whose callers
+   * wait on something slower anyway, where a group per item would cost more than the wait
+   */
+  alwaysWait?: boolean;
 }
 
 export interface Batcher<I, O> {
@@ -64,10 +69,12 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
       } else if (running.size < maxConcurrent) schedule();
     });
     if (pending.length >= options.maxItems) flushNow();
+    else if (options.alwaysWait && pending.length > 0) schedule();
   };
 
   const schedule = () => {
     if (pending.length >= options.maxItems) flushNow();
+    else if (options.alwaysWait) timer ??= setTimeout(flushNow, options.maxDelayMs);
     else if (running.size < maxConcurrent) immediate ??= setImmediate(flushNow);
     else timer ??= setTimeout(flushNow, options.maxDelayMs);
   };

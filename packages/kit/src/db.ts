@@ -95,5 +95,13 @@ export function toIso(value: Date | null | undefined): string | null {
  * text is its own statement.
  */
 export function prepared(text: string, values: unknown[] = []): pg.QueryConfig {
-  return { name: `q_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text, values };
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    // hashed once per text: the dispatcher's workers name a statement hundreds of times a second
+    if (statementNames.size >= 1_000) statementNames.clear();
+    name = `q_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
 }
+const statementNames = new Map<string, string>();

@@ -179,6 +179,32 @@ if redis.call('GET', KEYS[2]) == ARGV[1] then return redis.call('DEL', KEYS[2]) 
 return 0
 `;
 
+/**
+ * CLAIM_LUA for a group in one call. KEYS: sent, claim of each item in turn; ARGV: token, ttlMs of each. Returns one
+ * answer per item, as CLAIM_LUA's; items run in order, so a key twice in a group is claimed once and then busy.
+ */
+export const CLAIM_MANY_LUA = `
+local out = {}
+for i = 1, #KEYS / 2 do
+  local sent, claim = KEYS[2 * i - 1], KEYS[2 * i]
+  if redis.call('EXISTS', sent) == 1 then out[i] = {'sent', redis.call('PTTL', sent)}
+  elseif redis.call('SET', claim, ARGV[2 * i - 1], 'NX', 'PX', ARGV[2 * i]) then out[i] = {'claimed'}
+  else out[i] = {'busy', redis.call('PTTL', claim)} end
+end
+return out
+`;
+
+/** RECORD_SENT_LUA for a group in one call. KEYS: sent, claim of each item; ARGV: token, windowMs of each. */
+export const RECORD_SENT_MANY_LUA = `
+local out = {}
+for i = 1, #KEYS / 2 do
+  local sent, claim = KEYS[2 * i - 1], KEYS[2 * i]
+  redis.call('SET', sent, '1', 'PX', ARGV[2 * i])
+  if redis.call('GET', claim) == ARGV[2 * i - 1] then out[i] = redis.call('DEL', claim) else out[i] = 0 end
+end
+return out
+`;
+
 /** Compare-and-delete (redis.io distlock): a claim that expired and was taken by another worker is not ours to free. */
 export const RELEASE_CLAIM_LUA = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

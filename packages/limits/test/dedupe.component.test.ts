@@ -74,4 +74,44 @@ describe('dedupe: recorded with the successful send, never before it', () => {
     expect(released).toBe(false);
     expect(third).toMatchObject({ outcome: 'defer', reason: 'in_flight' });
   });
+
+  test('when a group is claimed in one call, then each item gets what its own claim would, a key twice in it claimed once', async () => {
+    // Arrange: one key already sent, one held by another worker
+    const dedupe = createDedupe({ redis: harness.connect() });
+    const sent = await dedupe.claim(`${KEY}:sent`);
+    if (sent.outcome !== 'claimed') throw new Error('nobody sent it yet');
+    await dedupe.recordSent(`${KEY}:sent`, 5_000, sent.claim);
+    await dedupe.claim(`${KEY}:held`, 5_000);
+
+    // Act
+    const decisions = await dedupe.claimMany([
+      { key: `${KEY}:new`, ttlMs: 5_000 }, { key: `${KEY}:sent` }, { key: `${KEY}:held` }, { key: `${KEY}:new`, ttlMs: 5_000 },
+    ]);
+
+    // Assert
+    expect(decisions.map((d) => d.outcome)).toEqual(['claimed', 'already_sent', 'defer', 'defer']);
+    expect(decisions[2]).toMatchObject({ reason: 'in_flight' });
+    expect(decisions[1]).toMatchObject({ expiresInMs: expect.any(Number) });
+  });
+
+  test('when a group of sends is recorded in one call, then each counts as sent and only the claims still ours are freed', async () => {
+    // Arrange: two claims, the second taken over by another worker after it expired
+    const dedupe = createDedupe({ redis: harness.connect() });
+    const [mine, stale] = await dedupe.claimMany([{ key: `${KEY}:a`, ttlMs: 5_000 }, { key: `${KEY}:b`, ttlMs: 100 }]);
+    if (mine?.outcome !== 'claimed' || stale?.outcome !== 'claimed') throw new Error('nobody sent them yet');
+    await sleep(150);
+    const takenOver = await dedupe.claim(`${KEY}:b`, 5_000);
+
+    // Act
+    const recorded = await dedupe.recordSentMany([{ key: `${KEY}:a`, windowMs: 5_000, claim: mine.claim }, { key: `${KEY}:b`, windowMs: 5_000, claim: stale.claim }]);
+
+    // Assert: both sent for the window; the other worker's claim on b was left alone
+    expect(recorded).toEqual([true, true]);
+    expect(takenOver.outcome).toBe('claimed');
+    expect(await dedupe.alreadySent(`${KEY}:a`)).toEqual({ outcome: 'sent' });
+    expect(await dedupe.alreadySent(`${KEY}:b`)).toEqual({ outcome: 'sent' });
+    const redis = harness.connect();
+    expect(await redis.exists(`dedupe:claim:${KEY}:a`)).toBe(0);
+    expect(await redis.exists(`dedupe:claim:${KEY}:b`)).toBe(1);
+  });
 });

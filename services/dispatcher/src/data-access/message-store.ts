@@ -187,7 +187,7 @@ export interface MessageStoreOptions {
 
 /** Claims and outcomes gathered into small groups (default 100 rows or 20 ms), one round trip per group each. */
 export function createMessageStore(options: MessageStoreOptions): MessageStore {
-  const group = { maxItems: options.maxItems ?? 100, maxDelayMs: options.maxDelayMs ?? 20, maxConcurrent: 2 };
+  const group = { maxItems: options.maxItems ?? 100, maxDelayMs: options.maxDelayMs ?? 20, maxConcurrent: 1 };
   const claims: Batcher<ClaimRequest, ClaimResult> = createBatcher({
     ...group, flush: (requests) => claimMessages(options.pool, requests, options.leaseSeconds, options.worker),
   });

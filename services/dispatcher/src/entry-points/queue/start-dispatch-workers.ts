@@ -15,6 +15,7 @@ import { createWorkerMetrics } from '../../domain/worker-metrics.ts';
 import { declareDispatchTopology } from '../../queue/declare-topology.ts';
 import { ChannelWorker } from './channel-worker.ts';
 import { createDispatchQueue } from './dispatch-queue.ts';
+import { createGroupedDedupe } from './grouped-dedupe.ts';
 import { startWorkerHeartbeat } from './worker-heartbeat.ts';
 
 export interface DispatchWorkers {
@@ -64,7 +65,7 @@ export async function startDispatchWorkers(context: ServiceContext<DispatcherCon
       secret: options.secret ?? ((name) => process.env[name]),
       timeoutMs: config.CHANNEL_TIMEOUT_MS,
     }),
-    dedupe: createDedupe({ redis }),
+    dedupe: createGroupedDedupe(createDedupe({ redis })),
     limiter,
     sendLimits,
     settings: options.settings,
