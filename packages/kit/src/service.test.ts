@@ -6,6 +6,7 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { baseConfigShape } from './config.ts';
 import { createApp } from './http/app.ts';
+import type { BareRoute } from './http/bare-routes.ts';
 import { openRawAmqp, REDIS_URL, waitFor, type RawAmqp } from './kit-test-helpers.ts';
 import { listen } from './service.ts';
 import { createTestService } from './testing/service-harness.ts';
@@ -80,6 +81,38 @@ describe('createTestService and the service context', () => {
     expect(await queueExists(`${queue}.dead`)).toBe(false);
     expect(await plainRedis.exists(`${config.REDIS_PREFIX}cleanup-check`)).toBe(0);
     expect(await databaseExists(service.database.name)).toBe(false);
+  });
+
+  test('when a listening service has a bare route, then the server answers it before Express runs, and every other path still goes through the app', async () => {
+    // Arrange: the app marks each request Express handles, the bare route reports whether it saw the mark
+    const service = await createTestService('kit', baseConfigShape, { HOST: '127.0.0.1' });
+    const { context } = service;
+    try {
+      const push: BareRoute = {
+        method: 'POST', path: '/api/hooks/bare',
+        handle: async (req, res) => {
+          req.raw.resume();
+          res.writeHead(200, { 'content-type': 'text/plain' }).end(`express ran: ${'res' in req.raw}`);
+        },
+      };
+      const app = createApp({ service: 'kit', logger: context.logger, metrics: context.metrics, auth: context.auth, readiness: context.readiness, api: Router(), ownOrigins: context.config, bareRoutes: [push] });
+      const server = await listen(context, app, 0);
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+      // Act
+      const bare = await fetch(`${baseUrl}/api/hooks/bare?n=1`, { method: 'POST', body: 'x' });
+      const health = await fetch(`${baseUrl}/healthz`);
+
+      // Assert: Express sets req.res on every request it takes in; the bare answer has no helmet header either
+      expect(bare.status).toBe(200);
+      expect(await bare.text()).toBe('express ran: false');
+      expect(bare.headers.get('x-content-type-options')).toBeNull();
+      expect(health.status).toBe(200);
+      expect(health.headers.get('x-content-type-options')).toBe('nosniff');
+    } finally {
+      await context.shutdown.run('SIGTERM');
+      await service.cleanup();
+    }
   });
 
   test('when a listening service shuts down, then the HTTP server stops and the pool, Redis and broker are closed', async () => {

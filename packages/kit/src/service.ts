@@ -12,6 +12,7 @@ import { createRedis, pingRedis, type Redis } from './redis.ts';
 import { ShutdownRegistry } from './shutdown.ts';
 import { createJobRoutes, JobReporter, type JobRoutes } from './jobs/index.ts';
 import type { ReadinessCheck } from './http/app.ts';
+import { bareDispatchOf } from './http/bare-routes.ts';
 
 export interface ServiceContext<C extends BaseConfig = BaseConfig> {
   name: string;
@@ -66,7 +67,10 @@ export async function createServiceContext<C extends BaseConfig>(name: string, c
 
 /** Listens, and registers the server so shutdown stops new connections and lets in-flight requests finish. */
 export async function listen(context: ServiceContext, app: Express, port: number): Promise<http.Server> {
-  const server = http.createServer(app);
+  const bare = bareDispatchOf(app);
+  const server = http.createServer(bare ? (req, res) => {
+    if (!bare(req, res)) app(req, res);
+  } : app);
   // slow clients must not hold sockets forever; uploads still get minutes
   server.requestTimeout = 15 * 60_000;
   server.headersTimeout = 60_000;

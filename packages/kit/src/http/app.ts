@@ -67,7 +67,7 @@ export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  if (options.bareRoutes?.length) app.use(bareRouteDispatcher(options.bareRoutes, options.metrics, options.logger));
+  if (options.bareRoutes?.length) app.use(bareRouteDispatcher(app, options.bareRoutes, options.metrics, options.logger));
   app.use(requestContextMiddleware);
   app.use(helmet({
     contentSecurityPolicy: {
