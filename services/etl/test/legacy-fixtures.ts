@@ -104,6 +104,20 @@ export const textRecord = (msgid: string, from: string, to: string, content: str
   msgid, action: 'send', from, tolist: [to], roomid, msgtime, msgtype: 'text', text: { content },
 });
 
+/**
+ * The v2 people (a mother of two, a teacher, a class group, a father) and two classes, one with its group and a teacher
+ * typed by name; `mumProfile` is the mother's profile JSON.
+ */
+export const v2PeopleAndClasses = (mumProfile = '{}') => `INSERT INTO v2.wecom_id_mappings (id, id_type, original_id, wecom_nickname, business_name, user_role, notes, profile) VALUES
+    (1, 'user_id', 'wmMum', '微信昵称', '小明小红妈妈', 'parent', '两个孩子', '${mumProfile}'),
+    (2, 'user_id', 'zhanglaoshi', '张三', '张老师', 'teacher', NULL, '{}'),
+    (3, 'room_id', 'wrL4', 'L4 群', 'L4 周六班群', NULL, NULL, '{}'),
+    (4, 'user_id', 'wmDad', NULL, '小刚爸爸', 'parent', NULL, '{}');
+  SELECT setval('v2.wecom_id_mappings_id_seq', 4);
+  INSERT INTO v2.classes (id, level_id, room_id, name, teacher_wecom_id, head_teacher_wecom_id, start_time, course_progress) VALUES
+    (1, 4, 'wrL4', 'L4 周六班', '张老师', '陈主任', '周六9:00', 'Unit 3'),
+    (2, 1, NULL, 'L1 周日班', NULL, NULL, '周日10:00', NULL);`;
+
 // a small original school: a mother of two, a father, a teacher typed by name into the class, a class group, a student in
 // no class, and chat in both schemas (a 1:1 with the teacher and a message in the class group)
 export const SMALL_SCHOOL = [
@@ -111,16 +125,8 @@ export const SMALL_SCHOOL = [
   chatRow('public', textRecord('school-1', 'wmMum', 'zhanglaoshi', '张老师好，小明这周六请假一次', '', Date.parse('2026-03-02T08:00:00+08:00')), '2026-03-02 08:00:01'),
   chatRow('v2', textRecord('school-2', 'zhanglaoshi', 'wmMum', '收到，周六的朗读作业补交即可', '', Date.parse('2026-03-02T08:05:00+08:00')), '2026-03-02 08:05:01+08'),
   chatRow('v2', textRecord('school-3', 'wmDad', 'zhanglaoshi', '小刚今天的绘本读完了', 'wrL4', Date.parse('2026-03-03T19:00:00+08:00')), '2026-03-03 19:00:01+08'),
-  `INSERT INTO v2.wecom_id_mappings (id, id_type, original_id, wecom_nickname, business_name, user_role, notes, profile) VALUES
-    (1, 'user_id', 'wmMum', '微信昵称', '小明小红妈妈', 'parent', '两个孩子', '{}'),
-    (2, 'user_id', 'zhanglaoshi', '张三', '张老师', 'teacher', NULL, '{}'),
-    (3, 'room_id', 'wrL4', 'L4 群', 'L4 周六班群', NULL, NULL, '{}'),
-    (4, 'user_id', 'wmDad', NULL, '小刚爸爸', 'parent', NULL, '{}');
-  SELECT setval('v2.wecom_id_mappings_id_seq', 4);
-  INSERT INTO v2.classes (id, level_id, room_id, name, teacher_wecom_id, head_teacher_wecom_id, start_time, course_progress) VALUES
-    (1, 4, 'wrL4', 'L4 周六班', '张老师', '陈主任', '周六9:00', 'Unit 3'),
-    (2, 1, NULL, 'L1 周日班', NULL, NULL, '周日10:00', NULL);
-  INSERT INTO v2.students (id, name, english_name, class_id, class_room_id, status, phone, primary_guardian_type, parent_name) VALUES
+  v2PeopleAndClasses(),
+  `INSERT INTO v2.students (id, name, english_name, class_id, class_room_id, status, phone, primary_guardian_type, parent_name) VALUES
     (1, '王小明', 'Tom', 1, 'wrL4', '在读', '13800001111', '妈妈', '李丽'),
     (2, '王小红', NULL, 2, NULL, '在读', '13800001111', '妈妈', '李丽'),
     (3, '赵小刚', NULL, 1, 'wrL4', '在读', NULL, NULL, NULL),

@@ -3,7 +3,7 @@ import { createLogger } from '@doitcrm/kit';
 import { useTestDatabase } from '@doitcrm/kit/testing';
 import { runLegacyImport } from '../src/legacy/legacy-import.ts';
 import {
-  DASHBOARD_VIEWS, HAND_ADDED_STUDENT_COLUMNS, HIERARCHY, V2_CORE, V2_RELATIONS_WITH_FKS, chatRow, createLegacyDatabase, textRecord, type LegacyDatabase,
+  DASHBOARD_VIEWS, HAND_ADDED_STUDENT_COLUMNS, HIERARCHY, V2_CORE, V2_RELATIONS_WITH_FKS, chatRow, createLegacyDatabase, textRecord, v2PeopleAndClasses, type LegacyDatabase,
 } from './legacy-fixtures.ts';
 
 const db = useTestDatabase({ max: 4 });
@@ -16,16 +16,8 @@ beforeAll(async () => {
   legacy = await createLegacyDatabase([
     V2_CORE, V2_RELATIONS_WITH_FKS, HAND_ADDED_STUDENT_COLUMNS, HIERARCHY, DASHBOARD_VIEWS,
     chatRow('v2', textRecord('v2-m1', 'wmMum', 'zhanglaoshi', '请假一次'), '2026-03-02 08:00:00+08'),
-    `INSERT INTO v2.wecom_id_mappings (id, id_type, original_id, wecom_nickname, business_name, user_role, notes, profile) VALUES
-      (1, 'user_id', 'wmMum', '微信昵称', '小明小红妈妈', 'parent', '两个孩子', '{"vip": true}'),
-      (2, 'user_id', 'zhanglaoshi', '张三', '张老师', 'teacher', NULL, '{}'),
-      (3, 'room_id', 'wrL4', 'L4 群', 'L4 周六班群', NULL, NULL, '{}'),
-      (4, 'user_id', 'wmDad', NULL, '小刚爸爸', 'parent', NULL, '{}');
-    SELECT setval('v2.wecom_id_mappings_id_seq', 4);
-    INSERT INTO v2.classes (id, level_id, room_id, name, teacher_wecom_id, head_teacher_wecom_id, start_time, course_progress) VALUES
-      (1, 4, 'wrL4', 'L4 周六班', '张老师', '陈主任', '周六9:00', 'Unit 3'),
-      (2, 1, NULL, 'L1 周日班', NULL, NULL, '周日10:00', NULL);
-    INSERT INTO v2.students (id, name, english_name, class_id, class_room_id, status, phone, primary_guardian_type, parent_name, school, address, id_card) VALUES
+    v2PeopleAndClasses('{"vip": true}'),
+    `INSERT INTO v2.students (id, name, english_name, class_id, class_room_id, status, phone, primary_guardian_type, parent_name, school, address, id_card) VALUES
       (1, '王小明', 'Tom', 1, 'wrL4', '在读', '13800001111', '妈妈', '李丽', '实验小学', '人民路 1 号', '110101201501011234'),
       (2, '王小红', NULL, 2, NULL, '在读', '13800001111', '妈妈', '李丽', NULL, NULL, NULL),
       (3, '赵小刚', NULL, NULL, 'wrOnlyRoom', '休学', NULL, NULL, NULL, NULL, NULL, NULL),
