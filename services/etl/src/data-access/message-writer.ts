@@ -12,6 +12,22 @@ export interface ChunkCounts extends ImportCounts {
   maxMsgtime: Date | null;
 }
 
+export const emptyChunkCounts = (): ChunkCounts => ({
+  lines: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, duplicatesInFile: 0, minMsgtime: null, maxMsgtime: null,
+});
+
+/** Adds one chunk's counts to a run's totals (an archive file's or the original database's chat). */
+export function addChunkCounts(totals: ChunkCounts, counts: ChunkCounts): void {
+  totals.lines += counts.lines;
+  totals.inserted += counts.inserted;
+  totals.updated += counts.updated;
+  totals.unchanged += counts.unchanged;
+  totals.quarantined += counts.quarantined;
+  totals.duplicatesInFile += counts.duplicatesInFile;
+  if (counts.minMsgtime && (!totals.minMsgtime || counts.minMsgtime < totals.minMsgtime)) totals.minMsgtime = counts.minMsgtime;
+  if (counts.maxMsgtime && (!totals.maxMsgtime || counts.maxMsgtime > totals.maxMsgtime)) totals.maxMsgtime = counts.maxMsgtime;
+}
+
 interface Merged {
   inserted: number;
   updated: number;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { enqueueEvent, isConnectionLoss, withTransaction, type Logger, type Pool, type PoolClient } from '@doitcrm/kit';
-import { MessageWriter, type ChunkCounts } from '../data-access/message-writer.ts';
+import { addChunkCounts, emptyChunkCounts, MessageWriter, type ChunkCounts } from '../data-access/message-writer.ts';
 import type { ConflictMode, ImportCounts, ImportResult } from '../contract.ts';
 import { createRun, finishRun, markInterruptedRuns, type ImportRun, type RunOrigin } from '../data-access/import-run-repository.ts';
 import type { EncodedChunk } from './chunk-encoder.ts';
@@ -62,9 +62,7 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
   const lanes = request.conflict === 'skip' ? Math.max(1, request.lanes ?? 2) : 1;
   const writers = Array.from({ length: lanes }, () => new MessageWriter(deps.pool, run.id, sourceName, request.conflict));
   const closeWriters = () => { for (const writer of writers) writer.close(); };
-  const totals: ChunkCounts = {
-    lines: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, duplicatesInFile: 0, minMsgtime: null, maxMsgtime: null,
-  };
+  const totals = emptyChunkCounts();
   try {
     const chunks = parsedChunks({
       filePath: request.filePath, conflict: request.conflict, batchSize: request.batchSize ?? 2_000,
@@ -73,7 +71,7 @@ export async function importArchive(request: ImportRequest, deps: { pool: Pool; 
     });
     const write = async (chunk: EncodedChunk, lane: number) => ({ counts: await writeWithRetry(writers[lane]!, chunk, deps.logger), bytesRead: chunk.bytesRead });
     for await (const { counts, bytesRead } of writeInOrder(chunks, lanes, write, (chunk, beside, lane) => writers[lane]!.linkAcross(chunk, beside))) {
-      accumulate(totals, counts);
+      addChunkCounts(totals, counts);
       await onProgress?.({ lines: totals.lines, bytesRead, bytesTotal: stat.size, counts: { ...totals } });
     }
   } catch (caught) {
@@ -161,13 +159,3 @@ async function writeWithRetry(writer: MessageWriter, chunk: EncodedChunk, logger
   }
 }
 
-function accumulate(totals: ChunkCounts, counts: ChunkCounts): void {
-  totals.lines += counts.lines;
-  totals.inserted += counts.inserted;
-  totals.updated += counts.updated;
-  totals.unchanged += counts.unchanged;
-  totals.quarantined += counts.quarantined;
-  totals.duplicatesInFile += counts.duplicatesInFile;
-  if (counts.minMsgtime && (!totals.minMsgtime || counts.minMsgtime < totals.minMsgtime)) totals.minMsgtime = counts.minMsgtime;
-  if (counts.maxMsgtime && (!totals.maxMsgtime || counts.maxMsgtime > totals.maxMsgtime)) totals.maxMsgtime = counts.maxMsgtime;
-}

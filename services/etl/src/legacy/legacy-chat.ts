@@ -1,7 +1,7 @@
 import type { Pool, Queryable } from '@doitcrm/kit';
 import type { EncodedChunk } from '../domain/chunk-encoder.ts';
 import { workerChunks } from '../domain/chunk-source.ts';
-import { MessageWriter, type ChunkCounts } from '../data-access/message-writer.ts';
+import { addChunkCounts, emptyChunkCounts, MessageWriter, type ChunkCounts } from '../data-access/message-writer.ts';
 import { writeInOrder } from '../domain/parallel-writes.ts';
 import type { LegacyChatWorkerInput } from './legacy-chat-worker.ts';
 import type { ChatSchema, LegacySchema } from './legacy-source.ts';
@@ -23,19 +23,6 @@ async function storedMsgids(db: Queryable, msgids: string[]): Promise<string[]> 
   return rows.map((row) => row.msgid);
 }
 
-export const emptyChunkCounts = (): ChunkCounts => ({
-  lines: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, duplicatesInFile: 0, minMsgtime: null, maxMsgtime: null,
-});
-
-function add(totals: ChunkCounts, counts: ChunkCounts): void {
-  totals.lines += counts.lines;
-  totals.inserted += counts.inserted;
-  totals.unchanged += counts.unchanged;
-  totals.quarantined += counts.quarantined;
-  if (counts.minMsgtime && (!totals.minMsgtime || counts.minMsgtime < totals.minMsgtime)) totals.minMsgtime = counts.minMsgtime;
-  if (counts.maxMsgtime && (!totals.maxMsgtime || counts.maxMsgtime > totals.maxMsgtime)) totals.maxMsgtime = counts.maxMsgtime;
-}
-
 /**
  * Loads the original's chat tables through the ETL's own writer (COPY, quarantine with the msgid's row and reason,
  * recall linking, the run's counters), on two connections at once like an archive file.
@@ -49,7 +36,7 @@ export async function writeLegacyChat(
     try {
       const chunks = legacyChatChunks(fromUrl, schema, table, pool, runId, { window: lanes, probeAlways: false });
       for await (const counts of writeInOrder(chunks, lanes, (chunk, lane) => writers[lane]!.writeChunk(chunk), (chunk, beside, lane) => writers[lane]!.linkAcross(chunk, beside))) {
-        add(totals, counts);
+        addChunkCounts(totals, counts);
         onBatch(totals);
       }
     } finally {
